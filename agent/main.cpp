@@ -1,0 +1,70 @@
+// The `tether` executable: argument parsing and wiring only; all logic lives in tether_core.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+
+namespace {
+
+constexpr const char* k_description =
+    "tether: a GitOps reconciler for hosts. It pulls a desired-state Git repo, compares each\n"
+    "service's declared release with what is live under its root, and converges: install,\n"
+    "verify, switch `current` atomically, restart. A rollback is a `git revert` in the repo.";
+
+constexpr const char* k_run_footer =
+    "\nExamples:\n"
+    "  tether run --repo git://git.example.com/state.git --root /var/lib/tether\n"
+    "  tether run --once --dry-run --config /etc/tether/agent.yaml   # print the plan only\n"
+    "\nExit status of --once: 0 converged, 1 a service failed to converge, 2 usage or\n"
+    "config error, 3 the state commit was refused (invalid manifests; the host stays on its\n"
+    "last good state), 4 the state repo could not be reached.\n"
+    "Signals (daemon): SIGHUP polls now; SIGTERM/SIGINT stop the agent, services keep running.";
+
+void add_settings_flags(CLI::App& command, tether::SettingsFlags& s, bool for_run) {
+  command.add_option("--config", s.config_file, "agent.yaml to read (default /etc/tether/agent.yaml if present)");
+  command.add_option("--root", s.root, "agent root holding releases, state and the repo mirror (default /var/lib/tether)");
+  if (!for_run) return;
+  command.add_option("--repo", s.repo, "state repo URL: file://, git://, http(s):// or a path");
+  command.add_option("--branch", s.branch, "branch of the state repo to follow (default main)");
+  command.add_option("--host-id", s.host_id, "this host's id; hosts/<id>.yaml applies (default: hostname)");
+  command.add_option("--label", s.labels, "host label KEY=VALUE for service selectors (repeatable)");
+  command.add_option("--interval", s.interval, "poll interval, e.g. 30s (default 30s, jittered by poll.jitter)");
+  command.add_option("--log-format", s.log_format, "text or json (one object per line)");
+  command.add_option("--log-level", s.log_level, "trace, debug, info, warn or error");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{k_description, "tether"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", TETHER_VERSION_TEXT);
+
+  tether::SettingsFlags settings;
+  tether::RunFlags run_flags;
+  auto* run = app.add_subcommand("run", "Run the agent: poll the state repo and converge this host");
+  add_settings_flags(*run, settings, /*for_run=*/true);
+  run->add_flag("--once", run_flags.once, "one pass, then exit (status says how it went)");
+  run->add_flag("--dry-run", run_flags.dry_run, "print the plan and change nothing on disk");
+  run->footer(k_run_footer);
+
+  tether::StatusFlags status_flags;
+  auto* status = app.add_subcommand("status", "Show what is live on this host: release, process, last change");
+  add_settings_flags(*status, settings, /*for_run=*/false);
+  status->add_flag("--json", status_flags.json, "machine-readable output");
+
+  tether::HistoryFlags history_flags;
+  auto* history = app.add_subcommand("history", "Show the journal of applied changes, newest first");
+  add_settings_flags(*history, settings, /*for_run=*/false);
+  history->add_option("service", history_flags.service, "only this service");
+  history->add_option("-n,--limit", history_flags.limit, "show at most N entries");
+  history->add_flag("--json", history_flags.json, "one JSON object per line");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : tether::k_exit_usage;
+  }
+  if (*run) return tether::run_command(settings, run_flags);
+  if (*status) return tether::status_command(settings, status_flags);
+  return tether::history_command(settings, history_flags);
+}

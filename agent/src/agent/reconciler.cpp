@@ -1,0 +1,85 @@
+#include "agent/reconciler.hpp"
+
+#include "core/files.hpp"
+#include "core/log.hpp"
+#include "live/live_probe.hpp"
+#include "plan/planner.hpp"
+
+namespace tether {
+namespace {
+
+std::string short_commit(const std::string& commit) { return commit.substr(0, 12); }
+
+fs::path last_good_file(const Layout& layout) { return layout.state_dir() / "last-good-commit"; }
+
+}  // namespace
+
+Reconciler::Reconciler(Layout layout, HostIdentity host, StateSource& source, const Applier& applier)
+    : m_layout(std::move(layout)), m_host(std::move(host)), m_source(source), m_applier(applier) {}
+
+std::optional<Desired> Reconciler::load_commit(const std::string& commit, std::string& problem) {
+  auto snapshot = m_source.snapshot(commit);
+  if (!snapshot) {
+    problem = snapshot.error().describe();
+    return std::nullopt;
+  }
+  Diagnostics diagnostics;
+  auto desired = load_desired(*snapshot, m_host, diagnostics);
+  if (!desired) problem = diagnostics.describe();
+  return desired;
+}
+
+std::optional<Desired> Reconciler::desired_state(ApplyMode mode, PassResult& result) {
+  auto tip = m_source.fetch();
+  if (!tip) {
+    result.outcome = PassOutcome::unreachable;
+    log_warn("cannot fetch the state repo; keeping the last good state", {{"error", tip.error().describe()}});
+  } else if (m_last_good && m_last_good->state_commit == *tip) {
+    return m_last_good;  // unchanged since the last pass: nothing to parse
+  } else {
+    std::string problem;
+    if (auto desired = load_commit(*tip, problem)) {
+      m_last_good = desired;
+      if (mode == ApplyMode::apply) {
+        Status saved = make_dirs(m_layout.state_dir());
+        if (saved) saved = write_file_atomic(last_good_file(m_layout), *tip + "\n");
+        if (!saved) {
+          log_warn("cannot record the last good commit", {{"error", saved.error().message}});
+        }
+      }
+      return desired;
+    }
+    result.outcome = PassOutcome::refused;
+    log_error("state commit refused; the host stays on its last good state. Fix the manifest in a new commit",
+              {{"stateCommit", short_commit(*tip)}, {"problems", problem}});
+  }
+  if (!m_last_good) {
+    // A fresh agent process: fall back to the commit the previous one applied, if any.
+    auto saved = read_file(last_good_file(m_layout));
+    if (saved && saved->size() >= 40) {
+      std::string problem;
+      m_last_good = load_commit(saved->substr(0, 40), problem);
+    }
+  }
+  return m_last_good;
+}
+
+PassResult Reconciler::run_once(ApplyMode mode) {
+  PassResult result;
+  auto desired = desired_state(mode, result);
+  if (!desired) return result;
+  result.state_commit = desired->state_commit;
+  const Live live = probe_all(m_layout);
+  result.plan = make_plan(*desired, live);
+  for (const std::string& note : result.plan.notes) log_warn(note, {{"stateCommit", short_commit(desired->state_commit)}});
+  if (mode == ApplyMode::dry_run || result.plan.empty()) {
+    log_debug("nothing to apply", {{"stateCommit", short_commit(desired->state_commit)}});
+    return result;
+  }
+  for (const ApplyOutcome& outcome : m_applier.apply(result.plan, *desired, live)) {
+    if (!outcome.ok && result.outcome == PassOutcome::converged) result.outcome = PassOutcome::failed;
+  }
+  return result;
+}
+
+}  // namespace tether

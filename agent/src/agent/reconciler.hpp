@@ -1,0 +1,52 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "apply/applier.hpp"
+#include "core/layout.hpp"
+#include "manifest/state_loader.hpp"
+#include "model/desired.hpp"
+#include "model/plan.hpp"
+#include "source/state_source.hpp"
+
+namespace tether {
+
+enum class ApplyMode { apply, dry_run };
+
+/// How one pass ended; also the exit status of `run --once`.
+enum class PassOutcome {
+  converged = 0,   ///< nothing to do, or everything applied
+  failed = 1,      ///< at least one service could not be converged
+  refused = 3,     ///< the state commit is invalid; the last good one was kept
+  unreachable = 4, ///< the state repo could not be read
+};
+
+struct PassResult {
+  PassOutcome outcome = PassOutcome::converged;
+  std::string state_commit;  ///< the commit the pass converged towards
+  Plan plan;
+};
+
+/// One reconcile pass: fetch, load, probe, plan, apply. Keeps the last valid desired state
+/// in memory (and its commit under state/) so that a bad or unreachable commit never leaves
+/// the host without a target: drift is still repaired against the last good state.
+class Reconciler {
+ public:
+  Reconciler(Layout layout, HostIdentity host, StateSource& source, const Applier& applier);
+
+  [[nodiscard]] PassResult run_once(ApplyMode mode);
+
+ private:
+  /// The desired state to converge to, or nullopt (with `result` set) when there is none.
+  std::optional<Desired> desired_state(ApplyMode mode, PassResult& result);
+  std::optional<Desired> load_commit(const std::string& commit, std::string& problem);
+
+  Layout m_layout;
+  HostIdentity m_host;
+  StateSource& m_source;
+  const Applier& m_applier;
+  std::optional<Desired> m_last_good;
+};
+
+}  // namespace tether

@@ -1,0 +1,27 @@
+#include "apply/current_link.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "core/files.hpp"
+
+namespace tether {
+
+Status switch_current(const Layout& layout, const std::string& service, const std::string& dir_name) {
+  const fs::path link = layout.current_link(service);
+  const fs::path temp = link.parent_path() / (".current.tmp-" + std::to_string(::getpid()));
+  const std::string target = "releases/" + dir_name;
+  ::unlink(temp.c_str());  // a leftover from a crash between symlink and rename
+  if (::symlink(target.c_str(), temp.c_str()) != 0) {
+    return Error{"cannot create symlink " + temp.string() + ": " + errno_text(), ""};
+  }
+  if (::rename(temp.c_str(), link.c_str()) != 0) {
+    const std::string reason = errno_text();
+    ::unlink(temp.c_str());
+    return Error{"cannot switch " + link.string() + " to " + target + ": " + reason, ""};
+  }
+  return fsync_path(link.parent_path());
+}
+
+}  // namespace tether

@@ -1,0 +1,100 @@
+#include "apply/exec_supervisor.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <thread>
+
+#include "apply/process_spawner.hpp"
+#include "core/files.hpp"
+
+namespace tether {
+namespace {
+
+constexpr Millis k_poll{25};
+
+/// The last `max_bytes` of the service log, for error messages.
+std::string log_tail(const fs::path& log, size_t max_bytes) {
+  auto text = read_file(log);
+  if (!text || text->empty()) return "(log is empty)";
+  return text->size() <= max_bytes ? *text : "..." + text->substr(text->size() - max_bytes);
+}
+
+/// Waits until `record`'s process is gone or `timeout` passes; true if it is gone.
+bool wait_gone(const ProcessRecord& record, Millis timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (is_alive(record)) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(k_poll);
+  }
+  return true;
+}
+
+std::string exit_description(int status) {
+  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) return "was killed by signal " + std::to_string(WTERMSIG(status));
+  return "stopped";
+}
+
+}  // namespace
+
+ExecSupervisor::ExecSupervisor(Layout layout, Millis settle)
+    : m_layout(std::move(layout)), m_settle(settle) {}
+
+Result<ProcessRecord> ExecSupervisor::start(const std::string& service,
+                                            const ExecRun& run,
+                                            const std::string& release_dir) const {
+  const fs::path dir = m_layout.release_dir(service, release_dir);
+  SpawnRequest request;
+  request.argv = run.command;
+  // argv[0] names a file in the release ("bin/web") unless it is absolute.
+  if (!fs::path(request.argv[0]).is_absolute()) request.argv[0] = (dir / request.argv[0]).string();
+  request.working_dir = dir;
+  request.extra_env = run.env;
+  request.log_file = m_layout.log_file(service);
+  for (const fs::path& needed : {request.log_file.parent_path(), m_layout.pid_file(service).parent_path()}) {
+    if (Status made = make_dirs(needed); !made) return made.error();
+  }
+  auto pid = spawn_detached(request);
+  if (!pid) return pid.error();
+  const auto start_time = process_start_time(*pid);
+  const ProcessRecord record{*pid, start_time.value_or(0), release_dir};
+  // Record first: if the agent dies now, the next one still knows what it started.
+  if (Status written = write_process_record(m_layout.pid_file(service), record); !written) {
+    ::kill(-*pid, SIGKILL);
+    return written.error();
+  }
+  const auto deadline = std::chrono::steady_clock::now() + m_settle;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (::waitpid(*pid, &status, WNOHANG) == *pid) {
+      return Error{service + ": " + run.command[0] + " " + exit_description(status) +
+                       " right after start; log " + request.log_file.string() + ": " +
+                       log_tail(request.log_file, 400),
+                   "fix the release or its config, or revert the change in the state repo"};
+    }
+    std::this_thread::sleep_for(k_poll);
+  }
+  return record;
+}
+
+Status ExecSupervisor::stop(const std::string& service, Millis timeout) const {
+  const fs::path pid_file = m_layout.pid_file(service);
+  const auto record = read_process_record(pid_file);
+  if (record && is_alive(*record)) {
+    // The service leads its own process group (setsid at spawn): signal the group so its
+    // children stop with it.
+    ::kill(-record->pid, SIGTERM);
+    if (!wait_gone(*record, timeout)) {
+      ::kill(-record->pid, SIGKILL);
+      if (!wait_gone(*record, std::chrono::seconds(5))) {
+        return Error{service + ": process " + std::to_string(record->pid) + " survived SIGKILL", ""};
+      }
+    }
+  }
+  std::error_code ec;
+  fs::remove(pid_file, ec);
+  return ok_status();
+}
+
+}  // namespace tether

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <string>
+
+#include "core/duration.hpp"
+#include "core/layout.hpp"
+#include "core/result.hpp"
+#include "live/process_record.hpp"
+#include "model/service.hpp"
+
+namespace tether {
+
+/// The built-in `run.exec` supervisor. Services run detached (own session, outliving the agent);
+/// the pid file under `<service>/run/` is how a later agent finds them again.
+class ExecSupervisor {
+ public:
+  /// `settle` is how long a started process must stay up before start() reports success.
+  ExecSupervisor(Layout layout, Millis settle);
+
+  /// Starts `run.command` in `releases/<release_dir>` and records it in the pid file. Fails if
+  /// the program cannot be started or exits within the settle time (the error quotes the end
+  /// of the service log).
+  [[nodiscard]] Result<ProcessRecord> start(const std::string& service,
+                                            const ExecRun& run,
+                                            const std::string& release_dir) const;
+
+  /// Stops the recorded process, if it is still ours and alive: SIGTERM to its process group,
+  /// then SIGKILL after `timeout`. Removes the pid file. Nothing running is not an error.
+  [[nodiscard]] Status stop(const std::string& service, Millis timeout) const;
+
+ private:
+  Layout m_layout;
+  Millis m_settle;
+};
+
+}  // namespace tether

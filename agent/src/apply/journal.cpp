@@ -1,0 +1,68 @@
+#include "apply/journal.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+#include "core/files.hpp"
+
+namespace tether {
+namespace {
+
+nlohmann::json release_json(const std::optional<JournalRelease>& release) {
+  if (!release) return nullptr;
+  return {{"version", release->version}, {"commit", release->commit}, {"dir", release->dir}};
+}
+
+std::optional<JournalRelease> release_from(const nlohmann::json& json) {
+  if (!json.is_object()) return std::nullopt;
+  return JournalRelease{json.value("version", ""), json.value("commit", ""), json.value("dir", "")};
+}
+
+}  // namespace
+
+std::string to_json_line(const JournalEntry& e) {
+  nlohmann::json json = {{"time", e.time},
+                         {"stateCommit", e.state_commit},
+                         {"service", e.service},
+                         {"action", e.action},
+                         {"from", release_json(e.from)},
+                         {"to", release_json(e.to)},
+                         {"result", e.result}};
+  if (!e.error.empty()) json["error"] = e.error;
+  return json.dump();
+}
+
+Status Journal::append(const JournalEntry& entry) const {
+  if (Status made = make_dirs(m_path.parent_path()); !made) return made;
+  return append_line_synced(m_path, to_json_line(entry));
+}
+
+Result<std::vector<JournalEntry>> Journal::read_all() const {
+  std::vector<JournalEntry> entries;
+  std::ifstream in(m_path);
+  if (!in) {
+    if (!std::filesystem::exists(m_path)) return entries;
+    return Error{"cannot read " + m_path.string() + ": " + errno_text(), ""};
+  }
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    try {
+      const auto json = nlohmann::json::parse(line);
+      entries.push_back(JournalEntry{json.value("time", ""),
+                                     json.value("stateCommit", ""),
+                                     json.value("service", ""),
+                                     json.value("action", ""),
+                                     release_from(json.value("from", nlohmann::json())),
+                                     release_from(json.value("to", nlohmann::json())),
+                                     json.value("result", ""),
+                                     json.value("error", "")});
+    } catch (const nlohmann::json::exception&) {
+      continue;  // torn line from a crash mid-append
+    }
+  }
+  return entries;
+}
+
+}  // namespace tether

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace tether {
+
+/// A release as the journal names it.
+struct JournalRelease {
+  std::string version;
+  std::string commit;
+  std::string dir;
+  bool operator==(const JournalRelease&) const = default;
+};
+
+/// One applied (or failed) change, one line of `state/journal.jsonl`.
+struct JournalEntry {
+  std::string time;
+  std::string state_commit;
+  std::string service;
+  std::string action;  ///< install, upgrade, rollback, change, repair, restart, prune
+  std::optional<JournalRelease> from;
+  std::optional<JournalRelease> to;
+  std::string result;  ///< "ok" or "failed"
+  std::string error;
+  bool operator==(const JournalEntry&) const = default;
+};
+
+[[nodiscard]] std::string to_json_line(const JournalEntry& entry);
+
+/// Append-only history. Each append is one fsync'd line, so a crash loses at most the entry
+/// being written and never corrupts earlier ones.
+class Journal {
+ public:
+  explicit Journal(std::filesystem::path path) : m_path(std::move(path)) {}
+
+  [[nodiscard]] Status append(const JournalEntry& entry) const;
+  /// All entries, oldest first. A torn last line (crash mid-write) is skipped.
+  [[nodiscard]] Result<std::vector<JournalEntry>> read_all() const;
+
+ private:
+  std::filesystem::path m_path;
+};
+
+}  // namespace tether

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <string>
+
+#include "cli/agent_settings.hpp"
+
+namespace tether {
+
+struct RunFlags {
+  bool once = false;
+  bool dry_run = false;
+};
+
+/// `tether run`: the agent. Returns the process exit status.
+int run_command(const SettingsFlags& settings, const RunFlags& flags);
+
+struct StatusFlags {
+  bool json = false;
+};
+
+/// `tether status`: what is live on this host and why.
+int status_command(const SettingsFlags& settings, const StatusFlags& flags);
+
+struct HistoryFlags {
+  std::string service;
+  int limit = 0;  ///< 0 = all
+  bool json = false;
+};
+
+/// `tether history [SERVICE]`: the journal, newest first.
+int history_command(const SettingsFlags& settings, const HistoryFlags& flags);
+
+/// Exit statuses shared by the commands (documented in --help).
+inline constexpr int k_exit_ok = 0;
+inline constexpr int k_exit_failed = 1;
+inline constexpr int k_exit_usage = 2;
+
+}  // namespace tether

@@ -1,0 +1,130 @@
+#include <signal.h>
+#include <stdlib.h>
+
+#include <cstdio>
+#include <random>
+
+#include "agent/reconciler.hpp"
+#include "cli/commands.hpp"
+#include "cli/plan_text.hpp"
+#include "core/file_lock.hpp"
+#include "core/log.hpp"
+#include "source/git_source.hpp"
+
+namespace tether {
+namespace {
+
+/// How long a started service must stay up before the start counts (health checks come on top).
+constexpr Millis k_start_settle{300};
+
+void setup_logging(const AgentConfig& config) {
+  LogLevel level = LogLevel::info;
+  (void)parse_log_level(config.log_level, level);
+  configure_logging(config.log_format == LogFormat::json ? LogStyle::json : LogStyle::text, level);
+}
+
+HostIdentity host_of(const AgentConfig& config) { return HostIdentity{config.host_id, config.host_labels}; }
+
+/// A temp dir removed when it goes out of scope.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    std::string pattern = (fs::temp_directory_path() / "tether-dry-run-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) != nullptr) m_path = pattern;
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    if (!m_path.empty()) fs::remove_all(m_path, ec);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  [[nodiscard]] const fs::path& path() const { return m_path; }
+
+ private:
+  fs::path m_path;
+};
+
+/// --dry-run: fetch into a scratch mirror (borrowing the agent's objects), plan, print.
+/// Nothing under the root is created or changed.
+int dry_run(const AgentConfig& config) {
+  const Layout layout{config.root};
+  ScratchDir scratch;
+  if (scratch.path().empty()) {
+    log_error("cannot create a temp dir for the dry-run mirror");
+    return k_exit_failed;
+  }
+  GitSourceOptions options{scratch.path() / "repo.git", config.repo_url, config.branch, {}};
+  if (fs::exists(layout.mirror() / "objects")) options.alternate_objects = layout.mirror() / "objects";
+  auto source = GitSource::open(options);
+  if (!source) {
+    log_error("cannot open the state repo", {{"error", source.error().describe()}});
+    return k_exit_failed;
+  }
+  const Applier unused_applier(layout, ExecSupervisor(layout, k_start_settle), Journal(layout.journal()));
+  Reconciler reconciler(layout, host_of(config), **source, unused_applier);
+  const PassResult result = reconciler.run_once(ApplyMode::dry_run);
+  if (!result.state_commit.empty()) std::fputs(plan_as_text(result.plan).c_str(), stdout);
+  return static_cast<int>(result.outcome);
+}
+
+/// The sleep before the next poll: the interval, spread by +-jitter% so a fleet does not
+/// poll the server in lockstep.
+Millis next_delay(const AgentConfig& config, std::mt19937& random) {
+  const double spread = config.poll_jitter_percent / 100.0;
+  std::uniform_real_distribution<double> factor(1.0 - spread, 1.0 + spread);
+  return Millis(static_cast<long long>(config.poll_interval.count() * factor(random)));
+}
+
+/// Waits up to `delay` for SIGHUP (poll now) or SIGTERM/SIGINT (stop). True to go on.
+bool wait_for_next_poll(const sigset_t& signals, Millis delay) {
+  timespec timeout{delay.count() / 1000, (delay.count() % 1000) * 1'000'000};
+  const int sig = ::sigtimedwait(&signals, nullptr, &timeout);
+  if (sig == SIGHUP) log_info("SIGHUP: polling now");
+  return sig != SIGTERM && sig != SIGINT;
+}
+
+int agent_loop(const AgentConfig& config, Reconciler& reconciler) {
+  // Signals are taken synchronously by sigtimedwait between passes, never mid-apply.
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int sig : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&signals, sig);
+  ::sigprocmask(SIG_BLOCK, &signals, nullptr);
+  std::mt19937 random(std::random_device{}());
+  log_info("agent started", {{"repo", config.repo_url}, {"branch", config.branch}, {"root", config.root},
+                             {"host", config.host_id}, {"interval", format_duration(config.poll_interval)}});
+  do {
+    (void)reconciler.run_once(ApplyMode::apply);
+  } while (wait_for_next_poll(signals, next_delay(config, random)));
+  log_info("agent stopping; services keep running");
+  return k_exit_ok;
+}
+
+}  // namespace
+
+int run_command(const SettingsFlags& settings, const RunFlags& flags) {
+  auto config = resolve_settings(settings, /*need_repo=*/true);
+  if (!config) {
+    std::fprintf(stderr, "tether run: %s\n", config.error().describe().c_str());
+    return k_exit_usage;
+  }
+  setup_logging(*config);
+  if (flags.dry_run) return dry_run(*config);
+
+  const Layout layout{config->root};
+  auto lock = FileLock::acquire(layout.lock_file());
+  if (!lock) {
+    log_error(lock.error().describe());
+    return k_exit_failed;
+  }
+  auto source = GitSource::open({layout.mirror(), config->repo_url, config->branch, {}});
+  if (!source) {
+    log_error("cannot open the state repo mirror", {{"error", source.error().describe()}});
+    return k_exit_failed;
+  }
+  const Applier applier(layout, ExecSupervisor(layout, k_start_settle), Journal(layout.journal()));
+  Reconciler reconciler(layout, host_of(*config), **source, applier);
+  if (flags.once) return static_cast<int>(reconciler.run_once(ApplyMode::apply).outcome);
+  return agent_loop(*config, reconciler);
+}
+
+}  // namespace tether

@@ -1,0 +1,102 @@
+#include "core/files.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+namespace tether {
+namespace {
+
+/// Writes all of `content` to `fd`, retrying short writes.
+bool write_all(int fd, const std::string& content) {
+  size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string errno_text() { return std::strerror(errno); }
+
+Result<std::string> read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{"cannot read " + path.string() + ": " + errno_text(), ""};
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+Status write_file_synced(const std::filesystem::path& path, const std::string& content, unsigned mode) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return Error{"cannot create " + path.string() + ": " + errno_text(), ""};
+  const bool written = write_all(fd, content) && ::fsync(fd) == 0;
+  const std::string reason = written ? "" : errno_text();
+  ::close(fd);
+  if (!written) {
+    return Error{"cannot write " + path.string() + ": " + reason, "check free disk space"};
+  }
+  return ok_status();
+}
+
+Status fsync_path(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Error{"cannot open " + path.string() + ": " + errno_text(), ""};
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return Error{"fsync " + path.string() + ": " + errno_text(), ""};
+  return ok_status();
+}
+
+Status write_file_atomic(const std::filesystem::path& path, const std::string& content) {
+  std::filesystem::path temp = path;
+  temp += ".tmp." + std::to_string(::getpid());
+  if (Status written = write_file_synced(temp, content); !written) return written;
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    const std::string reason = errno_text();
+    ::unlink(temp.c_str());
+    return Error{"cannot rename " + temp.string() + " to " + path.string() + ": " + reason, ""};
+  }
+  return fsync_path(path.parent_path());
+}
+
+Status append_line_synced(const std::filesystem::path& path, const std::string& line) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return Error{"cannot open " + path.string() + ": " + errno_text(), ""};
+  const bool written = write_all(fd, line + "\n") && ::fsync(fd) == 0;
+  const std::string reason = written ? "" : errno_text();
+  ::close(fd);
+  if (!written) return Error{"cannot append to " + path.string() + ": " + reason, "check free disk space"};
+  return ok_status();
+}
+
+Status make_dirs(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Error{"cannot create directory " + dir.string() + ": " + ec.message(), ""};
+  return ok_status();
+}
+
+std::string now_rfc3339() {
+  const auto now = std::chrono::system_clock::now();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[40];
+  const size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(buffer + n, sizeof buffer - n, ".%03dZ", static_cast<int>(ms.count()));
+  return buffer;
+}
+
+}  // namespace tether

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "core/result.hpp"
+
+namespace tether {
+
+/// Reads a whole file. Errors name the path and the OS reason.
+[[nodiscard]] Result<std::string> read_file(const std::filesystem::path& path);
+
+/// Writes `content` to a temp file beside `path`, fsyncs it, renames it over `path` and
+/// fsyncs the directory: readers see the old or the new content, never a torn file.
+[[nodiscard]] Status write_file_atomic(const std::filesystem::path& path, const std::string& content);
+
+/// Writes a file (no rename) and fsyncs it; for files inside a dir that is renamed later.
+[[nodiscard]] Status write_file_synced(const std::filesystem::path& path,
+                                       const std::string& content,
+                                       unsigned mode = 0644);
+
+/// fsync(2) on a file or directory, so a rename or a new entry survives a power cut.
+[[nodiscard]] Status fsync_path(const std::filesystem::path& path);
+
+/// Appends one line and fsyncs: for the journal.
+[[nodiscard]] Status append_line_synced(const std::filesystem::path& path, const std::string& line);
+
+/// Creates `dir` and its parents; errors name the path.
+[[nodiscard]] Status make_dirs(const std::filesystem::path& dir);
+
+/// Current UTC time as RFC 3339 with milliseconds: "2026-11-23T07:08:14.123Z".
+[[nodiscard]] std::string now_rfc3339();
+
+/// "<strerror(errno)>" for the calling thread's errno.
+[[nodiscard]] std::string errno_text();
+
+}  // namespace tether

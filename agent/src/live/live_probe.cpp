@@ -1,0 +1,88 @@
+#include "live/live_probe.hpp"
+
+#include <algorithm>
+#include <system_error>
+
+#include "core/sha256.hpp"
+#include "live/process_record.hpp"
+#include "live/release_record.hpp"
+#include "manifest/config_hash.hpp"
+
+namespace tether {
+namespace {
+
+/// Empty when every file tether vouches for matches release.json, else what differs.
+std::string find_damage(const fs::path& dir, const ReleaseRecord& record) {
+  auto binary = Sha256::of_file(dir / record.binary_path);
+  if (!binary) return "binary " + record.binary_path + " is unreadable";
+  if (*binary != record.id.binary_sha256) return "binary " + record.binary_path + " was modified";
+  for (const auto& [target, digest] : record.config_digests) {
+    auto actual = Sha256::of_file(dir / target);
+    if (!actual || *actual != digest) return "config file " + target + " was modified or removed";
+  }
+  if (config_hash_of_digests(record.config_digests) != record.id.config_hash) {
+    return "config hash in release.json does not match its files";
+  }
+  return "";
+}
+
+std::optional<InstalledRelease> probe_release(const fs::path& dir) {
+  auto record = read_release_record(dir);
+  InstalledRelease release;
+  release.dir_name = dir.filename().string();
+  if (!record) {
+    // No readable release.json: not a release tether can vouch for; it can still be pruned.
+    release.damage = "release.json missing or unreadable";
+    return release;
+  }
+  release.id = record->id;
+  release.installed_at = record->installed_at;
+  release.damage = find_damage(dir, *record);
+  release.intact = release.damage.empty() && release.dir_name == record->id.dir_name();
+  if (release.damage.empty() && !release.intact) {
+    release.damage = "dir name does not match its release.json";
+  }
+  return release;
+}
+
+}  // namespace
+
+LiveService probe_service(const Layout& layout, const std::string& name) {
+  LiveService live;
+  live.name = name;
+  std::error_code ec;
+  const fs::path link = layout.current_link(name);
+  if (fs::is_symlink(link, ec)) {
+    const fs::path target = fs::read_symlink(link, ec);
+    if (!ec) live.current_dir = target.filename().string();
+  }
+  for (const auto& entry : fs::directory_iterator(layout.releases_dir(name), ec)) {
+    const std::string dir_name = entry.path().filename().string();
+    // Dot-dirs are half-built or condemned releases, never candidates.
+    if (dir_name.empty() || dir_name.front() == '.' || !entry.is_directory(ec)) continue;
+    if (auto release = probe_release(entry.path())) live.installed.push_back(*release);
+  }
+  std::sort(live.installed.begin(), live.installed.end(), [](const auto& a, const auto& b) {
+    return a.dir_name < b.dir_name;
+  });
+  if (auto process = read_process_record(layout.pid_file(name))) {
+    live.process = is_alive(*process) ? ProcessState::running : ProcessState::stopped;
+    live.process_release_dir = process->release_dir;
+  } else {
+    live.process = ProcessState::stopped;
+  }
+  return live;
+}
+
+Live probe_all(const Layout& layout) {
+  Live live;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(layout.services_dir(), ec)) {
+    if (!entry.is_directory(ec)) continue;
+    const std::string name = entry.path().filename().string();
+    live.emplace(name, probe_service(layout, name));
+  }
+  return live;
+}
+
+}  // namespace tether

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string>
+
+#include "core/layout.hpp"
+#include "model/live.hpp"
+
+namespace tether {
+
+/// Reads what is on the host for one service: the `current` link, every release dir with its
+/// release.json and whether its files still match their recorded hashes, and the supervised
+/// process. Never modifies anything; a service with nothing on disk yields an empty value.
+[[nodiscard]] LiveService probe_service(const Layout& layout, const std::string& name);
+
+/// probe_service for every service dir under `<root>/services`.
+[[nodiscard]] Live probe_all(const Layout& layout);
+
+}  // namespace tether

@@ -1,0 +1,53 @@
+#include "live/release_record.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "core/files.hpp"
+#include "core/layout.hpp"
+
+namespace tether {
+
+std::string to_json_text(const ReleaseRecord& r) {
+  const nlohmann::json json = {
+      {"service", r.service},
+      {"version", r.id.version},
+      {"commit", r.id.commit},
+      {"binary", {{"path", r.binary_path}, {"sha256", r.id.binary_sha256}}},
+      {"artifact", {{"url", r.artifact_url}, {"sha256", r.artifact_sha256}}},
+      {"config", {{"hash", r.id.config_hash}, {"files", r.config_digests}}},
+      {"stateCommit", r.state_commit},
+      {"installedAt", r.installed_at},
+  };
+  return json.dump(2) + "\n";
+}
+
+Result<ReleaseRecord> release_record_from_json(const std::string& text) {
+  try {
+    const auto json = nlohmann::json::parse(text);
+    ReleaseRecord r;
+    r.service = json.at("service").get<std::string>();
+    r.id.version = json.at("version").get<std::string>();
+    r.id.commit = json.at("commit").get<std::string>();
+    r.binary_path = json.at("binary").at("path").get<std::string>();
+    r.id.binary_sha256 = json.at("binary").at("sha256").get<std::string>();
+    r.artifact_url = json.at("artifact").at("url").get<std::string>();
+    r.artifact_sha256 = json.at("artifact").at("sha256").get<std::string>();
+    r.id.config_hash = json.at("config").at("hash").get<std::string>();
+    r.config_digests = json.at("config").at("files").get<std::map<std::string, std::string>>();
+    r.state_commit = json.at("stateCommit").get<std::string>();
+    r.installed_at = json.at("installedAt").get<std::string>();
+    return r;
+  } catch (const nlohmann::json::exception& e) {
+    return Error{std::string("invalid release.json: ") + e.what(), ""};
+  }
+}
+
+Result<ReleaseRecord> read_release_record(const std::filesystem::path& release_dir) {
+  auto text = read_file(release_dir / k_release_record);
+  if (!text) return text.error();
+  auto record = release_record_from_json(*text);
+  if (!record) return record.error().with_context((release_dir / k_release_record).string());
+  return record;
+}
+
+}  // namespace tether

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "core/result.hpp"
+#include "model/release_id.hpp"
+
+namespace tether {
+
+/// `.tether/release.json` inside a release dir: what was installed, from where, and the hash
+/// of every file tether vouches for, so drift can be detected later.
+struct ReleaseRecord {
+  std::string service;
+  ReleaseId id;
+  std::string binary_path;
+  std::string artifact_url;
+  std::string artifact_sha256;
+  std::map<std::string, std::string> config_digests;  ///< target -> sha256 of content
+  std::string state_commit;
+  std::string installed_at;
+  bool operator==(const ReleaseRecord&) const = default;
+};
+
+[[nodiscard]] std::string to_json_text(const ReleaseRecord& record);
+[[nodiscard]] Result<ReleaseRecord> release_record_from_json(const std::string& text);
+/// Reads `<release_dir>/.tether/release.json`.
+[[nodiscard]] Result<ReleaseRecord> read_release_record(const std::filesystem::path& release_dir);
+
+}  // namespace tether

@@ -1,0 +1,119 @@
+#include "manifest/documents.hpp"
+#include "manifest/field_checks.hpp"
+#include "manifest/yaml_fields.hpp"
+
+namespace tether {
+namespace {
+
+using Section = void (*)(FieldReader&, const YAML::Node&, AgentConfig&);
+
+void read_repo(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
+  r.reject_unknown_keys(node, "repo", {"url", "branch"});
+  if (auto url = r.string(node, "repo", "url", Need::required, checks::repo_url)) {
+    config.repo_url = *url;
+  }
+  if (auto branch = r.string(node, "repo", "branch", Need::optional, checks::branch)) {
+    config.branch = *branch;
+  }
+}
+
+void read_host(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
+  r.reject_unknown_keys(node, "host", {"id", "labels"});
+  if (auto id = r.string(node, "host", "id", Need::optional, checks::host_name)) {
+    config.host_id = *id;
+  }
+  if (auto labels = r.string_map(node, "host", "labels", 253)) config.host_labels = *labels;
+}
+
+void read_poll(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
+  r.reject_unknown_keys(node, "poll", {"interval", "jitter"});
+  if (auto interval = r.duration(node, "poll", "interval", Need::optional)) {
+    config.poll_interval = *interval;
+  }
+  if (auto jitter = r.string(node, "poll", "jitter", Need::optional, checks::percent)) {
+    config.poll_jitter_percent = std::stoi(*jitter);
+  }
+}
+
+void read_api(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
+  r.reject_unknown_keys(node, "api", {"listen", "webhookSecretFile"});
+  if (auto listen = r.string(node, "api", "listen", Need::optional, checks::host_port)) {
+    config.api_listen = *listen;
+  }
+  if (auto secret = r.string(node, "api", "webhookSecretFile", Need::optional)) {
+    config.webhook_secret_file = *secret;
+  }
+}
+
+void read_verify(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
+  r.reject_unknown_keys(node, "verify", {"allowedSigners"});
+  if (auto signers = r.string(node, "verify", "allowedSigners", Need::optional)) {
+    config.allowed_signers = *signers;
+  }
+}
+
+void read_log(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
+  r.reject_unknown_keys(node, "log", {"format", "level"});
+  auto format = r.string(node, "log", "format", Need::optional, [](const std::string& v) {
+    return v == "text" || v == "json" ? "" : "text or json";
+  });
+  if (format) config.log_format = *format == "json" ? LogFormat::json : LogFormat::text;
+  auto level = r.string(node, "log", "level", Need::optional, [](const std::string& v) {
+    for (const char* known : {"trace", "debug", "info", "warn", "error"}) {
+      if (v == known) return std::string();
+    }
+    return std::string("one of trace, debug, info, warn, error");
+  });
+  if (level) config.log_level = *level;
+}
+
+void read_notify(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
+  r.reject_unknown_keys(node, "notify", {"url"});
+  if (auto url = r.string(node, "notify", "url", Need::optional, checks::http_url)) {
+    config.notify_url = *url;
+  }
+}
+
+}  // namespace
+
+std::optional<AgentConfig> parse_agent_config(const std::string& file,
+                                              const std::string& text,
+                                              Diagnostics& diagnostics) {
+  const size_t errors_before = diagnostics.size();
+  auto document = load_yaml_document(file, text, diagnostics);
+  if (!document) return std::nullopt;
+  const YAML::Node root = *document;
+  FieldReader r(file, diagnostics);
+  r.reject_unknown_keys(root,
+                        "",
+                        {"apiVersion", "kind", "repo", "root", "host", "poll", "api", "verify",
+                         "runtime", "log", "notify"});
+  (void)r.string(root, "", "apiVersion", Need::required, [](const std::string& v) {
+    return v == "tether.dev/v1" ? "" : "\"tether.dev/v1\"";
+  });
+  (void)r.string(root, "", "kind", Need::required, [](const std::string& v) {
+    return v == "Agent" ? "" : "\"Agent\"";
+  });
+  AgentConfig config;
+  if (auto value = r.string(root, "", "root", Need::optional, checks::absolute_path)) {
+    config.root = *value;
+  }
+  if (auto value = r.string(root, "", "runtime", Need::optional, checks::runtime)) {
+    config.runtime = *value == "docker" ? ContainerRuntime::docker : ContainerRuntime::podman;
+  }
+  const std::pair<const char*, Section> sections[] = {
+      {"host", read_host}, {"poll", read_poll},     {"api", read_api},
+      {"verify", read_verify}, {"log", read_log}, {"notify", read_notify}};
+  if (YAML::Node repo = r.child(root, "", "repo", Need::required);
+      repo.IsDefined() && r.expect_map(repo, "repo")) {
+    read_repo(r, repo, config);
+  }
+  for (const auto& [key, read] : sections) {
+    const YAML::Node node = root[key];
+    if (node.IsDefined() && r.expect_map(node, key)) read(r, node, config);
+  }
+  if (diagnostics.size() != errors_before) return std::nullopt;
+  return config;
+}
+
+}  // namespace tether

@@ -1,0 +1,295 @@
+#include "manifest/spec_reader.hpp"
+
+#include "manifest/field_checks.hpp"
+
+namespace tether {
+namespace {
+
+using Fields = std::initializer_list<std::string_view>;
+
+std::optional<ReleaseSpec> read_release(FieldReader& r, const YAML::Node& node, const std::string& path) {
+  if (!r.expect_map(node, path)) return std::nullopt;
+  r.reject_unknown_keys(node, path, {"version", "commit", "artifact", "binary"});
+  ReleaseSpec release;
+  auto version = r.string(node, path, "version", Need::required, checks::version);
+  auto commit = r.string(node, path, "commit", Need::required, checks::commit);
+  bool ok = version && commit;
+  const std::string artifact_path = join_path(path, "artifact");
+  const YAML::Node artifact = r.child(node, path, "artifact", Need::required);
+  if (artifact.IsDefined() && r.expect_map(artifact, artifact_path)) {
+    r.reject_unknown_keys(artifact, artifact_path, {"url", "sha256"});
+    auto url = r.string(artifact, artifact_path, "url", Need::required, checks::artifact_url);
+    auto sha = r.string(artifact, artifact_path, "sha256", Need::required, checks::sha256);
+    ok = ok && url && sha;
+    if (url && sha) release.artifact = Artifact{*url, *sha};
+  } else {
+    ok = false;
+  }
+  const std::string binary_path = join_path(path, "binary");
+  const YAML::Node binary = r.child(node, path, "binary", Need::required);
+  if (binary.IsDefined() && r.expect_map(binary, binary_path)) {
+    r.reject_unknown_keys(binary, binary_path, {"path", "sha256"});
+    auto file = r.string(binary, binary_path, "path", Need::required, checks::safe_relative_path);
+    auto sha = r.string(binary, binary_path, "sha256", Need::required, checks::sha256);
+    ok = ok && file && sha;
+    if (file && sha) release.binary = BinaryCheck{*file, *sha};
+  } else {
+    ok = false;
+  }
+  if (!ok) return std::nullopt;
+  release.version = *version;
+  release.commit = *commit;
+  return release;
+}
+
+std::optional<ContainerSpec> read_container(FieldReader& r,
+                                            const YAML::Node& node,
+                                            const std::string& path,
+                                            bool allow_floating_tag) {
+  if (!r.expect_map(node, path)) return std::nullopt;
+  r.reject_unknown_keys(node, path, {"image", "name", "args", "env", "ports", "volumes", "user"});
+  ContainerSpec c;
+  auto image = r.string(node,
+                        path,
+                        "image",
+                        Need::required,
+                        allow_floating_tag ? StringCheck{} : StringCheck{checks::pinned_image});
+  auto name = r.string(node, path, "name", Need::optional, checks::container_name);
+  auto args = r.string_list(node, path, "args", Need::optional, false);
+  auto env = r.string_map(node, path, "env", SIZE_MAX);
+  auto ports = r.string_list(node, path, "ports", Need::optional, false);
+  auto volumes = r.string_list(node, path, "volumes", Need::optional, false);
+  auto user = r.string(node, path, "user", Need::optional);
+  if (!image) return std::nullopt;
+  c.image = *image;
+  c.name = name.value_or("");
+  c.args = args.value_or(std::vector<std::string>{});
+  c.env = env.value_or(StringMap{});
+  c.ports = ports.value_or(std::vector<std::string>{});
+  c.volumes = volumes.value_or(std::vector<std::string>{});
+  c.user = user.value_or("");
+  return c;
+}
+
+std::optional<std::vector<ConfigFile>> read_config(FieldReader& r,
+                                                   const YAML::Node& node,
+                                                   const std::string& path) {
+  if (!node.IsSequence()) {
+    r.error(node, path, "expected a list of {source, target} entries");
+    return std::nullopt;
+  }
+  std::vector<ConfigFile> files;
+  bool ok = true;
+  for (size_t i = 0; i < node.size(); ++i) {
+    const std::string item_path = path + "[" + std::to_string(i) + "]";
+    const YAML::Node item = node[i];
+    if (!r.expect_map(item, item_path)) {
+      ok = false;
+      continue;
+    }
+    r.reject_unknown_keys(item, item_path, {"source", "target"});
+    auto source = r.string(item, item_path, "source", Need::required, checks::config_source);
+    auto target = r.string(item, item_path, "target", Need::required, checks::config_target);
+    ok = ok && source && target;
+    if (source && target) files.push_back(ConfigFile{*source, *target});
+  }
+  if (!ok) return std::nullopt;
+  return files;
+}
+
+std::optional<RunSpec> read_run(FieldReader& r, const YAML::Node& node, const std::string& path) {
+  if (!r.expect_map(node, path)) return std::nullopt;
+  r.reject_unknown_keys(node, path, {"systemd", "exec"});
+  const bool has_systemd = node["systemd"].IsDefined();
+  const bool has_exec = node["exec"].IsDefined();
+  if (has_systemd == has_exec) {
+    r.error(node, path, "set exactly one of run.systemd (a unit) or run.exec (a command)");
+    return std::nullopt;
+  }
+  if (has_systemd) {
+    auto unit = r.string(node, path, "systemd", Need::required, checks::systemd_unit);
+    if (!unit) return std::nullopt;
+    return RunSpec{SystemdRun{*unit}};
+  }
+  const std::string exec_path = join_path(path, "exec");
+  const YAML::Node exec = node["exec"];
+  if (!r.expect_map(exec, exec_path)) return std::nullopt;
+  r.reject_unknown_keys(exec, exec_path, {"command", "env", "stopTimeout"});
+  auto command = r.string_list(exec, exec_path, "command", Need::required, true);
+  auto env = r.string_map(exec, exec_path, "env", SIZE_MAX);
+  auto stop = r.duration(exec, exec_path, "stopTimeout", Need::optional);
+  const bool bad_env = exec["env"].IsDefined() && !env;
+  const bool bad_stop = exec["stopTimeout"].IsDefined() && !stop;
+  if (!command || bad_env || bad_stop) return std::nullopt;
+  ExecRun run;
+  run.command = *command;
+  run.env = env.value_or(StringMap{});
+  if (stop) run.stop_timeout = *stop;
+  return RunSpec{run};
+}
+
+std::optional<Probe> read_probe(FieldReader& r, const YAML::Node& node, const std::string& path) {
+  const int kinds = int(node["http"].IsDefined()) + int(node["tcp"].IsDefined()) +
+                    int(node["exec"].IsDefined());
+  if (kinds != 1) {
+    r.error(node, path, "set exactly one probe: health.http, health.tcp or health.exec");
+    return std::nullopt;
+  }
+  if (const YAML::Node http = node["http"]; http.IsDefined()) {
+    const std::string p = join_path(path, "http");
+    if (!r.expect_map(http, p)) return std::nullopt;
+    r.reject_unknown_keys(http, p, {"url", "status", "body"});
+    auto url = r.string(http, p, "url", Need::required, checks::http_url);
+    auto status = r.integer(http, p, "status", Need::optional, 100, 599);
+    auto body = r.string(http, p, "body", Need::optional);
+    if (!url || (http["status"].IsDefined() && !status) || (http["body"].IsDefined() && !body)) {
+      return std::nullopt;
+    }
+    return Probe{HttpProbe{*url, static_cast<int>(status.value_or(200)), body.value_or("")}};
+  }
+  if (const YAML::Node tcp = node["tcp"]; tcp.IsDefined()) {
+    const std::string p = join_path(path, "tcp");
+    if (!r.expect_map(tcp, p)) return std::nullopt;
+    r.reject_unknown_keys(tcp, p, {"address"});
+    auto address = r.string(tcp, p, "address", Need::required, checks::host_port);
+    if (!address) return std::nullopt;
+    return Probe{TcpProbe{*address}};
+  }
+  const std::string p = join_path(path, "exec");
+  const YAML::Node exec = node["exec"];
+  if (!r.expect_map(exec, p)) return std::nullopt;
+  r.reject_unknown_keys(exec, p, {"command"});
+  auto command = r.string_list(exec, p, "command", Need::required, true);
+  if (!command) return std::nullopt;
+  return Probe{ExecProbe{*command}};
+}
+
+std::optional<HealthSpec> read_health(FieldReader& r, const YAML::Node& node, const std::string& path) {
+  if (!r.expect_map(node, path)) return std::nullopt;
+  r.reject_unknown_keys(node,
+                        path,
+                        {"http", "tcp", "exec", "timeout", "interval", "deadline", "initialDelay",
+                         "successes"});
+  auto probe = read_probe(r, node, path);
+  HealthSpec health;
+  bool ok = probe.has_value();
+  auto read_duration = [&](const char* key, Millis& out) {
+    if (!node[key].IsDefined()) return;
+    auto value = r.duration(node, path, key, Need::optional);
+    ok = ok && value.has_value();
+    if (value) out = *value;
+  };
+  read_duration("timeout", health.timeout);
+  read_duration("interval", health.interval);
+  read_duration("deadline", health.deadline);
+  read_duration("initialDelay", health.initial_delay);
+  if (node["successes"].IsDefined()) {
+    auto successes = r.integer(node, path, "successes", Need::optional, 1, 1000);
+    ok = ok && successes.has_value();
+    if (successes) health.successes = static_cast<int>(*successes);
+  }
+  if (!ok) return std::nullopt;
+  health.probe = *probe;
+  return health;
+}
+
+/// Checks the combinations that only make sense for a whole spec.
+bool check_combinations(FieldReader& r, const YAML::Node& spec, const std::string& path) {
+  const bool has_release = spec["release"].IsDefined();
+  const bool has_container = spec["container"].IsDefined();
+  bool ok = true;
+  if (has_release == has_container) {
+    r.error(spec, path, "set exactly one of spec.release (a binary release) or spec.container (an image)");
+    return false;
+  }
+  if (has_release && !spec["run"].IsDefined()) {
+    r.error(spec, join_path(path, "run"), "required for a binary release: set run.exec or run.systemd");
+    ok = false;
+  }
+  if (has_container && spec["run"].IsDefined()) {
+    r.error(spec["run"], join_path(path, "run"), "not allowed for a container service: the container is what runs");
+    ok = false;
+  }
+  return ok;
+}
+
+}  // namespace
+
+std::optional<Service> read_service_spec(FieldReader& r,
+                                         const YAML::Node& spec,
+                                         const std::string& path,
+                                         SpecMode mode) {
+  if (!r.expect_map(spec, path)) return std::nullopt;
+  if (mode == SpecMode::whole) {
+    r.reject_unknown_keys(spec,
+                          path,
+                          {"selector", "release", "container", "runtime", "allowFloatingTag",
+                           "config", "run", "health", "rollout", "keepReleases"});
+  } else {
+    r.reject_unknown_keys(spec,
+                          path,
+                          {"release", "container", "runtime", "allowFloatingTag", "config", "run",
+                           "health", "rollout", "keepReleases"});
+  }
+  bool ok = mode == SpecMode::fields_only || check_combinations(r, spec, path);
+  Service service;
+  auto note = [&ok](bool present, bool valid) { ok = ok && (!present || valid); };
+
+  auto selector = r.string_map(spec, path, "selector", 253);
+  note(spec["selector"].IsDefined(), selector.has_value());
+  service.selector = selector.value_or(StringMap{});
+
+  auto floating = r.boolean(spec, path, "allowFloatingTag", Need::optional);
+  note(spec["allowFloatingTag"].IsDefined(), floating.has_value());
+  service.allow_floating_tag = floating.value_or(false);
+
+  auto runtime = r.string(spec, path, "runtime", Need::optional, checks::runtime);
+  note(spec["runtime"].IsDefined(), runtime.has_value());
+  if (runtime) service.runtime = *runtime == "docker" ? ContainerRuntime::docker : ContainerRuntime::podman;
+
+  if (const YAML::Node node = spec["release"]; node.IsDefined()) {
+    auto release = read_release(r, node, join_path(path, "release"));
+    note(true, release.has_value());
+    if (release) service.workload = *release;
+  }
+  if (const YAML::Node node = spec["container"]; node.IsDefined()) {
+    // In a host override the pin rule waits for the merge: allowFloatingTag may come from the
+    // service itself.
+    const bool pin_optional = service.allow_floating_tag || mode == SpecMode::fields_only;
+    auto container = read_container(r, node, join_path(path, "container"), pin_optional);
+    note(true, container.has_value());
+    if (container) service.workload = *container;
+  }
+  if (const YAML::Node node = spec["config"]; node.IsDefined()) {
+    auto config = read_config(r, node, join_path(path, "config"));
+    note(true, config.has_value());
+    service.config = config.value_or(std::vector<ConfigFile>{});
+  }
+  if (const YAML::Node node = spec["run"]; node.IsDefined()) {
+    service.run = read_run(r, node, join_path(path, "run"));
+    note(true, service.run.has_value());
+  }
+  if (const YAML::Node node = spec["health"]; node.IsDefined()) {
+    service.health = read_health(r, node, join_path(path, "health"));
+    note(true, service.health.has_value());
+  }
+  if (const YAML::Node node = spec["rollout"]; node.IsDefined()) {
+    const std::string rollout_path = join_path(path, "rollout");
+    if (r.expect_map(node, rollout_path)) {
+      r.reject_unknown_keys(node, rollout_path, {"percent"});
+      auto percent = r.integer(node, rollout_path, "percent", Need::optional, 0, 100);
+      note(node["percent"].IsDefined(), percent.has_value());
+      service.rollout_percent = static_cast<int>(percent.value_or(100));
+    } else {
+      ok = false;
+    }
+  }
+  auto keep = r.integer(spec, path, "keepReleases", Need::optional, 1, 100);
+  note(spec["keepReleases"].IsDefined(), keep.has_value());
+  service.keep_releases = static_cast<int>(keep.value_or(5));
+
+  if (!ok) return std::nullopt;
+  return service;
+}
+
+}  // namespace tether

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/duration.hpp"
+#include "model/service.hpp"
+
+namespace tether {
+
+enum class LogFormat { text, json };
+
+/// agent.yaml after validation, with command-line overrides applied on top.
+struct AgentConfig {
+  std::string repo_url;
+  std::string branch = "main";
+  std::string root = "/var/lib/tether";
+  std::string host_id;  ///< empty = the machine's hostname
+  StringMap host_labels;
+  Millis poll_interval{std::chrono::seconds(30)};
+  int poll_jitter_percent = 10;
+  std::string api_listen;
+  std::string webhook_secret_file;
+  std::string allowed_signers;
+  ContainerRuntime runtime = ContainerRuntime::podman;
+  LogFormat log_format = LogFormat::text;
+  std::string log_level = "info";
+  std::string notify_url;
+  bool operator==(const AgentConfig&) const = default;
+};
+
+}  // namespace tether

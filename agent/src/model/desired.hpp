@@ -1,0 +1,26 @@
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "model/release_id.hpp"
+#include "model/service.hpp"
+
+namespace tether {
+
+/// One service this host should run, with the identity of its release already computed.
+struct DesiredService {
+  Service service;
+  ReleaseId release;  ///< for binary releases; config_hash set for containers too
+  std::map<std::string, std::string> config_files;  ///< target -> content, from the state repo
+  bool operator==(const DesiredService&) const = default;
+};
+
+/// Everything this host should run at one state commit.
+struct Desired {
+  std::string state_commit;
+  std::map<std::string, DesiredService> services;  ///< by service name
+  bool operator==(const Desired&) const = default;
+};
+
+}  // namespace tether

@@ -1,0 +1,18 @@
+#include "model/live.hpp"
+
+#include <algorithm>
+
+namespace tether {
+
+const InstalledRelease* LiveService::find(const std::string& dir_name) const {
+  const auto it = std::find_if(installed.begin(), installed.end(), [&](const auto& release) {
+    return release.dir_name == dir_name;
+  });
+  return it == installed.end() ? nullptr : &*it;
+}
+
+const InstalledRelease* LiveService::current() const {
+  return current_dir ? find(*current_dir) : nullptr;
+}
+
+}  // namespace tether

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/release_id.hpp"
+
+namespace tether {
+
+/// A release dir found under releases/, with what its release.json says.
+struct InstalledRelease {
+  std::string dir_name;
+  ReleaseId id;
+  std::string installed_at;  ///< RFC 3339 UTC; sorts chronologically as text
+  bool intact = false;       ///< binary and config files still match their recorded hashes
+  std::string damage;        ///< why it is not intact, for logs
+  bool operator==(const InstalledRelease&) const = default;
+};
+
+enum class ProcessState { not_supervised, running, stopped };
+
+/// What is on the host for one service right now.
+struct LiveService {
+  std::string name;
+  std::optional<std::string> current_dir;  ///< release dir `current` points at
+  std::vector<InstalledRelease> installed;  ///< sorted by dir_name
+  ProcessState process = ProcessState::not_supervised;
+  std::string process_release_dir;  ///< release dir the running process was started from
+  bool operator==(const LiveService&) const = default;
+
+  [[nodiscard]] const InstalledRelease* find(const std::string& dir_name) const;
+  [[nodiscard]] const InstalledRelease* current() const;
+};
+
+using Live = std::map<std::string, LiveService>;
+
+}  // namespace tether

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/release_id.hpp"
+
+namespace tether {
+
+enum class ActionKind {
+  install,   ///< nothing live yet
+  upgrade,   ///< to a newer version
+  rollback,  ///< to an older version
+  change,    ///< same version, other commit, binary or config
+  repair,    ///< the live release was damaged; rebuild it in place
+  restart,   ///< release is right, process is not running (or runs another release)
+};
+
+[[nodiscard]] const char* to_string(ActionKind kind);
+
+/// What to do for one service. `install` is true when the target release must be downloaded
+/// and built; otherwise an installed, intact release dir is reused.
+struct ServiceAction {
+  std::string service;
+  ActionKind kind = ActionKind::install;
+  std::optional<ReleaseId> from;
+  ReleaseId to;
+  bool install = false;
+  bool switch_current = false;
+  std::string reason;
+  bool operator==(const ServiceAction&) const = default;
+};
+
+/// Release dirs no longer needed (beyond keepReleases, never current or target).
+struct PruneAction {
+  std::string service;
+  std::vector<std::string> dir_names;
+  bool operator==(const PruneAction&) const = default;
+};
+
+struct Plan {
+  std::string state_commit;
+  std::vector<ServiceAction> actions;  ///< sorted by service
+  std::vector<PruneAction> prunes;
+  std::vector<std::string> notes;  ///< things an operator should know that need no action
+  bool operator==(const Plan&) const = default;
+
+  [[nodiscard]] bool empty() const { return actions.empty() && prunes.empty(); }
+};
+
+}  // namespace tether

@@ -1,0 +1,124 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/duration.hpp"
+
+namespace tether {
+
+using StringMap = std::map<std::string, std::string>;
+
+struct Artifact {
+  std::string url;
+  std::string sha256;
+  bool operator==(const Artifact&) const = default;
+};
+
+struct BinaryCheck {
+  std::string path;  ///< relative to the release dir
+  std::string sha256;
+  bool operator==(const BinaryCheck&) const = default;
+};
+
+/// `spec.release`: a binary release built by CI from `commit`.
+struct ReleaseSpec {
+  std::string version;
+  std::string commit;
+  Artifact artifact;
+  BinaryCheck binary;
+  bool operator==(const ReleaseSpec&) const = default;
+};
+
+/// `spec.container`: an image pinned by digest (run by the container runtime adapter).
+struct ContainerSpec {
+  std::string image;
+  std::string name;
+  std::vector<std::string> args;
+  StringMap env;
+  std::vector<std::string> ports;
+  std::vector<std::string> volumes;
+  std::string user;
+  bool operator==(const ContainerSpec&) const = default;
+};
+
+/// One file from the state repo placed inside the release dir.
+struct ConfigFile {
+  std::string source;  ///< path in the state repo, under config/
+  std::string target;  ///< path inside the release dir
+  bool operator==(const ConfigFile&) const = default;
+};
+
+struct ExecRun {
+  std::vector<std::string> command;  ///< argv; argv[0] relative to the release dir or absolute
+  StringMap env;
+  Millis stop_timeout{std::chrono::seconds(10)};
+  bool operator==(const ExecRun&) const = default;
+};
+
+struct SystemdRun {
+  std::string unit;
+  bool operator==(const SystemdRun&) const = default;
+};
+
+using RunSpec = std::variant<ExecRun, SystemdRun>;
+
+struct HttpProbe {
+  std::string url;
+  int status = 200;
+  std::string body;  ///< substring the response must contain; empty = any
+  bool operator==(const HttpProbe&) const = default;
+};
+
+struct TcpProbe {
+  std::string address;
+  bool operator==(const TcpProbe&) const = default;
+};
+
+struct ExecProbe {
+  std::vector<std::string> command;
+  bool operator==(const ExecProbe&) const = default;
+};
+
+using Probe = std::variant<HttpProbe, TcpProbe, ExecProbe>;
+
+struct HealthSpec {
+  Probe probe;
+  Millis timeout{std::chrono::seconds(2)};
+  Millis interval{std::chrono::seconds(1)};
+  Millis deadline{std::chrono::seconds(30)};
+  Millis initial_delay{0};
+  int successes = 1;
+  bool operator==(const HealthSpec&) const = default;
+};
+
+enum class ContainerRuntime { podman, docker };
+
+/// A Service manifest after validation: what one service should look like on a host.
+struct Service {
+  std::string name;
+  StringMap selector;
+  std::variant<ReleaseSpec, ContainerSpec> workload;
+  std::optional<ContainerRuntime> runtime;
+  bool allow_floating_tag = false;
+  std::vector<ConfigFile> config;
+  std::optional<RunSpec> run;  ///< absent only for container services
+  std::optional<HealthSpec> health;
+  int rollout_percent = 100;
+  int keep_releases = 5;
+  bool operator==(const Service&) const = default;
+
+  [[nodiscard]] const ReleaseSpec* release() const { return std::get_if<ReleaseSpec>(&workload); }
+};
+
+/// A Host file: labels and per-service overrides (already validated field by field).
+struct Host {
+  std::string name;
+  StringMap labels;
+  bool operator==(const Host&) const = default;
+};
+
+}  // namespace tether

@@ -1,0 +1,19 @@
+#pragma once
+
+#include "model/desired.hpp"
+#include "model/live.hpp"
+#include "model/plan.hpp"
+
+namespace tether {
+
+/// Steps that turn `live` into `desired`. No I/O, clock or logging: the same inputs always give
+/// the same plan, so `run --dry-run` and `run` agree and tests can table-drive it.
+///
+/// - target not current: switch to it (install first unless an intact copy is installed);
+///   labelled install / upgrade / rollback / change by comparing versions with the current one
+/// - target current but damaged: repair (rebuild the release dir, restart)
+/// - target current and intact but its exec process is down or runs another release: restart
+/// - releases beyond keepReleases that are neither current nor target: prune, oldest first
+[[nodiscard]] Plan make_plan(const Desired& desired, const Live& live);
+
+}  // namespace tether

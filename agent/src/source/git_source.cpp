@@ -1,0 +1,236 @@
+#include "source/git_source.hpp"
+
+#include <git2.h>
+
+#include <fstream>
+
+namespace tether {
+namespace {
+
+template <typename T, void (*Free)(T*)>
+struct Deleter {
+  void operator()(T* p) const { Free(p); }
+};
+template <typename T, void (*Free)(T*)>
+using Handle = std::unique_ptr<T, Deleter<T, Free>>;
+
+using RepoHandle = Handle<git_repository, git_repository_free>;
+using RemoteHandle = Handle<git_remote, git_remote_free>;
+using CommitHandle = Handle<git_commit, git_commit_free>;
+using TreeHandle = Handle<git_tree, git_tree_free>;
+using EntryHandle = Handle<git_tree_entry, git_tree_entry_free>;
+using BlobHandle = Handle<git_blob, git_blob_free>;
+
+constexpr size_t k_max_file_size = 8 * 1024 * 1024;
+constexpr const char* k_tracked_dirs[] = {"services", "hosts", "config"};
+
+Error git_failure(const std::string& what) {
+  const git_error* last = git_error_last();
+  return Error{what + ": " + (last != nullptr && last->message != nullptr ? last->message : "unknown libgit2 error"), ""};
+}
+
+std::string oid_hex(const git_oid& oid) {
+  char buffer[GIT_OID_HEXSZ + 1] = {};
+  git_oid_tostr(buffer, sizeof buffer, &oid);
+  return buffer;
+}
+
+/// Collects blobs under one tree into `files`, prefixed with `prefix`.
+struct WalkState {
+  git_repository* repo;
+  std::string prefix;
+  std::map<std::string, std::string>* files;
+  std::string error;
+};
+
+int collect_blob(const char* root, const git_tree_entry* entry, void* payload) {
+  auto* state = static_cast<WalkState*>(payload);
+  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return 0;
+  // Symlinks in the state repo could point anywhere on the host once materialized; skip them.
+  if (git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK) return 0;
+  const std::string path = state->prefix + root + git_tree_entry_name(entry);
+  git_blob* raw = nullptr;
+  if (git_blob_lookup(&raw, state->repo, git_tree_entry_id(entry)) != 0) {
+    state->error = git_failure("cannot read " + path).message;
+    return -1;
+  }
+  BlobHandle blob(raw);
+  const auto size = static_cast<size_t>(git_blob_rawsize(blob.get()));
+  if (size > k_max_file_size) {
+    state->error = path + " is larger than 8 MiB; tether reads only manifests and config files";
+    return -1;
+  }
+  state->files->emplace(path, std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())), size));
+  return 0;
+}
+
+}  // namespace
+
+struct GitSource::Impl {
+  GitSourceOptions options;
+  RepoHandle repo;
+
+  Impl() { git_libgit2_init(); }
+  ~Impl() {
+    repo.reset();
+    git_libgit2_shutdown();
+  }
+
+  std::string tracking_ref() const { return "refs/remotes/origin/" + options.branch; }
+
+  Status open_repo() {
+    git_repository* raw = nullptr;
+    const std::string path = options.mirror.string();
+    if (git_repository_open_bare(&raw, path.c_str()) != 0 &&
+        git_repository_init(&raw, path.c_str(), /*is_bare=*/1) != 0) {
+      return git_failure("cannot open or create the mirror " + path);
+    }
+    repo.reset(raw);
+    if (!options.alternate_objects.empty()) {
+      std::ofstream alternates(options.mirror / "objects" / "info" / "alternates");
+      alternates << options.alternate_objects.string() << '\n';
+      if (!alternates) return Error{"cannot write alternates in " + path, ""};
+    }
+    git_remote* remote = nullptr;
+    if (git_remote_lookup(&remote, repo.get(), "origin") == 0) {
+      const bool same = std::string(git_remote_url(remote)) == options.url;
+      git_remote_free(remote);
+      if (same) return ok_status();
+      if (git_remote_set_url(repo.get(), "origin", options.url.c_str()) != 0) {
+        return git_failure("cannot set the mirror's remote to " + options.url);
+      }
+      return ok_status();
+    }
+    if (git_remote_create(&remote, repo.get(), "origin", options.url.c_str()) != 0) {
+      return git_failure("cannot add remote " + options.url);
+    }
+    git_remote_free(remote);
+    return ok_status();
+  }
+
+  Result<RemoteHandle> remote() {
+    git_remote* raw = nullptr;
+    if (git_remote_lookup(&raw, repo.get(), "origin") != 0) return git_failure("no remote");
+    return RemoteHandle(raw);
+  }
+
+  /// The remote's tip of the branch, by listing refs (no objects transferred).
+  Result<std::string> remote_tip(git_remote* remote) {
+    git_remote_callbacks callbacks = GIT_REMOTE_CALLBACKS_INIT;
+    if (git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr) != 0) {
+      return git_failure("cannot reach " + options.url);
+    }
+    const git_remote_head** heads = nullptr;
+    size_t count = 0;
+    std::string tip;
+    const std::string wanted = "refs/heads/" + options.branch;
+    if (git_remote_ls(&heads, &count, remote) == 0) {
+      for (size_t i = 0; i < count; ++i) {
+        if (wanted == heads[i]->name) tip = oid_hex(heads[i]->oid);
+      }
+    }
+    git_remote_disconnect(remote);
+    if (tip.empty()) {
+      return Error{"branch " + options.branch + " not found at " + options.url,
+                   "check repo.branch in the agent config"};
+    }
+    return tip;
+  }
+
+  bool has_commit(const std::string& hex) {
+    git_oid oid;
+    git_commit* commit = nullptr;
+    if (git_oid_fromstr(&oid, hex.c_str()) != 0) return false;
+    if (git_commit_lookup(&commit, repo.get(), &oid) != 0) return false;
+    git_commit_free(commit);
+    return true;
+  }
+
+  Status download(git_remote* remote) {
+    git_fetch_options fetch_options = GIT_FETCH_OPTIONS_INIT;
+    const std::string refspec = "+refs/heads/" + options.branch + ":" + tracking_ref();
+    char* specs[] = {const_cast<char*>(refspec.c_str())};
+    const git_strarray refspecs{specs, 1};
+    if (git_remote_fetch(remote, &refspecs, &fetch_options, "tether fetch") != 0) {
+      return git_failure("fetch from " + options.url + " failed");
+    }
+    return ok_status();
+  }
+
+  Status set_tracking_ref(const std::string& hex) {
+    git_oid oid;
+    git_reference* ref = nullptr;
+    git_oid_fromstr(&oid, hex.c_str());
+    if (git_reference_create(&ref, repo.get(), tracking_ref().c_str(), &oid, 1, "tether") != 0) {
+      return git_failure("cannot update " + tracking_ref());
+    }
+    git_reference_free(ref);
+    return ok_status();
+  }
+};
+
+GitSource::GitSource(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+GitSource::~GitSource() = default;
+
+Result<std::unique_ptr<GitSource>> GitSource::open(const GitSourceOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  if (Status opened = impl->open_repo(); !opened) return opened.error();
+  return std::unique_ptr<GitSource>(new GitSource(std::move(impl)));
+}
+
+Result<std::string> GitSource::fetch() {
+  auto remote = m_impl->remote();
+  if (!remote) return remote.error();
+  auto tip = m_impl->remote_tip(remote->get());
+  if (!tip) return tip.error();
+  // The tip may be here already (no change since the last poll, or a revert back to a commit
+  // we fetched before): then only the tracking ref moves and nothing is downloaded.
+  if (!m_impl->has_commit(*tip)) {
+    if (Status downloaded = m_impl->download(remote->get()); !downloaded) {
+      return downloaded.error();
+    }
+    if (!m_impl->has_commit(*tip)) {
+      return Error{"the fetch from " + m_impl->options.url + " did not bring commit " + *tip,
+                   "the branch may have moved during the fetch; the next poll retries"};
+    }
+  }
+  if (Status set = m_impl->set_tracking_ref(*tip); !set) return set.error();
+  return *tip;
+}
+
+Result<StateSnapshot> GitSource::snapshot(const std::string& commit_hex) {
+  git_oid oid;
+  if (git_oid_fromstr(&oid, commit_hex.c_str()) != 0) {
+    return Error{"not a commit id: " + commit_hex, ""};
+  }
+  git_commit* raw_commit = nullptr;
+  if (git_commit_lookup(&raw_commit, m_impl->repo.get(), &oid) != 0) {
+    return git_failure("commit " + commit_hex + " is not in the mirror");
+  }
+  CommitHandle commit(raw_commit);
+  git_tree* raw_tree = nullptr;
+  if (git_commit_tree(&raw_tree, commit.get()) != 0) return git_failure("cannot read tree");
+  TreeHandle tree(raw_tree);
+
+  StateSnapshot snapshot;
+  snapshot.commit = commit_hex;
+  for (const char* dir : k_tracked_dirs) {
+    git_tree_entry* raw_entry = nullptr;
+    if (git_tree_entry_bypath(&raw_entry, tree.get(), dir) != 0) continue;  // absent: fine
+    EntryHandle entry(raw_entry);
+    if (git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) continue;
+    git_tree* raw_subtree = nullptr;
+    if (git_tree_lookup(&raw_subtree, m_impl->repo.get(), git_tree_entry_id(entry.get())) != 0) {
+      return git_failure(std::string("cannot read ") + dir + "/");
+    }
+    TreeHandle subtree(raw_subtree);
+    WalkState state{m_impl->repo.get(), std::string(dir) + "/", &snapshot.files, {}};
+    if (git_tree_walk(subtree.get(), GIT_TREEWALK_PRE, collect_blob, &state) != 0) {
+      return Error{state.error.empty() ? git_failure("tree walk").message : state.error, ""};
+    }
+  }
+  return snapshot;
+}
+
+}  // namespace tether

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "source/state_source.hpp"
+
+namespace tether {
+
+struct GitSourceOptions {
+  std::filesystem::path mirror;  ///< bare repository, created on first use
+  std::string url;               ///< file://, git://, http(s):// or a path
+  std::string branch = "main";
+  /// Objects of another repository to read from (a git "alternate"), so a scratch mirror for
+  /// a dry-run does not download what the agent's mirror already has.
+  std::filesystem::path alternate_objects;
+};
+
+/// A bare mirror of one branch of the state repo, kept with libgit2. Files are read from the
+/// Git tree at a commit, never from a checkout, so what is applied is exactly what was
+/// committed.
+class GitSource final : public StateSource {
+ public:
+  /// Opens the mirror (creating it, and pointing its remote at `url`, as needed).
+  [[nodiscard]] static Result<std::unique_ptr<GitSource>> open(const GitSourceOptions& options);
+  ~GitSource() override;
+
+  /// Lists the remote's refs first (cheap) and downloads only when the tip is not yet here.
+  [[nodiscard]] Result<std::string> fetch() override;
+  [[nodiscard]] Result<StateSnapshot> snapshot(const std::string& commit) override;
+
+ private:
+  struct Impl;
+  explicit GitSource(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace tether

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+
+#include "core/result.hpp"
+#include "model/snapshot.hpp"
+
+namespace tether {
+
+/// Where desired state comes from. The agent only needs "what is the tip now" and "what are the
+/// files at that commit"; tests and dry-runs can hand in other sources.
+class StateSource {
+ public:
+  virtual ~StateSource() = default;
+
+  /// Brings the configured branch up to date and returns its tip commit (40 hex).
+  [[nodiscard]] virtual Result<std::string> fetch() = 0;
+  /// The manifest and config files at `commit`.
+  [[nodiscard]] virtual Result<StateSnapshot> snapshot(const std::string& commit) = 0;
+};
+
+}  // namespace tether

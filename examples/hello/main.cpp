@@ -1,0 +1,70 @@
+// hello: the example service tether deploys. Argument parsing and wiring only.
+#include "config.hpp"
+#include "server.hpp"
+#include "version.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace {
+
+constexpr std::string_view k_usage =
+    "usage: hello --config FILE\n"
+    "\n"
+    "Serves GET / (\"<message> <version>\"), /healthz and /version over HTTP.\n"
+    "FILE holds key=value lines: port=8080 (required), bind=127.0.0.1, message=hello.\n"
+    "The version is read from <directory of the executable>/../VERSION.\n"
+    "HELLO_FAIL_HEALTH=1 makes /healthz answer 503.\n";
+
+/// The --config argument, or nothing (after printing why) if the command line is not usable.
+std::optional<std::string> config_path(int argc, char** argv) {
+  std::optional<std::string> path;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--config") {
+      if (i + 1 == argc) {
+        std::cerr << "hello: --config needs a FILE argument\n" << k_usage;
+        return std::nullopt;
+      }
+      path = argv[++i];
+    } else if (arg.starts_with("--config=")) {
+      path = std::string(arg.substr(std::strlen("--config=")));
+    } else {
+      std::cerr << "hello: unexpected argument '" << arg << "'\n" << k_usage;
+      return std::nullopt;
+    }
+  }
+  if (!path || path->empty()) std::cerr << "hello: --config FILE is required\n" << k_usage;
+  return path && !path->empty() ? path : std::nullopt;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  hello::block_stop_signals();
+  if (argc == 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h")) {
+    std::cout << k_usage;
+    return 0;
+  }
+  auto path = config_path(argc, argv);
+  if (!path) return 1;
+  auto config = hello::load_config(*path);
+  if (!config.ok()) {
+    std::cerr << "hello: " << config.error() << "\n";
+    return 1;
+  }
+  auto version = hello::read_release_version();
+  if (!version.ok()) {
+    std::cerr << "hello: " << version.error() << "\n";
+    return 1;
+  }
+  const char* fail_health = std::getenv("HELLO_FAIL_HEALTH");
+  auto health = fail_health != nullptr && std::string_view(fail_health) == "1"
+                    ? hello::Health::failing
+                    : hello::Health::ok;
+  return hello::serve(config.value(), version.value(), health);
+}

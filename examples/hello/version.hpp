@@ -1,0 +1,17 @@
+#pragma once
+
+#include "outcome.hpp"
+
+#include <string>
+
+namespace hello {
+
+/// The release version, read at run time (never compiled in) from `<exe dir>/../VERSION`, with
+/// the executable resolved through /proc/self/exe, so one binary serves whatever release it was
+/// unpacked into. Errors name the file when it is missing, empty or not a valid version.
+[[nodiscard]] Outcome<std::string> read_release_version();
+
+/// Reads and checks the version file at `path`: trimmed, [A-Za-z0-9._+-]{1,64}, no "..".
+[[nodiscard]] Outcome<std::string> read_version_file(const std::string& path);
+
+}  // namespace hello

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tether needs to build, test and run its demo.
+# Idempotent: packages already present are not downloaded again.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git clang-format-14
+  libgit2-dev libyaml-cpp-dev libssl-dev libspdlog-dev libfmt-dev
+  libboost-dev libboost-filesystem-dev libgtest-dev libgmock-dev
+  libcurl4-openssl-dev libarchive-dev libcpp-httplib-dev libcli11-dev nlohmann-json3-dev
+  python3 python3-jsonschema python3-yaml curl ca-certificates
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo_cmd=()
+[[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -q
+"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,85 @@
+#include "command.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <utility>  // before asio: Boost 1.74 asio misses it under C++20
+
+#include <boost/asio.hpp>
+#include <boost/process.hpp>
+#include <httplib.h>
+
+#include <future>
+#include <stdexcept>
+
+namespace tether::test {
+
+namespace bp = boost::process;
+
+CommandResult run_command(const std::vector<std::string>& argv,
+                          const std::filesystem::path& cwd,
+                          std::chrono::seconds timeout,
+                          const std::map<std::string, std::string>& env) {
+  boost::asio::io_context io;
+  std::future<std::string> out;
+  std::future<std::string> err;
+  bp::environment environment = boost::this_process::environment();
+  for (const auto& [key, value] : env) environment[key] = value;
+  const std::string exe = argv.at(0).find('/') == std::string::npos ? bp::search_path(argv[0]).string() : argv[0];
+  if (exe.empty()) throw std::runtime_error("not found on PATH: " + argv[0]);
+  bp::child child(bp::exe = exe,
+                  bp::args = std::vector<std::string>(argv.begin() + 1, argv.end()),
+                  bp::start_dir = (cwd.empty() ? std::filesystem::current_path() : cwd).string(),
+                  bp::env = environment,
+                  bp::std_in < bp::null,
+                  bp::std_out > out,
+                  bp::std_err > err,
+                  io);
+  // Run the pipe readers on a thread so a timed-out child cannot block us.
+  std::thread reader([&io] { io.run(); });
+  const bool finished = child.wait_for(timeout);
+  if (!finished) {
+    child.terminate();
+    reader.join();
+    throw std::runtime_error("command timed out: " + argv[0]);
+  }
+  reader.join();
+  return CommandResult{child.exit_code(), out.get(), err.get()};
+}
+
+std::string run_ok(const std::vector<std::string>& argv, const std::filesystem::path& cwd) {
+  CommandResult result = run_command(argv, cwd);
+  if (result.exit_code != 0) {
+    std::string line;
+    for (const auto& a : argv) line += a + " ";
+    throw std::runtime_error("command failed (" + std::to_string(result.exit_code) + "): " + line +
+                             "\nstdout: " + result.out + "\nstderr: " + result.err);
+  }
+  return result.out;
+}
+
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string http_get(int port, const std::string& path) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(1);
+  client.set_read_timeout(2);
+  auto response = client.Get(path.c_str());
+  if (!response || response->status != 200) return "";
+  return response->body;
+}
+
+}  // namespace tether::test
