@@ -1,0 +1,111 @@
+#include "agent_fixture.hpp"
+
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+namespace tether::test {
+namespace fs = std::filesystem;
+
+namespace {
+
+/// key=value lines -> map.
+std::map<std::string, std::string> parse_pairs(const std::string& text) {
+  std::map<std::string, std::string> out;
+  for (const std::string& line : lines_of(text)) {
+    const size_t eq = line.find('=');
+    if (eq != std::string::npos) out[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+AgentTest::AgentTest() : m_root(m_tmp / "root"), m_port(free_port()) {
+  m_repo = std::make_unique<StateRepo>(m_tmp / "git");
+  m_daemon = std::make_unique<GitDaemon>(m_tmp / "git");
+}
+
+AgentTest::~AgentTest() {
+  // Services run in their own process groups and outlive the agent: stop them here.
+  std::error_code ec;
+  for (const auto& service : fs::directory_iterator(m_root / "services", ec)) {
+    const std::string text = read_text(service.path() / "run" / "exec.pid");
+    if (text.empty()) continue;
+    const auto pid = nlohmann::json::parse(text).at("pid").get<pid_t>();
+    if (pid > 0) ::kill(-pid, SIGKILL);
+  }
+}
+
+const HelloRelease& AgentTest::release(const std::string& version) {
+  if (auto it = m_releases.find(version); it != m_releases.end()) return it->second;
+  const fs::path script = fs::path(TETHER_SOURCE_DIR) / "scripts" / "make-release.sh";
+  const auto out = parse_pairs(run_ok({script.string(), version, (m_tmp / "artifacts").string(), "--binary", HELLO_BIN}));
+  HelloRelease r{version, std::string(40, 'a'), out.at("artifact"), out.at("artifact_sha256"), out.at("binary_sha256")};
+  // A distinct, stable, made-up source commit per version.
+  for (size_t i = 0; i < version.size() && i < 40; ++i) r.commit[i] = "0123456789abcdef"[static_cast<unsigned char>(version[i]) % 16];
+  return m_releases.emplace(version, r).first->second;
+}
+
+std::string AgentTest::hello_manifest(const HelloRelease& r, const std::string& artifact_sha256) const {
+  return "apiVersion: tether.dev/v1\n"
+         "kind: Service\n"
+         "metadata:\n  name: hello\n"
+         "spec:\n"
+         "  release:\n"
+         "    version: \"" + r.version + "\"\n"
+         "    commit: " + r.commit + "\n"
+         "    artifact:\n"
+         "      url: \"file://" + r.artifact.string() + "\"\n"
+         "      sha256: " + (artifact_sha256.empty() ? r.artifact_sha256 : artifact_sha256) + "\n"
+         "    binary:\n      path: bin/hello\n      sha256: " + r.binary_sha256 + "\n"
+         "  config:\n    - {source: config/hello/hello.conf, target: etc/hello.conf}\n"
+         "  run:\n    exec:\n      command: [bin/hello, --config, etc/hello.conf]\n      stopTimeout: 5s\n"
+         "  keepReleases: 5\n";
+}
+
+std::string AgentTest::commit_hello(const std::string& version) {
+  const HelloRelease& r = release(version);
+  m_repo->write("config/hello/hello.conf", "port=" + std::to_string(m_port) + "\nmessage=hello\n");
+  m_repo->write("services/hello.yaml", hello_manifest(r));
+  return m_repo->commit("hello " + version);
+}
+
+CommandResult AgentTest::tether(std::vector<std::string> args) const {
+  std::vector<std::string> argv = {TETHER_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  argv.insert(argv.end(), {"--root", m_root.string()});
+  if (args.at(0) == "run") argv.insert(argv.end(), {"--repo", repo_url(), "--host-id", "e2e-host"});
+  return run_command(argv, {}, std::chrono::seconds(120));
+}
+
+bool AgentTest::hello_eventually_says(const std::string& expected) const {
+  return eventually([&] { return hello_says() == expected; }, std::chrono::seconds(15));
+}
+
+std::string AgentTest::current_release_dir() const {
+  std::error_code ec;
+  const fs::path target = fs::read_symlink(m_root / "services" / "hello" / "current", ec);
+  return ec ? "" : target.filename().string();
+}
+
+std::string AgentTest::release_dir_of(const std::string& version) {
+  for (const auto& entry : fs::directory_iterator(m_root / "services" / "hello" / "releases")) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(version + "-", 0) == 0) return name;
+  }
+  return "";
+}
+
+}  // namespace tether::test

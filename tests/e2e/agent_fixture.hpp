@@ -1,0 +1,63 @@
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "command.hpp"
+#include "git_fixture.hpp"
+#include "temp_dir.hpp"
+
+namespace tether::test {
+
+/// A hello release artifact built by scripts/make-release.sh from the built example binary.
+struct HelloRelease {
+  std::string version;
+  std::string commit;  ///< a made-up 40-hex source commit, distinct per version
+  std::filesystem::path artifact;
+  std::string artifact_sha256;
+  std::string binary_sha256;
+};
+
+/// Everything an end-to-end test needs: a state repo served by a real `git daemon`, release
+/// artifacts on disk, an agent root, and the real `tether` binary. Services started by the
+/// agent are killed at teardown (they outlive `tether` by design).
+class AgentTest : public ::testing::Test {
+ protected:
+  AgentTest();
+  ~AgentTest() override;
+
+  /// Builds (once per version) hello-<version>.tar.gz.
+  const HelloRelease& release(const std::string& version);
+  /// services/hello.yaml for `r`; `artifact_sha256` overrides the real digest when set.
+  std::string hello_manifest(const HelloRelease& r, const std::string& artifact_sha256 = "") const;
+  /// Commits the hello manifest (and its config file) for `version`; returns the state commit.
+  std::string commit_hello(const std::string& version);
+
+  /// `tether <args...> --root <root>`, plus `--repo/--host-id` for `run`.
+  CommandResult tether(std::vector<std::string> args) const;
+  /// What the hello service answers on GET / ("" if nothing).
+  std::string hello_says() const { return http_get(m_port, "/"); }
+  /// Waits up to 15 s for hello to answer `expected`.
+  bool hello_eventually_says(const std::string& expected) const;
+
+  /// The release dir `current` points at ("" if none).
+  std::string current_release_dir() const;
+  std::string release_dir_of(const std::string& version);
+  [[nodiscard]] std::string repo_url() const { return m_daemon->url("state.git"); }
+
+  TempDir m_tmp;
+  std::filesystem::path m_root;
+  std::unique_ptr<StateRepo> m_repo;
+  std::unique_ptr<GitDaemon> m_daemon;
+  int m_port = 0;
+  std::map<std::string, HelloRelease> m_releases;
+};
+
+/// Lines of `text`, split on '\n', without empty ones.
+std::vector<std::string> lines_of(const std::string& text);
+
+}  // namespace tether::test
