@@ -1,7 +1,7 @@
 // The `tether` executable: argument parsing and wiring only; all logic lives in tether_core.
-#include <CLI/CLI.hpp>
-
 #include "cli/commands.hpp"
+
+#include <CLI/CLI.hpp>
 
 namespace {
 
@@ -20,14 +20,21 @@ constexpr const char* k_run_footer =
     "Signals (daemon): SIGHUP polls now; SIGTERM/SIGINT stop the agent, services keep running.";
 
 void add_settings_flags(CLI::App& command, tether::SettingsFlags& s, bool for_run) {
-  command.add_option("--config", s.config_file, "agent.yaml to read (default /etc/tether/agent.yaml if present)");
-  command.add_option("--root", s.root, "agent root holding releases, state and the repo mirror (default /var/lib/tether)");
+  command.add_option(
+      "--config", s.config_file, "agent.yaml to read (default /etc/tether/agent.yaml if present)");
+  command.add_option(
+      "--root",
+      s.root,
+      "agent root holding releases, state and the repo mirror (default /var/lib/tether)");
   if (!for_run) return;
   command.add_option("--repo", s.repo, "state repo URL: file://, git://, http(s):// or a path");
   command.add_option("--branch", s.branch, "branch of the state repo to follow (default main)");
-  command.add_option("--host-id", s.host_id, "this host's id; hosts/<id>.yaml applies (default: hostname)");
-  command.add_option("--label", s.labels, "host label KEY=VALUE for service selectors (repeatable)");
-  command.add_option("--interval", s.interval, "poll interval, e.g. 30s (default 30s, jittered by poll.jitter)");
+  command.add_option(
+      "--host-id", s.host_id, "this host's id; hosts/<id>.yaml applies (default: hostname)");
+  command.add_option(
+      "--label", s.labels, "host label KEY=VALUE for service selectors (repeatable)");
+  command.add_option(
+      "--interval", s.interval, "poll interval, e.g. 30s (default 30s, jittered by poll.jitter)");
   command.add_option("--log-format", s.log_format, "text or json (one object per line)");
   command.add_option("--log-level", s.log_level, "trace, debug, info, warn or error");
 }
@@ -41,19 +48,22 @@ int main(int argc, char** argv) {
 
   tether::SettingsFlags settings;
   tether::RunFlags run_flags;
-  auto* run = app.add_subcommand("run", "Run the agent: poll the state repo and converge this host");
+  auto* run =
+      app.add_subcommand("run", "Run the agent: poll the state repo and converge this host");
   add_settings_flags(*run, settings, /*for_run=*/true);
   run->add_flag("--once", run_flags.once, "one pass, then exit (status says how it went)");
   run->add_flag("--dry-run", run_flags.dry_run, "print the plan and change nothing on disk");
   run->footer(k_run_footer);
 
   tether::StatusFlags status_flags;
-  auto* status = app.add_subcommand("status", "Show what is live on this host: release, process, last change");
+  auto* status =
+      app.add_subcommand("status", "Show what is live on this host: release, process, last change");
   add_settings_flags(*status, settings, /*for_run=*/false);
   status->add_flag("--json", status_flags.json, "machine-readable output");
 
   tether::HistoryFlags history_flags;
-  auto* history = app.add_subcommand("history", "Show the journal of applied changes, newest first");
+  auto* history =
+      app.add_subcommand("history", "Show the journal of applied changes, newest first");
   add_settings_flags(*history, settings, /*for_run=*/false);
   history->add_option("service", history_flags.service, "only this service");
   history->add_option("-n,--limit", history_flags.limit, "show at most N entries");

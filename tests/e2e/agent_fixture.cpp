@@ -1,9 +1,8 @@
 #include "agent_fixture.hpp"
 
-#include <signal.h>
-
 #include <nlohmann/json.hpp>
 
+#include <signal.h>
 #include <sstream>
 
 namespace tether::test {
@@ -51,27 +50,45 @@ AgentTest::~AgentTest() {
 const HelloRelease& AgentTest::release(const std::string& version) {
   if (auto it = m_releases.find(version); it != m_releases.end()) return it->second;
   const fs::path script = fs::path(TETHER_SOURCE_DIR) / "scripts" / "make-release.sh";
-  const auto out = parse_pairs(run_ok({script.string(), version, (m_tmp / "artifacts").string(), "--binary", HELLO_BIN}));
-  HelloRelease r{version, std::string(40, 'a'), out.at("artifact"), out.at("artifact_sha256"), out.at("binary_sha256")};
+  const auto out = parse_pairs(
+      run_ok({script.string(), version, (m_tmp / "artifacts").string(), "--binary", HELLO_BIN}));
+  HelloRelease r{version,
+                 std::string(40, 'a'),
+                 out.at("artifact"),
+                 out.at("artifact_sha256"),
+                 out.at("binary_sha256")};
   // A distinct, stable, made-up source commit per version.
-  for (size_t i = 0; i < version.size() && i < 40; ++i) r.commit[i] = "0123456789abcdef"[static_cast<unsigned char>(version[i]) % 16];
+  for (size_t i = 0; i < version.size() && i < 40; ++i)
+    r.commit[i] = "0123456789abcdef"[static_cast<unsigned char>(version[i]) % 16];
   return m_releases.emplace(version, r).first->second;
 }
 
-std::string AgentTest::hello_manifest(const HelloRelease& r, const std::string& artifact_sha256) const {
+std::string AgentTest::hello_manifest(const HelloRelease& r,
+                                      const std::string& artifact_sha256) const {
   return "apiVersion: tether.dev/v1\n"
          "kind: Service\n"
          "metadata:\n  name: hello\n"
          "spec:\n"
          "  release:\n"
-         "    version: \"" + r.version + "\"\n"
-         "    commit: " + r.commit + "\n"
+         "    version: \"" +
+         r.version +
+         "\"\n"
+         "    commit: " +
+         r.commit +
+         "\n"
          "    artifact:\n"
-         "      url: \"file://" + r.artifact.string() + "\"\n"
-         "      sha256: " + (artifact_sha256.empty() ? r.artifact_sha256 : artifact_sha256) + "\n"
-         "    binary:\n      path: bin/hello\n      sha256: " + r.binary_sha256 + "\n"
+         "      url: \"file://" +
+         r.artifact.string() +
+         "\"\n"
+         "      sha256: " +
+         (artifact_sha256.empty() ? r.artifact_sha256 : artifact_sha256) +
+         "\n"
+         "    binary:\n      path: bin/hello\n      sha256: " +
+         r.binary_sha256 +
+         "\n"
          "  config:\n    - {source: config/hello/hello.conf, target: etc/hello.conf}\n"
-         "  run:\n    exec:\n      command: [bin/hello, --config, etc/hello.conf]\n      stopTimeout: 5s\n"
+         "  run:\n    exec:\n      command: [bin/hello, --config, etc/hello.conf]\n      "
+         "stopTimeout: 5s\n"
          "  keepReleases: 5\n";
 }
 

@@ -1,15 +1,15 @@
 #pragma once
 
+#include "command.hpp"
+#include "git_fixture.hpp"
+#include "temp_dir.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
-
-#include "command.hpp"
-#include "git_fixture.hpp"
-#include "temp_dir.hpp"
 
 namespace tether::test {
 

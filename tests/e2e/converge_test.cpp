@@ -1,10 +1,10 @@
 // Acceptance 1: commit -> converge, upgrade, and `git revert` -> rollback, through the real
 // binary against a real git daemon, with a real service answering over HTTP.
-#include <signal.h>
+#include "agent_fixture.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "agent_fixture.hpp"
+#include <signal.h>
 
 namespace tether::test {
 namespace {
@@ -13,7 +13,8 @@ namespace fs = std::filesystem;
 
 nlohmann::json history_json(const CommandResult& result) {
   nlohmann::json entries = nlohmann::json::array();
-  for (const std::string& line : lines_of(result.out)) entries.push_back(nlohmann::json::parse(line));
+  for (const std::string& line : lines_of(result.out))
+    entries.push_back(nlohmann::json::parse(line));
   return entries;
 }
 

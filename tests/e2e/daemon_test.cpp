@@ -1,10 +1,10 @@
 // Acceptance 2: the agent as a daemon converges after each push, without a restart, and a
 // second agent on the same root is refused by the lock.
-#include <signal.h>
+#include "agent_fixture.hpp"
 
 #include <boost/process.hpp>
 
-#include "agent_fixture.hpp"
+#include <signal.h>
 
 namespace tether::test {
 namespace {
@@ -14,8 +14,18 @@ namespace bp = boost::process;
 TEST_F(AgentTest, DaemonConvergesAfterEachPushAndRollsBack) {
   commit_hello("1.0.0");
   bp::ipstream agent_log;
-  bp::child agent(TETHER_BIN, "run", "--interval", "1s", "--repo", repo_url(), "--root", m_root.string(),
-                  "--host-id", "e2e-host", bp::std_out > bp::null, bp::std_err > agent_log);
+  bp::child agent(TETHER_BIN,
+                  "run",
+                  "--interval",
+                  "1s",
+                  "--repo",
+                  repo_url(),
+                  "--root",
+                  m_root.string(),
+                  "--host-id",
+                  "e2e-host",
+                  bp::std_out > bp::null,
+                  bp::std_err > agent_log);
   std::thread drain([&agent_log] {
     for (std::string line; std::getline(agent_log, line);) {
     }

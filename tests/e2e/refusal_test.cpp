@@ -1,10 +1,10 @@
 // Acceptance 3-5: bad input never moves the host off its last good release, and --dry-run
 // changes nothing on disk.
-#include <signal.h>
+#include "agent_fixture.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "agent_fixture.hpp"
+#include <signal.h>
 
 namespace tether::test {
 namespace {
@@ -17,7 +17,9 @@ std::map<std::string, std::string> tree_snapshot(const fs::path& root) {
   std::map<std::string, std::string> out;
   std::error_code ec;
   if (!fs::exists(root, ec)) return out;
-  for (auto it = fs::recursive_directory_iterator(root, ec); it != fs::recursive_directory_iterator(); ++it) {
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       it != fs::recursive_directory_iterator();
+       ++it) {
     const fs::path& p = it->path();
     std::string info;
     if (it->is_symlink()) {
@@ -34,7 +36,9 @@ std::map<std::string, std::string> tree_snapshot(const fs::path& root) {
 }
 
 pid_t service_pid(const fs::path& root) {
-  return nlohmann::json::parse(read_text(root / "services/hello/run/exec.pid")).at("pid").get<pid_t>();
+  return nlohmann::json::parse(read_text(root / "services/hello/run/exec.pid"))
+      .at("pid")
+      .get<pid_t>();
 }
 
 TEST_F(AgentTest, MalformedManifestIsRefusedAndTheHostKeepsServing) {
@@ -44,22 +48,26 @@ TEST_F(AgentTest, MalformedManifestIsRefusedAndTheHostKeepsServing) {
   const std::string v1_dir = current_release_dir();
   const pid_t pid = service_pid(m_root);
 
-  m_repo->write("services/hello.yaml", hello_manifest(release("2.0.0")) + "  keepReleases: [oops\n");
+  m_repo->write("services/hello.yaml",
+                hello_manifest(release("2.0.0")) + "  keepReleases: [oops\n");
   m_repo->commit("broken manifest");
   const CommandResult refused = tether({"run", "--once"});
   EXPECT_EQ(refused.exit_code, 3) << refused.err;
   EXPECT_NE(refused.err.find("state commit refused"), std::string::npos) << refused.err;
-  EXPECT_NE(refused.err.find("services/hello.yaml:2"), std::string::npos) << "names file and line: " << refused.err;
+  EXPECT_NE(refused.err.find("services/hello.yaml:2"), std::string::npos)
+      << "names file and line: " << refused.err;
   EXPECT_EQ(current_release_dir(), v1_dir);
   EXPECT_EQ(hello_says(), "hello 1.0.0\n");
   EXPECT_EQ(service_pid(m_root), pid) << "the service must not be restarted";
 
   // A semantically wrong (but well-formed) manifest is refused the same way.
-  m_repo->write("services/hello.yaml", hello_manifest(release("2.0.0")) + "  rollout: {percent: 150}\n");
+  m_repo->write("services/hello.yaml",
+                hello_manifest(release("2.0.0")) + "  rollout: {percent: 150}\n");
   m_repo->commit("percent out of range");
   const CommandResult semantic = tether({"run", "--once"});
   EXPECT_EQ(semantic.exit_code, 3);
-  EXPECT_NE(semantic.err.find("spec.rollout.percent: expected an integer from 0 to 100, got 150"), std::string::npos)
+  EXPECT_NE(semantic.err.find("spec.rollout.percent: expected an integer from 0 to 100, got 150"),
+            std::string::npos)
       << semantic.err;
   EXPECT_EQ(current_release_dir(), v1_dir);
 
@@ -81,7 +89,8 @@ TEST_F(AgentTest, WrongArtifactDigestIsRefusedBeforeAnythingSwitches) {
   m_repo->commit("v2 with a wrong digest");
   const CommandResult run = tether({"run", "--once"});
   EXPECT_EQ(run.exit_code, 1) << run.err;
-  EXPECT_NE(run.err.find("has sha256 " + v2.artifact_sha256 + ", but the manifest declares " + std::string(64, 'f')),
+  EXPECT_NE(run.err.find("has sha256 " + v2.artifact_sha256 + ", but the manifest declares " +
+                         std::string(64, 'f')),
             std::string::npos)
       << run.err;
   EXPECT_EQ(current_release_dir(), v1_dir);
@@ -111,8 +120,9 @@ TEST_F(AgentTest, DryRunPrintsThePlanAndChangesNothing) {
   const auto before = tree_snapshot(m_root);
   dry = tether({"run", "--once", "--dry-run"});
   EXPECT_EQ(dry.exit_code, 0) << dry.err;
-  EXPECT_NE(dry.out.find("hello: upgrade 1.0.0 (" + release("1.0.0").commit.substr(0, 12) + ") -> 2.0.0"),
-            std::string::npos)
+  EXPECT_NE(
+      dry.out.find("hello: upgrade 1.0.0 (" + release("1.0.0").commit.substr(0, 12) + ") -> 2.0.0"),
+      std::string::npos)
       << dry.out;
   EXPECT_NE(dry.out.find("download and install"), std::string::npos) << dry.out;
   EXPECT_EQ(tree_snapshot(m_root), before);

@@ -1,18 +1,16 @@
 #include "command.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <utility>  // before asio: Boost 1.74 asio misses it under C++20
-
 #include <boost/asio.hpp>
 #include <boost/process.hpp>
 #include <httplib.h>
 
+#include <arpa/inet.h>
 #include <future>
+#include <netinet/in.h>
 #include <stdexcept>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <utility>  // before asio: Boost 1.74 asio misses it under C++20
 
 namespace tether::test {
 
@@ -27,14 +25,14 @@ CommandResult run_command(const std::vector<std::string>& argv,
   std::future<std::string> err;
   bp::environment environment = boost::this_process::environment();
   for (const auto& [key, value] : env) environment[key] = value;
-  const std::string exe = argv.at(0).find('/') == std::string::npos ? bp::search_path(argv[0]).string() : argv[0];
+  const std::string exe =
+      argv.at(0).find('/') == std::string::npos ? bp::search_path(argv[0]).string() : argv[0];
   if (exe.empty()) throw std::runtime_error("not found on PATH: " + argv[0]);
   bp::child child(bp::exe = exe,
                   bp::args = std::vector<std::string>(argv.begin() + 1, argv.end()),
                   bp::start_dir = (cwd.empty() ? std::filesystem::current_path() : cwd).string(),
                   bp::env = environment,
-                  bp::std_in < bp::null,
-                  bp::std_out > out,
+                  bp::std_in<bp::null, bp::std_out> out,
                   bp::std_err > err,
                   io);
   // Run the pipe readers on a thread so a timed-out child cannot block us.

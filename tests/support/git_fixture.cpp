@@ -1,17 +1,18 @@
 #include "git_fixture.hpp"
 
+#include "command.hpp"
+#include "temp_dir.hpp"
+
 #include <boost/process.hpp>
 
 #include <stdexcept>
-
-#include "command.hpp"
-#include "temp_dir.hpp"
 
 namespace tether::test {
 
 namespace bp = boost::process;
 
-StateRepo::StateRepo(const std::filesystem::path& dir) : m_bare(dir / "state.git"), m_work(dir / "work") {
+StateRepo::StateRepo(const std::filesystem::path& dir)
+    : m_bare(dir / "state.git"), m_work(dir / "work") {
   std::filesystem::create_directories(dir);
   run_ok({"git", "init", "-q", "--bare", "--initial-branch=main", m_bare.string()});
   run_ok({"git", "init", "-q", "--initial-branch=main", m_work.string()});
@@ -25,7 +26,9 @@ void StateRepo::write(const std::string& relative, const std::string& content) c
   write_text(m_work / relative, content);
 }
 
-void StateRepo::remove(const std::string& relative) const { std::filesystem::remove(m_work / relative); }
+void StateRepo::remove(const std::string& relative) const {
+  std::filesystem::remove(m_work / relative);
+}
 
 std::string StateRepo::commit(const std::string& message) const {
   run_ok({"git", "-C", m_work.string(), "add", "-A"});
@@ -48,16 +51,25 @@ struct GitDaemon::Impl {
 GitDaemon::GitDaemon(const std::filesystem::path& base_dir) : m_impl(std::make_unique<Impl>()) {
   for (int attempt = 0; attempt < 5; ++attempt) {
     m_port = free_port();
-    m_impl->child = bp::child(bp::search_path("git"), "daemon", "--reuseaddr", "--listen=127.0.0.1",
-                              "--port=" + std::to_string(m_port), "--base-path=" + base_dir.string(),
-                              "--export-all", "--enable=receive-pack", base_dir.string(),
-                              bp::std_out > bp::null, bp::std_err > bp::null);
+    m_impl->child = bp::child(bp::search_path("git"),
+                              "daemon",
+                              "--reuseaddr",
+                              "--listen=127.0.0.1",
+                              "--port=" + std::to_string(m_port),
+                              "--base-path=" + base_dir.string(),
+                              "--export-all",
+                              "--enable=receive-pack",
+                              base_dir.string(),
+                              bp::std_out > bp::null,
+                              bp::std_err > bp::null);
     // Wait until the port accepts connections (or the daemon died, e.g. port taken).
     const bool listening = eventually(
         [this] {
           if (!m_impl->child.running()) return true;
-          return run_command({"git", "ls-remote", "git://127.0.0.1:" + std::to_string(m_port) + "/none"},
-                             {}, std::chrono::seconds(5))
+          return run_command(
+                     {"git", "ls-remote", "git://127.0.0.1:" + std::to_string(m_port) + "/none"},
+                     {},
+                     std::chrono::seconds(5))
                      .err.find("Connection refused") == std::string::npos;
         },
         std::chrono::seconds(10));

@@ -1,10 +1,9 @@
 #include "temp_dir.hpp"
 
-#include <stdlib.h>
-
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <stdlib.h>
 
 namespace tether::test {
 

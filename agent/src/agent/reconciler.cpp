@@ -14,7 +14,10 @@ fs::path last_good_file(const Layout& layout) { return layout.state_dir() / "las
 
 }  // namespace
 
-Reconciler::Reconciler(Layout layout, HostIdentity host, StateSource& source, const Applier& applier)
+Reconciler::Reconciler(Layout layout,
+                       HostIdentity host,
+                       StateSource& source,
+                       const Applier& applier)
     : m_layout(std::move(layout)), m_host(std::move(host)), m_source(source), m_applier(applier) {}
 
 std::optional<Desired> Reconciler::load_commit(const std::string& commit, std::string& problem) {
@@ -33,7 +36,8 @@ std::optional<Desired> Reconciler::desired_state(ApplyMode mode, PassResult& res
   auto tip = m_source.fetch();
   if (!tip) {
     result.outcome = PassOutcome::unreachable;
-    log_warn("cannot fetch the state repo; keeping the last good state", {{"error", tip.error().describe()}});
+    log_warn("cannot fetch the state repo; keeping the last good state",
+             {{"error", tip.error().describe()}});
   } else if (m_last_good && m_last_good->state_commit == *tip) {
     return m_last_good;  // unchanged since the last pass: nothing to parse
   } else {
@@ -50,8 +54,10 @@ std::optional<Desired> Reconciler::desired_state(ApplyMode mode, PassResult& res
       return desired;
     }
     result.outcome = PassOutcome::refused;
-    log_error("state commit refused; the host stays on its last good state. Fix the manifest in a new commit",
-              {{"stateCommit", short_commit(*tip)}, {"problems", problem}});
+    log_error(
+        "state commit refused; the host stays on its last good state. Fix the manifest in a new "
+        "commit",
+        {{"stateCommit", short_commit(*tip)}, {"problems", problem}});
   }
   if (!m_last_good) {
     // A fresh agent process: fall back to the commit the previous one applied, if any.
@@ -71,13 +77,15 @@ PassResult Reconciler::run_once(ApplyMode mode) {
   result.state_commit = desired->state_commit;
   const Live live = probe_all(m_layout);
   result.plan = make_plan(*desired, live);
-  for (const std::string& note : result.plan.notes) log_warn(note, {{"stateCommit", short_commit(desired->state_commit)}});
+  for (const std::string& note : result.plan.notes)
+    log_warn(note, {{"stateCommit", short_commit(desired->state_commit)}});
   if (mode == ApplyMode::dry_run || result.plan.empty()) {
     log_debug("nothing to apply", {{"stateCommit", short_commit(desired->state_commit)}});
     return result;
   }
   for (const ApplyOutcome& outcome : m_applier.apply(result.plan, *desired, live)) {
-    if (!outcome.ok && result.outcome == PassOutcome::converged) result.outcome = PassOutcome::failed;
+    if (!outcome.ok && result.outcome == PassOutcome::converged)
+      result.outcome = PassOutcome::failed;
   }
   return result;
 }

@@ -1,8 +1,5 @@
 #pragma once
 
-#include <optional>
-#include <string>
-
 #include "apply/applier.hpp"
 #include "core/layout.hpp"
 #include "manifest/state_loader.hpp"
@@ -10,16 +7,19 @@
 #include "model/plan.hpp"
 #include "source/state_source.hpp"
 
+#include <optional>
+#include <string>
+
 namespace tether {
 
 enum class ApplyMode { apply, dry_run };
 
 /// How one pass ended; also the exit status of `run --once`.
 enum class PassOutcome {
-  converged = 0,   ///< nothing to do, or everything applied
-  failed = 1,      ///< at least one service could not be converged
-  refused = 3,     ///< the state commit is invalid; the last good one was kept
-  unreachable = 4, ///< the state repo could not be read
+  converged = 0,    ///< nothing to do, or everything applied
+  failed = 1,       ///< at least one service could not be converged
+  refused = 3,      ///< the state commit is invalid; the last good one was kept
+  unreachable = 4,  ///< the state repo could not be read
 };
 
 struct PassResult {

@@ -1,11 +1,11 @@
 #include "apply/applier.hpp"
 
-#include <map>
-
 #include "apply/current_link.hpp"
 #include "apply/release_installer.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
+
+#include <map>
 
 namespace tether {
 namespace {
@@ -19,18 +19,23 @@ std::string text_of(const std::optional<ReleaseId>& id) { return id ? id->short_
 }  // namespace
 
 Applier::Applier(Layout layout, ExecSupervisor supervisor, Journal journal)
-    : m_layout(std::move(layout)), m_supervisor(std::move(supervisor)), m_journal(std::move(journal)) {}
+    : m_layout(std::move(layout)),
+      m_supervisor(std::move(supervisor)),
+      m_journal(std::move(journal)) {}
 
 Status Applier::restart_on(const DesiredService& desired, const std::string& dir) const {
   const auto* exec = std::get_if<ExecRun>(&*desired.service.run);
-  if (Status stopped = m_supervisor.stop(desired.service.name, exec->stop_timeout); !stopped) return stopped;
+  if (Status stopped = m_supervisor.stop(desired.service.name, exec->stop_timeout); !stopped)
+    return stopped;
   auto started = m_supervisor.start(desired.service.name, *exec, dir);
   if (!started) return started.error();
   return ok_status();
 }
 
-Status Applier::apply_action(const ServiceAction& action, const DesiredService& desired,
-                             const LiveService* live, const std::string& state_commit) const {
+Status Applier::apply_action(const ServiceAction& action,
+                             const DesiredService& desired,
+                             const LiveService* live,
+                             const std::string& state_commit) const {
   const std::string& name = action.service;
   if (!desired.service.run || !std::holds_alternative<ExecRun>(*desired.service.run)) {
     return Error{name + ": run.systemd is not supported by this agent build yet",
@@ -38,7 +43,8 @@ Status Applier::apply_action(const ServiceAction& action, const DesiredService& 
   }
   if (action.install) {
     if (Status installed = install_release(m_layout, desired, state_commit); !installed) {
-      return installed.error().with_context(name + ": install of " + action.to.short_text() + " failed");
+      return installed.error().with_context(name + ": install of " + action.to.short_text() +
+                                            " failed");
     }
   }
   const std::string target = action.to.dir_name();
@@ -57,11 +63,13 @@ Status Applier::apply_action(const ServiceAction& action, const DesiredService& 
   log_warn("new release failed to start; switching back",
            {{"service", name}, {"to", *previous}, {"error", started.error().message}});
   if (Status back = switch_current(m_layout, name, *previous); !back) {
-    return Error{started.error().message + "; switching back also failed: " + back.error().message, ""};
+    return Error{started.error().message + "; switching back also failed: " + back.error().message,
+                 ""};
   }
   if (auto restarted = m_supervisor.start(name, *exec, *previous); !restarted) {
-    return Error{started.error().message + "; restarting the previous release also failed: " +
-                     restarted.error().message, ""};
+    return Error{started.error().message +
+                     "; restarting the previous release also failed: " + restarted.error().message,
+                 ""};
   }
   return Error{started.error().message + "; switched back to " + *previous, started.error().hint};
 }
@@ -74,38 +82,67 @@ void Applier::prune(const PruneAction& prune, const std::string& state_commit) c
     // Rename first so a half-deleted dir is never mistaken for a release.
     fs::rename(path, aside, ec);
     if (!ec) fs::remove_all(aside, ec);
-    JournalEntry entry{now_rfc3339(), state_commit, prune.service, "prune", JournalRelease{"", "", dir},
-                       std::nullopt, ec ? "failed" : "ok", ec ? ec.message() : ""};
-    if (Status logged = m_journal.append(entry); !logged) log_error("journal write failed", {{"error", logged.error().message}});
+    JournalEntry entry{now_rfc3339(),
+                       state_commit,
+                       prune.service,
+                       "prune",
+                       JournalRelease{"", "", dir},
+                       std::nullopt,
+                       ec ? "failed" : "ok",
+                       ec ? ec.message() : ""};
+    if (Status logged = m_journal.append(entry); !logged)
+      log_error("journal write failed", {{"error", logged.error().message}});
     log_info("pruned release", {{"service", prune.service}, {"release", dir}});
   }
 }
 
-std::vector<ApplyOutcome> Applier::apply(const Plan& plan, const Desired& desired, const Live& live) const {
+std::vector<ApplyOutcome> Applier::apply(const Plan& plan,
+                                         const Desired& desired,
+                                         const Live& live) const {
   std::vector<ApplyOutcome> outcomes;
   std::map<std::string, bool> failed;
   for (const ServiceAction& action : plan.actions) {
     const auto live_it = live.find(action.service);
     const LiveService* live_service = live_it == live.end() ? nullptr : &live_it->second;
     const std::string kind = to_string(action.kind);
-    log_info("applying", {{"service", action.service}, {"action", kind}, {"from", text_of(action.from)},
-                          {"to", action.to.short_text()}, {"stateCommit", plan.state_commit}});
-    const Status status = apply_action(action, desired.services.at(action.service), live_service, plan.state_commit);
-    JournalEntry entry{now_rfc3339(), plan.state_commit, action.service, kind, std::nullopt,
-                       journal_release(action.to), status ? "ok" : "failed", status ? "" : status.error().describe()};
+    log_info("applying",
+             {{"service", action.service},
+              {"action", kind},
+              {"from", text_of(action.from)},
+              {"to", action.to.short_text()},
+              {"stateCommit", plan.state_commit}});
+    const Status status =
+        apply_action(action, desired.services.at(action.service), live_service, plan.state_commit);
+    JournalEntry entry{now_rfc3339(),
+                       plan.state_commit,
+                       action.service,
+                       kind,
+                       std::nullopt,
+                       journal_release(action.to),
+                       status ? "ok" : "failed",
+                       status ? "" : status.error().describe()};
     if (action.from) entry.from = journal_release(*action.from);
     if (Status logged = m_journal.append(entry); !logged) {
       log_error("journal write failed", {{"error", logged.error().message}});
     }
     if (status) {
-      log_info("applied", {{"service", action.service}, {"action", kind}, {"from", text_of(action.from)},
-                           {"to", action.to.short_text()}, {"stateCommit", plan.state_commit}});
+      log_info("applied",
+               {{"service", action.service},
+                {"action", kind},
+                {"from", text_of(action.from)},
+                {"to", action.to.short_text()},
+                {"stateCommit", plan.state_commit}});
     } else {
-      log_error("apply failed", {{"service", action.service}, {"action", kind}, {"to", action.to.short_text()},
-                                 {"stateCommit", plan.state_commit}, {"error", status.error().describe()}});
+      log_error("apply failed",
+                {{"service", action.service},
+                 {"action", kind},
+                 {"to", action.to.short_text()},
+                 {"stateCommit", plan.state_commit},
+                 {"error", status.error().describe()}});
       failed[action.service] = true;
     }
-    outcomes.push_back(ApplyOutcome{action.service, action.kind, status.ok(), status ? "" : status.error().describe()});
+    outcomes.push_back(ApplyOutcome{
+        action.service, action.kind, status.ok(), status ? "" : status.error().describe()});
   }
   for (const PruneAction& p : plan.prunes) {
     if (!failed[p.service]) prune(p, plan.state_commit);

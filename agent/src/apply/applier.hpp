@@ -1,14 +1,14 @@
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "apply/exec_supervisor.hpp"
 #include "apply/journal.hpp"
 #include "core/layout.hpp"
 #include "model/desired.hpp"
 #include "model/live.hpp"
 #include "model/plan.hpp"
+
+#include <string>
+#include <vector>
 
 namespace tether {
 
@@ -27,11 +27,15 @@ class Applier {
  public:
   Applier(Layout layout, ExecSupervisor supervisor, Journal journal);
 
-  [[nodiscard]] std::vector<ApplyOutcome> apply(const Plan& plan, const Desired& desired, const Live& live) const;
+  [[nodiscard]] std::vector<ApplyOutcome> apply(const Plan& plan,
+                                                const Desired& desired,
+                                                const Live& live) const;
 
  private:
-  [[nodiscard]] Status apply_action(const ServiceAction& action, const DesiredService& desired,
-                                    const LiveService* live, const std::string& state_commit) const;
+  [[nodiscard]] Status apply_action(const ServiceAction& action,
+                                    const DesiredService& desired,
+                                    const LiveService* live,
+                                    const std::string& state_commit) const;
   [[nodiscard]] Status restart_on(const DesiredService& desired, const std::string& dir) const;
   void prune(const PruneAction& prune, const std::string& state_commit) const;
 

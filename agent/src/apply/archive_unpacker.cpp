@@ -74,7 +74,8 @@ bool stays_inside(const std::filesystem::path& link_dir, const std::filesystem::
   return true;
 }
 
-Status unpack_archive(const std::filesystem::path& archive_path, const std::filesystem::path& dest) {
+Status unpack_archive(const std::filesystem::path& archive_path,
+                      const std::filesystem::path& dest) {
   ReadHandle in(archive_read_new(), &archive_read_free);
   archive_read_support_filter_all(in.get());
   archive_read_support_format_all(in.get());
@@ -96,7 +97,8 @@ Status unpack_archive(const std::filesystem::path& archive_path, const std::file
   for (;;) {
     const int rc = archive_read_next_header(in.get(), &entry);
     if (rc == ARCHIVE_EOF) break;
-    if (rc != ARCHIVE_OK) return archive_failure("corrupt archive " + archive_path.string(), in.get());
+    if (rc != ARCHIVE_OK)
+      return archive_failure("corrupt archive " + archive_path.string(), in.get());
     if (Status safe = check_entry(entry); !safe) return safe;
     const std::string name = archive_entry_pathname(entry);
     archive_entry_set_pathname(entry, (root / name).c_str());

@@ -1,13 +1,13 @@
 #include "apply/artifact_fetcher.hpp"
 
+#include "core/files.hpp"
+#include "core/sha256.hpp"
+
 #include <curl/curl.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <memory>
-
-#include "core/files.hpp"
-#include "core/sha256.hpp"
+#include <unistd.h>
 
 namespace tether {
 namespace {
@@ -55,9 +55,11 @@ Result<std::string> download_to(const std::string& url, std::FILE* file) {
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &download);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer);
   const CURLcode rc = curl_easy_perform(c);
-  if (download.write_failed) return Error{"cannot write the download: " + errno_text(), "check free disk space"};
+  if (download.write_failed)
+    return Error{"cannot write the download: " + errno_text(), "check free disk space"};
   if (rc != CURLE_OK) {
-    return Error{"download of " + url + " failed: " + (error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc)),
+    return Error{"download of " + url + " failed: " +
+                     (error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc)),
                  "check the URL and that the artifact server is reachable from this host"};
   }
   return download.sha.hex();
@@ -84,14 +86,17 @@ Result<std::filesystem::path> fetch_artifact(const Artifact& artifact,
   if (!digest || !flushed || *digest != artifact.sha256) {
     std::filesystem::remove(partial);
     if (!digest) return digest.error();
-    if (!flushed) return Error{"cannot write " + partial.string() + ": " + errno_text(), "check free disk space"};
-    return Error{"artifact " + artifact.url + " has sha256 " + *digest + ", but the manifest declares " +
-                     artifact.sha256,
+    if (!flushed)
+      return Error{"cannot write " + partial.string() + ": " + errno_text(),
+                   "check free disk space"};
+    return Error{"artifact " + artifact.url + " has sha256 " + *digest +
+                     ", but the manifest declares " + artifact.sha256,
                  "the artifact was not used; fix spec.release.artifact.sha256 or the artifact"};
   }
   std::error_code ec;
   std::filesystem::rename(partial, cached, ec);
-  if (ec) return Error{"cannot move the download into " + cached.string() + ": " + ec.message(), ""};
+  if (ec)
+    return Error{"cannot move the download into " + cached.string() + ": " + ec.message(), ""};
   return cached;
 }
 

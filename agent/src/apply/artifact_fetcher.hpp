@@ -1,9 +1,9 @@
 #pragma once
 
-#include <filesystem>
-
 #include "core/result.hpp"
 #include "model/service.hpp"
+
+#include <filesystem>
 
 namespace tether {
 

@@ -1,14 +1,15 @@
 #include "apply/current_link.hpp"
 
-#include <unistd.h>
+#include "core/files.hpp"
 
 #include <cstdio>
-
-#include "core/files.hpp"
+#include <unistd.h>
 
 namespace tether {
 
-Status switch_current(const Layout& layout, const std::string& service, const std::string& dir_name) {
+Status switch_current(const Layout& layout,
+                      const std::string& service,
+                      const std::string& dir_name) {
   const fs::path link = layout.current_link(service);
   const fs::path temp = link.parent_path() / (".current.tmp-" + std::to_string(::getpid()));
   const std::string target = "releases/" + dir_name;

@@ -1,9 +1,9 @@
 #pragma once
 
-#include <string>
-
 #include "core/layout.hpp"
 #include "core/result.hpp"
+
+#include <string>
 
 namespace tether {
 

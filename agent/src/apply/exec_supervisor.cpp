@@ -1,12 +1,11 @@
 #include "apply/exec_supervisor.hpp"
 
-#include <signal.h>
-#include <sys/wait.h>
-
-#include <thread>
-
 #include "apply/process_spawner.hpp"
 #include "core/files.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <thread>
 
 namespace tether {
 namespace {
@@ -52,7 +51,8 @@ Result<ProcessRecord> ExecSupervisor::start(const std::string& service,
   request.working_dir = dir;
   request.extra_env = run.env;
   request.log_file = m_layout.log_file(service);
-  for (const fs::path& needed : {request.log_file.parent_path(), m_layout.pid_file(service).parent_path()}) {
+  for (const fs::path& needed :
+       {request.log_file.parent_path(), m_layout.pid_file(service).parent_path()}) {
     if (Status made = make_dirs(needed); !made) return made.error();
   }
   auto pid = spawn_detached(request);
@@ -88,7 +88,8 @@ Status ExecSupervisor::stop(const std::string& service, Millis timeout) const {
     if (!wait_gone(*record, timeout)) {
       ::kill(-record->pid, SIGKILL);
       if (!wait_gone(*record, std::chrono::seconds(5))) {
-        return Error{service + ": process " + std::to_string(record->pid) + " survived SIGKILL", ""};
+        return Error{service + ": process " + std::to_string(record->pid) + " survived SIGKILL",
+                     ""};
       }
     }
   }

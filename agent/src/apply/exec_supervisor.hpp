@@ -1,12 +1,12 @@
 #pragma once
 
-#include <string>
-
 #include "core/duration.hpp"
 #include "core/layout.hpp"
 #include "core/result.hpp"
 #include "live/process_record.hpp"
 #include "model/service.hpp"
+
+#include <string>
 
 namespace tether {
 

@@ -1,10 +1,10 @@
 #include "apply/journal.hpp"
 
+#include "core/files.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <fstream>
-
-#include "core/files.hpp"
 
 namespace tether {
 namespace {

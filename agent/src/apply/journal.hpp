@@ -1,11 +1,11 @@
 #pragma once
 
+#include "core/result.hpp"
+
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "core/result.hpp"
 
 namespace tether {
 

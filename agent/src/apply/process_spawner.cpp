@@ -1,15 +1,15 @@
 #include "apply/process_spawner.hpp"
 
+#include "core/files.hpp"
+
+#include <boost/process.hpp>
+#include <boost/process/extend.hpp>
+
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-#include <boost/process.hpp>
-#include <boost/process/extend.hpp>
-
-#include "core/files.hpp"
 
 namespace tether {
 namespace {
@@ -37,17 +37,20 @@ Result<pid_t> spawn_detached(const SpawnRequest& request) {
   if (request.argv.empty() || !std::filesystem::path(request.argv[0]).is_absolute()) {
     return Error{"internal: spawn needs an absolute program path", ""};
   }
-  const int log_fd = ::open(request.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-  if (log_fd < 0) return Error{"cannot open " + request.log_file.string() + ": " + errno_text(), ""};
+  const int log_fd =
+      ::open(request.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+  if (log_fd < 0)
+    return Error{"cannot open " + request.log_file.string() + ": " + errno_text(), ""};
   const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   bp::environment env = boost::this_process::environment();
   for (const auto& [key, value] : request.extra_env) env[key] = value;
   try {
-    bp::child child(bp::exe = request.argv[0],
-                    bp::args = std::vector<std::string>(request.argv.begin() + 1, request.argv.end()),
-                    bp::start_dir = request.working_dir.string(),
-                    bp::env = env,
-                    bp::extend::on_exec_setup = [log_fd, null_fd](auto&) { prepare_child(log_fd, null_fd); });
+    bp::child child(
+        bp::exe = request.argv[0],
+        bp::args = std::vector<std::string>(request.argv.begin() + 1, request.argv.end()),
+        bp::start_dir = request.working_dir.string(),
+        bp::env = env,
+        bp::extend::on_exec_setup = [log_fd, null_fd](auto&) { prepare_child(log_fd, null_fd); });
     const pid_t pid = child.id();
     child.detach();  // the service is not tied to this object's lifetime
     ::close(log_fd);

@@ -1,20 +1,19 @@
 #pragma once
 
-#include <sys/types.h>
+#include "core/result.hpp"
+#include "model/service.hpp"
 
 #include <filesystem>
 #include <string>
+#include <sys/types.h>
 #include <vector>
-
-#include "core/result.hpp"
-#include "model/service.hpp"
 
 namespace tether {
 
 struct SpawnRequest {
   std::vector<std::string> argv;  ///< argv[0] must be absolute
   std::filesystem::path working_dir;
-  StringMap extra_env;  ///< added to (and overriding) the agent's own environment
+  StringMap extra_env;             ///< added to (and overriding) the agent's own environment
   std::filesystem::path log_file;  ///< stdout and stderr are appended here
 };
 

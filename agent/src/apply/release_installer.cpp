@@ -1,14 +1,14 @@
 #include "apply/release_installer.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include "apply/archive_unpacker.hpp"
 #include "apply/artifact_fetcher.hpp"
 #include "core/files.hpp"
 #include "core/sha256.hpp"
 #include "live/release_record.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace tether {
 namespace {
@@ -18,7 +18,8 @@ void remove_leftovers(const fs::path& releases) {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(releases, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name.rfind(".tmp-", 0) == 0 || name.rfind(".old-", 0) == 0) fs::remove_all(entry.path(), ec);
+    if (name.rfind(".tmp-", 0) == 0 || name.rfind(".old-", 0) == 0)
+      fs::remove_all(entry.path(), ec);
   }
 }
 
@@ -32,8 +33,8 @@ Status verify_binary(const fs::path& dir, const BinaryCheck& binary) {
   auto digest = Sha256::of_file(path);
   if (!digest) return digest.error();
   if (*digest != binary.sha256) {
-    return Error{"binary " + binary.path + " has sha256 " + *digest + ", but the manifest declares " +
-                     binary.sha256,
+    return Error{"binary " + binary.path + " has sha256 " + *digest +
+                     ", but the manifest declares " + binary.sha256,
                  "the release was not installed; fix spec.release.binary.sha256 or the artifact"};
   }
   return ok_status();
@@ -55,7 +56,9 @@ ReleaseRecord make_record(const DesiredService& desired, const std::string& stat
   return record;
 }
 
-Status build_release(const fs::path& temp, const DesiredService& desired, const fs::path& artifact,
+Status build_release(const fs::path& temp,
+                     const DesiredService& desired,
+                     const fs::path& artifact,
                      const std::string& state_commit) {
   const ReleaseSpec& spec = *desired.service.release();
   if (Status unpacked = unpack_archive(artifact, temp); !unpacked) return unpacked;
@@ -64,7 +67,8 @@ Status build_release(const fs::path& temp, const DesiredService& desired, const 
     if (Status placed = place_file_no_follow(temp, target, content); !placed) return placed;
   }
   if (Status made = make_dirs(temp / ".tether"); !made) return made;
-  return write_file_synced(temp / k_release_record, to_json_text(make_record(desired, state_commit)));
+  return write_file_synced(temp / k_release_record,
+                           to_json_text(make_record(desired, state_commit)));
 }
 
 /// Moves `temp` to `final_dir`; a damaged dir already there is moved aside first.
@@ -78,7 +82,9 @@ Status rename_into_place(const fs::path& temp, const fs::path& final_dir) {
     if (ec) return Error{"cannot move aside " + final_dir.string() + ": " + ec.message(), ""};
   }
   fs::rename(temp, final_dir, ec);
-  if (ec) return Error{"cannot rename " + temp.string() + " to " + final_dir.string() + ": " + ec.message(), ""};
+  if (ec)
+    return Error{
+        "cannot rename " + temp.string() + " to " + final_dir.string() + ": " + ec.message(), ""};
   if (Status synced = fsync_path(final_dir.parent_path()); !synced) return synced;
   if (!aside.empty()) fs::remove_all(aside, ec);
   return ok_status();
@@ -86,7 +92,9 @@ Status rename_into_place(const fs::path& temp, const fs::path& final_dir) {
 
 }  // namespace
 
-Status place_file_no_follow(const fs::path& dir, const std::string& relative, const std::string& content) {
+Status place_file_no_follow(const fs::path& dir,
+                            const std::string& relative,
+                            const std::string& content) {
   fs::path current = dir;
   const fs::path rel(relative);
   for (auto it = rel.begin(); it != rel.end(); ++it) {
@@ -99,7 +107,8 @@ Status place_file_no_follow(const fs::path& dir, const std::string& relative, co
                      "choose another spec.config target or remove the link from the artifact"};
       }
       if (!last && !S_ISDIR(st.st_mode)) {
-        return Error{"config target " + relative + ": " + current.string() + " is not a directory", ""};
+        return Error{"config target " + relative + ": " + current.string() + " is not a directory",
+                     ""};
       }
     } else if (!last && ::mkdir(current.c_str(), 0755) != 0) {
       return Error{"cannot create " + current.string() + ": " + errno_text(), ""};
@@ -108,7 +117,9 @@ Status place_file_no_follow(const fs::path& dir, const std::string& relative, co
   return write_file_synced(current, content, 0644);
 }
 
-Status install_release(const Layout& layout, const DesiredService& desired, const std::string& state_commit) {
+Status install_release(const Layout& layout,
+                       const DesiredService& desired,
+                       const std::string& state_commit) {
   const ReleaseSpec* spec = desired.service.release();
   if (spec == nullptr) return Error{"not a binary release", ""};
   const std::string& name = desired.service.name;
@@ -123,13 +134,16 @@ Status install_release(const Layout& layout, const DesiredService& desired, cons
   const fs::path temp = releases / (".tmp-" + dir_name);
   std::error_code ec;
   fs::create_directory(temp, ec);
-  if (ec) return Error{"cannot create " + temp.string() + ": " + ec.message(), "check free disk space and permissions"};
+  if (ec)
+    return Error{"cannot create " + temp.string() + ": " + ec.message(),
+                 "check free disk space and permissions"};
   Status built = build_release(temp, desired, *artifact, state_commit);
   if (built) {
     // Unpacked files were written without fsync; flush the whole filesystem once before the
     // rename makes the release visible, so the dir is never complete-looking but empty.
     const int fd = ::open(temp.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0 || ::syncfs(fd) != 0) built = Error{"cannot sync " + temp.string() + ": " + errno_text(), ""};
+    if (fd < 0 || ::syncfs(fd) != 0)
+      built = Error{"cannot sync " + temp.string() + ": " + errno_text(), ""};
     if (fd >= 0) ::close(fd);
   }
   if (!built) {

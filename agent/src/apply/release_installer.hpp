@@ -1,10 +1,10 @@
 #pragma once
 
-#include <string>
-
 #include "core/layout.hpp"
 #include "core/result.hpp"
 #include "model/desired.hpp"
+
+#include <string>
 
 namespace tether {
 

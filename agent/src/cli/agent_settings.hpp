@@ -1,11 +1,11 @@
 #pragma once
 
+#include "core/result.hpp"
+#include "model/agent_config.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "core/result.hpp"
-#include "model/agent_config.hpp"
 
 namespace tether {
 

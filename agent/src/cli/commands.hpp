@@ -1,8 +1,8 @@
 #pragma once
 
-#include <string>
-
 #include "cli/agent_settings.hpp"
+
+#include <string>
 
 namespace tether {
 

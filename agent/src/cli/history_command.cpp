@@ -1,8 +1,8 @@
-#include <cstdio>
-
 #include "apply/journal.hpp"
 #include "cli/commands.hpp"
 #include "core/layout.hpp"
+
+#include <cstdio>
 
 namespace tether {
 namespace {
@@ -35,9 +35,15 @@ int history_command(const SettingsFlags& settings, const HistoryFlags& flags) {
       std::puts(to_json_line(*it).c_str());
       continue;
     }
-    std::printf("%s  %-12s %-9s %s -> %s  %s  state %s%s%s\n", it->time.c_str(), it->service.c_str(),
-                it->action.c_str(), release_text(it->from).c_str(), release_text(it->to).c_str(),
-                it->result.c_str(), it->state_commit.substr(0, 12).c_str(), it->error.empty() ? "" : "\n    ",
+    std::printf("%s  %-12s %-9s %s -> %s  %s  state %s%s%s\n",
+                it->time.c_str(),
+                it->service.c_str(),
+                it->action.c_str(),
+                release_text(it->from).c_str(),
+                release_text(it->to).c_str(),
+                it->result.c_str(),
+                it->state_commit.substr(0, 12).c_str(),
+                it->error.empty() ? "" : "\n    ",
                 it->error.c_str());
   }
   if (shown == 0 && !flags.json) std::puts("no history yet");

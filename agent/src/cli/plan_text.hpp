@@ -1,8 +1,8 @@
 #pragma once
 
-#include <string>
-
 #include "model/plan.hpp"
+
+#include <string>
 
 namespace tether {
 

@@ -1,15 +1,14 @@
-#include <signal.h>
-#include <stdlib.h>
-
-#include <cstdio>
-#include <random>
-
 #include "agent/reconciler.hpp"
 #include "cli/commands.hpp"
 #include "cli/plan_text.hpp"
 #include "core/file_lock.hpp"
 #include "core/log.hpp"
 #include "source/git_source.hpp"
+
+#include <cstdio>
+#include <random>
+#include <signal.h>
+#include <stdlib.h>
 
 namespace tether {
 namespace {
@@ -23,7 +22,9 @@ void setup_logging(const AgentConfig& config) {
   configure_logging(config.log_format == LogFormat::json ? LogStyle::json : LogStyle::text, level);
 }
 
-HostIdentity host_of(const AgentConfig& config) { return HostIdentity{config.host_id, config.host_labels}; }
+HostIdentity host_of(const AgentConfig& config) {
+  return HostIdentity{config.host_id, config.host_labels};
+}
 
 /// A temp dir removed when it goes out of scope.
 class ScratchDir {
@@ -54,13 +55,15 @@ int dry_run(const AgentConfig& config) {
     return k_exit_failed;
   }
   GitSourceOptions options{scratch.path() / "repo.git", config.repo_url, config.branch, {}};
-  if (fs::exists(layout.mirror() / "objects")) options.alternate_objects = layout.mirror() / "objects";
+  if (fs::exists(layout.mirror() / "objects"))
+    options.alternate_objects = layout.mirror() / "objects";
   auto source = GitSource::open(options);
   if (!source) {
     log_error("cannot open the state repo", {{"error", source.error().describe()}});
     return k_exit_failed;
   }
-  const Applier unused_applier(layout, ExecSupervisor(layout, k_start_settle), Journal(layout.journal()));
+  const Applier unused_applier(
+      layout, ExecSupervisor(layout, k_start_settle), Journal(layout.journal()));
   Reconciler reconciler(layout, host_of(config), **source, unused_applier);
   const PassResult result = reconciler.run_once(ApplyMode::dry_run);
   if (!result.state_commit.empty()) std::fputs(plan_as_text(result.plan).c_str(), stdout);
@@ -90,8 +93,12 @@ int agent_loop(const AgentConfig& config, Reconciler& reconciler) {
   for (int sig : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&signals, sig);
   ::sigprocmask(SIG_BLOCK, &signals, nullptr);
   std::mt19937 random(std::random_device{}());
-  log_info("agent started", {{"repo", config.repo_url}, {"branch", config.branch}, {"root", config.root},
-                             {"host", config.host_id}, {"interval", format_duration(config.poll_interval)}});
+  log_info("agent started",
+           {{"repo", config.repo_url},
+            {"branch", config.branch},
+            {"root", config.root},
+            {"host", config.host_id},
+            {"interval", format_duration(config.poll_interval)}});
   do {
     (void)reconciler.run_once(ApplyMode::apply);
   } while (wait_for_next_poll(signals, next_delay(config, random)));

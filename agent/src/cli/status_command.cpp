@@ -1,13 +1,13 @@
-#include <nlohmann/json.hpp>
-
-#include <cstdio>
-
 #include "apply/journal.hpp"
 #include "cli/commands.hpp"
 #include "core/files.hpp"
 #include "core/layout.hpp"
 #include "live/live_probe.hpp"
 #include "live/process_record.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
 
 namespace tether {
 namespace {
@@ -38,8 +38,10 @@ std::map<std::string, JournalEntry> last_entries(const Layout& layout) {
 nlohmann::json service_json(const LiveService& s, const JournalEntry* last) {
   const InstalledRelease* current = s.current();
   nlohmann::json json = {{"service", s.name}, {"process", process_text(s.process)}};
-  json["current"] = current ? nlohmann::json{{"version", current->id.version}, {"commit", current->id.commit},
-                                             {"dir", current->dir_name}, {"intact", current->intact},
+  json["current"] = current ? nlohmann::json{{"version", current->id.version},
+                                             {"commit", current->id.commit},
+                                             {"dir", current->dir_name},
+                                             {"intact", current->intact},
                                              {"damage", current->damage}}
                             : nlohmann::json(nullptr);
   json["installed"] = s.installed.size();
@@ -54,17 +56,20 @@ std::string service_text(const Layout& layout, const LiveService& s, const Journ
     out += "  live:     " + current->id.short_text() + "  (releases/" + current->dir_name + ")\n";
     if (!current->intact) out += "  DAMAGED:  " + current->damage + "; the next run repairs it\n";
   } else {
-    out += "  live:     nothing (current " + (s.current_dir ? "points at unknown " + *s.current_dir : "is absent") + ")\n";
+    out += "  live:     nothing (current " +
+           (s.current_dir ? "points at unknown " + *s.current_dir : "is absent") + ")\n";
   }
   std::string process = process_text(s.process);
-  if (auto record = read_process_record(layout.pid_file(s.name)); record && s.process == ProcessState::running) {
+  if (auto record = read_process_record(layout.pid_file(s.name));
+      record && s.process == ProcessState::running) {
     process += ", pid " + std::to_string(record->pid);
   }
   out += "  process:  " + process + "\n";
   out += "  releases: " + std::to_string(s.installed.size()) + " installed\n";
   if (last) {
-    out += "  last:     " + last->action + " " + (last->to ? last->to->version : "") + " at " + last->time + ": " +
-           last->result + (last->error.empty() ? "" : " (" + last->error + ")") + "\n";
+    out += "  last:     " + last->action + " " + (last->to ? last->to->version : "") + " at " +
+           last->time + ": " + last->result +
+           (last->error.empty() ? "" : " (" + last->error + ")") + "\n";
   }
   return out;
 }
@@ -83,7 +88,9 @@ int status_command(const SettingsFlags& settings, const StatusFlags& flags) {
   auto commit = read_file(layout.state_dir() / "last-good-commit");
   const std::string state_commit = commit ? commit->substr(0, commit->find('\n')) : "";
   if (flags.json) {
-    nlohmann::json json = {{"root", config->root}, {"stateCommit", state_commit}, {"services", nlohmann::json::array()}};
+    nlohmann::json json = {{"root", config->root},
+                           {"stateCommit", state_commit},
+                           {"services", nlohmann::json::array()}};
     for (const auto& [name, service] : live) {
       const auto it = last.find(name);
       json["services"].push_back(service_json(service, it == last.end() ? nullptr : &it->second));
@@ -91,11 +98,14 @@ int status_command(const SettingsFlags& settings, const StatusFlags& flags) {
     std::puts(json.dump(2).c_str());
     return k_exit_ok;
   }
-  std::printf("root %s, state commit %s\n", config->root.c_str(), state_commit.empty() ? "(none applied yet)" : state_commit.substr(0, 12).c_str());
+  std::printf("root %s, state commit %s\n",
+              config->root.c_str(),
+              state_commit.empty() ? "(none applied yet)" : state_commit.substr(0, 12).c_str());
   if (live.empty()) std::puts("no services installed");
   for (const auto& [name, service] : live) {
     const auto it = last.find(name);
-    std::fputs(service_text(layout, service, it == last.end() ? nullptr : &it->second).c_str(), stdout);
+    std::fputs(service_text(layout, service, it == last.end() ? nullptr : &it->second).c_str(),
+               stdout);
   }
   return k_exit_ok;
 }

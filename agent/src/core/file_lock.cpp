@@ -1,12 +1,11 @@
 #include "core/file_lock.hpp"
 
+#include "core/files.hpp"
+
 #include <fcntl.h>
+#include <string>
 #include <sys/file.h>
 #include <unistd.h>
-
-#include <string>
-
-#include "core/files.hpp"
 
 namespace tether {
 
@@ -20,7 +19,8 @@ Result<FileLock> FileLock::acquire(const std::filesystem::path& path) {
     const ssize_t n = ::pread(fd, buffer, sizeof buffer - 1, 0);
     ::close(fd);
     const std::string owner = n > 0 ? std::string(buffer, static_cast<size_t>(n)) : "unknown";
-    return Error{"another tether agent holds " + path.string() + " (pid " + owner.substr(0, owner.find('\n')) + ")",
+    return Error{"another tether agent holds " + path.string() + " (pid " +
+                     owner.substr(0, owner.find('\n')) + ")",
                  "stop it first, or give this one another --root"};
   }
   const std::string pid = std::to_string(::getpid()) + "\n";

@@ -1,8 +1,8 @@
 #pragma once
 
-#include <filesystem>
-
 #include "core/result.hpp"
+
+#include <filesystem>
 
 namespace tether {
 

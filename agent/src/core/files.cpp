@@ -1,14 +1,13 @@
 #include "core/files.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <fcntl.h>
 #include <fstream>
 #include <sstream>
+#include <unistd.h>
 
 namespace tether {
 namespace {
@@ -37,7 +36,9 @@ Result<std::string> read_file(const std::filesystem::path& path) {
   return out.str();
 }
 
-Status write_file_synced(const std::filesystem::path& path, const std::string& content, unsigned mode) {
+Status write_file_synced(const std::filesystem::path& path,
+                         const std::string& content,
+                         unsigned mode) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return Error{"cannot create " + path.string() + ": " + errno_text(), ""};
   const bool written = write_all(fd, content) && ::fsync(fd) == 0;
@@ -76,7 +77,8 @@ Status append_line_synced(const std::filesystem::path& path, const std::string& 
   const bool written = write_all(fd, line + "\n") && ::fsync(fd) == 0;
   const std::string reason = written ? "" : errno_text();
   ::close(fd);
-  if (!written) return Error{"cannot append to " + path.string() + ": " + reason, "check free disk space"};
+  if (!written)
+    return Error{"cannot append to " + path.string() + ": " + reason, "check free disk space"};
   return ok_status();
 }
 
@@ -89,7 +91,8 @@ Status make_dirs(const std::filesystem::path& dir) {
 
 std::string now_rfc3339() {
   const auto now = std::chrono::system_clock::now();
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
   const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
   std::tm utc{};
   gmtime_r(&seconds, &utc);

@@ -1,9 +1,9 @@
 #pragma once
 
+#include "core/result.hpp"
+
 #include <filesystem>
 #include <string>
-
-#include "core/result.hpp"
 
 namespace tether {
 
@@ -12,7 +12,8 @@ namespace tether {
 
 /// Writes `content` to a temp file beside `path`, fsyncs it, renames it over `path` and
 /// fsyncs the directory: readers see the old or the new content, never a torn file.
-[[nodiscard]] Status write_file_atomic(const std::filesystem::path& path, const std::string& content);
+[[nodiscard]] Status write_file_atomic(const std::filesystem::path& path,
+                                       const std::string& content);
 
 /// Writes a file (no rename) and fsyncs it; for files inside a dir that is renamed later.
 [[nodiscard]] Status write_file_synced(const std::filesystem::path& path,

@@ -12,7 +12,9 @@ struct Layout {
   fs::path root;
 
   [[nodiscard]] fs::path services_dir() const { return root / "services"; }
-  [[nodiscard]] fs::path service_dir(const std::string& name) const { return services_dir() / name; }
+  [[nodiscard]] fs::path service_dir(const std::string& name) const {
+    return services_dir() / name;
+  }
   [[nodiscard]] fs::path releases_dir(const std::string& name) const {
     return service_dir(name) / "releases";
   }

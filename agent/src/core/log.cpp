@@ -1,10 +1,10 @@
 #include "core/log.hpp"
 
+#include "core/files.hpp"
+
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-
-#include "core/files.hpp"
 
 namespace tether {
 namespace {
@@ -38,20 +38,22 @@ std::string text_value(const std::string& value) {
 
 void configure_logging(LogStyle style, LogLevel level) {
   g_style = style;
-  auto logger = std::make_shared<spdlog::logger>("tether", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto logger =
+      std::make_shared<spdlog::logger>("tether", std::make_shared<spdlog::sinks::stderr_sink_mt>());
   logger->set_level(to_spdlog(level));
   // JSON lines carry their own time and level (built in log_event), so the pattern is bare.
-  logger->set_pattern(style == LogStyle::json ? "%v" : "%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+  logger->set_pattern(style == LogStyle::json ? "%v" : "%Y-%m-%dT%H:%M:%S.%eZ %l %v",
+                      spdlog::pattern_time_type::utc);
   logger->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(logger);
 }
 
 bool parse_log_level(std::string_view text, LogLevel& level) {
   const std::pair<std::string_view, LogLevel> known[] = {{"trace", LogLevel::trace},
-                                                          {"debug", LogLevel::debug},
-                                                          {"info", LogLevel::info},
-                                                          {"warn", LogLevel::warn},
-                                                          {"error", LogLevel::error}};
+                                                         {"debug", LogLevel::debug},
+                                                         {"info", LogLevel::info},
+                                                         {"warn", LogLevel::warn},
+                                                         {"error", LogLevel::error}};
   for (const auto& [name, value] : known) {
     if (name == text) {
       level = value;
@@ -73,7 +75,8 @@ void log_event(LogLevel level, std::string_view message, std::initializer_list<L
     line = json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } else {
     line = std::string(message);
-    for (const auto& [key, value] : fields) line += " " + std::string(key) + "=" + text_value(value);
+    for (const auto& [key, value] : fields)
+      line += " " + std::string(key) + "=" + text_value(value);
   }
   spdlog::default_logger_raw()->log(spd_level, "{}", line);
 }

@@ -21,11 +21,21 @@ void configure_logging(LogStyle style, LogLevel level);
 /// Parses "trace", "debug", "info", "warn", "error".
 [[nodiscard]] bool parse_log_level(std::string_view text, LogLevel& level);
 
-void log_event(LogLevel level, std::string_view message, std::initializer_list<LogField> fields = {});
+void log_event(LogLevel level,
+               std::string_view message,
+               std::initializer_list<LogField> fields = {});
 
-inline void log_info(std::string_view m, std::initializer_list<LogField> f = {}) { log_event(LogLevel::info, m, f); }
-inline void log_warn(std::string_view m, std::initializer_list<LogField> f = {}) { log_event(LogLevel::warn, m, f); }
-inline void log_error(std::string_view m, std::initializer_list<LogField> f = {}) { log_event(LogLevel::error, m, f); }
-inline void log_debug(std::string_view m, std::initializer_list<LogField> f = {}) { log_event(LogLevel::debug, m, f); }
+inline void log_info(std::string_view m, std::initializer_list<LogField> f = {}) {
+  log_event(LogLevel::info, m, f);
+}
+inline void log_warn(std::string_view m, std::initializer_list<LogField> f = {}) {
+  log_event(LogLevel::warn, m, f);
+}
+inline void log_error(std::string_view m, std::initializer_list<LogField> f = {}) {
+  log_event(LogLevel::error, m, f);
+}
+inline void log_debug(std::string_view m, std::initializer_list<LogField> f = {}) {
+  log_event(LogLevel::debug, m, f);
+}
 
 }  // namespace tether

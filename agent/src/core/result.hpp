@@ -26,7 +26,7 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : m_data(std::move(value)) {}     // NOLINT: implicit by design
+  Result(T value) : m_data(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : m_data(std::move(error)) {}  // NOLINT: implicit by design
 
   [[nodiscard]] bool ok() const { return std::holds_alternative<T>(m_data); }

@@ -1,11 +1,11 @@
 #pragma once
 
+#include "core/result.hpp"
+
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include "core/result.hpp"
 
 namespace tether {
 

@@ -1,12 +1,12 @@
 #include "live/live_probe.hpp"
 
-#include <algorithm>
-#include <system_error>
-
 #include "core/sha256.hpp"
 #include "live/process_record.hpp"
 #include "live/release_record.hpp"
 #include "manifest/config_hash.hpp"
+
+#include <algorithm>
+#include <system_error>
 
 namespace tether {
 namespace {

@@ -1,9 +1,9 @@
 #pragma once
 
-#include <string>
-
 #include "core/layout.hpp"
 #include "model/live.hpp"
+
+#include <string>
 
 namespace tether {
 

@@ -1,17 +1,16 @@
 #include "live/process_record.hpp"
 
-#include <sys/wait.h>
+#include "core/files.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "core/files.hpp"
+#include <sys/wait.h>
 
 namespace tether {
 
 Status write_process_record(const std::filesystem::path& file, const ProcessRecord& record) {
-  const nlohmann::json json = {{"pid", record.pid},
-                               {"startTime", record.start_time},
-                               {"release", record.release_dir}};
+  const nlohmann::json json = {
+      {"pid", record.pid}, {"startTime", record.start_time}, {"release", record.release_dir}};
   return write_file_atomic(file, json.dump() + "\n");
 }
 

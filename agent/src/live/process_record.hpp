@@ -1,12 +1,11 @@
 #pragma once
 
-#include <sys/types.h>
+#include "core/result.hpp"
 
 #include <filesystem>
 #include <optional>
 #include <string>
-
-#include "core/result.hpp"
+#include <sys/types.h>
 
 namespace tether {
 
@@ -19,7 +18,8 @@ struct ProcessRecord {
   bool operator==(const ProcessRecord&) const = default;
 };
 
-[[nodiscard]] Status write_process_record(const std::filesystem::path& file, const ProcessRecord& record);
+[[nodiscard]] Status write_process_record(const std::filesystem::path& file,
+                                          const ProcessRecord& record);
 /// nullopt when there is no pid file or it cannot be parsed (treated as "not running").
 [[nodiscard]] std::optional<ProcessRecord> read_process_record(const std::filesystem::path& file);
 

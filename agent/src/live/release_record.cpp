@@ -1,9 +1,9 @@
 #include "live/release_record.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "core/files.hpp"
 #include "core/layout.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace tether {
 

@@ -1,11 +1,11 @@
 #pragma once
 
+#include "core/result.hpp"
+#include "model/release_id.hpp"
+
 #include <filesystem>
 #include <map>
 #include <string>
-
-#include "core/result.hpp"
-#include "model/release_id.hpp"
 
 namespace tether {
 

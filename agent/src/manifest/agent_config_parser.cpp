@@ -86,8 +86,17 @@ std::optional<AgentConfig> parse_agent_config(const std::string& file,
   FieldReader r(file, diagnostics);
   r.reject_unknown_keys(root,
                         "",
-                        {"apiVersion", "kind", "repo", "root", "host", "poll", "api", "verify",
-                         "runtime", "log", "notify"});
+                        {"apiVersion",
+                         "kind",
+                         "repo",
+                         "root",
+                         "host",
+                         "poll",
+                         "api",
+                         "verify",
+                         "runtime",
+                         "log",
+                         "notify"});
   (void)r.string(root, "", "apiVersion", Need::required, [](const std::string& v) {
     return v == "tether.dev/v1" ? "" : "\"tether.dev/v1\"";
   });
@@ -101,9 +110,12 @@ std::optional<AgentConfig> parse_agent_config(const std::string& file,
   if (auto value = r.string(root, "", "runtime", Need::optional, checks::runtime)) {
     config.runtime = *value == "docker" ? ContainerRuntime::docker : ContainerRuntime::podman;
   }
-  const std::pair<const char*, Section> sections[] = {
-      {"host", read_host}, {"poll", read_poll},     {"api", read_api},
-      {"verify", read_verify}, {"log", read_log}, {"notify", read_notify}};
+  const std::pair<const char*, Section> sections[] = {{"host", read_host},
+                                                      {"poll", read_poll},
+                                                      {"api", read_api},
+                                                      {"verify", read_verify},
+                                                      {"log", read_log},
+                                                      {"notify", read_notify}};
   if (YAML::Node repo = r.child(root, "", "repo", Need::required);
       repo.IsDefined() && r.expect_map(repo, "repo")) {
     read_repo(r, repo, config);

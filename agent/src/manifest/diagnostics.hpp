@@ -9,7 +9,7 @@ namespace tether {
 /// expected 40 lowercase hex digits, got "abc"".
 struct Diagnostic {
   std::string file;
-  int line = 0;  ///< 1-based; 0 when unknown
+  int line = 0;       ///< 1-based; 0 when unknown
   std::string field;  ///< dotted path, "<root>" for the whole document
   std::string message;
 

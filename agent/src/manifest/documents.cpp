@@ -1,10 +1,10 @@
 #include "manifest/documents.hpp"
 
-#include <set>
-
 #include "manifest/field_checks.hpp"
 #include "manifest/spec_reader.hpp"
 #include "manifest/yaml_fields.hpp"
+
+#include <set>
 
 namespace tether {
 namespace {
@@ -40,19 +40,23 @@ std::optional<YAML::Node> load_yaml_document(const std::string& file,
   try {
     documents = YAML::LoadAll(text);
   } catch (const YAML::Exception& e) {
-    diagnostics.add({file, e.mark.is_null() ? 0 : e.mark.line + 1, "<root>",
-                     "malformed YAML: " + e.msg});
+    diagnostics.add(
+        {file, e.mark.is_null() ? 0 : e.mark.line + 1, "<root>", "malformed YAML: " + e.msg});
     return std::nullopt;
   }
   if (documents.size() != 1) {
-    diagnostics.add({file, 0, "<root>",
-                     "expected exactly one YAML document, found " + std::to_string(documents.size()) +
-                         "; put one manifest in each file"});
+    diagnostics.add({file,
+                     0,
+                     "<root>",
+                     "expected exactly one YAML document, found " +
+                         std::to_string(documents.size()) + "; put one manifest in each file"});
     return std::nullopt;
   }
   std::vector<YAML::Node> keep;
   if (const YAML::Node* duplicate = find_duplicate_key(documents[0], keep)) {
-    diagnostics.add({file, duplicate->Mark().line + 1, "<root>",
+    diagnostics.add({file,
+                     duplicate->Mark().line + 1,
+                     "<root>",
                      "key \"" + duplicate->Scalar() + "\" appears twice in one mapping; keep one"});
     return std::nullopt;
   }

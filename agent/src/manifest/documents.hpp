@@ -1,14 +1,14 @@
 #pragma once
 
+#include "manifest/diagnostics.hpp"
+#include "model/agent_config.hpp"
+#include "model/service.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <map>
 #include <optional>
 #include <string>
-
-#include "manifest/diagnostics.hpp"
-#include "model/agent_config.hpp"
-#include "model/service.hpp"
 
 namespace tether {
 

@@ -76,7 +76,8 @@ std::string config_target(const std::string& value) {
 }
 
 std::string systemd_unit(const std::string& value) {
-  return matches(value, "[A-Za-z0-9@._:-]+\\.service") ? "" : "a systemd unit name ending in .service";
+  return matches(value, "[A-Za-z0-9@._:-]+\\.service") ? ""
+                                                       : "a systemd unit name ending in .service";
 }
 
 std::string host_port(const std::string& value) {

@@ -7,7 +7,9 @@ namespace {
 
 using Fields = std::initializer_list<std::string_view>;
 
-std::optional<ReleaseSpec> read_release(FieldReader& r, const YAML::Node& node, const std::string& path) {
+std::optional<ReleaseSpec> read_release(FieldReader& r,
+                                        const YAML::Node& node,
+                                        const std::string& path) {
   if (!r.expect_map(node, path)) return std::nullopt;
   r.reject_unknown_keys(node, path, {"version", "commit", "artifact", "binary"});
   ReleaseSpec release;
@@ -129,8 +131,8 @@ std::optional<RunSpec> read_run(FieldReader& r, const YAML::Node& node, const st
 }
 
 std::optional<Probe> read_probe(FieldReader& r, const YAML::Node& node, const std::string& path) {
-  const int kinds = int(node["http"].IsDefined()) + int(node["tcp"].IsDefined()) +
-                    int(node["exec"].IsDefined());
+  const int kinds =
+      int(node["http"].IsDefined()) + int(node["tcp"].IsDefined()) + int(node["exec"].IsDefined());
   if (kinds != 1) {
     r.error(node, path, "set exactly one probe: health.http, health.tcp or health.exec");
     return std::nullopt;
@@ -164,12 +166,14 @@ std::optional<Probe> read_probe(FieldReader& r, const YAML::Node& node, const st
   return Probe{ExecProbe{*command}};
 }
 
-std::optional<HealthSpec> read_health(FieldReader& r, const YAML::Node& node, const std::string& path) {
+std::optional<HealthSpec> read_health(FieldReader& r,
+                                      const YAML::Node& node,
+                                      const std::string& path) {
   if (!r.expect_map(node, path)) return std::nullopt;
-  r.reject_unknown_keys(node,
-                        path,
-                        {"http", "tcp", "exec", "timeout", "interval", "deadline", "initialDelay",
-                         "successes"});
+  r.reject_unknown_keys(
+      node,
+      path,
+      {"http", "tcp", "exec", "timeout", "interval", "deadline", "initialDelay", "successes"});
   auto probe = read_probe(r, node, path);
   HealthSpec health;
   bool ok = probe.has_value();
@@ -199,15 +203,20 @@ bool check_combinations(FieldReader& r, const YAML::Node& spec, const std::strin
   const bool has_container = spec["container"].IsDefined();
   bool ok = true;
   if (has_release == has_container) {
-    r.error(spec, path, "set exactly one of spec.release (a binary release) or spec.container (an image)");
+    r.error(spec,
+            path,
+            "set exactly one of spec.release (a binary release) or spec.container (an image)");
     return false;
   }
   if (has_release && !spec["run"].IsDefined()) {
-    r.error(spec, join_path(path, "run"), "required for a binary release: set run.exec or run.systemd");
+    r.error(
+        spec, join_path(path, "run"), "required for a binary release: set run.exec or run.systemd");
     ok = false;
   }
   if (has_container && spec["run"].IsDefined()) {
-    r.error(spec["run"], join_path(path, "run"), "not allowed for a container service: the container is what runs");
+    r.error(spec["run"],
+            join_path(path, "run"),
+            "not allowed for a container service: the container is what runs");
     ok = false;
   }
   return ok;
@@ -223,13 +232,28 @@ std::optional<Service> read_service_spec(FieldReader& r,
   if (mode == SpecMode::whole) {
     r.reject_unknown_keys(spec,
                           path,
-                          {"selector", "release", "container", "runtime", "allowFloatingTag",
-                           "config", "run", "health", "rollout", "keepReleases"});
+                          {"selector",
+                           "release",
+                           "container",
+                           "runtime",
+                           "allowFloatingTag",
+                           "config",
+                           "run",
+                           "health",
+                           "rollout",
+                           "keepReleases"});
   } else {
     r.reject_unknown_keys(spec,
                           path,
-                          {"release", "container", "runtime", "allowFloatingTag", "config", "run",
-                           "health", "rollout", "keepReleases"});
+                          {"release",
+                           "container",
+                           "runtime",
+                           "allowFloatingTag",
+                           "config",
+                           "run",
+                           "health",
+                           "rollout",
+                           "keepReleases"});
   }
   bool ok = mode == SpecMode::fields_only || check_combinations(r, spec, path);
   Service service;
@@ -245,7 +269,8 @@ std::optional<Service> read_service_spec(FieldReader& r,
 
   auto runtime = r.string(spec, path, "runtime", Need::optional, checks::runtime);
   note(spec["runtime"].IsDefined(), runtime.has_value());
-  if (runtime) service.runtime = *runtime == "docker" ? ContainerRuntime::docker : ContainerRuntime::podman;
+  if (runtime)
+    service.runtime = *runtime == "docker" ? ContainerRuntime::docker : ContainerRuntime::podman;
 
   if (const YAML::Node node = spec["release"]; node.IsDefined()) {
     auto release = read_release(r, node, join_path(path, "release"));

@@ -1,12 +1,12 @@
 #pragma once
 
+#include "manifest/yaml_fields.hpp"
+#include "model/service.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <optional>
 #include <string>
-
-#include "manifest/yaml_fields.hpp"
-#include "model/service.hpp"
 
 namespace tether {
 

@@ -1,11 +1,11 @@
 #include "manifest/state_loader.hpp"
 
-#include <filesystem>
-#include <set>
-
 #include "core/sha256.hpp"
 #include "manifest/config_hash.hpp"
 #include "manifest/documents.hpp"
+
+#include <filesystem>
+#include <set>
 
 namespace tether {
 namespace {
@@ -41,9 +41,13 @@ std::optional<HostFile> load_hosts(const StateSnapshot& snapshot,
     auto parsed = parse_host(path, snapshot.files.at(path), diagnostics);
     if (!parsed) continue;
     if (parsed->host.name != stem) {
-      diagnostics.add({path, 0, "metadata.name",
-                       "\"" + parsed->host.name + "\" does not match the file name; rename "
-                       "the file to hosts/" + parsed->host.name + ".yaml or fix the name"});
+      diagnostics.add({path,
+                       0,
+                       "metadata.name",
+                       "\"" + parsed->host.name +
+                           "\" does not match the file name; rename "
+                           "the file to hosts/" +
+                           parsed->host.name + ".yaml or fix the name"});
     }
     if (stem == host.id) mine = std::move(parsed);
   }
@@ -60,14 +64,19 @@ std::optional<DesiredService> resolve_service(const std::string& path,
     const ConfigFile& file = service.config[i];
     const auto it = snapshot.files.find(file.source);
     if (it == snapshot.files.end()) {
-      diagnostics.add({path, 0, "spec.config[" + std::to_string(i) + "].source",
-                       "\"" + file.source + "\" is not in the state repo at this commit; add "
-                       "the file or fix the path"});
+      diagnostics.add({path,
+                       0,
+                       "spec.config[" + std::to_string(i) + "].source",
+                       "\"" + file.source +
+                           "\" is not in the state repo at this commit; add "
+                           "the file or fix the path"});
       ok = false;
       continue;
     }
     if (!desired.config_files.emplace(file.target, it->second).second) {
-      diagnostics.add({path, 0, "spec.config[" + std::to_string(i) + "].target",
+      diagnostics.add({path,
+                       0,
+                       "spec.config[" + std::to_string(i) + "].target",
                        "\"" + file.target + "\" is the target of two config entries"});
       ok = false;
     }
@@ -108,9 +117,13 @@ std::optional<Desired> load_desired(const StateSnapshot& snapshot,
     auto service = parse_service(path, text, diagnostics);
     if (!service) continue;
     if (service->name != stem) {
-      diagnostics.add({path, 0, "metadata.name",
-                       "\"" + service->name + "\" does not match the file name; rename the "
-                       "file to services/" + service->name + ".yaml or fix the name"});
+      diagnostics.add({path,
+                       0,
+                       "metadata.name",
+                       "\"" + service->name +
+                           "\" does not match the file name; rename the "
+                           "file to services/" +
+                           service->name + ".yaml or fix the name"});
       continue;
     }
     declared.insert(service->name);
@@ -128,9 +141,11 @@ std::optional<Desired> load_desired(const StateSnapshot& snapshot,
   if (host_file) {
     for (const auto& [name, node] : host_file->overrides) {
       if (declared.count(name) != 0) continue;
-      diagnostics.add({"hosts/" + host.id + ".yaml", node.Mark().line + 1,
-                       "spec.overrides." + name, "no service named \"" + name +
-                       "\" in services/; remove the override or add the service"});
+      diagnostics.add({"hosts/" + host.id + ".yaml",
+                       node.Mark().line + 1,
+                       "spec.overrides." + name,
+                       "no service named \"" + name +
+                           "\" in services/; remove the override or add the service"});
     }
   }
   if (diagnostics.size() != errors_before) return std::nullopt;

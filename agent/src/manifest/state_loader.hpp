@@ -1,10 +1,10 @@
 #pragma once
 
-#include <string>
-
 #include "manifest/diagnostics.hpp"
 #include "model/desired.hpp"
 #include "model/snapshot.hpp"
+
+#include <string>
 
 namespace tether {
 

@@ -148,7 +148,10 @@ std::optional<long long> FieldReader::integer(const YAML::Node& map,
   const std::string range = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
   if (!node.IsScalar() || node.Tag() != "?" ||
       resolve_plain_scalar(node.Scalar()) != PlainScalarType::integer) {
-    error(node, field, "expected " + range + ", got " + (node.IsScalar() ? "\"" + node.Scalar() + "\"" : node_kind(node)));
+    error(node,
+          field,
+          "expected " + range + ", got " +
+              (node.IsScalar() ? "\"" + node.Scalar() + "\"" : node_kind(node)));
     return std::nullopt;
   }
   long long value = 0;
@@ -190,18 +193,13 @@ std::optional<Millis> FieldReader::duration(const YAML::Node& map,
   if (!text) return std::nullopt;
   auto value = parse_duration(*text);
   if (!value) {
-    error(node,
-          field,
-          "expected a duration such as 500ms, 10s, 5m or 1h, got \"" + *text + "\"");
+    error(node, field, "expected a duration such as 500ms, 10s, 5m or 1h, got \"" + *text + "\"");
   }
   return value;
 }
 
-std::optional<std::vector<std::string>> FieldReader::string_list(const YAML::Node& map,
-                                                                 const std::string& path,
-                                                                 const char* key,
-                                                                 Need need,
-                                                                 bool non_empty) {
+std::optional<std::vector<std::string>> FieldReader::string_list(
+    const YAML::Node& map, const std::string& path, const char* key, Need need, bool non_empty) {
   const YAML::Node node = child(map, path, key, need);
   if (!node.IsDefined()) return std::nullopt;
   const std::string field = join_path(path, key);

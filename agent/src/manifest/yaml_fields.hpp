@@ -1,5 +1,9 @@
 #pragma once
 
+#include "core/duration.hpp"
+#include "manifest/diagnostics.hpp"
+#include "model/service.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <functional>
@@ -8,10 +12,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "core/duration.hpp"
-#include "manifest/diagnostics.hpp"
-#include "model/service.hpp"
 
 namespace tether {
 
@@ -59,11 +59,8 @@ class FieldReader {
                                  const char* key,
                                  Need need);
   /// A list of strings; `non_empty` also requires at least one item and no empty items.
-  std::optional<std::vector<std::string>> string_list(const YAML::Node& map,
-                                                      const std::string& path,
-                                                      const char* key,
-                                                      Need need,
-                                                      bool non_empty);
+  std::optional<std::vector<std::string>> string_list(
+      const YAML::Node& map, const std::string& path, const char* key, Need need, bool non_empty);
   /// A free-form map of string keys to string values (selector, labels, env).
   std::optional<StringMap> string_map(const YAML::Node& map,
                                       const std::string& path,

@@ -1,10 +1,10 @@
 #pragma once
 
-#include <optional>
-#include <string>
-
 #include "core/duration.hpp"
 #include "model/service.hpp"
+
+#include <optional>
+#include <string>
 
 namespace tether {
 

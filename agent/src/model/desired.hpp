@@ -1,10 +1,10 @@
 #pragma once
 
-#include <map>
-#include <string>
-
 #include "model/release_id.hpp"
 #include "model/service.hpp"
+
+#include <map>
+#include <string>
 
 namespace tether {
 

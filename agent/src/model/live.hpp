@@ -1,11 +1,11 @@
 #pragma once
 
+#include "model/release_id.hpp"
+
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "model/release_id.hpp"
 
 namespace tether {
 
@@ -24,7 +24,7 @@ enum class ProcessState { not_supervised, running, stopped };
 /// What is on the host for one service right now.
 struct LiveService {
   std::string name;
-  std::optional<std::string> current_dir;  ///< release dir `current` points at
+  std::optional<std::string> current_dir;   ///< release dir `current` points at
   std::vector<InstalledRelease> installed;  ///< sorted by dir_name
   ProcessState process = ProcessState::not_supervised;
   std::string process_release_dir;  ///< release dir the running process was started from

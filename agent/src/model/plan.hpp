@@ -1,10 +1,10 @@
 #pragma once
 
+#include "model/release_id.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "model/release_id.hpp"
 
 namespace tether {
 

@@ -1,12 +1,12 @@
 #pragma once
 
+#include "core/duration.hpp"
+
 #include <map>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include "core/duration.hpp"
 
 namespace tether {
 

@@ -1,8 +1,8 @@
 #include "plan/planner.hpp"
 
-#include <algorithm>
-
 #include "core/version_order.hpp"
+
+#include <algorithm>
 
 namespace tether {
 namespace {
@@ -37,7 +37,8 @@ std::optional<ServiceAction> plan_service(const DesiredService& desired, const L
       action.reason = "live release is damaged: " + current->damage;
       return action;
     }
-    const bool supervised = desired.service.run && std::holds_alternative<ExecRun>(*desired.service.run);
+    const bool supervised =
+        desired.service.run && std::holds_alternative<ExecRun>(*desired.service.run);
     if (!supervised) return std::nullopt;
     if (live.process != ProcessState::running) {
       action.kind = ActionKind::restart;
@@ -75,7 +76,8 @@ std::optional<PruneAction> plan_prune(const DesiredService& desired, const LiveS
   const std::string current = live.current_dir.value_or("");
   // The target and the release being switched away from always stay: the latter is what an
   // automatic rollback returns to.
-  size_t kept = (live.find(target) != nullptr ? 1 : 0) + (live.find(current) != nullptr && current != target ? 1 : 0);
+  size_t kept = (live.find(target) != nullptr ? 1 : 0) +
+                (live.find(current) != nullptr && current != target ? 1 : 0);
   PruneAction prune{desired.service.name, {}};
   for (const InstalledRelease* release : newest_first) {
     if (release->dir_name == target || release->dir_name == current) continue;
@@ -116,7 +118,8 @@ Plan make_plan(const Desired& desired, const Live& live) {
   static const LiveService k_nothing_live{};
   for (const auto& [name, service] : desired.services) {
     if (service.service.release() == nullptr) {
-      plan.notes.push_back(name + ": container services are not supported by this agent yet; skipped");
+      plan.notes.push_back(name +
+                           ": container services are not supported by this agent yet; skipped");
       continue;
     }
     const auto it = live.find(name);

@@ -26,7 +26,10 @@ constexpr const char* k_tracked_dirs[] = {"services", "hosts", "config"};
 
 Error git_failure(const std::string& what) {
   const git_error* last = git_error_last();
-  return Error{what + ": " + (last != nullptr && last->message != nullptr ? last->message : "unknown libgit2 error"), ""};
+  return Error{
+      what + ": " +
+          (last != nullptr && last->message != nullptr ? last->message : "unknown libgit2 error"),
+      ""};
 }
 
 std::string oid_hex(const git_oid& oid) {
@@ -60,7 +63,8 @@ int collect_blob(const char* root, const git_tree_entry* entry, void* payload) {
     state->error = path + " is larger than 8 MiB; tether reads only manifests and config files";
     return -1;
   }
-  state->files->emplace(path, std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())), size));
+  state->files->emplace(
+      path, std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())), size));
   return 0;
 }
 

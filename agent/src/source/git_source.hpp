@@ -1,10 +1,10 @@
 #pragma once
 
+#include "source/state_source.hpp"
+
 #include <filesystem>
 #include <memory>
 #include <string>
-
-#include "source/state_source.hpp"
 
 namespace tether {
 

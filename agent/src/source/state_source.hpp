@@ -1,9 +1,9 @@
 #pragma once
 
-#include <string>
-
 #include "core/result.hpp"
 #include "model/snapshot.hpp"
+
+#include <string>
 
 namespace tether {
 

@@ -1,11 +1,11 @@
 // The C++ parser must accept and reject exactly the corpus files the JSON Schemas accept and
 // reject (tests/schema/check_schemas.py checks the schema side), and point at the same field.
+#include "manifest/documents.hpp"
+#include "temp_dir.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
-
-#include "manifest/documents.hpp"
-#include "temp_dir.hpp"
 
 namespace tether {
 namespace {
@@ -45,7 +45,8 @@ TEST(ManifestCorpus, AcceptsEveryGoodFile) {
   ASSERT_GE(files.size(), 10u);
   for (const fs::path& file : files) {
     Diagnostics diagnostics;
-    EXPECT_TRUE(parse_by_prefix(file, diagnostics)) << file.filename() << ":\n" << diagnostics.describe();
+    EXPECT_TRUE(parse_by_prefix(file, diagnostics)) << file.filename() << ":\n"
+                                                    << diagnostics.describe();
   }
 }
 

@@ -1,28 +1,35 @@
 #include "manifest/state_loader.hpp"
 
-#include <gtest/gtest.h>
-
 #include "core/sha256.hpp"
 #include "manifest/config_hash.hpp"
+
+#include <gtest/gtest.h>
 
 namespace tether {
 namespace {
 
-std::string service_yaml(const std::string& name, const std::string& version, const std::string& extra = "") {
+std::string service_yaml(const std::string& name,
+                         const std::string& version,
+                         const std::string& extra = "") {
   return "apiVersion: tether.dev/v1\nkind: Service\nmetadata:\n  name: " + name +
-         "\nspec:\n  release:\n    version: \"" + version + "\"\n    commit: " + std::string(40, 'a') +
+         "\nspec:\n  release:\n    version: \"" + version +
+         "\"\n    commit: " + std::string(40, 'a') +
          "\n    artifact:\n      url: file:///srv/a.tar.gz\n      sha256: " + std::string(64, 'b') +
          "\n    binary:\n      path: bin/app\n      sha256: " + std::string(64, 'c') +
          "\n  run:\n    exec:\n      command: [bin/app]\n" + extra;
 }
 
-StateSnapshot snapshot_of(std::map<std::string, std::string> files) { return StateSnapshot{"c0ffee", std::move(files)}; }
+StateSnapshot snapshot_of(std::map<std::string, std::string> files) {
+  return StateSnapshot{"c0ffee", std::move(files)};
+}
 
 const HostIdentity k_host{"web-01", {{"role", "web"}}};
 
 TEST(StateLoader, ResolvesServicesWithConfigHash) {
   const auto snapshot = snapshot_of({
-      {"services/app.yaml", service_yaml("app", "1.0.0", "  config:\n    - {source: config/app/a.conf, target: etc/a.conf}\n")},
+      {"services/app.yaml",
+       service_yaml(
+           "app", "1.0.0", "  config:\n    - {source: config/app/a.conf, target: etc/a.conf}\n")},
       {"config/app/a.conf", "port=1\n"},
       {"README.md", "ignored"},
   });
@@ -60,9 +67,11 @@ TEST(StateLoader, SelectorPicksServicesByHostLabels) {
 
 TEST(StateLoader, HostFileAddsLabelsAndOverridesFields) {
   const auto snapshot = snapshot_of({
-      {"services/db.yaml", service_yaml("db", "1.0.0", "  selector: {role: db}\n  keepReleases: 3\n")},
+      {"services/db.yaml",
+       service_yaml("db", "1.0.0", "  selector: {role: db}\n  keepReleases: 3\n")},
       {"hosts/web-01.yaml",
-       "apiVersion: tether.dev/v1\nkind: Host\nmetadata: {name: web-01}\nspec:\n  labels: {role: db}\n"
+       "apiVersion: tether.dev/v1\nkind: Host\nmetadata: {name: web-01}\nspec:\n  labels: {role: "
+       "db}\n"
        "  overrides:\n    db: {keepReleases: 9}\n"},
   });
   Diagnostics diagnostics;
@@ -91,21 +100,26 @@ TEST(StateLoader, RefusesTheWholeCommitOnAnyError) {
 
 TEST(StateLoader, NamesMissingConfigSourcesAndMismatchedFileNames) {
   const auto snapshot = snapshot_of({
-      {"services/app.yaml", service_yaml("app", "1.0.0", "  config:\n    - {source: config/app/missing.conf, target: a.conf}\n")},
+      {"services/app.yaml",
+       service_yaml(
+           "app", "1.0.0", "  config:\n    - {source: config/app/missing.conf, target: a.conf}\n")},
       {"services/wrong-file.yaml", service_yaml("other", "1.0.0")},
   });
   Diagnostics diagnostics;
   EXPECT_FALSE(load_desired(snapshot, k_host, diagnostics));
   const std::string text = diagnostics.describe();
-  EXPECT_NE(text.find("services/app.yaml: spec.config[0].source: \"config/app/missing.conf\" is not in the state repo"),
-            std::string::npos) << text;
+  EXPECT_NE(text.find("services/app.yaml: spec.config[0].source: \"config/app/missing.conf\" is "
+                      "not in the state repo"),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("services/wrong-file.yaml: metadata.name"), std::string::npos) << text;
 }
 
 TEST(StateLoader, OverrideForAnUndeclaredServiceIsAnError) {
   const auto snapshot = snapshot_of({
       {"hosts/web-01.yaml",
-       "apiVersion: tether.dev/v1\nkind: Host\nmetadata: {name: web-01}\nspec:\n  overrides:\n    ghost: {keepReleases: 2}\n"},
+       "apiVersion: tether.dev/v1\nkind: Host\nmetadata: {name: web-01}\nspec:\n  overrides:\n    "
+       "ghost: {keepReleases: 2}\n"},
   });
   Diagnostics diagnostics;
   EXPECT_FALSE(load_desired(snapshot, k_host, diagnostics));

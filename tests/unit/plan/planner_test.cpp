@@ -6,25 +6,32 @@
 namespace tether {
 namespace {
 
-ReleaseId release(const std::string& version, char commit_digit = 'a', const std::string& config = "c0") {
+ReleaseId release(const std::string& version,
+                  char commit_digit = 'a',
+                  const std::string& config = "c0") {
   return ReleaseId{version, std::string(40, commit_digit), std::string(64, 'b'), config};
 }
 
 DesiredService desired_exec(const ReleaseId& id, int keep = 5) {
   Service service;
   service.name = "web";
-  service.workload = ReleaseSpec{id.version, id.commit, {"file:///a.tgz", std::string(64, 'e')}, {"bin/web", id.binary_sha256}};
+  service.workload = ReleaseSpec{id.version,
+                                 id.commit,
+                                 {"file:///a.tgz", std::string(64, 'e')},
+                                 {"bin/web", id.binary_sha256}};
   service.run = RunSpec{ExecRun{{"bin/web"}, {}, Millis(1000)}};
   service.keep_releases = keep;
   return DesiredService{service, id, {}};
 }
 
 InstalledRelease installed(const ReleaseId& id, const std::string& at, bool intact = true) {
-  return InstalledRelease{id.dir_name(), id, at, intact, intact ? "" : "binary bin/web was modified"};
+  return InstalledRelease{
+      id.dir_name(), id, at, intact, intact ? "" : "binary bin/web was modified"};
 }
 
 /// Live state with `current` on `current` (if set), these releases, and a process state.
-LiveService live_with(std::vector<InstalledRelease> releases, const ReleaseId* current,
+LiveService live_with(std::vector<InstalledRelease> releases,
+                      const ReleaseId* current,
                       ProcessState process = ProcessState::running) {
   LiveService live;
   live.name = "web";
@@ -54,12 +61,30 @@ TEST(Planner, LabelsEachSwitchByVersionOrder) {
   const std::vector<SwitchCase> cases = {
       {"nothing live: install", v1, {}, std::nullopt, ActionKind::install, true},
       {"newer version: upgrade", v2, {installed(v1, "t1")}, v1, ActionKind::upgrade, true},
-      {"2.0.0 to 1.10.0: rollback (numeric order)", v10, {installed(v2, "t1")}, v2, ActionKind::rollback, true},
-      {"older version installed: rollback reuses it", v1, {installed(v1, "t1"), installed(v2, "t2")}, v2,
-       ActionKind::rollback, false},
-      {"same version, new config: change", v2_new_config, {installed(v2, "t1")}, v2, ActionKind::change, true},
-      {"installed copy damaged: download again", v1, {installed(v1, "t1", false), installed(v2, "t2")}, v2,
-       ActionKind::rollback, true},
+      {"2.0.0 to 1.10.0: rollback (numeric order)",
+       v10,
+       {installed(v2, "t1")},
+       v2,
+       ActionKind::rollback,
+       true},
+      {"older version installed: rollback reuses it",
+       v1,
+       {installed(v1, "t1"), installed(v2, "t2")},
+       v2,
+       ActionKind::rollback,
+       false},
+      {"same version, new config: change",
+       v2_new_config,
+       {installed(v2, "t1")},
+       v2,
+       ActionKind::change,
+       true},
+      {"installed copy damaged: download again",
+       v1,
+       {installed(v1, "t1", false), installed(v2, "t2")},
+       v2,
+       ActionKind::rollback,
+       true},
   };
   for (const SwitchCase& c : cases) {
     SCOPED_TRACE(c.name);
@@ -80,7 +105,7 @@ struct SteadyCase {
   const char* name;
   bool intact;
   ProcessState process;
-  std::string process_dir;  ///< "" = the current release
+  std::string process_dir;         ///< "" = the current release
   std::optional<ActionKind> kind;  ///< nullopt = no action
 };
 
@@ -89,7 +114,11 @@ TEST(Planner, RepairsAndRestartsWhenTheTargetIsAlreadyCurrent) {
   const std::vector<SteadyCase> cases = {
       {"healthy and running: nothing to do", true, ProcessState::running, "", std::nullopt},
       {"process died: restart", true, ProcessState::stopped, "", ActionKind::restart},
-      {"process runs an older release: restart", true, ProcessState::running, "0.9.0-old", ActionKind::restart},
+      {"process runs an older release: restart",
+       true,
+       ProcessState::running,
+       "0.9.0-old",
+       ActionKind::restart},
       {"binary modified on disk: repair", false, ProcessState::running, "", ActionKind::repair},
   };
   for (const SteadyCase& c : cases) {
@@ -112,8 +141,9 @@ TEST(Planner, SystemdServicesAreNotRestartedForProcessState) {
   const ReleaseId v1 = release("1.0.0");
   DesiredService service = desired_exec(v1);
   service.service.run = RunSpec{SystemdRun{"web.service"}};
-  const Plan plan = make_plan(Desired{"s", {{"web", service}}},
-                              {{"web", live_with({installed(v1, "t1")}, &v1, ProcessState::not_supervised)}});
+  const Plan plan =
+      make_plan(Desired{"s", {{"web", service}}},
+                {{"web", live_with({installed(v1, "t1")}, &v1, ProcessState::not_supervised)}});
   EXPECT_TRUE(plan.empty());
 }
 
@@ -123,7 +153,8 @@ TEST(Planner, PrunesOldestBeyondKeepReleasesButNeverCurrentOrTarget) {
   const ReleaseId v3 = release("3.0.0", '3');
   const ReleaseId v4 = release("4.0.0", '4');
   // Rolling back to v1 (the oldest) while v4 is current, keeping 2: v2 and v3 go.
-  const LiveService live = live_with({installed(v1, "t1"), installed(v2, "t2"), installed(v3, "t3"), installed(v4, "t4")}, &v4);
+  const LiveService live = live_with(
+      {installed(v1, "t1"), installed(v2, "t2"), installed(v3, "t3"), installed(v4, "t4")}, &v4);
   const Plan plan = make_plan(Desired{"s", {{"web", desired_exec(v1, 2)}}}, {{"web", live}});
   ASSERT_EQ(plan.prunes.size(), 1u);
   EXPECT_EQ(plan.prunes[0].dir_names, (std::vector<std::string>{v2.dir_name(), v3.dir_name()}));
