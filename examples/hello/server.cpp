@@ -85,6 +85,11 @@ int serve(const Config& config, const std::string& version, Health health) {
 
   httplib::Server server;
   server.set_socket_options(reuse_address_only);
+  // stop() waits for open connections; an idle keep-alive or silent client would otherwise hold
+  // shutdown for the 5 s defaults, as long as a typical stopTimeout before SIGKILL.
+  server.set_keep_alive_timeout(1);
+  server.set_read_timeout(2, 0);
+  server.set_write_timeout(2, 0);
   add_routes(server, config, version, health);
   errno = 0;
   if (!server.bind_to_port(config.bind, config.port)) {

@@ -1,5 +1,9 @@
 #include "command.hpp"
 
+// clang-format off
+#include <utility>  // before asio: Boost 1.74's asio uses std::exchange without it under C++20
+// clang-format on
+
 #include <boost/asio.hpp>
 #include <boost/process.hpp>
 #include <httplib.h>
@@ -10,7 +14,6 @@
 #include <stdexcept>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <utility>  // before asio: Boost 1.74 asio misses it under C++20
 
 namespace tether::test {
 
