@@ -28,6 +28,9 @@ std::string run_ok(const std::vector<std::string>& argv, const std::filesystem::
 /// A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
 int free_port();
 
+/// True when something accepts TCP connections on 127.0.0.1:port.
+bool port_accepts(int port);
+
 /// GET http://127.0.0.1:port/path; returns the body, or "" when nothing answers.
 std::string http_get(int port, const std::string& path);
 

@@ -63,16 +63,9 @@ GitDaemon::GitDaemon(const std::filesystem::path& base_dir) : m_impl(std::make_u
                               bp::std_out > bp::null,
                               bp::std_err > bp::null);
     // Wait until the port accepts connections (or the daemon died, e.g. port taken).
-    const bool listening = eventually(
-        [this] {
-          if (!m_impl->child.running()) return true;
-          return run_command(
-                     {"git", "ls-remote", "git://127.0.0.1:" + std::to_string(m_port) + "/none"},
-                     {},
-                     std::chrono::seconds(5))
-                     .err.find("Connection refused") == std::string::npos;
-        },
-        std::chrono::seconds(10));
+    const bool listening =
+        eventually([this] { return !m_impl->child.running() || port_accepts(m_port); },
+                   std::chrono::seconds(10));
     if (listening && m_impl->child.running()) return;
   }
   throw std::runtime_error("git daemon did not start");
