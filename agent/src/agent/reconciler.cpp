@@ -40,6 +40,10 @@ std::optional<Desired> Reconciler::desired_state(ApplyMode mode, PassResult& res
              {{"error", tip.error().describe()}});
   } else if (m_last_good && m_last_good->state_commit == *tip) {
     return m_last_good;  // unchanged since the last pass: nothing to parse
+  } else if (m_last_refused == *tip) {
+    // Reported when first seen; a daemon polling the same bad tip stays quiet until it moves.
+    result.outcome = PassOutcome::refused;
+    log_debug("state commit still refused", {{"stateCommit", short_commit(*tip)}});
   } else {
     std::string problem;
     if (auto desired = load_commit(*tip, problem)) {
@@ -54,6 +58,7 @@ std::optional<Desired> Reconciler::desired_state(ApplyMode mode, PassResult& res
       return desired;
     }
     result.outcome = PassOutcome::refused;
+    m_last_refused = *tip;
     log_error(
         "state commit refused; the host stays on its last good state. Fix the manifest in a new "
         "commit",

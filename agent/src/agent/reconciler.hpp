@@ -47,6 +47,7 @@ class Reconciler {
   StateSource& m_source;
   const Applier& m_applier;
   std::optional<Desired> m_last_good;
+  std::string m_last_refused;  ///< tip commit already reported as invalid
 };
 
 }  // namespace tether

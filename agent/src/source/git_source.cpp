@@ -122,7 +122,9 @@ struct GitSource::Impl {
   Result<std::string> remote_tip(git_remote* remote) {
     git_remote_callbacks callbacks = GIT_REMOTE_CALLBACKS_INIT;
     if (git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr) != 0) {
-      return git_failure("cannot reach " + options.url);
+      Error error = git_failure("cannot reach " + options.url);
+      error.hint = "check repo.url and that the git server is reachable from this host";
+      return error;
     }
     const git_remote_head** heads = nullptr;
     size_t count = 0;
