@@ -1,5 +1,6 @@
 #include "agent/reconciler.hpp"
 
+#include "apply/history_store.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
 #include "live/live_probe.hpp"
@@ -81,7 +82,11 @@ PassResult Reconciler::run_once(ApplyMode mode) {
   if (!desired) return result;
   result.state_commit = desired->state_commit;
   const Live live = probe_all(m_layout);
-  result.plan = make_plan(*desired, live);
+  auto history = HistoryStore(m_layout.history()).load();
+  if (!history)
+    log_warn("cannot read the history; quarantines are ignored",
+             {{"error", history.error().describe()}});
+  result.plan = make_plan(*desired, live, history ? *history : History{});
   for (const std::string& note : result.plan.notes)
     log_warn(note, {{"stateCommit", short_commit(desired->state_commit)}});
   if (mode == ApplyMode::dry_run || result.plan.empty()) {

@@ -18,60 +18,96 @@ std::string text_of(const std::optional<ReleaseId>& id) { return id ? id->short_
 
 }  // namespace
 
-Applier::Applier(Layout layout, ExecSupervisor supervisor, Journal journal)
-    : m_layout(std::move(layout)),
-      m_supervisor(std::move(supervisor)),
-      m_journal(std::move(journal)) {}
+/// What one action works with.
+struct Applier::Context {
+  const DesiredService& desired;
+  const LiveService* live;
+  const std::string& state_commit;
+  History& history;
+  std::vector<JournalEntry> follow_ups;  ///< journaled after the action's own entry
+};
 
-Status Applier::restart_on(const DesiredService& desired, const std::string& dir) const {
-  const auto* exec = std::get_if<ExecRun>(&*desired.service.run);
-  if (Status stopped = m_supervisor.stop(desired.service.name, exec->stop_timeout); !stopped)
-    return stopped;
-  auto started = m_supervisor.start(desired.service.name, *exec, dir);
-  if (!started) return started.error();
-  return ok_status();
+Applier::Applier(Layout layout, const ServiceRunner& runner, Journal journal, HistoryStore history)
+    : m_layout(std::move(layout)),
+      m_runner(runner),
+      m_journal(std::move(journal)),
+      m_history(std::move(history)) {}
+
+void Applier::record(const JournalEntry& entry) const {
+  if (Status logged = m_journal.append(entry); !logged) {
+    log_error("journal write failed; the change itself was made",
+              {{"error", logged.error().message}});
+  }
 }
 
-Status Applier::apply_action(const ServiceAction& action,
-                             const DesiredService& desired,
-                             const LiveService* live,
-                             const std::string& state_commit) const {
+void Applier::roll_back(const ServiceAction& action,
+                        const std::string& previous,
+                        const Error& failure,
+                        Context& context) const {
   const std::string& name = action.service;
-  if (!desired.service.run || !std::holds_alternative<ExecRun>(*desired.service.run)) {
-    return Error{name + ": run.systemd is not supported by this agent build yet",
-                 "use run.exec, or wait for systemd support"};
-  }
-  if (action.install) {
-    if (Status installed = install_release(m_layout, desired, state_commit); !installed) {
-      return installed.error().with_context(name + ": install of " + action.to.short_text() +
-                                            " failed");
-    }
-  }
-  const std::string target = action.to.dir_name();
-  if (!action.switch_current) return restart_on(desired, target);
+  log_warn("auto-rollback",
+           {{"service", name},
+            {"from", action.to.short_text()},
+            {"to", previous},
+            {"reason", failure.message},
+            {"stateCommit", context.state_commit}});
+  Status back = switch_current(m_layout, name, previous);
+  if (back) back = m_runner.bring_up(context.desired, previous);
+  JournalEntry entry{now_rfc3339(),
+                     context.state_commit,
+                     name,
+                     "auto-rollback",
+                     journal_release(action.to),
+                     std::nullopt,
+                     back ? "ok" : "failed",
+                     back ? "" : back.error().describe(),
+                     failure.message};
+  if (const InstalledRelease* release = context.live->find(previous))
+    entry.to = journal_release(release->id);
+  context.follow_ups.push_back(entry);
+  if (!back)
+    log_error("auto-rollback failed", {{"service", name}, {"error", back.error().describe()}});
+}
 
+Status Applier::switch_and_verify(const ServiceAction& action, Context& context) const {
+  const std::string& name = action.service;
+  const std::string target = action.to.dir_name();
   // Stop before switching: if the agent dies in between, the next pass sees `current` on the
   // new release with nothing running and starts it.
-  const auto* exec = std::get_if<ExecRun>(&*desired.service.run);
-  if (Status stopped = m_supervisor.stop(name, exec->stop_timeout); !stopped) return stopped;
+  if (Status stopped = m_runner.stop(context.desired); !stopped) return stopped;
   if (Status switched = switch_current(m_layout, name, target); !switched) return switched;
-  auto started = m_supervisor.start(name, *exec, target);
-  if (started) return ok_status();
+  const Status healthy = m_runner.bring_up(context.desired, target);
+  if (healthy) return healthy;
 
-  const std::optional<std::string> previous = live != nullptr ? live->current_dir : std::nullopt;
-  if (!previous || live->find(*previous) == nullptr) return started.error();
-  log_warn("new release failed to start; switching back",
-           {{"service", name}, {"to", *previous}, {"error", started.error().message}});
-  if (Status back = switch_current(m_layout, name, *previous); !back) {
-    return Error{started.error().message + "; switching back also failed: " + back.error().message,
-                 ""};
+  context.history[name].quarantine = Quarantine{target,
+                                                action.to.version,
+                                                action.to.commit,
+                                                context.desired.spec_digest,
+                                                healthy.error().message,
+                                                now_rfc3339()};
+  const std::optional<std::string> previous =
+      context.live != nullptr ? context.live->current_dir : std::nullopt;
+  const InstalledRelease* previous_release = previous ? context.live->find(*previous) : nullptr;
+  if (previous_release == nullptr || !previous_release->intact) {
+    return Error{healthy.error().message + "; no previous release to go back to",
+                 healthy.error().hint};
   }
-  if (auto restarted = m_supervisor.start(name, *exec, *previous); !restarted) {
-    return Error{started.error().message +
-                     "; restarting the previous release also failed: " + restarted.error().message,
-                 ""};
+  roll_back(action, *previous, healthy.error(), context);
+  return Error{
+      healthy.error().message + "; rolled back to " + *previous + " and quarantined " + target,
+      healthy.error().hint};
+}
+
+Status Applier::apply_action(const ServiceAction& action, Context& context) const {
+  if (action.install) {
+    if (Status installed = install_release(m_layout, context.desired, context.state_commit);
+        !installed) {
+      return installed.error().with_context(action.service + ": install of " +
+                                            action.to.short_text() + " failed");
+    }
   }
-  return Error{started.error().message + "; switched back to " + *previous, started.error().hint};
+  if (action.switch_current) return switch_and_verify(action, context);
+  return m_runner.bring_up(context.desired, action.to.dir_name());
 }
 
 void Applier::prune(const PruneAction& prune, const std::string& state_commit) const {
@@ -82,16 +118,15 @@ void Applier::prune(const PruneAction& prune, const std::string& state_commit) c
     // Rename first so a half-deleted dir is never mistaken for a release.
     fs::rename(path, aside, ec);
     if (!ec) fs::remove_all(aside, ec);
-    JournalEntry entry{now_rfc3339(),
-                       state_commit,
-                       prune.service,
-                       "prune",
-                       JournalRelease{"", "", dir},
-                       std::nullopt,
-                       ec ? "failed" : "ok",
-                       ec ? ec.message() : ""};
-    if (Status logged = m_journal.append(entry); !logged)
-      log_error("journal write failed", {{"error", logged.error().message}});
+    record(JournalEntry{now_rfc3339(),
+                        state_commit,
+                        prune.service,
+                        "prune",
+                        JournalRelease{"", "", dir},
+                        std::nullopt,
+                        ec ? "failed" : "ok",
+                        ec ? ec.message() : "",
+                        ""});
     log_info("pruned release", {{"service", prune.service}, {"release", dir}});
   }
 }
@@ -99,11 +134,23 @@ void Applier::prune(const PruneAction& prune, const std::string& state_commit) c
 std::vector<ApplyOutcome> Applier::apply(const Plan& plan,
                                          const Desired& desired,
                                          const Live& live) const {
+  auto loaded = m_history.load();
+  if (!loaded)
+    log_warn("cannot read the history; starting afresh", {{"error", loaded.error().describe()}});
+  History history = loaded ? *loaded : History{};
+  for (const std::string& name : plan.lifted_quarantines) {
+    log_info("quarantine lifted: the service's declaration changed", {{"service", name}});
+    history[name].quarantine.reset();
+  }
   std::vector<ApplyOutcome> outcomes;
   std::map<std::string, bool> failed;
   for (const ServiceAction& action : plan.actions) {
     const auto live_it = live.find(action.service);
-    const LiveService* live_service = live_it == live.end() ? nullptr : &live_it->second;
+    Context context{desired.services.at(action.service),
+                    live_it == live.end() ? nullptr : &live_it->second,
+                    plan.state_commit,
+                    history,
+                    {}};
     const std::string kind = to_string(action.kind);
     log_info("applying",
              {{"service", action.service},
@@ -111,8 +158,7 @@ std::vector<ApplyOutcome> Applier::apply(const Plan& plan,
               {"from", text_of(action.from)},
               {"to", action.to.short_text()},
               {"stateCommit", plan.state_commit}});
-    const Status status =
-        apply_action(action, desired.services.at(action.service), live_service, plan.state_commit);
+    const Status status = apply_action(action, context);
     JournalEntry entry{now_rfc3339(),
                        plan.state_commit,
                        action.service,
@@ -120,12 +166,14 @@ std::vector<ApplyOutcome> Applier::apply(const Plan& plan,
                        std::nullopt,
                        journal_release(action.to),
                        status ? "ok" : "failed",
-                       status ? "" : status.error().describe()};
+                       status ? "" : status.error().describe(),
+                       action.reason};
     if (action.from) entry.from = journal_release(*action.from);
-    if (Status logged = m_journal.append(entry); !logged) {
-      log_error("journal write failed", {{"error", logged.error().message}});
-    }
+    // The failed switch is journaled before the auto-rollback entry that undid it.
+    record(entry);
+    for (const JournalEntry& follow_up : context.follow_ups) record(follow_up);
     if (status) {
+      history[action.service].last_good_dir = action.to.dir_name();
       log_info("applied",
                {{"service", action.service},
                 {"action", kind},
@@ -143,6 +191,10 @@ std::vector<ApplyOutcome> Applier::apply(const Plan& plan,
     }
     outcomes.push_back(ApplyOutcome{
         action.service, action.kind, status.ok(), status ? "" : status.error().describe()});
+  }
+  if (Status saved = m_history.save(history); !saved) {
+    log_error("cannot save the history (quarantines may be retried)",
+              {{"error", saved.error().describe()}});
   }
   for (const PruneAction& p : plan.prunes) {
     if (!failed[p.service]) prune(p, plan.state_commit);

@@ -1,9 +1,11 @@
 #pragma once
 
-#include "apply/exec_supervisor.hpp"
+#include "apply/history_store.hpp"
 #include "apply/journal.hpp"
+#include "apply/service_runner.hpp"
 #include "core/layout.hpp"
 #include "model/desired.hpp"
+#include "model/history.hpp"
 #include "model/live.hpp"
 #include "model/plan.hpp"
 
@@ -19,29 +21,34 @@ struct ApplyOutcome {
   std::string error;
 };
 
-/// Carries out a Plan on the host: install, stop, switch, start, journal, prune. Each service
-/// is handled on its own: one failing service does not stop the others. A failure before the
-/// switch changes nothing live; a failure to start the new release switches `current` back and
-/// restarts the previous one.
+/// Carries out a Plan on the host: install, switch, bring up behind the health gate, journal,
+/// prune. Each service is handled on its own: one failing service does not stop the others.
+/// A failure before the switch changes nothing live. A new release that does not come up
+/// healthy is switched away from at once (auto-rollback to the release that was serving) and
+/// quarantined so later passes do not retry it.
 class Applier {
  public:
-  Applier(Layout layout, ExecSupervisor supervisor, Journal journal);
+  Applier(Layout layout, const ServiceRunner& runner, Journal journal, HistoryStore history);
 
   [[nodiscard]] std::vector<ApplyOutcome> apply(const Plan& plan,
                                                 const Desired& desired,
                                                 const Live& live) const;
 
  private:
-  [[nodiscard]] Status apply_action(const ServiceAction& action,
-                                    const DesiredService& desired,
-                                    const LiveService* live,
-                                    const std::string& state_commit) const;
-  [[nodiscard]] Status restart_on(const DesiredService& desired, const std::string& dir) const;
+  struct Context;
+  [[nodiscard]] Status apply_action(const ServiceAction& action, Context& context) const;
+  [[nodiscard]] Status switch_and_verify(const ServiceAction& action, Context& context) const;
+  void roll_back(const ServiceAction& action,
+                 const std::string& previous,
+                 const Error& failure,
+                 Context& context) const;
+  void record(const JournalEntry& entry) const;
   void prune(const PruneAction& prune, const std::string& state_commit) const;
 
   Layout m_layout;
-  ExecSupervisor m_supervisor;
+  const ServiceRunner& m_runner;
   Journal m_journal;
+  HistoryStore m_history;
 };
 
 }  // namespace tether

@@ -78,6 +78,22 @@ Result<ProcessRecord> ExecSupervisor::start(const std::string& service,
   return record;
 }
 
+std::string ExecSupervisor::exit_reason(const std::string& service,
+                                        const ProcessRecord& record) const {
+  int status = 0;
+  std::string how;
+  if (::waitpid(record.pid, &status, WNOHANG) == record.pid) {
+    how = exit_description(status);
+  } else if (!is_alive(record)) {
+    how = "exited";
+  } else {
+    return "";
+  }
+  const fs::path log = m_layout.log_file(service);
+  return "process " + std::to_string(record.pid) + " " + how + "; log " + log.string() + ": " +
+         log_tail(log, 400);
+}
+
 Status ExecSupervisor::stop(const std::string& service, Millis timeout) const {
   const fs::path pid_file = m_layout.pid_file(service);
   const auto record = read_process_record(pid_file);

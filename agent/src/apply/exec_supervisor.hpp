@@ -28,6 +28,11 @@ class ExecSupervisor {
   /// then SIGKILL after `timeout`. Removes the pid file. Nothing running is not an error.
   [[nodiscard]] Status stop(const std::string& service, Millis timeout) const;
 
+  /// "" while the process in `record` runs; else how it ended (with the exit status when the
+  /// agent is its parent) and the end of the service log.
+  [[nodiscard]] std::string exit_reason(const std::string& service,
+                                        const ProcessRecord& record) const;
+
  private:
   Layout m_layout;
   Millis m_settle;

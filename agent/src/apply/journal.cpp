@@ -30,6 +30,7 @@ std::string to_json_line(const JournalEntry& e) {
                          {"to", release_json(e.to)},
                          {"result", e.result}};
   if (!e.error.empty()) json["error"] = e.error;
+  if (!e.reason.empty()) json["reason"] = e.reason;
   return json.dump();
 }
 
@@ -57,7 +58,8 @@ Result<std::vector<JournalEntry>> Journal::read_all() const {
                                      release_from(json.value("from", nlohmann::json())),
                                      release_from(json.value("to", nlohmann::json())),
                                      json.value("result", ""),
-                                     json.value("error", "")});
+                                     json.value("error", ""),
+                                     json.value("reason", "")});
     } catch (const nlohmann::json::exception&) {
       continue;  // torn line from a crash mid-append
     }

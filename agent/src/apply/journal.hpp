@@ -22,11 +22,13 @@ struct JournalEntry {
   std::string time;
   std::string state_commit;
   std::string service;
-  std::string action;  ///< install, upgrade, rollback, change, repair, restart, prune
+  std::string
+      action;  ///< install, upgrade, rollback, change, repair, restart, prune, auto-rollback
   std::optional<JournalRelease> from;
   std::optional<JournalRelease> to;
   std::string result;  ///< "ok" or "failed"
   std::string error;
+  std::string reason;  ///< why it was done (an auto-rollback names the failed health check)
   bool operator==(const JournalEntry&) const = default;
 };
 

@@ -1,8 +1,10 @@
 #include "agent/reconciler.hpp"
 #include "cli/commands.hpp"
 #include "cli/plan_text.hpp"
+#include "core/clock.hpp"
 #include "core/file_lock.hpp"
 #include "core/log.hpp"
+#include "process/command_runner.hpp"
 #include "source/git_source.hpp"
 
 #include <cstdio>
@@ -25,6 +27,23 @@ void setup_logging(const AgentConfig& config) {
 HostIdentity host_of(const AgentConfig& config) {
   return HostIdentity{config.host_id, config.host_labels};
 }
+
+/// The real side-effecting parts the applier is built from, wired once.
+struct AgentParts {
+  explicit AgentParts(const Layout& layout)
+      : supervisor(layout, k_start_settle),
+        prober(runner),
+        service_runner(layout, supervisor, prober, clock),
+        applier(layout, service_runner, Journal(layout.journal()), HistoryStore(layout.history())) {
+  }
+
+  ProcessRunner runner;
+  SystemClock clock;
+  ExecSupervisor supervisor;
+  RealProber prober;
+  ServiceRunner service_runner;
+  Applier applier;
+};
 
 /// A temp dir removed when it goes out of scope.
 class ScratchDir {
@@ -62,9 +81,8 @@ int dry_run(const AgentConfig& config) {
     log_error("cannot open the state repo", {{"error", source.error().describe()}});
     return k_exit_failed;
   }
-  const Applier unused_applier(
-      layout, ExecSupervisor(layout, k_start_settle), Journal(layout.journal()));
-  Reconciler reconciler(layout, host_of(config), **source, unused_applier);
+  AgentParts parts(layout);
+  Reconciler reconciler(layout, host_of(config), **source, parts.applier);
   const PassResult result = reconciler.run_once(ApplyMode::dry_run);
   if (!result.state_commit.empty()) std::fputs(plan_as_text(result.plan).c_str(), stdout);
   return static_cast<int>(result.outcome);
@@ -128,8 +146,8 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
     log_error("cannot open the state repo mirror", {{"error", source.error().describe()}});
     return k_exit_failed;
   }
-  const Applier applier(layout, ExecSupervisor(layout, k_start_settle), Journal(layout.journal()));
-  Reconciler reconciler(layout, host_of(*config), **source, applier);
+  AgentParts parts(layout);
+  Reconciler reconciler(layout, host_of(*config), **source, parts.applier);
   if (flags.once) return static_cast<int>(reconciler.run_once(ApplyMode::apply).outcome);
   return agent_loop(*config, reconciler);
 }

@@ -35,6 +35,7 @@ struct Layout {
   [[nodiscard]] fs::path lock_file() const { return state_dir() / "lock"; }
   [[nodiscard]] fs::path artifact_cache() const { return root / "cache" / "artifacts"; }
   [[nodiscard]] fs::path mirror() const { return root / "repo.git"; }
+  [[nodiscard]] fs::path history() const { return state_dir() / "history.json"; }
 };
 
 /// Name of release.json inside a release dir.

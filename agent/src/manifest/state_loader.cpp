@@ -56,9 +56,10 @@ std::optional<HostFile> load_hosts(const StateSnapshot& snapshot,
 
 std::optional<DesiredService> resolve_service(const std::string& path,
                                               const Service& service,
+                                              const std::string& declaration,
                                               const StateSnapshot& snapshot,
                                               Diagnostics& diagnostics) {
-  DesiredService desired{service, {}, {}};
+  DesiredService desired{service, {}, {}, {}};
   bool ok = true;
   for (size_t i = 0; i < service.config.size(); ++i) {
     const ConfigFile& file = service.config[i];
@@ -83,6 +84,7 @@ std::optional<DesiredService> resolve_service(const std::string& path,
   }
   if (!ok) return std::nullopt;
   desired.release.config_hash = config_hash(desired.config_files);
+  desired.spec_digest = Sha256::of(declaration + '\0' + desired.release.config_hash);
   if (const ReleaseSpec* release = service.release()) {
     desired.release.version = release->version;
     desired.release.commit = release->commit;
@@ -127,14 +129,17 @@ std::optional<Desired> load_desired(const StateSnapshot& snapshot,
       continue;
     }
     declared.insert(service->name);
+    std::string declaration = text;
     if (host_file && host_file->overrides.count(service->name) != 0) {
+      const YAML::Node& overrides = host_file->overrides.at(service->name);
       const std::string where = path + " (with overrides from hosts/" + host.id + ".yaml)";
-      service = parse_service(where, text, diagnostics, &host_file->overrides.at(service->name));
+      service = parse_service(where, text, diagnostics, &overrides);
       if (!service) continue;
+      declaration += "\n# overrides\n" + YAML::Dump(overrides);
     }
     if (!selector_matches(service->selector, labels)) continue;
     if (!in_rollout(service->name, host.id, service->rollout_percent)) continue;
-    if (auto resolved = resolve_service(path, *service, snapshot, diagnostics)) {
+    if (auto resolved = resolve_service(path, *service, declaration, snapshot, diagnostics)) {
       desired.services.emplace(service->name, std::move(*resolved));
     }
   }

@@ -13,6 +13,9 @@ struct DesiredService {
   Service service;
   ReleaseId release;  ///< for binary releases; config_hash set for containers too
   std::map<std::string, std::string> config_files;  ///< target -> content, from the state repo
+  /// Digest of everything that declares this service for this host (manifest text, host
+  /// overrides, config files): when it changes, a quarantined release may be tried again.
+  std::string spec_digest;
   bool operator==(const DesiredService&) const = default;
 };
 

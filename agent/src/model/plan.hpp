@@ -44,9 +44,13 @@ struct Plan {
   std::vector<ServiceAction> actions;  ///< sorted by service
   std::vector<PruneAction> prunes;
   std::vector<std::string> notes;  ///< things an operator should know that need no action
+  /// Services whose quarantine no longer applies (their declaration changed).
+  std::vector<std::string> lifted_quarantines;
   bool operator==(const Plan&) const = default;
 
-  [[nodiscard]] bool empty() const { return actions.empty() && prunes.empty(); }
+  [[nodiscard]] bool empty() const {
+    return actions.empty() && prunes.empty() && lifted_quarantines.empty();
+  }
 };
 
 }  // namespace tether

@@ -21,6 +21,29 @@ std::string describe_switch(ActionKind kind, const InstalledRelease* from, const
   return text;
 }
 
+bool is_supervised(const DesiredService& desired) {
+  return desired.service.run && std::holds_alternative<ExecRun>(*desired.service.run);
+}
+
+/// The release in `current` is the one to keep: restart its process if it is down or runs
+/// another release. `action` already names service, from and to.
+std::optional<ServiceAction> keep_running(ServiceAction action,
+                                          const DesiredService& desired,
+                                          const LiveService& live) {
+  if (!is_supervised(desired)) return std::nullopt;
+  const std::string dir = action.to.dir_name();
+  action.kind = ActionKind::restart;
+  if (live.process != ProcessState::running) {
+    action.reason = "process is not running";
+    return action;
+  }
+  if (live.process_release_dir != dir) {
+    action.reason = "process runs release " + live.process_release_dir;
+    return action;
+  }
+  return std::nullopt;
+}
+
 std::optional<ServiceAction> plan_service(const DesiredService& desired, const LiveService& live) {
   const ReleaseId& target = desired.release;
   const std::string dir = target.dir_name();
@@ -37,20 +60,7 @@ std::optional<ServiceAction> plan_service(const DesiredService& desired, const L
       action.reason = "live release is damaged: " + current->damage;
       return action;
     }
-    const bool supervised =
-        desired.service.run && std::holds_alternative<ExecRun>(*desired.service.run);
-    if (!supervised) return std::nullopt;
-    if (live.process != ProcessState::running) {
-      action.kind = ActionKind::restart;
-      action.reason = "process is not running";
-      return action;
-    }
-    if (live.process_release_dir != dir) {
-      action.kind = ActionKind::restart;
-      action.reason = "process runs release " + live.process_release_dir;
-      return action;
-    }
-    return std::nullopt;
+    return keep_running(action, desired, live);
   }
 
   const InstalledRelease* installed = live.find(dir);
@@ -63,6 +73,28 @@ std::optional<ServiceAction> plan_service(const DesiredService& desired, const L
     action.reason += "; current pointed at unknown release " + *live.current_dir;
   }
   return action;
+}
+
+/// The target failed its health gate here and nothing about the service changed since: stay
+/// on what serves now (restarting it if it died) instead of retrying in a loop.
+std::optional<ServiceAction> plan_quarantined(const DesiredService& desired,
+                                              const LiveService& live,
+                                              const Quarantine& quarantine,
+                                              std::vector<std::string>& notes) {
+  const InstalledRelease* current = live.current();
+  std::string note =
+      desired.service.name + ": " + quarantine.version + " (" + quarantine.commit.substr(0, 12) +
+      ") failed health at " + quarantine.time + " (" + quarantine.reason + "); serving " +
+      (current != nullptr ? current->id.short_text() : std::string("nothing")) +
+      "; fix or revert in the state repo, or run `tether retry " + desired.service.name + "`";
+  notes.push_back(note);
+  if (current == nullptr || current->dir_name == quarantine.dir_name || !current->intact)
+    return std::nullopt;
+  ServiceAction action;
+  action.service = desired.service.name;
+  action.from = current->id;
+  action.to = current->id;
+  return keep_running(action, desired, live);
 }
 
 std::optional<PruneAction> plan_prune(const DesiredService& desired, const LiveService& live) {
@@ -112,7 +144,7 @@ const char* to_string(ActionKind kind) {
   return "unknown";
 }
 
-Plan make_plan(const Desired& desired, const Live& live) {
+Plan make_plan(const Desired& desired, const Live& live, const History& history) {
   Plan plan;
   plan.state_commit = desired.state_commit;
   static const LiveService k_nothing_live{};
@@ -124,6 +156,17 @@ Plan make_plan(const Desired& desired, const Live& live) {
     }
     const auto it = live.find(name);
     const LiveService& live_service = it == live.end() ? k_nothing_live : it->second;
+    const auto past = history.find(name);
+    const std::optional<Quarantine> quarantine =
+        past == history.end() ? std::nullopt : past->second.quarantine;
+    if (quarantine && quarantine->dir_name == service.release.dir_name() &&
+        quarantine->spec_digest == service.spec_digest) {
+      if (auto action = plan_quarantined(service, live_service, *quarantine, plan.notes)) {
+        plan.actions.push_back(*action);
+      }
+      continue;
+    }
+    if (quarantine) plan.lifted_quarantines.push_back(name);
     if (auto action = plan_service(service, live_service)) plan.actions.push_back(*action);
     if (auto prune = plan_prune(service, live_service)) plan.prunes.push_back(*prune);
   }

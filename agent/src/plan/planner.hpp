@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/desired.hpp"
+#include "model/history.hpp"
 #include "model/live.hpp"
 #include "model/plan.hpp"
 
@@ -14,6 +15,8 @@ namespace tether {
 /// - target current but damaged: repair (rebuild the release dir, restart)
 /// - target current and intact but its exec process is down or runs another release: restart
 /// - releases beyond keepReleases that are neither current nor target: prune, oldest first
-[[nodiscard]] Plan make_plan(const Desired& desired, const Live& live);
+/// - target quarantined (failed health here, declaration unchanged): stay on the current
+///   release and only keep it running; a changed declaration lifts the quarantine
+[[nodiscard]] Plan make_plan(const Desired& desired, const Live& live, const History& history = {});
 
 }  // namespace tether
