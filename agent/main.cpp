@@ -69,6 +69,17 @@ int main(int argc, char** argv) {
   history->add_option("-n,--limit", history_flags.limit, "show at most N entries");
   history->add_flag("--json", history_flags.json, "one JSON object per line");
 
+  std::string retry_service;
+  auto* retry = app.add_subcommand(
+      "retry", "Lift a quarantine: try a release that failed its health check again");
+  add_settings_flags(*retry, settings, /*for_run=*/false);
+  retry->add_option("service", retry_service, "the quarantined service")->required();
+  retry->footer(
+      "\nA release that fails its health check is rolled back and quarantined: the agent does not\n"
+      "try it again until the service's declaration changes in the state repo. After fixing what\n"
+      "was wrong outside the repo (a database, a firewall), `tether retry SERVICE` lets the next\n"
+      "pass try the same release again.");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -76,5 +87,6 @@ int main(int argc, char** argv) {
   }
   if (*run) return tether::run_command(settings, run_flags);
   if (*status) return tether::status_command(settings, status_flags);
+  if (*retry) return tether::retry_command(settings, retry_service);
   return tether::history_command(settings, history_flags);
 }

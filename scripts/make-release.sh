@@ -5,7 +5,7 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-usage: scripts/make-release.sh VERSION OUTDIR [--binary PATH]
+usage: scripts/make-release.sh VERSION OUTDIR [--binary PATH] [--broken-health] [--crash-at-start]
 
 Writes OUTDIR/hello-VERSION.tar.gz containing exactly:
   bin/hello   the hello executable, mode 0755
@@ -15,6 +15,8 @@ VERSION always give the same sha256.
 
   VERSION        [A-Za-z0-9._+-]{1,64}, without ".."
   OUTDIR         created if missing
+  --broken-health   add FAIL_HEALTH: this build's /healthz answers 500 (for health-check tests)
+  --crash-at-start  add CRASH_AT_START: this build exits 1 at start-up
   --binary PATH  package this hello binary instead of building one; by default the hello
                  target is built with cmake from examples/hello into build/hello-release
                  under the repository root (build output goes to stderr)
@@ -35,6 +37,7 @@ die() {
 version=""
 outdir=""
 binary=""
+markers=()
 positional=()
 while (($# > 0)); do
   case "$1" in
@@ -49,6 +52,14 @@ while (($# > 0)); do
       ;;
     --binary=*)
       binary="${1#--binary=}"
+      shift
+      ;;
+    --broken-health)
+      markers+=(FAIL_HEALTH)
+      shift
+      ;;
+    --crash-at-start)
+      markers+=(CRASH_AT_START)
       shift
       ;;
     --)
@@ -101,11 +112,18 @@ mkdir -p "$stage/bin"
 install -m 0755 -- "$binary" "$stage/bin/hello"
 printf '%s\n' "$version" >"$stage/VERSION"
 chmod 0644 "$stage/VERSION"
+members=(VERSION bin/hello)
+# Deliberately broken builds, for health-check tests and demos.
+for marker in "${markers[@]}"; do
+  printf 'built broken on purpose\n' >"$stage/$marker"
+  chmod 0644 "$stage/$marker"
+  members+=("$marker")
+done
 
 # Members are named explicitly (no directory entries) and in byte order; the gnu format keeps
 # atime/ctime out of the headers, and gzip -n leaves out the name and timestamp.
 tar -C "$stage" --format=gnu --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner \
-  -cf "$tmp/hello.tar" -- VERSION bin/hello
+  -cf "$tmp/hello.tar" -- "${members[@]}"
 gzip -n -9 -c -- "$tmp/hello.tar" >"$tmp/hello.tar.gz"
 # Renamed into place so that a reader never sees a partly written artifact.
 mv -f -- "$tmp/hello.tar.gz" "$artifact.tmp.$$"

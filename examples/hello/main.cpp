@@ -18,7 +18,9 @@ constexpr std::string_view k_usage =
     "Serves GET / (\"<message> <version>\"), /healthz and /version over HTTP.\n"
     "FILE holds key=value lines: port=8080 (required), bind=127.0.0.1, message=hello.\n"
     "The version is read from <directory of the executable>/../VERSION.\n"
-    "HELLO_FAIL_HEALTH=1 makes /healthz answer 503.\n";
+    "HELLO_FAIL_HEALTH=1, or a FAIL_HEALTH file beside VERSION, makes /healthz answer 500;\n"
+    "a CRASH_AT_START file beside VERSION makes hello exit 1 at start-up (broken builds for "
+    "tests).\n";
 
 /// The --config argument, or nothing (after printing why) if the command line is not usable.
 std::optional<std::string> config_path(int argc, char** argv) {
@@ -62,9 +64,14 @@ int main(int argc, char** argv) {
     std::cerr << "hello: " << version.error() << "\n";
     return 1;
   }
+  if (hello::release_has_marker("CRASH_AT_START")) {
+    std::cerr << "hello " << version.value()
+              << ": this build crashes at start-up (CRASH_AT_START)\n";
+    return 1;
+  }
   const char* fail_health = std::getenv("HELLO_FAIL_HEALTH");
-  auto health = fail_health != nullptr && std::string_view(fail_health) == "1"
-                    ? hello::Health::failing
-                    : hello::Health::ok;
+  const bool failing = (fail_health != nullptr && std::string_view(fail_health) == "1") ||
+                       hello::release_has_marker("FAIL_HEALTH");
+  auto health = failing ? hello::Health::failing : hello::Health::ok;
   return hello::serve(config.value(), version.value(), health);
 }

@@ -25,7 +25,7 @@ void add_routes(httplib::Server& server,
   });
   server.Get("/healthz", [health](const httplib::Request&, httplib::Response& response) {
     if (health == Health::failing) {
-      response.status = 503;
+      response.status = 500;
       response.set_content("unhealthy\n", "text/plain");
       return;
     }

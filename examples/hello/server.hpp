@@ -13,7 +13,7 @@ enum class Health { ok, failing };
 /// during start-up then stops the server cleanly instead of killing the process.
 void block_stop_signals();
 
-/// Serves `GET /` (`<message> <version>\n`), `GET /healthz` (`ok\n`, or 503 when `health` is
+/// Serves `GET /` (`<message> <version>\n`), `GET /healthz` (`ok\n`, or 500 when `health` is
 /// `failing`) and `GET /version` (`<version>\n`) on config.bind:config.port. Prints one
 /// "listening" line to stdout once the port is bound. Blocks SIGTERM/SIGINT for the whole
 /// process (see block_stop_signals) and, when one arrives, stops the server and returns 0. Returns

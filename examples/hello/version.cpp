@@ -46,4 +46,10 @@ Outcome<std::string> read_release_version() {
   return read_version_file((exe.parent_path().parent_path() / "VERSION").string());
 }
 
+bool release_has_marker(const std::string& name) {
+  std::error_code error;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  return !error && std::filesystem::exists(exe.parent_path().parent_path() / name, error);
+}
+
 }  // namespace hello

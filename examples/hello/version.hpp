@@ -11,6 +11,10 @@ namespace hello {
 /// unpacked into. Errors name the file when it is missing, empty or not a valid version.
 [[nodiscard]] Outcome<std::string> read_release_version();
 
+/// True when the release holds `<exe dir>/../<name>`: marker files that make a deliberately
+/// broken build for tests and demos (FAIL_HEALTH, CRASH_AT_START; see make-release.sh).
+[[nodiscard]] bool release_has_marker(const std::string& name);
+
 /// Reads and checks the version file at `path`: trimmed, [A-Za-z0-9._+-]{1,64}, no "..".
 [[nodiscard]] Outcome<std::string> read_version_file(const std::string& path);
 

@@ -47,11 +47,14 @@ AgentTest::~AgentTest() {
   }
 }
 
-const HelloRelease& AgentTest::release(const std::string& version) {
+const HelloRelease& AgentTest::release(const std::string& version, Build build) {
   if (auto it = m_releases.find(version); it != m_releases.end()) return it->second;
   const fs::path script = fs::path(TETHER_SOURCE_DIR) / "scripts" / "make-release.sh";
-  const auto out = parse_pairs(
-      run_ok({script.string(), version, (m_tmp / "artifacts").string(), "--binary", HELLO_BIN}));
+  std::vector<std::string> argv = {
+      script.string(), version, (m_tmp / "artifacts").string(), "--binary", HELLO_BIN};
+  if (build == Build::broken_health) argv.push_back("--broken-health");
+  if (build == Build::crash_at_start) argv.push_back("--crash-at-start");
+  const auto out = parse_pairs(run_ok(argv));
   HelloRelease r{version,
                  std::string(40, 'a'),
                  out.at("artifact"),
@@ -89,11 +92,19 @@ std::string AgentTest::hello_manifest(const HelloRelease& r,
          "  config:\n    - {source: config/hello/hello.conf, target: etc/hello.conf}\n"
          "  run:\n    exec:\n      command: [bin/hello, --config, etc/hello.conf]\n      "
          "stopTimeout: 5s\n"
-         "  keepReleases: 5\n";
+         "  keepReleases: 5\n" +
+         health_section();
 }
 
-std::string AgentTest::commit_hello(const std::string& version) {
-  const HelloRelease& r = release(version);
+std::string AgentTest::health_section() const {
+  std::string section = m_health;
+  const size_t port = section.find("PORT");
+  if (port != std::string::npos) section.replace(port, 4, std::to_string(m_port));
+  return section;
+}
+
+std::string AgentTest::commit_hello(const std::string& version, Build build) {
+  const HelloRelease& r = release(version, build);
   m_repo->write("config/hello/hello.conf", "port=" + std::to_string(m_port) + "\nmessage=hello\n");
   m_repo->write("services/hello.yaml", hello_manifest(r));
   return m_repo->commit("hello " + version);

@@ -22,6 +22,9 @@ struct HelloRelease {
   std::string binary_sha256;
 };
 
+/// How a hello build behaves (make-release.sh markers).
+enum class Build { healthy, broken_health, crash_at_start };
+
 /// Everything an end-to-end test needs: a state repo served by a real `git daemon`, release
 /// artifacts on disk, an agent root, and the real `tether` binary. Services started by the
 /// agent are killed at teardown (they outlive `tether` by design).
@@ -30,12 +33,14 @@ class AgentTest : public ::testing::Test {
   AgentTest();
   ~AgentTest() override;
 
-  /// Builds (once per version) hello-<version>.tar.gz.
-  const HelloRelease& release(const std::string& version);
+  /// Builds (once per version) hello-<version>.tar.gz; a broken `build` for health tests.
+  const HelloRelease& release(const std::string& version, Build build = Build::healthy);
   /// services/hello.yaml for `r`; `artifact_sha256` overrides the real digest when set.
   std::string hello_manifest(const HelloRelease& r, const std::string& artifact_sha256 = "") const;
+  /// m_health with this test's port filled in.
+  std::string health_section() const;
   /// Commits the hello manifest (and its config file) for `version`; returns the state commit.
-  std::string commit_hello(const std::string& version);
+  std::string commit_hello(const std::string& version, Build build = Build::healthy);
 
   /// `tether <args...> --root <root>`, plus `--repo/--host-id` for `run`.
   CommandResult tether(std::vector<std::string> args) const;
@@ -55,6 +60,10 @@ class AgentTest : public ::testing::Test {
   std::unique_ptr<GitDaemon> m_daemon;
   int m_port = 0;
   std::map<std::string, HelloRelease> m_releases;
+  /// The health: section every hello manifest gets (fast timings for tests).
+  std::string m_health =
+      "  health:\n    http: {url: \"http://127.0.0.1:PORT/healthz\"}\n"
+      "    timeout: 1s\n    interval: 100ms\n    successes: 2\n    deadline: 4s\n";
 };
 
 /// Lines of `text`, split on '\n', without empty ones.

@@ -44,8 +44,8 @@ Result<History> HistoryStore::load() const {
   if (!text) return text.error();
   try {
     History history;
-    for (const auto& [service, entry] : nlohmann::json::parse(*text).items())
-      history[service] = from_json(entry);
+    const nlohmann::json json = nlohmann::json::parse(*text);  // must outlive items()
+    for (const auto& [service, entry] : json.items()) history[service] = from_json(entry);
     return history;
   } catch (const nlohmann::json::exception& e) {
     return Error{m_path.string() + " is not valid JSON: " + e.what(),

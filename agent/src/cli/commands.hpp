@@ -30,6 +30,9 @@ struct HistoryFlags {
 /// `tether history [SERVICE]`: the journal, newest first.
 int history_command(const SettingsFlags& settings, const HistoryFlags& flags);
 
+/// `tether retry SERVICE`: lifts the quarantine of SERVICE so the next pass tries it again.
+int retry_command(const SettingsFlags& settings, const std::string& service);
+
 /// Exit statuses shared by the commands (documented in --help).
 inline constexpr int k_exit_ok = 0;
 inline constexpr int k_exit_failed = 1;

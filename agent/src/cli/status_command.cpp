@@ -1,3 +1,4 @@
+#include "apply/history_store.hpp"
 #include "apply/journal.hpp"
 #include "cli/commands.hpp"
 #include "core/files.hpp"
@@ -11,6 +12,13 @@
 
 namespace tether {
 namespace {
+
+/// Everything status says about one service.
+struct ServiceReport {
+  const LiveService& live;
+  const JournalEntry* last = nullptr;
+  const Quarantine* quarantine = nullptr;
+};
 
 const char* process_text(ProcessState state) {
   switch (state) {
@@ -35,21 +43,38 @@ std::map<std::string, JournalEntry> last_entries(const Layout& layout) {
   return last;
 }
 
-nlohmann::json service_json(const LiveService& s, const JournalEntry* last) {
-  const InstalledRelease* current = s.current();
-  nlohmann::json json = {{"service", s.name}, {"process", process_text(s.process)}};
+nlohmann::json service_json(const ServiceReport& r) {
+  const InstalledRelease* current = r.live.current();
+  nlohmann::json json = {{"service", r.live.name}, {"process", process_text(r.live.process)}};
   json["current"] = current ? nlohmann::json{{"version", current->id.version},
                                              {"commit", current->id.commit},
                                              {"dir", current->dir_name},
                                              {"intact", current->intact},
                                              {"damage", current->damage}}
                             : nlohmann::json(nullptr);
-  json["installed"] = s.installed.size();
-  if (last) json["lastChange"] = nlohmann::json::parse(to_json_line(*last));
+  json["installed"] = r.live.installed.size();
+  if (r.last) json["lastChange"] = nlohmann::json::parse(to_json_line(*r.last));
+  if (r.quarantine) {
+    json["quarantine"] = {{"version", r.quarantine->version},
+                          {"commit", r.quarantine->commit},
+                          {"dir", r.quarantine->dir_name},
+                          {"reason", r.quarantine->reason},
+                          {"time", r.quarantine->time}};
+  }
   return json;
 }
 
-std::string service_text(const Layout& layout, const LiveService& s, const JournalEntry* last) {
+std::string quarantine_text(const ServiceReport& r) {
+  const Quarantine& q = *r.quarantine;
+  const InstalledRelease* current = r.live.current();
+  return "  QUARANTINED: " + q.version + " (" + q.commit.substr(0, 12) + ") failed health at " +
+         q.time + ": " + q.reason + "\n    serving " +
+         (current ? current->id.short_text() : std::string("nothing")) +
+         "; fix or revert in the state repo, or run `tether retry " + r.live.name + "`\n";
+}
+
+std::string service_text(const Layout& layout, const ServiceReport& r) {
+  const LiveService& s = r.live;
   const InstalledRelease* current = s.current();
   std::string out = s.name + "\n";
   if (current) {
@@ -66,11 +91,12 @@ std::string service_text(const Layout& layout, const LiveService& s, const Journ
   }
   out += "  process:  " + process + "\n";
   out += "  releases: " + std::to_string(s.installed.size()) + " installed\n";
-  if (last) {
-    out += "  last:     " + last->action + " " + (last->to ? last->to->version : "") + " at " +
-           last->time + ": " + last->result +
-           (last->error.empty() ? "" : " (" + last->error + ")") + "\n";
+  if (r.last) {
+    out += "  last:     " + r.last->action + " " + (r.last->to ? r.last->to->version : "") +
+           " at " + r.last->time + ": " + r.last->result +
+           (r.last->error.empty() ? "" : " (" + r.last->error + ")") + "\n";
   }
+  if (r.quarantine) out += quarantine_text(r);
   return out;
 }
 
@@ -85,28 +111,32 @@ int status_command(const SettingsFlags& settings, const StatusFlags& flags) {
   const Layout layout{config->root};
   const Live live = probe_all(layout);
   const auto last = last_entries(layout);
+  const History history = HistoryStore(layout.history()).load().value_or(History{});
   auto commit = read_file(layout.state_dir() / "last-good-commit");
   const std::string state_commit = commit ? commit->substr(0, commit->find('\n')) : "";
+  std::vector<ServiceReport> reports;
+  for (const auto& [name, service] : live) {
+    ServiceReport report{service};
+    if (const auto it = last.find(name); it != last.end()) report.last = &it->second;
+    if (const auto it = history.find(name); it != history.end() && it->second.quarantine) {
+      report.quarantine = &*it->second.quarantine;
+    }
+    reports.push_back(report);
+  }
   if (flags.json) {
     nlohmann::json json = {{"root", config->root},
                            {"stateCommit", state_commit},
                            {"services", nlohmann::json::array()}};
-    for (const auto& [name, service] : live) {
-      const auto it = last.find(name);
-      json["services"].push_back(service_json(service, it == last.end() ? nullptr : &it->second));
-    }
+    for (const ServiceReport& report : reports) json["services"].push_back(service_json(report));
     std::puts(json.dump(2).c_str());
     return k_exit_ok;
   }
   std::printf("root %s, state commit %s\n",
               config->root.c_str(),
               state_commit.empty() ? "(none applied yet)" : state_commit.substr(0, 12).c_str());
-  if (live.empty()) std::puts("no services installed");
-  for (const auto& [name, service] : live) {
-    const auto it = last.find(name);
-    std::fputs(service_text(layout, service, it == last.end() ? nullptr : &it->second).c_str(),
-               stdout);
-  }
+  if (reports.empty()) std::puts("no services installed");
+  for (const ServiceReport& report : reports)
+    std::fputs(service_text(layout, report).c_str(), stdout);
   return k_exit_ok;
 }
 

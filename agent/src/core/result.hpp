@@ -41,6 +41,8 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &value(); }
 
   [[nodiscard]] const Error& error() const { return std::get<Error>(m_data); }
+  /// The value, or `fallback` when this holds an Error.
+  [[nodiscard]] T value_or(T fallback) const& { return ok() ? value() : std::move(fallback); }
 
  private:
   std::variant<T, Error> m_data;

@@ -1,0 +1,141 @@
+// Health-gated switches: a release that does not come up healthy is rolled back by the agent
+// itself, quarantined (not retried), and a git revert or a fixed release moves on cleanly.
+#include "agent_fixture.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <signal.h>
+
+namespace tether::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<nlohmann::json> journal(const fs::path& root) {
+  std::vector<nlohmann::json> entries;
+  for (const std::string& line : lines_of(read_text(root / "state/journal.jsonl"))) {
+    entries.push_back(nlohmann::json::parse(line));
+  }
+  return entries;
+}
+
+pid_t service_pid(const fs::path& root) {
+  return nlohmann::json::parse(read_text(root / "services/hello/run/exec.pid"))
+      .at("pid")
+      .get<pid_t>();
+}
+
+class HealthRollbackTest : public AgentTest {
+ protected:
+  /// v2 live and healthy, then `bad` (a broken build) declared and applied.
+  CommandResult deploy_bad_after_v2(const std::string& bad, Build build) {
+    commit_hello("2.0.0");
+    EXPECT_EQ(tether({"run", "--once"}).exit_code, 0);
+    EXPECT_TRUE(hello_eventually_says("hello 2.0.0\n"));
+    m_v2_dir = current_release_dir();
+    m_bad_commit = commit_hello(bad, build);
+    const auto start = std::chrono::steady_clock::now();
+    CommandResult run = tether({"run", "--once"});
+    m_elapsed = std::chrono::steady_clock::now() - start;
+    return run;
+  }
+
+  std::string m_v2_dir;
+  std::string m_bad_commit;
+  std::chrono::steady_clock::duration m_elapsed{};
+};
+
+TEST_F(HealthRollbackTest, UnhealthyReleaseIsRolledBackAndQuarantined) {
+  const CommandResult run = deploy_bad_after_v2("3.0.0", Build::broken_health);
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  // deadline 4s in the manifest; the rollback itself must not add more than 2s.
+  EXPECT_LT(m_elapsed, std::chrono::seconds(4 + 2)) << "switch back within deadline + 2s";
+  EXPECT_EQ(current_release_dir(), m_v2_dir);
+  EXPECT_EQ(hello_says(), "hello 2.0.0\n");
+
+  const auto entries = journal(m_root);
+  ASSERT_GE(entries.size(), 3u);
+  const auto& failed = entries[entries.size() - 2];
+  const auto& rollback = entries.back();
+  EXPECT_EQ(failed["action"], "upgrade");
+  EXPECT_EQ(failed["result"], "failed");
+  EXPECT_EQ(rollback["action"], "auto-rollback");
+  EXPECT_EQ(rollback["result"], "ok");
+  EXPECT_EQ(rollback["from"]["version"], "3.0.0");
+  EXPECT_EQ(rollback["to"]["version"], "2.0.0");
+  EXPECT_NE(rollback["reason"].get<std::string>().find("HTTP 500"), std::string::npos)
+      << rollback.dump();
+
+  const CommandResult status = tether({"status"});
+  EXPECT_NE(status.out.find("QUARANTINED: 3.0.0"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("serving 2.0.0"), std::string::npos) << status.out;
+
+  // The next poll does not retry 3.0.0 and leaves the serving process alone.
+  const pid_t pid = service_pid(m_root);
+  const CommandResult again = tether({"run", "--once"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.err.find("failed health"), std::string::npos) << again.err;
+  EXPECT_EQ(journal(m_root).size(), entries.size()) << "nothing new was attempted";
+  EXPECT_EQ(service_pid(m_root), pid);
+
+  // A healthy 5.0.0 applies.
+  commit_hello("5.0.0");
+  const CommandResult fixed = tether({"run", "--once"});
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.err;
+  EXPECT_TRUE(hello_eventually_says("hello 5.0.0\n"));
+  EXPECT_EQ(tether({"status"}).out.find("QUARANTINED"), std::string::npos);
+}
+
+TEST_F(HealthRollbackTest, ReleaseThatCrashesAtStartIsRolledBackFast) {
+  const CommandResult run = deploy_bad_after_v2("4.0.0", Build::crash_at_start);
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_LT(m_elapsed, std::chrono::seconds(4)) << "a dead process fails the gate at once";
+  EXPECT_EQ(current_release_dir(), m_v2_dir);
+  EXPECT_TRUE(hello_eventually_says("hello 2.0.0\n"));
+  EXPECT_NE(run.err.find("CRASH_AT_START"), std::string::npos)
+      << "the log tail explains: " << run.err;
+  EXPECT_EQ(journal(m_root).back()["action"], "auto-rollback");
+}
+
+TEST_F(HealthRollbackTest, GitRevertOfTheBadCommitClearsTheQuarantineWithoutARestart) {
+  ASSERT_EQ(deploy_bad_after_v2("3.0.0", Build::broken_health).exit_code, 1);
+  ASSERT_NE(tether({"status"}).out.find("QUARANTINED"), std::string::npos);
+  const pid_t pid = service_pid(m_root);
+  const size_t entries = journal(m_root).size();
+
+  m_repo->revert(m_bad_commit);
+  const CommandResult run = tether({"run", "--once"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(service_pid(m_root), pid) << "2.0.0 is declared and already live: no restart";
+  EXPECT_EQ(journal(m_root).size(), entries);
+  EXPECT_EQ(tether({"status"}).out.find("QUARANTINED"), std::string::npos);
+  EXPECT_EQ(hello_says(), "hello 2.0.0\n");
+}
+
+TEST_F(HealthRollbackTest, RetryLiftsTheQuarantine) {
+  ASSERT_EQ(deploy_bad_after_v2("3.0.0", Build::broken_health).exit_code, 1);
+  const CommandResult retry = tether({"retry", "hello"});
+  EXPECT_EQ(retry.exit_code, 0) << retry.err;
+  EXPECT_NE(retry.out.find("quarantine of 3.0.0"), std::string::npos) << retry.out;
+  const size_t entries = journal(m_root).size();
+  const CommandResult run = tether({"run", "--once"});
+  EXPECT_EQ(run.exit_code, 1) << "tried again, failed again";
+  EXPECT_EQ(journal(m_root).size(), entries + 2);
+  EXPECT_EQ(current_release_dir(), m_v2_dir);
+}
+
+TEST_F(AgentTest, AdoptsTheRunningServiceAfterTheAgentRestarts) {
+  commit_hello("1.0.0");
+  ASSERT_EQ(tether({"run", "--once"}).exit_code, 0);
+  ASSERT_TRUE(hello_eventually_says("hello 1.0.0\n"));
+  const pid_t pid = service_pid(m_root);
+  // A new agent process (an upgrade of tether itself) finds the service by its pid file.
+  const CommandResult run = tether({"run", "--once"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(service_pid(m_root), pid);
+  EXPECT_EQ(::kill(pid, 0), 0);
+  EXPECT_EQ(journal(m_root).size(), 1u);
+}
+
+}  // namespace
+}  // namespace tether::test
