@@ -21,7 +21,7 @@ DesiredService desired_exec(const ReleaseId& id, int keep = 5) {
                                  {"bin/web", id.binary_sha256}};
   service.run = RunSpec{ExecRun{{"bin/web"}, {}, Millis(1000)}};
   service.keep_releases = keep;
-  return DesiredService{service, id, {}};
+  return DesiredService{service, id, {}, "digest-1"};
 }
 
 InstalledRelease installed(const ReleaseId& id, const std::string& at, bool intact = true) {
@@ -184,6 +184,73 @@ TEST(Planner, IsDeterministicAcrossServices) {
   EXPECT_EQ(plan.actions[0].service, "alpha");
   EXPECT_EQ(plan.actions[2].service, "zeta");
   EXPECT_EQ(plan, make_plan(desired, {}));
+}
+
+struct QuarantineCase {
+  const char* name;
+  std::string quarantined_dir;
+  std::string spec_digest;
+  ProcessState process;
+  bool expect_restart;
+  bool expect_switch;
+  bool expect_lift;
+};
+
+TEST(Planner, QuarantinedTargetIsNotRetriedUntilItsDeclarationChanges) {
+  const ReleaseId v2 = release("2.0.0", '2');
+  const ReleaseId v3 = release("3.0.0", '3');
+  const std::vector<QuarantineCase> cases = {
+      {"same target, same declaration: stay on v2",
+       v3.dir_name(),
+       "digest-1",
+       ProcessState::running,
+       false,
+       false,
+       false},
+      {"and v2 died meanwhile: restart v2, still no switch",
+       v3.dir_name(),
+       "digest-1",
+       ProcessState::stopped,
+       true,
+       false,
+       false},
+      {"declaration changed: lift and try again",
+       v3.dir_name(),
+       "digest-0",
+       ProcessState::running,
+       false,
+       true,
+       true},
+      {"another release quarantined: lift, switch",
+       release("9.0.0").dir_name(),
+       "digest-1",
+       ProcessState::running,
+       false,
+       true,
+       true},
+  };
+  for (const QuarantineCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    History history;
+    history["web"].quarantine =
+        Quarantine{c.quarantined_dir, "3.0.0", v3.commit, c.spec_digest, "HTTP 500", "t"};
+    const LiveService live = live_with({installed(v2, "t1"), installed(v3, "t2")}, &v2, c.process);
+    const Plan plan =
+        make_plan(Desired{"s", {{"web", desired_exec(v3)}}}, {{"web", live}}, history);
+    const bool switched = !plan.actions.empty() && plan.actions[0].switch_current;
+    const bool restarted = !plan.actions.empty() && plan.actions[0].kind == ActionKind::restart;
+    EXPECT_EQ(switched, c.expect_switch);
+    EXPECT_EQ(restarted, c.expect_restart);
+    if (restarted) {
+      EXPECT_EQ(plan.actions[0].to, v2);
+    }
+    EXPECT_EQ(!plan.lifted_quarantines.empty(), c.expect_lift);
+    if (!c.expect_lift) {
+      ASSERT_EQ(plan.notes.size(), 1u);
+      EXPECT_NE(plan.notes[0].find("3.0.0"), std::string::npos);
+      EXPECT_NE(plan.notes[0].find("serving 2.0.0"), std::string::npos);
+    }
+  }
 }
 
 }  // namespace
