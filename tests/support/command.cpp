@@ -40,7 +40,14 @@ CommandResult run_command(const std::vector<std::string>& argv,
                   io);
   // Run the pipe readers on a thread so a timed-out child cannot block us.
   std::thread reader([&io] { io.run(); });
-  const bool finished = child.wait_for(timeout);
+  // Poll rather than child.wait_for(): Boost 1.74's wait_for sigtimedwait()s for a SIGCHLD it
+  // never blocked, so a child that exits before the wait starts costs the whole timeout.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::error_code ec;
+  while (child.running(ec) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  const bool finished = !child.running(ec);
   if (!finished) {
     child.terminate();
     reader.join();

@@ -1,0 +1,60 @@
+#include "http_server.hpp"
+
+#include <httplib.h>
+
+#include <map>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+namespace tether::test {
+
+struct HttpFileServer::Impl {
+  httplib::Server server;
+  std::thread thread;
+  int port = 0;
+  mutable std::mutex mutex;
+  std::map<std::string, std::string> bodies;
+  std::map<std::string, int> hits;
+};
+
+HttpFileServer::HttpFileServer() : m_impl(std::make_unique<Impl>()) {
+  Impl* impl = m_impl.get();
+  impl->server.Get(".*", [impl](const httplib::Request& request, httplib::Response& response) {
+    std::lock_guard lock(impl->mutex);
+    ++impl->hits[request.path];
+    const auto it = impl->bodies.find(request.path);
+    if (it == impl->bodies.end()) {
+      response.status = 404;
+      response.set_content("not found", "text/plain");
+      return;
+    }
+    response.set_content(it->second, "application/octet-stream");
+  });
+  impl->port = impl->server.bind_to_any_port("127.0.0.1");
+  if (impl->port <= 0) throw std::runtime_error("cannot bind an HTTP test server");
+  // bind_to_any_port already listens, so requests queue until the thread accepts them.
+  impl->thread = std::thread([impl] { impl->server.listen_after_bind(); });
+}
+
+HttpFileServer::~HttpFileServer() {
+  m_impl->server.stop();
+  m_impl->thread.join();
+}
+
+void HttpFileServer::add(const std::string& path, const std::string& body) {
+  std::lock_guard lock(m_impl->mutex);
+  m_impl->bodies[path] = body;
+}
+
+std::string HttpFileServer::url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(m_impl->port) + path;
+}
+
+int HttpFileServer::hits(const std::string& path) const {
+  std::lock_guard lock(m_impl->mutex);
+  const auto it = m_impl->hits.find(path);
+  return it == m_impl->hits.end() ? 0 : it->second;
+}
+
+}  // namespace tether::test

@@ -1,0 +1,178 @@
+#include "apply/release_installer.hpp"
+
+#include "live/release_record.hpp"
+#include "release_fixture.hpp"
+#include "temp_dir.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <sys/stat.h>
+#include <vector>
+
+namespace tether {
+namespace {
+
+namespace fs = std::filesystem;
+using test::ArchiveEntry;
+
+std::vector<std::string> names_in(const fs::path& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    names.push_back(entry.path().filename());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+const std::string k_state_commit(40, '5');
+
+class ReleaseInstaller : public ::testing::Test {
+ protected:
+  test::TempDir m_tmp;
+  Layout m_layout{m_tmp / "root"};
+  fs::path m_artifacts = m_tmp / "artifacts";
+};
+
+TEST_F(ReleaseInstaller, BuildsAVerifiedReleaseDirWithConfigAndRecord) {
+  const DesiredService desired =
+      test::make_release(m_artifacts, "web", "1.4.2", {{"etc/app.yaml", "port: 8080\n"}});
+  const Status status = install_release(m_layout, desired, k_state_commit);
+  ASSERT_TRUE(status.ok()) << status.error().describe();
+
+  const std::string dir_name = desired.release.dir_name();
+  const fs::path dir = m_layout.release_dir("web", dir_name);
+  EXPECT_EQ(names_in(m_layout.releases_dir("web")), std::vector<std::string>{dir_name});
+  EXPECT_EQ(test::read_text(dir / "bin/web"), test::release_binary("web", "1.4.2"));
+  struct stat st {};
+  ASSERT_EQ(::stat((dir / "bin/web").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0755u);
+  EXPECT_EQ(test::read_text(dir / "etc/app.yaml"), "port: 8080\n");
+
+  auto record = read_release_record(dir);
+  ASSERT_TRUE(record.ok()) << record.error().describe();
+  EXPECT_EQ(record->id, desired.release);
+  EXPECT_EQ(record->service, "web");
+  EXPECT_EQ(record->state_commit, k_state_commit);
+  EXPECT_EQ(record->binary_path, "bin/web");
+  EXPECT_EQ(record->artifact_url, desired.service.release()->artifact.url);
+  EXPECT_EQ(record->config_digests.at("etc/app.yaml"), Sha256::of("port: 8080\n"));
+  EXPECT_FALSE(record->installed_at.empty());
+  // The artifact was verified into the cache on the way.
+  EXPECT_TRUE(fs::exists(m_layout.artifact_cache() / desired.service.release()->artifact.sha256));
+}
+
+TEST_F(ReleaseInstaller, WrongBinaryDigestLeavesNoReleaseAndNoTempDir) {
+  DesiredService desired = test::make_release(m_artifacts, "web", "1.4.2");
+  std::get<ReleaseSpec>(desired.service.workload).binary.sha256 = Sha256::of("another binary");
+  const Status status = install_release(m_layout, desired, k_state_commit);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.error().message.find("bin/web"), std::string::npos) << status.error().message;
+  EXPECT_NE(status.error().message.find(Sha256::of("another binary")), std::string::npos);
+  EXPECT_NE(status.error().message.find(Sha256::of(test::release_binary("web", "1.4.2"))),
+            std::string::npos);
+  EXPECT_TRUE(names_in(m_layout.releases_dir("web")).empty());
+}
+
+TEST_F(ReleaseInstaller, MissingBinaryInTheArtifactIsRefused) {
+  DesiredService desired = test::make_release(m_artifacts, "web", "1.4.2");
+  std::get<ReleaseSpec>(desired.service.workload).binary.path = "bin/nope";
+  const Status status = install_release(m_layout, desired, k_state_commit);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.error().message.find("bin/nope"), std::string::npos) << status.error().message;
+  EXPECT_TRUE(names_in(m_layout.releases_dir("web")).empty());
+}
+
+TEST_F(ReleaseInstaller, WrongArtifactDigestInstallsNothing) {
+  DesiredService desired = test::make_release(m_artifacts, "web", "1.4.2");
+  std::get<ReleaseSpec>(desired.service.workload).artifact.sha256 = Sha256::of("other artifact");
+  ASSERT_FALSE(install_release(m_layout, desired, k_state_commit).ok());
+  EXPECT_TRUE(names_in(m_layout.releases_dir("web")).empty());
+  EXPECT_TRUE(names_in(m_layout.artifact_cache()).empty());
+}
+
+TEST_F(ReleaseInstaller, RefusesAConfigTargetThroughASymlinkInTheArtifact) {
+  const DesiredService desired = test::make_release(
+      m_artifacts,
+      "web",
+      "1.4.2",
+      {{"etc/app.yaml", "port: 8080\n"}},
+      {{"etc", "bin", ArchiveEntry::Type::symlink}});  // inside, so the unpacker allows it
+  const Status status = install_release(m_layout, desired, k_state_commit);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.error().message.find("etc/app.yaml"), std::string::npos)
+      << status.error().message;
+  EXPECT_NE(status.error().message.find("symlink"), std::string::npos) << status.error().message;
+  EXPECT_TRUE(names_in(m_layout.releases_dir("web")).empty());
+}
+
+TEST_F(ReleaseInstaller, ReinstallReplacesADamagedReleaseDir) {
+  const DesiredService desired =
+      test::make_release(m_artifacts, "web", "1.4.2", {{"etc/app.yaml", "port: 8080\n"}});
+  ASSERT_TRUE(install_release(m_layout, desired, k_state_commit).ok());
+  const fs::path dir = m_layout.release_dir("web", desired.release.dir_name());
+  test::write_text(dir / "bin/web", "tampered");
+  fs::remove(dir / "etc/app.yaml");
+  test::write_text(dir / "junk", "left by someone");
+
+  const Status again = install_release(m_layout, desired, k_state_commit);
+  ASSERT_TRUE(again.ok()) << again.error().describe();
+  EXPECT_EQ(test::read_text(dir / "bin/web"), test::release_binary("web", "1.4.2"));
+  EXPECT_EQ(test::read_text(dir / "etc/app.yaml"), "port: 8080\n");
+  EXPECT_FALSE(fs::exists(dir / "junk"));
+  EXPECT_EQ(names_in(m_layout.releases_dir("web")),
+            std::vector<std::string>{desired.release.dir_name()});
+}
+
+TEST_F(ReleaseInstaller, RemovesHalfBuiltDirsLeftByACrash) {
+  const DesiredService desired = test::make_release(m_artifacts, "web", "1.4.2");
+  test::write_text(m_layout.releases_dir("web") / ".tmp-0.9-dead/bin/web", "half");
+  test::write_text(m_layout.releases_dir("web") / ".old-0.8-dead/bin/web", "old");
+  ASSERT_TRUE(install_release(m_layout, desired, k_state_commit).ok());
+  EXPECT_EQ(names_in(m_layout.releases_dir("web")),
+            std::vector<std::string>{desired.release.dir_name()});
+}
+
+TEST_F(ReleaseInstaller, KeepsOtherReleasesBesideTheNewOne) {
+  const DesiredService old_release = test::make_release(m_artifacts, "web", "1.4.2");
+  const DesiredService new_release = test::make_release(m_artifacts, "web", "1.5.0");
+  ASSERT_TRUE(install_release(m_layout, old_release, k_state_commit).ok());
+  ASSERT_TRUE(install_release(m_layout, new_release, k_state_commit).ok());
+  std::vector<std::string> both{old_release.release.dir_name(), new_release.release.dir_name()};
+  std::sort(both.begin(), both.end());
+  EXPECT_EQ(names_in(m_layout.releases_dir("web")), both);
+}
+
+TEST(PlaceFileNoFollow, CreatesParentDirsAndWritesTheFile) {
+  test::TempDir tmp;
+  ASSERT_TRUE(place_file_no_follow(tmp.path(), "etc/deep/app.yaml", "a: 1\n").ok());
+  EXPECT_EQ(test::read_text(tmp / "etc/deep/app.yaml"), "a: 1\n");
+}
+
+TEST(PlaceFileNoFollow, RefusesSymlinksOnTheWayAndAtTheEnd) {
+  test::TempDir tmp;
+  const fs::path release = tmp / "release";
+  fs::create_directories(tmp / "outside");
+  test::write_text(tmp / "outside/target.yaml", "original");
+  fs::create_directories(release);
+  fs::create_directory_symlink(tmp / "outside", release / "etc");
+  fs::create_symlink(tmp / "outside/target.yaml", release / "app.yaml");
+
+  EXPECT_FALSE(place_file_no_follow(release, "etc/app.yaml", "pwned").ok());
+  EXPECT_FALSE(place_file_no_follow(release, "app.yaml", "pwned").ok());
+  EXPECT_FALSE(fs::exists(tmp / "outside/app.yaml"));
+  EXPECT_EQ(test::read_text(tmp / "outside/target.yaml"), "original");
+}
+
+TEST(PlaceFileNoFollow, RefusesAFileWhereADirIsNeeded) {
+  test::TempDir tmp;
+  test::write_text(tmp / "etc", "a file");
+  const Status status = place_file_no_follow(tmp.path(), "etc/app.yaml", "x");
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.error().message.find("not a directory"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tether
