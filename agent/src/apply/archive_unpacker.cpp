@@ -30,6 +30,14 @@ Status check_entry(archive_entry* entry) {
   const std::string where = "archive entry \"" + name + "\"";
   const std::string hint = "the artifact is unsafe to unpack; rebuild it with relative paths only";
   if (!safe_entry_path(name)) return Error{where + " escapes the release dir", hint};
+  // A hard link carries no file type of its own in libarchive (0 without data): judge it by
+  // its target before the type check.
+  if (const char* link = archive_entry_hardlink(entry); link != nullptr) {
+    if (!safe_entry_path(link)) {
+      return Error{where + " is a hard link to \"" + link + "\" outside the release dir", hint};
+    }
+    return ok_status();
+  }
   const mode_t type = archive_entry_filetype(entry);
   if (type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK) {
     return Error{where + " is a device, fifo or socket", hint};
@@ -38,9 +46,6 @@ Status check_entry(archive_entry* entry) {
     if (!stays_inside(std::filesystem::path(name).parent_path(), link)) {
       return Error{where + " is a symlink to \"" + link + "\" outside the release dir", hint};
     }
-  }
-  if (const char* link = archive_entry_hardlink(entry); link != nullptr && !safe_entry_path(link)) {
-    return Error{where + " is a hard link to \"" + link + "\" outside the release dir", hint};
   }
   return ok_status();
 }
@@ -63,12 +68,20 @@ Status copy_data(archive* in, archive* out, const std::string& name) {
 
 bool stays_inside(const std::filesystem::path& link_dir, const std::filesystem::path& target) {
   if (target.is_absolute()) return false;
+  // Leading ".." climb the link's own dir, which holds no symlinks (libarchive refuses to write
+  // through one). A ".." after a normal name could climb out of a dir that is itself a
+  // symlink ("l/.." where l -> ..), which no lexical check can follow: refuse it.
   int depth = 0;
-  for (const auto& part : link_dir / target) {
-    if (part == "..") {
-      if (--depth < 0) return false;
-    } else if (part != "." && !part.empty()) {
-      ++depth;
+  for (const auto& part : link_dir) {
+    if (part != "." && !part.empty()) ++depth;
+  }
+  bool descending = false;
+  for (const auto& part : target) {
+    if (part == "." || part.empty()) continue;
+    if (part != "..") {
+      descending = true;
+    } else if (descending || --depth < 0) {
+      return false;
     }
   }
   return true;

@@ -58,7 +58,16 @@ Result<ProcessRecord> ExecSupervisor::start(const std::string& service,
   auto pid = spawn_detached(request);
   if (!pid) return pid.error();
   const auto start_time = process_start_time(*pid);
-  const ProcessRecord record{*pid, start_time.value_or(0), release_dir};
+  if (!start_time) {
+    // Already gone (a zombie has no start time): collect its status for the error.
+    int status = 0;
+    ::waitpid(*pid, &status, 0);
+    return Error{service + ": " + run.command[0] + " " + exit_description(status) +
+                     " right after start; log " + request.log_file.string() + ": " +
+                     log_tail(request.log_file, 400),
+                 "fix the release or its config, or revert the change in the state repo"};
+  }
+  const ProcessRecord record{*pid, *start_time, release_dir};
   // Record first: if the agent dies now, the next one still knows what it started.
   if (Status written = write_process_record(m_layout.pid_file(service), record); !written) {
     ::kill(-*pid, SIGKILL);

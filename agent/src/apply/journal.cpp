@@ -19,6 +19,15 @@ std::optional<JournalRelease> release_from(const nlohmann::json& json) {
   return JournalRelease{json.value("version", ""), json.value("commit", ""), json.value("dir", "")};
 }
 
+bool ends_without_newline(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in || in.tellg() <= 0) return false;
+  in.seekg(-1, std::ios::end);
+  char last = '\n';
+  in.get(last);
+  return last != '\n';
+}
+
 }  // namespace
 
 std::string to_json_line(const JournalEntry& e) {
@@ -36,7 +45,11 @@ std::string to_json_line(const JournalEntry& e) {
 
 Status Journal::append(const JournalEntry& entry) const {
   if (Status made = make_dirs(m_path.parent_path()); !made) return made;
-  return append_line_synced(m_path, to_json_line(entry));
+  // A crash mid-append leaves a torn last line; start on a fresh line so this entry is not
+  // glued to the fragment and lost with it.
+  std::string line = to_json_line(entry);
+  if (ends_without_newline(m_path)) line.insert(0, "\n");
+  return append_line_synced(m_path, line);
 }
 
 Result<std::vector<JournalEntry>> Journal::read_all() const {

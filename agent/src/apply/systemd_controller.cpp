@@ -2,6 +2,8 @@
 
 #include "process/command_runner.hpp"
 
+#include <algorithm>
+
 namespace tether {
 namespace {
 
@@ -37,11 +39,11 @@ std::string hint_for(const std::string& unit, const std::string& err) {
   return "check `systemctl status " + unit + "` and `journalctl -u " + unit + "`";
 }
 
-/// "`systemctl restart web.service` for web.service exited with status 5: <stderr line>".
+/// "web.service: `systemctl restart web.service` exited with status 5: <stderr line>".
 Error failure(const std::vector<std::string>& argv,
               const std::string& unit,
               const CommandOutput& output) {
-  std::string message = "`" + command_text(argv) + "` for " + unit;
+  std::string message = unit + ": `" + command_text(argv) + "`";
   message += output.exit_code < 0 ? " was killed by a signal"
                                   : " exited with status " + std::to_string(output.exit_code);
   const std::string& said = output.err.empty() ? output.out : output.err;
@@ -77,19 +79,19 @@ Status SystemdController::run_checked(const std::string& verb, const std::string
 
 Result<CommandOutput> SystemdController::run(const std::vector<std::string>& argv,
                                              const std::string& unit) {
-  const std::string text = "`" + command_text(argv) + "` for " + unit;
+  const std::string text = "`" + command_text(argv) + "`";
   // A name starting with '-' would reach systemctl as an option, not a unit.
   if (unit.empty() || unit.front() == '-') {
-    return Error{"refusing to run " + text + ": not a unit name",
+    return Error{"\"" + unit + "\" is not a unit name: refusing to run " + text,
                  "set run.systemd to a unit such as web.service"};
   }
   auto output = m_runner.run(Command{argv, {}, {}, m_timeout});
   if (!output) {
-    return Error{"cannot run " + text + ": " + output.error().message,
+    return Error{unit + ": cannot run " + text + ": " + output.error().message,
                  "install systemd (systemctl), or use run.exec on hosts without it"};
   }
   if (output->timed_out) {
-    return Error{text + " did not finish within " + format_duration(m_timeout),
+    return Error{unit + ": " + text + " did not finish within " + format_duration(m_timeout),
                  "check `systemctl status " + unit + "` and `journalctl -u " + unit + "`"};
   }
   return output;

@@ -31,8 +31,13 @@ std::string errno_text() { return std::strerror(errno); }
 Result<std::string> read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{"cannot read " + path.string() + ": " + errno_text(), ""};
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return Error{"cannot read " + path.string() + ": not a regular file", ""};
+  }
   std::ostringstream out;
   out << in.rdbuf();
+  if (in.bad()) return Error{"read error on " + path.string() + ": " + errno_text(), ""};
   return out.str();
 }
 

@@ -28,8 +28,6 @@ std::optional<ProcessRecord> read_process_record(const std::filesystem::path& fi
 }
 
 std::optional<unsigned long long> process_start_time(pid_t pid) {
-  // A child of ours that exited stays a zombie until reaped; reap it so it reads as gone.
-  ::waitpid(pid, nullptr, WNOHANG);
   auto stat = read_file("/proc/" + std::to_string(pid) + "/stat");
   if (!stat) return std::nullopt;
   // The command name (field 2) may contain spaces and ')': parse from the last ')'.
@@ -48,6 +46,8 @@ std::optional<unsigned long long> process_start_time(pid_t pid) {
 
 bool is_alive(const ProcessRecord& record) {
   if (record.pid <= 0) return false;
+  // A child of ours that exited stays a zombie until reaped; reap it so it reads as gone.
+  ::waitpid(record.pid, nullptr, WNOHANG);
   const auto start = process_start_time(record.pid);
   return start && *start == record.start_time;
 }

@@ -23,10 +23,12 @@ struct ProcessRecord {
 /// nullopt when there is no pid file or it cannot be parsed (treated as "not running").
 [[nodiscard]] std::optional<ProcessRecord> read_process_record(const std::filesystem::path& file);
 
-/// Start time of `pid`, or nullopt if it is gone or a zombie.
+/// Start time of `pid`, or nullopt if it is gone or a zombie. Never reaps: a caller that is
+/// the parent can still collect the exit status.
 [[nodiscard]] std::optional<unsigned long long> process_start_time(pid_t pid);
 
-/// True when the process in `record` is still the one we started and has not exited.
+/// True when the process in `record` is still the one we started and has not exited. Reaps it
+/// if it is an exited child of ours.
 [[nodiscard]] bool is_alive(const ProcessRecord& record);
 
 }  // namespace tether

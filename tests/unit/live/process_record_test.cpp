@@ -72,13 +72,24 @@ TEST(ProcessStartTime, ParsesACommandNameWithSpacesAndParens) {
   EXPECT_EQ(*start, start_time_of(pid));
 }
 
-TEST(ProcessStartTime, AZombieChildReadsAsGone) {
+TEST(ProcessStartTime, AZombieChildReadsAsGoneButKeepsItsExitStatus) {
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) ::_exit(7);
+  ASSERT_TRUE(test::eventually([&] { return !test::process_running(pid); }, 5s));
+  EXPECT_EQ(process_start_time(pid), std::nullopt);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, WNOHANG), pid) << "the parent must still be able to collect it";
+  EXPECT_EQ(WEXITSTATUS(status), 7);
+}
+
+TEST(IsAlive, ReapsAnExitedChild) {
   const pid_t pid = ::fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) ::_exit(0);
   ASSERT_TRUE(test::eventually([&] { return !test::process_running(pid); }, 5s));
-  EXPECT_EQ(process_start_time(pid), std::nullopt);
-  EXPECT_EQ(::waitpid(pid, nullptr, WNOHANG), -1) << "the zombie should have been reaped";
+  EXPECT_FALSE(is_alive(ProcessRecord{pid, 1, "r"}));
+  EXPECT_EQ(::waitpid(pid, nullptr, WNOHANG), -1) << "is_alive reaps the zombie";
 }
 
 TEST(IsAlive, OnlyForTheSamePidAndStartTime) {
