@@ -139,3 +139,49 @@ TEST_F(AgentTest, AdoptsTheRunningServiceAfterTheAgentRestarts) {
 
 }  // namespace
 }  // namespace tether::test
+
+namespace tether::test {
+namespace {
+
+TEST_F(AgentTest, FailingPreSwitchHookLeavesTheOldReleaseServingUntouched) {
+  commit_hello("2.0.0");
+  ASSERT_EQ(tether({"run", "--once"}).exit_code, 0);
+  ASSERT_TRUE(hello_eventually_says("hello 2.0.0\n"));
+  const std::string v2_dir = current_release_dir();
+  const pid_t pid = service_pid(m_root);
+  const std::filesystem::path seen = m_tmp / "hook.env";
+  m_health += "  hooks:\n    preSwitch: [/bin/sh, -c, 'env | grep ^TETHER_ | sort > " +
+              seen.string() + "; echo migration refused >&2; exit 3']\n";
+  const std::string state_commit = commit_hello("3.0.0");
+
+  const CommandResult run = tether({"run", "--once"});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.err.find("preSwitch hook failed: /bin/sh exited with status 3: migration refused"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(current_release_dir(), v2_dir);
+  EXPECT_EQ(service_pid(m_root), pid) << "the serving process was not touched";
+  EXPECT_EQ(hello_says(), "hello 2.0.0\n");
+  const std::string env = read_text(seen);
+  EXPECT_NE(env.find("TETHER_FROM_VERSION=2.0.0\n"), std::string::npos) << env;
+  EXPECT_NE(env.find("TETHER_TO_VERSION=3.0.0\n"), std::string::npos) << env;
+  EXPECT_NE(env.find("TETHER_SERVICE=hello\n"), std::string::npos) << env;
+  EXPECT_NE(env.find("TETHER_STATE_COMMIT=" + state_commit + "\n"), std::string::npos) << env;
+}
+
+TEST_F(AgentTest, FailingPostSwitchHookRollsBack) {
+  commit_hello("2.0.0");
+  ASSERT_EQ(tether({"run", "--once"}).exit_code, 0);
+  const std::string v2_dir = current_release_dir();
+  m_health += "  hooks:\n    postSwitch: [/bin/false]\n";
+  commit_hello("3.0.0");
+  const CommandResult run = tether({"run", "--once"});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.err.find("postSwitch hook failed"), std::string::npos) << run.err;
+  EXPECT_EQ(current_release_dir(), v2_dir);
+  EXPECT_TRUE(hello_eventually_says("hello 2.0.0\n"));
+  EXPECT_NE(tether({"status"}).out.find("QUARANTINED: 3.0.0"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tether::test

@@ -27,9 +27,14 @@ struct Applier::Context {
   std::vector<JournalEntry> follow_ups;  ///< journaled after the action's own entry
 };
 
-Applier::Applier(Layout layout, const ServiceRunner& runner, Journal journal, HistoryStore history)
+Applier::Applier(Layout layout,
+                 const ServiceRunner& runner,
+                 const HookRunner& hooks,
+                 Journal journal,
+                 HistoryStore history)
     : m_layout(std::move(layout)),
       m_runner(runner),
+      m_hooks(hooks),
       m_journal(std::move(journal)),
       m_history(std::move(history)) {}
 
@@ -72,11 +77,17 @@ void Applier::roll_back(const ServiceAction& action,
 Status Applier::switch_and_verify(const ServiceAction& action, Context& context) const {
   const std::string& name = action.service;
   const std::string target = action.to.dir_name();
+  const Hooks& hooks = context.desired.service.hooks;
+  const HookContext hook_context{name, action.from, action.to, context.state_commit};
+  // A failing preSwitch aborts before anything live changes.
+  if (Status pre = m_hooks.run("preSwitch", hooks.pre_switch, hooks.timeout, hook_context); !pre)
+    return pre;
   // Stop before switching: if the agent dies in between, the next pass sees `current` on the
   // new release with nothing running and starts it.
   if (Status stopped = m_runner.stop(context.desired); !stopped) return stopped;
   if (Status switched = switch_current(m_layout, name, target); !switched) return switched;
-  const Status healthy = m_runner.bring_up(context.desired, target);
+  Status healthy = m_runner.bring_up(context.desired, target);
+  if (healthy) healthy = m_hooks.run("postSwitch", hooks.post_switch, hooks.timeout, hook_context);
   if (healthy) return healthy;
 
   context.history[name].quarantine = Quarantine{target,

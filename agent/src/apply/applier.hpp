@@ -1,6 +1,7 @@
 #pragma once
 
 #include "apply/history_store.hpp"
+#include "apply/hook_runner.hpp"
 #include "apply/journal.hpp"
 #include "apply/service_runner.hpp"
 #include "core/layout.hpp"
@@ -28,7 +29,11 @@ struct ApplyOutcome {
 /// quarantined so later passes do not retry it.
 class Applier {
  public:
-  Applier(Layout layout, const ServiceRunner& runner, Journal journal, HistoryStore history);
+  Applier(Layout layout,
+          const ServiceRunner& runner,
+          const HookRunner& hooks,
+          Journal journal,
+          HistoryStore history);
 
   [[nodiscard]] std::vector<ApplyOutcome> apply(const Plan& plan,
                                                 const Desired& desired,
@@ -47,6 +52,7 @@ class Applier {
 
   Layout m_layout;
   const ServiceRunner& m_runner;
+  const HookRunner& m_hooks;
   Journal m_journal;
   HistoryStore m_history;
 };

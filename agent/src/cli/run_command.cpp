@@ -34,14 +34,19 @@ struct AgentParts {
       : supervisor(layout, k_start_settle),
         prober(runner),
         service_runner(layout, supervisor, prober, clock),
-        applier(layout, service_runner, Journal(layout.journal()), HistoryStore(layout.history())) {
-  }
+        hooks(layout, runner),
+        applier(layout,
+                service_runner,
+                hooks,
+                Journal(layout.journal()),
+                HistoryStore(layout.history())) {}
 
   ProcessRunner runner;
   SystemClock clock;
   ExecSupervisor supervisor;
   RealProber prober;
   ServiceRunner service_runner;
+  HookRunner hooks;
   Applier applier;
 };
 

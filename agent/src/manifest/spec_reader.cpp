@@ -197,6 +197,28 @@ std::optional<HealthSpec> read_health(FieldReader& r,
   return health;
 }
 
+std::optional<Hooks> read_hooks(FieldReader& r, const YAML::Node& node, const std::string& path) {
+  if (!r.expect_map(node, path)) return std::nullopt;
+  r.reject_unknown_keys(node, path, {"preSwitch", "postSwitch", "timeout"});
+  Hooks hooks;
+  bool ok = true;
+  auto read_command = [&](const char* key, std::vector<std::string>& out) {
+    if (!node[key].IsDefined()) return;
+    auto command = r.string_list(node, path, key, Need::optional, true);
+    ok = ok && command.has_value();
+    if (command) out = *command;
+  };
+  read_command("preSwitch", hooks.pre_switch);
+  read_command("postSwitch", hooks.post_switch);
+  if (node["timeout"].IsDefined()) {
+    auto timeout = r.duration(node, path, "timeout", Need::optional);
+    ok = ok && timeout.has_value();
+    if (timeout) hooks.timeout = *timeout;
+  }
+  if (!ok) return std::nullopt;
+  return hooks;
+}
+
 /// Checks the combinations that only make sense for a whole spec.
 bool check_combinations(FieldReader& r, const YAML::Node& spec, const std::string& path) {
   const bool has_release = spec["release"].IsDefined();
@@ -241,7 +263,8 @@ std::optional<Service> read_service_spec(FieldReader& r,
                            "run",
                            "health",
                            "rollout",
-                           "keepReleases"});
+                           "keepReleases",
+                           "hooks"});
   } else {
     r.reject_unknown_keys(spec,
                           path,
@@ -253,7 +276,8 @@ std::optional<Service> read_service_spec(FieldReader& r,
                            "run",
                            "health",
                            "rollout",
-                           "keepReleases"});
+                           "keepReleases",
+                           "hooks"});
   }
   bool ok = mode == SpecMode::fields_only || check_combinations(r, spec, path);
   Service service;
@@ -297,6 +321,11 @@ std::optional<Service> read_service_spec(FieldReader& r,
   if (const YAML::Node node = spec["health"]; node.IsDefined()) {
     service.health = read_health(r, node, join_path(path, "health"));
     note(true, service.health.has_value());
+  }
+  if (const YAML::Node node = spec["hooks"]; node.IsDefined()) {
+    auto hooks = read_hooks(r, node, join_path(path, "hooks"));
+    note(true, hooks.has_value());
+    if (hooks) service.hooks = *hooks;
   }
   if (const YAML::Node node = spec["rollout"]; node.IsDefined()) {
     const std::string rollout_path = join_path(path, "rollout");

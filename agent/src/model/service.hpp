@@ -95,6 +95,14 @@ struct HealthSpec {
   bool operator==(const HealthSpec&) const = default;
 };
 
+/// Commands run in the new release dir around a switch (argv, no shell).
+struct Hooks {
+  std::vector<std::string> pre_switch;   ///< failing aborts the switch
+  std::vector<std::string> post_switch;  ///< failing counts as unhealthy
+  Millis timeout{std::chrono::seconds(60)};
+  bool operator==(const Hooks&) const = default;
+};
+
 enum class ContainerRuntime { podman, docker };
 
 /// A Service manifest after validation: what one service should look like on a host.
@@ -107,6 +115,7 @@ struct Service {
   std::vector<ConfigFile> config;
   std::optional<RunSpec> run;  ///< absent only for container services
   std::optional<HealthSpec> health;
+  Hooks hooks;
   int rollout_percent = 100;
   int keep_releases = 5;
   bool operator==(const Service&) const = default;
