@@ -3,7 +3,9 @@
 #include "agent_fixture.hpp"
 
 #include <boost/process.hpp>
+#include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <signal.h>
 
 namespace tether::test {
@@ -49,6 +51,45 @@ TEST_F(AgentTest, DaemonConvergesAfterEachPushAndRollsBack) {
   drain.join();
   EXPECT_EQ(agent.exit_code(), 0);
   EXPECT_EQ(hello_says(), "hello 1.0.0\n") << "services outlive the agent";
+}
+
+}  // namespace
+}  // namespace tether::test
+
+namespace tether::test {
+namespace {
+
+TEST_F(AgentTest, DaemonRestartsACrashedServiceAndKeepsItsLogs) {
+  commit_hello("1.0.0");
+  bp::child agent(TETHER_BIN,
+                  "run",
+                  "--interval",
+                  "500ms",
+                  "--repo",
+                  repo_url(),
+                  "--root",
+                  m_root.string(),
+                  "--host-id",
+                  "e2e-host",
+                  bp::std_out > bp::null,
+                  bp::std_err > (m_tmp / "agent.log").string());
+  ASSERT_TRUE(hello_eventually_says("hello 1.0.0\n"));
+  // Let the install finish its health gate before crashing the service.
+  ASSERT_TRUE(eventually([this] { return !read_text(m_root / "state/journal.jsonl").empty(); },
+                         std::chrono::seconds(10)));
+  const auto pid_of = [this] { return read_text(m_root / "services/hello/run/exec.pid"); };
+  const std::string first = pid_of();
+  const auto record = nlohmann::json::parse(first);
+  ::kill(record.at("pid").get<pid_t>(), SIGKILL);
+  EXPECT_TRUE(eventually(
+      [&] { return pid_of() != first && !pid_of().empty() && hello_says() == "hello 1.0.0\n"; },
+      std::chrono::seconds(15)));
+  // Both runs wrote their start-up line into the service log.
+  const std::string log = read_text(m_root / "services/hello/log/service.log");
+  EXPECT_GE(std::count(log.begin(), log.end(), '\n'), 2) << log;
+  if (HasFailure()) ADD_FAILURE() << read_text(m_tmp / "agent.log");
+  ::kill(agent.id(), SIGTERM);
+  agent.wait();
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "agent/reconciler.hpp"
 
 #include "apply/history_store.hpp"
+#include "apply/log_rotation.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
 #include "live/live_probe.hpp"
@@ -13,13 +14,45 @@ std::string short_commit(const std::string& commit) { return commit.substr(0, 12
 
 fs::path last_good_file(const Layout& layout) { return layout.state_dir() / "last-good-commit"; }
 
+constexpr Millis k_restart_backoff_base{std::chrono::seconds(1)};
+constexpr Millis k_restart_backoff_cap{std::chrono::minutes(5)};
+constexpr Millis k_restart_stable{std::chrono::minutes(1)};
+constexpr std::uintmax_t k_max_log_bytes = 10 * 1024 * 1024;
+constexpr int k_log_generations = 3;
+
 }  // namespace
 
 Reconciler::Reconciler(Layout layout,
                        HostIdentity host,
                        StateSource& source,
-                       const Applier& applier)
-    : m_layout(std::move(layout)), m_host(std::move(host)), m_source(source), m_applier(applier) {}
+                       const Applier& applier,
+                       const Clock& clock)
+    : m_layout(std::move(layout)),
+      m_host(std::move(host)),
+      m_source(source),
+      m_applier(applier),
+      m_backoff(clock, k_restart_backoff_base, k_restart_backoff_cap, k_restart_stable) {}
+
+void Reconciler::hold_back_restarts(Plan& plan, const Live& live) {
+  for (const auto& [name, service] : live) {
+    if (service.process == ProcessState::running) m_backoff.running(name);
+  }
+  std::erase_if(plan.actions, [&](const ServiceAction& action) {
+    if (action.kind != ActionKind::restart || m_backoff.allows(action.service)) return false;
+    plan.notes.push_back(
+        action.service + ": " + action.reason + "; restart backed off for another " +
+        format_duration(m_backoff.wait_left(action.service)) + " (it keeps crashing)");
+    return true;
+  });
+}
+
+void Reconciler::rotate_logs(const Live& live) const {
+  for (const auto& [name, service] : live) {
+    if (rotate_log_if_large(m_layout.log_file(name), k_max_log_bytes, k_log_generations)) {
+      log_info("rotated service log", {{"service", name}});
+    }
+  }
+}
 
 std::optional<Desired> Reconciler::load_commit(const std::string& commit, std::string& problem) {
   auto snapshot = m_source.snapshot(commit);
@@ -83,17 +116,27 @@ PassResult Reconciler::run_once(ApplyMode mode) {
   result.state_commit = desired->state_commit;
   const Live live = probe_all(m_layout);
   auto history = HistoryStore(m_layout.history()).load();
-  if (!history)
+  if (!history) {
     log_warn("cannot read the history; quarantines are ignored",
              {{"error", history.error().describe()}});
+  }
   result.plan = make_plan(*desired, live, history ? *history : History{});
-  for (const std::string& note : result.plan.notes)
-    log_warn(note, {{"stateCommit", short_commit(desired->state_commit)}});
-  if (mode == ApplyMode::dry_run || result.plan.empty()) {
+  if (mode == ApplyMode::apply) hold_back_restarts(result.plan, live);
+  // A daemon would repeat the same notes every poll: say each once, until it changes.
+  if (result.plan.notes != m_last_notes) {
+    for (const std::string& note : result.plan.notes) {
+      log_warn(note, {{"stateCommit", short_commit(desired->state_commit)}});
+    }
+    m_last_notes = result.plan.notes;
+  }
+  if (mode == ApplyMode::dry_run) return result;
+  rotate_logs(live);
+  if (result.plan.empty()) {
     log_debug("nothing to apply", {{"stateCommit", short_commit(desired->state_commit)}});
     return result;
   }
   for (const ApplyOutcome& outcome : m_applier.apply(result.plan, *desired, live)) {
+    if (outcome.kind == ActionKind::restart) m_backoff.restarted(outcome.service);
     if (!outcome.ok && result.outcome == PassOutcome::converged)
       result.outcome = PassOutcome::failed;
   }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "agent/restart_backoff.hpp"
 #include "apply/applier.hpp"
 #include "core/layout.hpp"
 #include "manifest/state_loader.hpp"
@@ -33,7 +34,11 @@ struct PassResult {
 /// the host without a target: drift is still repaired against the last good state.
 class Reconciler {
  public:
-  Reconciler(Layout layout, HostIdentity host, StateSource& source, const Applier& applier);
+  Reconciler(Layout layout,
+             HostIdentity host,
+             StateSource& source,
+             const Applier& applier,
+             const Clock& clock);
 
   [[nodiscard]] PassResult run_once(ApplyMode mode);
 
@@ -41,13 +46,18 @@ class Reconciler {
   /// The desired state to converge to, or nullopt (with `result` set) when there is none.
   std::optional<Desired> desired_state(ApplyMode mode, PassResult& result);
   std::optional<Desired> load_commit(const std::string& commit, std::string& problem);
+  /// Drops restarts of crash-looping services that are still backing off.
+  void hold_back_restarts(Plan& plan, const Live& live);
+  void rotate_logs(const Live& live) const;
 
   Layout m_layout;
   HostIdentity m_host;
   StateSource& m_source;
   const Applier& m_applier;
   std::optional<Desired> m_last_good;
-  std::string m_last_refused;  ///< tip commit already reported as invalid
+  RestartBackoff m_backoff;
+  std::vector<std::string> m_last_notes;  ///< logged already; repeated notes stay quiet
+  std::string m_last_refused;             ///< tip commit already reported as invalid
 };
 
 }  // namespace tether

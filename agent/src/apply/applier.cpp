@@ -90,19 +90,21 @@ Status Applier::switch_and_verify(const ServiceAction& action, Context& context)
   if (healthy) healthy = m_hooks.run("postSwitch", hooks.post_switch, hooks.timeout, hook_context);
   if (healthy) return healthy;
 
+  const std::optional<std::string> previous =
+      context.live != nullptr ? context.live->current_dir : std::nullopt;
+  const InstalledRelease* previous_release = previous ? context.live->find(*previous) : nullptr;
+  if (previous_release == nullptr || !previous_release->intact) {
+    // Nothing to go back to: no quarantine (it would leave the service down for good); the
+    // next passes restart it, spaced out by the restart backoff.
+    return Error{healthy.error().message + "; no previous release to go back to",
+                 healthy.error().hint};
+  }
   context.history[name].quarantine = Quarantine{target,
                                                 action.to.version,
                                                 action.to.commit,
                                                 context.desired.spec_digest,
                                                 healthy.error().message,
                                                 now_rfc3339()};
-  const std::optional<std::string> previous =
-      context.live != nullptr ? context.live->current_dir : std::nullopt;
-  const InstalledRelease* previous_release = previous ? context.live->find(*previous) : nullptr;
-  if (previous_release == nullptr || !previous_release->intact) {
-    return Error{healthy.error().message + "; no previous release to go back to",
-                 healthy.error().hint};
-  }
   roll_back(action, *previous, healthy.error(), context);
   return Error{
       healthy.error().message + "; rolled back to " + *previous + " and quarantined " + target,

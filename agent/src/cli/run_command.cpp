@@ -87,7 +87,7 @@ int dry_run(const AgentConfig& config) {
     return k_exit_failed;
   }
   AgentParts parts(layout);
-  Reconciler reconciler(layout, host_of(config), **source, parts.applier);
+  Reconciler reconciler(layout, host_of(config), **source, parts.applier, parts.clock);
   const PassResult result = reconciler.run_once(ApplyMode::dry_run);
   if (!result.state_commit.empty()) std::fputs(plan_as_text(result.plan).c_str(), stdout);
   return static_cast<int>(result.outcome);
@@ -152,7 +152,7 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
     return k_exit_failed;
   }
   AgentParts parts(layout);
-  Reconciler reconciler(layout, host_of(*config), **source, parts.applier);
+  Reconciler reconciler(layout, host_of(*config), **source, parts.applier, parts.clock);
   if (flags.once) return static_cast<int>(reconciler.run_once(ApplyMode::apply).outcome);
   return agent_loop(*config, reconciler);
 }

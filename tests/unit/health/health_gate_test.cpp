@@ -1,6 +1,8 @@
 // The gate's timing rules with a scripted prober and a clock that only moves when slept on.
 #include "health/health_gate.hpp"
 
+#include "fake_clock.hpp"
+
 #include <gtest/gtest.h>
 
 #include <deque>
@@ -8,15 +10,7 @@
 namespace tether {
 namespace {
 
-class FakeClock final : public Clock {
- public:
-  [[nodiscard]] TimePoint now() const override { return m_now; }
-  void sleep_for(Millis duration) override { m_now += duration; }
-  void advance(Millis duration) { m_now += duration; }
-
- private:
-  TimePoint m_now{};
-};
+using test::FakeClock;
 
 /// Answers from a script, one per probe; each probe takes `cost` of (fake) time.
 class ScriptedProber final : public Prober {

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "core/clock.hpp"
+
+#include <map>
+#include <string>
+
+namespace tether {
+
+/// Spaces out restarts of a service that keeps crashing: the n-th restart in a row waits
+/// `base * 2^(n-1)` (capped) after the previous one. A service seen running `stable` after
+/// its last restart starts again from zero. In memory: a new agent process starts afresh.
+class RestartBackoff {
+ public:
+  RestartBackoff(const Clock& clock, Millis base, Millis cap, Millis stable);
+
+  /// True when a restart of `service` may happen now.
+  [[nodiscard]] bool allows(const std::string& service) const;
+  /// How long until it may (0 when allowed).
+  [[nodiscard]] Millis wait_left(const std::string& service) const;
+  void restarted(const std::string& service);
+  /// The service's process was found running.
+  void running(const std::string& service);
+
+ private:
+  struct Entry {
+    int restarts = 0;
+    Clock::TimePoint last{};
+  };
+  [[nodiscard]] Millis delay_after(int restarts) const;
+
+  const Clock& m_clock;
+  Millis m_base;
+  Millis m_cap;
+  Millis m_stable;
+  std::map<std::string, Entry> m_entries;
+};
+
+}  // namespace tether
