@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <memory>
 
 namespace tether {
@@ -26,7 +27,12 @@ ProbeResult probe_http(const HttpProbe& probe, Millis timeout) {
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, probe.url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
+  // libcurl reads 0 as "no timeout": never hand it one, a silent server would hang the gate.
+  curl_easy_setopt(
+      c, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<Millis::rep>(timeout.count(), 1)));
+  // Health checks talk to the service on this host; an http_proxy meant for downloads must
+  // not sit in between.
+  curl_easy_setopt(c, CURLOPT_PROXY, "");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep_body);

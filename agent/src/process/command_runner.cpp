@@ -11,6 +11,7 @@
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
 
+#include <future>
 #include <thread>
 
 namespace tether {
@@ -19,6 +20,7 @@ namespace {
 namespace bp = boost::process;
 
 constexpr size_t k_max_output = 64 * 1024;
+constexpr Millis k_drain_grace{200};
 
 /// Keeps at most k_max_output bytes of a stream (the end is dropped, the child never blocks).
 struct Capture {
@@ -76,7 +78,11 @@ Result<CommandOutput> ProcessRunner::run(const Command& command) {
   }
   out.read();
   err.read();
-  std::thread reader([&io] { io.run(); });
+  std::promise<void> drained;
+  std::thread reader([&io, &drained] {
+    io.run();
+    drained.set_value();
+  });
   CommandOutput output;
   if (!child.wait_for(command.timeout)) {
     output.timed_out = true;
@@ -86,6 +92,8 @@ Result<CommandOutput> ProcessRunner::run(const Command& command) {
   // Anything the command left behind in its group would hold the pipes open (and outlive a
   // probe): end it, so the readers see EOF.
   ::kill(-child.id(), SIGKILL);
+  // A descendant that left the group (setsid) may still hold the pipes: do not wait for it.
+  if (drained.get_future().wait_for(k_drain_grace) != std::future_status::ready) io.stop();
   reader.join();
   if (!output.timed_out) output.exit_code = child.exit_code();
   if (!output.timed_out && child.native_exit_code() != 0 && !WIFEXITED(child.native_exit_code())) {
