@@ -1,7 +1,6 @@
 #include "apply/service_runner.hpp"
 
 #include "core/log.hpp"
-#include "health/health_gate.hpp"
 
 namespace tether {
 namespace {
@@ -10,13 +9,22 @@ const ExecRun* exec_of(const DesiredService& desired) {
   return desired.service.run ? std::get_if<ExecRun>(&*desired.service.run) : nullptr;
 }
 
+const SystemdRun* unit_of(const DesiredService& desired) {
+  return desired.service.run ? std::get_if<SystemdRun>(&*desired.service.run) : nullptr;
+}
+
 }  // namespace
 
 ServiceRunner::ServiceRunner(Layout layout,
                              const ExecSupervisor& supervisor,
+                             SystemdController& systemd,
                              Prober& prober,
                              Clock& clock)
-    : m_layout(std::move(layout)), m_supervisor(supervisor), m_prober(prober), m_clock(clock) {}
+    : m_layout(std::move(layout)),
+      m_supervisor(supervisor),
+      m_systemd(systemd),
+      m_prober(prober),
+      m_clock(clock) {}
 
 Status ServiceRunner::stop(const DesiredService& desired) const {
   const ExecRun* exec = exec_of(desired);
@@ -24,22 +32,12 @@ Status ServiceRunner::stop(const DesiredService& desired) const {
   return m_supervisor.stop(desired.service.name, exec->stop_timeout);
 }
 
-Status ServiceRunner::bring_up(const DesiredService& desired, const std::string& dir) const {
+Status ServiceRunner::gate(const DesiredService& desired,
+                           const std::string& dir,
+                           const ProcessCheck& check) const {
   const std::string& name = desired.service.name;
-  const ExecRun* exec = exec_of(desired);
-  if (exec == nullptr) {
-    return Error{name + ": run.systemd is not supported by this agent build yet", "use run.exec"};
-  }
-  if (Status stopped = m_supervisor.stop(name, exec->stop_timeout); !stopped) return stopped;
-  auto started = m_supervisor.start(name, *exec, dir);
-  if (!started) return started.error();
-  if (!desired.service.health) return ok_status();
-
-  const ProcessRecord record = *started;
   const HealthVerdict verdict = await_healthy(
-      *desired.service.health, m_layout.release_dir(name, dir), m_prober, m_clock, [&] {
-        return m_supervisor.exit_reason(name, record);
-      });
+      *desired.service.health, m_layout.release_dir(name, dir), m_prober, m_clock, check);
   log_event(verdict.healthy ? LogLevel::info : LogLevel::warn,
             verdict.healthy ? "healthy" : "unhealthy",
             {{"service", name},
@@ -50,6 +48,32 @@ Status ServiceRunner::bring_up(const DesiredService& desired, const std::string&
   if (verdict.healthy) return ok_status();
   return Error{"release " + dir + " is unhealthy: " + verdict.reason,
                "fix the release or revert its commit in the state repo"};
+}
+
+Status ServiceRunner::bring_up_unit(const DesiredService& desired, const std::string& dir) const {
+  const std::string& unit = unit_of(desired)->unit;
+  if (Status restarted = m_systemd.restart(unit); !restarted) return restarted;
+  const ProcessCheck unit_active = [&]() -> std::string {
+    auto active = m_systemd.is_active(unit);
+    if (!active) return active.error().message;
+    return *active ? "" : unit + " is not active after the restart; see journalctl -u " + unit;
+  };
+  if (desired.service.health) return gate(desired, dir, unit_active);
+  const std::string problem = unit_active();
+  return problem.empty() ? ok_status() : Status(Error{problem, ""});
+}
+
+Status ServiceRunner::bring_up(const DesiredService& desired, const std::string& dir) const {
+  if (unit_of(desired) != nullptr) return bring_up_unit(desired, dir);
+  const std::string& name = desired.service.name;
+  const ExecRun* exec = exec_of(desired);
+  if (exec == nullptr) return Error{name + ": no run section", "set run.exec or run.systemd"};
+  if (Status stopped = m_supervisor.stop(name, exec->stop_timeout); !stopped) return stopped;
+  auto started = m_supervisor.start(name, *exec, dir);
+  if (!started) return started.error();
+  if (!desired.service.health) return ok_status();
+  const ProcessRecord record = *started;
+  return gate(desired, dir, [&] { return m_supervisor.exit_reason(name, record); });
 }
 
 }  // namespace tether

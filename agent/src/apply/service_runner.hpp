@@ -1,7 +1,9 @@
 #pragma once
 
 #include "apply/exec_supervisor.hpp"
+#include "apply/systemd_controller.hpp"
 #include "core/clock.hpp"
+#include "health/health_gate.hpp"
 #include "health/probe.hpp"
 #include "model/desired.hpp"
 
@@ -10,21 +12,36 @@
 namespace tether {
 
 /// Starts a service on a release dir and decides whether it came up healthy: the one place
-/// that knows how a service runs (exec supervisor today) and how health is judged.
+/// that knows how a service runs (the exec supervisor, or systemd through `current`) and how
+/// health is judged.
 class ServiceRunner {
  public:
-  ServiceRunner(Layout layout, const ExecSupervisor& supervisor, Prober& prober, Clock& clock);
+  ServiceRunner(Layout layout,
+                const ExecSupervisor& supervisor,
+                SystemdController& systemd,
+                Prober& prober,
+                Clock& clock);
 
-  /// Stops what runs, starts `releases/<dir>`, then waits for the health gate (or, without a
-  /// `health` spec, only for the process to stay up). The Error says why it is not healthy.
+  /// Stops what runs, starts `releases/<dir>` (run.exec), or restarts the unit, whose
+  /// ExecStart goes through `current` (run.systemd); then waits for the health gate (without a
+  /// `health` spec: for the process to stay up, or the unit to be active). The Error says why
+  /// it is not healthy.
   [[nodiscard]] Status bring_up(const DesiredService& desired, const std::string& dir) const;
 
-  /// Stops the service's process (nothing running is fine).
+  /// Stops the service's process (nothing running is fine). A systemd unit is left running:
+  /// bring_up's restart replaces it, so the gap without service stays as short as systemd
+  /// makes it.
   [[nodiscard]] Status stop(const DesiredService& desired) const;
 
  private:
   Layout m_layout;
+  [[nodiscard]] Status bring_up_unit(const DesiredService& desired, const std::string& unit) const;
+  [[nodiscard]] Status gate(const DesiredService& desired,
+                            const std::string& dir,
+                            const ProcessCheck& check) const;
+
   const ExecSupervisor& m_supervisor;
+  SystemdController& m_systemd;
   Prober& m_prober;
   Clock& m_clock;
 };

@@ -33,7 +33,8 @@ struct AgentParts {
   explicit AgentParts(const Layout& layout)
       : supervisor(layout, k_start_settle),
         prober(runner),
-        service_runner(layout, supervisor, prober, clock),
+        systemd(runner),
+        service_runner(layout, supervisor, systemd, prober, clock),
         hooks(layout, runner),
         applier(layout,
                 service_runner,
@@ -45,6 +46,7 @@ struct AgentParts {
   SystemClock clock;
   ExecSupervisor supervisor;
   RealProber prober;
+  SystemdController systemd;
   ServiceRunner service_runner;
   HookRunner hooks;
   Applier applier;
