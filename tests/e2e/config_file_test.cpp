@@ -1,7 +1,11 @@
 // The agent configured from agent.yaml instead of flags, and config errors that say where.
 #include "agent_fixture.hpp"
 
+#include <httplib.h>
 #include <nlohmann/json.hpp>
+
+#include <mutex>
+#include <thread>
 
 namespace tether::test {
 namespace {
@@ -53,6 +57,42 @@ TEST_F(AgentTest, UnreachableRepoExitsFourAndChangesNothing) {
   EXPECT_EQ(run.exit_code, 4) << run.err;
   EXPECT_NE(run.err.find("cannot fetch the state repo"), std::string::npos) << run.err;
   EXPECT_FALSE(std::filesystem::exists(m_root / "services"));
+}
+
+}  // namespace
+}  // namespace tether::test
+
+namespace tether::test {
+namespace {
+
+TEST_F(AgentTest, NotifiesTheConfiguredUrlOfAppliedChanges) {
+  httplib::Server hook;
+  std::mutex mutex;
+  std::vector<std::string> bodies;
+  hook.Post("/tether", [&](const httplib::Request& request, httplib::Response&) {
+    std::lock_guard lock(mutex);
+    bodies.push_back(request.body);
+  });
+  const int port = hook.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { hook.listen_after_bind(); });
+
+  commit_hello("1.0.0");
+  const std::filesystem::path config = m_tmp / "agent.yaml";
+  write_text(config,
+             "apiVersion: tether.dev/v1\nkind: Agent\nrepo: {url: \"" + repo_url() +
+                 "\"}\nroot: " + m_root.string() +
+                 "\nhost: {id: web-07}\nnotify: {url: \"http://127.0.0.1:" + std::to_string(port) +
+                 "/tether\"}\n");
+  const CommandResult run = run_command({TETHER_BIN, "run", "--once", "--config", config.string()});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  hook.stop();
+  serving.join();
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(bodies.size(), 1u) << "delivered before `run --once` exits";
+  const auto event = nlohmann::json::parse(bodies[0]);
+  EXPECT_EQ(event["event"], "applied");
+  EXPECT_EQ(event["host"], "web-07");
+  EXPECT_EQ(event["to"]["version"], "1.0.0");
 }
 
 }  // namespace

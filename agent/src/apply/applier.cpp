@@ -31,18 +31,25 @@ Applier::Applier(Layout layout,
                  const ServiceRunner& runner,
                  const HookRunner& hooks,
                  Journal journal,
-                 HistoryStore history)
+                 HistoryStore history,
+                 Notifier& notifier)
     : m_layout(std::move(layout)),
       m_runner(runner),
       m_hooks(hooks),
       m_journal(std::move(journal)),
-      m_history(std::move(history)) {}
+      m_history(std::move(history)),
+      m_notifier(notifier) {}
 
 void Applier::record(const JournalEntry& entry) const {
   if (Status logged = m_journal.append(entry); !logged) {
     log_error("journal write failed; the change itself was made",
               {{"error", logged.error().message}});
   }
+  if (entry.action == "prune") return;
+  const char* kind = entry.action == "auto-rollback" ? "rolled-back"
+                     : entry.result == "ok"          ? "applied"
+                                                     : "error";
+  m_notifier.notify(NotifyEvent{kind, entry});
 }
 
 void Applier::roll_back(const ServiceAction& action,
@@ -105,6 +112,16 @@ Status Applier::switch_and_verify(const ServiceAction& action, Context& context)
                                                 context.desired.spec_digest,
                                                 healthy.error().message,
                                                 now_rfc3339()};
+  m_notifier.notify(NotifyEvent{"quarantined",
+                                JournalEntry{now_rfc3339(),
+                                             context.state_commit,
+                                             name,
+                                             "quarantine",
+                                             std::nullopt,
+                                             journal_release(action.to),
+                                             "ok",
+                                             "",
+                                             healthy.error().message}});
   roll_back(action, *previous, healthy.error(), context);
   return Error{
       healthy.error().message + "; rolled back to " + *previous + " and quarantined " + target,

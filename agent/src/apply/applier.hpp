@@ -3,6 +3,7 @@
 #include "apply/history_store.hpp"
 #include "apply/hook_runner.hpp"
 #include "apply/journal.hpp"
+#include "apply/notifier.hpp"
 #include "apply/service_runner.hpp"
 #include "core/layout.hpp"
 #include "model/desired.hpp"
@@ -33,7 +34,8 @@ class Applier {
           const ServiceRunner& runner,
           const HookRunner& hooks,
           Journal journal,
-          HistoryStore history);
+          HistoryStore history,
+          Notifier& notifier);
 
   [[nodiscard]] std::vector<ApplyOutcome> apply(const Plan& plan,
                                                 const Desired& desired,
@@ -55,6 +57,7 @@ class Applier {
   const HookRunner& m_hooks;
   Journal m_journal;
   HistoryStore m_history;
+  Notifier& m_notifier;
 };
 
 }  // namespace tether

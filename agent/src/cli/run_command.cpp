@@ -30,17 +30,24 @@ HostIdentity host_of(const AgentConfig& config) {
 
 /// The real side-effecting parts the applier is built from, wired once.
 struct AgentParts {
-  explicit AgentParts(const Layout& layout)
+  AgentParts(const Layout& layout, const AgentConfig& config)
       : supervisor(layout, k_start_settle),
         prober(runner),
         systemd(runner),
         service_runner(layout, supervisor, systemd, prober, clock),
         hooks(layout, runner),
+        notifier(make_notifier(config)),
         applier(layout,
                 service_runner,
                 hooks,
                 Journal(layout.journal()),
-                HistoryStore(layout.history())) {}
+                HistoryStore(layout.history()),
+                *notifier) {}
+
+  static std::unique_ptr<Notifier> make_notifier(const AgentConfig& config) {
+    if (config.notify_url.empty()) return std::make_unique<NullNotifier>();
+    return std::make_unique<HttpNotifier>(HttpNotifierOptions{config.notify_url, config.host_id});
+  }
 
   ProcessRunner runner;
   SystemClock clock;
@@ -49,6 +56,7 @@ struct AgentParts {
   SystemdController systemd;
   ServiceRunner service_runner;
   HookRunner hooks;
+  std::unique_ptr<Notifier> notifier;
   Applier applier;
 };
 
@@ -88,7 +96,7 @@ int dry_run(const AgentConfig& config) {
     log_error("cannot open the state repo", {{"error", source.error().describe()}});
     return k_exit_failed;
   }
-  AgentParts parts(layout);
+  AgentParts parts(layout, config);
   Reconciler reconciler(layout, host_of(config), **source, parts.applier, parts.clock);
   const PassResult result = reconciler.run_once(ApplyMode::dry_run);
   if (!result.state_commit.empty()) std::fputs(plan_as_text(result.plan).c_str(), stdout);
@@ -153,7 +161,7 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
     log_error("cannot open the state repo mirror", {{"error", source.error().describe()}});
     return k_exit_failed;
   }
-  AgentParts parts(layout);
+  AgentParts parts(layout, *config);
   Reconciler reconciler(layout, host_of(*config), **source, parts.applier, parts.clock);
   if (flags.once) return static_cast<int>(reconciler.run_once(ApplyMode::apply).outcome);
   return agent_loop(*config, reconciler);
