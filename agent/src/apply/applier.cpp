@@ -65,6 +65,9 @@ void Applier::roll_back(const ServiceAction& action,
             {"stateCommit", context.state_commit}});
   Status back = switch_current(m_layout, name, previous);
   if (back) back = m_runner.bring_up(context.desired, previous);
+  if (back)
+    log_info("restored",
+             {{"service", name}, {"release", previous}, {"stateCommit", context.state_commit}});
   JournalEntry entry{now_rfc3339(),
                      context.state_commit,
                      name,
@@ -93,6 +96,7 @@ Status Applier::switch_and_verify(const ServiceAction& action, Context& context)
   // new release with nothing running and starts it.
   if (Status stopped = m_runner.stop(context.desired); !stopped) return stopped;
   if (Status switched = switch_current(m_layout, name, target); !switched) return switched;
+  log_info("switched", {{"service", name}, {"to", target}, {"stateCommit", context.state_commit}});
   Status healthy = m_runner.bring_up(context.desired, target);
   if (healthy) healthy = m_hooks.run("postSwitch", hooks.post_switch, hooks.timeout, hook_context);
   if (healthy) return healthy;
@@ -201,7 +205,10 @@ std::vector<ApplyOutcome> Applier::apply(const Plan& plan,
     if (action.from) entry.from = journal_release(*action.from);
     // The failed switch is journaled before the auto-rollback entry that undid it.
     record(entry);
-    for (const JournalEntry& follow_up : context.follow_ups) record(follow_up);
+    for (JournalEntry follow_up : context.follow_ups) {
+      follow_up.time = now_rfc3339();  // journal time order is the order of the lines
+      record(follow_up);
+    }
     if (status) {
       history[action.service].last_good_dir = action.to.dir_name();
       log_info("applied",

@@ -42,7 +42,8 @@ ExecSupervisor::ExecSupervisor(Layout layout, Millis settle)
 
 Result<ProcessRecord> ExecSupervisor::start(const std::string& service,
                                             const ExecRun& run,
-                                            const std::string& release_dir) const {
+                                            const std::string& release_dir,
+                                            std::optional<Millis> settle) const {
   const fs::path dir = m_layout.release_dir(service, release_dir);
   SpawnRequest request;
   request.argv = run.command;
@@ -73,7 +74,7 @@ Result<ProcessRecord> ExecSupervisor::start(const std::string& service,
     ::kill(-*pid, SIGKILL);
     return written.error();
   }
-  const auto deadline = std::chrono::steady_clock::now() + m_settle;
+  const auto deadline = std::chrono::steady_clock::now() + settle.value_or(m_settle);
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;
     if (::waitpid(*pid, &status, WNOHANG) == *pid) {

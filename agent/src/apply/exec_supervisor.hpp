@@ -6,6 +6,7 @@
 #include "live/process_record.hpp"
 #include "model/service.hpp"
 
+#include <optional>
 #include <string>
 
 namespace tether {
@@ -20,9 +21,11 @@ class ExecSupervisor {
   /// Starts `run.command` in `releases/<release_dir>` and records it in the pid file. Fails if
   /// the program cannot be started or exits within the settle time (the error quotes the end
   /// of the service log).
+  /// `settle` overrides the constructor's (a caller with a health gate of its own passes 0).
   [[nodiscard]] Result<ProcessRecord> start(const std::string& service,
                                             const ExecRun& run,
-                                            const std::string& release_dir) const;
+                                            const std::string& release_dir,
+                                            std::optional<Millis> settle = std::nullopt) const;
 
   /// Stops the recorded process, if it is still ours and alive: SIGTERM to its process group,
   /// then SIGKILL after `timeout`. Removes the pid file. Nothing running is not an error.

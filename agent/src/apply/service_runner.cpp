@@ -69,9 +69,13 @@ Status ServiceRunner::bring_up(const DesiredService& desired, const std::string&
   const ExecRun* exec = exec_of(desired);
   if (exec == nullptr) return Error{name + ": no run section", "set run.exec or run.systemd"};
   if (Status stopped = m_supervisor.stop(name, exec->stop_timeout); !stopped) return stopped;
-  auto started = m_supervisor.start(name, *exec, dir);
+  if (!desired.service.health) {
+    auto started = m_supervisor.start(name, *exec, dir);
+    return started ? ok_status() : Status(started.error());
+  }
+  // The health gate watches the process from its first probe: no settle wait before it.
+  auto started = m_supervisor.start(name, *exec, dir, Millis(0));
   if (!started) return started.error();
-  if (!desired.service.health) return ok_status();
   const ProcessRecord record = *started;
   return gate(desired, dir, [&] { return m_supervisor.exit_reason(name, record); });
 }
