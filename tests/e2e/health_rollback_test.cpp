@@ -185,3 +185,30 @@ TEST_F(AgentTest, FailingPostSwitchHookRollsBack) {
 
 }  // namespace
 }  // namespace tether::test
+
+namespace tether::test {
+namespace {
+
+TEST_F(AgentTest, RollbackRunsThePreviousReleaseWithItsOwnCommandLine) {
+  commit_hello("2.0.0");
+  ASSERT_EQ(tether({"run", "--once"}).exit_code, 0);
+  const std::string v2_dir = current_release_dir();
+  // 3.0.0 is declared with a flag that only it would understand; hello rejects unknown
+  // arguments, so 3.0.0 fails, and 2.0.0 must come back with the command it was installed with.
+  const HelloRelease& v3 = release("3.0.0");
+  std::string manifest = hello_manifest(v3);
+  const std::string command = "command: [bin/hello, --config, etc/hello.conf]";
+  manifest.replace(manifest.find(command),
+                   command.size(),
+                   "command: [bin/hello, --config, etc/hello.conf, --v3-only]");
+  m_repo->write("services/hello.yaml", manifest);
+  m_repo->commit("3.0.0 with a new flag");
+  const CommandResult run = tether({"run", "--once"});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_EQ(current_release_dir(), v2_dir);
+  EXPECT_TRUE(hello_eventually_says("hello 2.0.0\n")) << run.err;
+  EXPECT_EQ(journal(m_root).back()["result"], "ok") << journal(m_root).back().dump();
+}
+
+}  // namespace
+}  // namespace tether::test

@@ -4,6 +4,7 @@
 #include "apply/release_installer.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
+#include "live/release_record.hpp"
 
 #include <map>
 
@@ -63,8 +64,16 @@ void Applier::roll_back(const ServiceAction& action,
             {"to", previous},
             {"reason", failure.message},
             {"stateCommit", context.state_commit}});
+  // The previous release runs the way it was declared when it was installed: the new
+  // declaration's command line may not suit the old binary.
+  DesiredService as_installed = context.desired;
+  if (auto record = read_release_record(m_layout.release_dir(name, previous));
+      record && record->run) {
+    as_installed.service.run = record->run;
+    as_installed.service.health = record->health;
+  }
   Status back = switch_current(m_layout, name, previous);
-  if (back) back = m_runner.bring_up(context.desired, previous);
+  if (back) back = m_runner.bring_up(as_installed, previous);
   if (back)
     log_info("restored",
              {{"service", name}, {"release", previous}, {"stateCommit", context.state_commit}});

@@ -53,6 +53,8 @@ ReleaseRecord make_record(const DesiredService& desired, const std::string& stat
   }
   record.state_commit = state_commit;
   record.installed_at = now_rfc3339();
+  record.run = desired.service.run;
+  record.health = desired.service.health;
   return record;
 }
 

@@ -2,13 +2,14 @@
 
 #include "core/files.hpp"
 #include "core/layout.hpp"
+#include "live/spec_json.hpp"
 
 #include <nlohmann/json.hpp>
 
 namespace tether {
 
 std::string to_json_text(const ReleaseRecord& r) {
-  const nlohmann::json json = {
+  nlohmann::json json = {
       {"service", r.service},
       {"version", r.id.version},
       {"commit", r.id.commit},
@@ -18,6 +19,8 @@ std::string to_json_text(const ReleaseRecord& r) {
       {"stateCommit", r.state_commit},
       {"installedAt", r.installed_at},
   };
+  if (r.run) json["run"] = run_to_json(*r.run);
+  if (r.health) json["health"] = health_to_json(*r.health);
   return json.dump(2) + "\n";
 }
 
@@ -36,6 +39,8 @@ Result<ReleaseRecord> release_record_from_json(const std::string& text) {
     r.config_digests = json.at("config").at("files").get<std::map<std::string, std::string>>();
     r.state_commit = json.at("stateCommit").get<std::string>();
     r.installed_at = json.at("installedAt").get<std::string>();
+    if (json.contains("run")) r.run = run_from_json(json.at("run"));
+    if (json.contains("health")) r.health = health_from_json(json.at("health"));
     return r;
   } catch (const nlohmann::json::exception& e) {
     return Error{std::string("invalid release.json: ") + e.what(), ""};

@@ -2,9 +2,11 @@
 
 #include "core/result.hpp"
 #include "model/release_id.hpp"
+#include "model/service.hpp"
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace tether {
@@ -20,6 +22,9 @@ struct ReleaseRecord {
   std::map<std::string, std::string> config_digests;  ///< target -> sha256 of content
   std::string state_commit;
   std::string installed_at;
+  /// How this release was declared to run and be judged (absent in records of older agents).
+  std::optional<RunSpec> run;
+  std::optional<HealthSpec> health;
   bool operator==(const ReleaseRecord&) const = default;
 };
 
