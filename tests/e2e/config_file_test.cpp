@@ -75,6 +75,7 @@ TEST_F(AgentTest, NotifiesTheConfiguredUrlOfAppliedChanges) {
   });
   const int port = hook.bind_to_any_port("127.0.0.1");
   std::thread serving([&] { hook.listen_after_bind(); });
+  ASSERT_TRUE(eventually([&] { return hook.is_running(); }, std::chrono::seconds(5)));
 
   commit_hello("1.0.0");
   const std::filesystem::path config = m_tmp / "agent.yaml";

@@ -35,6 +35,8 @@ HttpFileServer::HttpFileServer() : m_impl(std::make_unique<Impl>()) {
   if (impl->port <= 0) throw std::runtime_error("cannot bind an HTTP test server");
   // bind_to_any_port already listens, so requests queue until the thread accepts them.
   impl->thread = std::thread([impl] { impl->server.listen_after_bind(); });
+  // httplib's stop() is a no-op until listening has begun: wait, or teardown could hang.
+  while (!impl->server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 HttpFileServer::~HttpFileServer() {

@@ -31,6 +31,8 @@ class HookEndpoint {
                   });
     m_port = m_server.bind_to_any_port("127.0.0.1");
     m_thread = std::thread([this] { m_server.listen_after_bind(); });
+    // stop() is a no-op until listening has begun: wait, or the destructor could hang.
+    while (!m_server.is_running()) std::this_thread::sleep_for(Millis(1));
   }
   ~HookEndpoint() {
     m_server.stop();

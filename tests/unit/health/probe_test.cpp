@@ -68,6 +68,8 @@ class TestHttpServer {
  public:
   TestHttpServer() : m_port(m_server.bind_to_any_port("127.0.0.1")) {
     m_thread = std::thread([this] { m_server.listen_after_bind(); });
+    // stop() is a no-op until the server runs: returning earlier could hang the destructor.
+    EXPECT_TRUE(test::eventually([this] { return m_server.is_running(); }, Millis(5000)));
   }
   ~TestHttpServer() {
     m_server.stop();
