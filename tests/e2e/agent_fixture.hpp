@@ -52,13 +52,17 @@ class AgentTest : public ::testing::Test {
   /// The release dir `current` points at ("" if none).
   std::string current_release_dir() const;
   std::string release_dir_of(const std::string& version);
-  [[nodiscard]] std::string repo_url() const { return m_daemon->url("state.git"); }
+  /// The state repo `tether run` is pointed at: the git daemon's, unless m_repo_url is set.
+  [[nodiscard]] std::string repo_url() const {
+    return m_repo_url.empty() ? m_daemon->url("state.git") : m_repo_url;
+  }
 
   TempDir m_tmp;
   std::filesystem::path m_root;
   std::unique_ptr<StateRepo> m_repo;
   std::unique_ptr<GitDaemon> m_daemon;
   int m_port = 0;
+  std::string m_repo_url;
   std::map<std::string, HelloRelease> m_releases;
   /// The health: section every hello manifest gets (fast timings for tests).
   std::string m_health =

@@ -8,28 +8,13 @@ namespace {
 TEST_F(AgentTest, ConvergesFromAnHttpRemote) {
   commit_hello("1.0.0");
   const HttpGitServer http(m_tmp / "git", m_tmp / "http");
-  const CommandResult run = run_command({TETHER_BIN,
-                                         "run",
-                                         "--once",
-                                         "--repo",
-                                         http.url("state.git"),
-                                         "--root",
-                                         m_root.string(),
-                                         "--host-id",
-                                         "e2e-host"});
+  m_repo_url = http.url("state.git");
+  const CommandResult run = tether({"run", "--once"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_TRUE(hello_eventually_says("hello 1.0.0\n"));
 
   commit_hello("2.0.0");
-  const CommandResult again = run_command({TETHER_BIN,
-                                           "run",
-                                           "--once",
-                                           "--repo",
-                                           http.url("state.git"),
-                                           "--root",
-                                           m_root.string(),
-                                           "--host-id",
-                                           "e2e-host"});
+  const CommandResult again = tether({"run", "--once"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_TRUE(hello_eventually_says("hello 2.0.0\n"));
 }

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace tether::test {
 
@@ -24,6 +25,8 @@ class TempDir {
 
 /// Writes `content` to `path`, creating parent dirs.
 void write_text(const std::filesystem::path& path, const std::string& content);
+/// The names of the entries of `dir`, sorted.
+[[nodiscard]] std::vector<std::string> names_in(const std::filesystem::path& dir);
 /// Reads a whole file ("" if missing).
 [[nodiscard]] std::string read_text(const std::filesystem::path& path);
 

@@ -2,10 +2,24 @@
 
 #include "manifest/field_checks.hpp"
 
+#include <array>
+#include <span>
+
 namespace tether {
 namespace {
 
-using Fields = std::initializer_list<std::string_view>;
+/// Every field of a Service spec; all but the first may be overridden per host.
+constexpr std::array<std::string_view, 11> k_spec_fields = {"selector",
+                                                            "release",
+                                                            "container",
+                                                            "runtime",
+                                                            "allowFloatingTag",
+                                                            "config",
+                                                            "run",
+                                                            "health",
+                                                            "rollout",
+                                                            "keepReleases",
+                                                            "hooks"};
 
 std::optional<ReleaseSpec> read_release(FieldReader& r,
                                         const YAML::Node& node,
@@ -251,33 +265,12 @@ std::optional<Service> read_service_spec(FieldReader& r,
                                          const std::string& path,
                                          SpecMode mode) {
   if (!r.expect_map(spec, path)) return std::nullopt;
+  // A host override may replace any spec field but the selector (which decides whether the
+  // host runs the service at all).
   if (mode == SpecMode::whole) {
-    r.reject_unknown_keys(spec,
-                          path,
-                          {"selector",
-                           "release",
-                           "container",
-                           "runtime",
-                           "allowFloatingTag",
-                           "config",
-                           "run",
-                           "health",
-                           "rollout",
-                           "keepReleases",
-                           "hooks"});
+    r.reject_unknown_keys(spec, path, k_spec_fields);
   } else {
-    r.reject_unknown_keys(spec,
-                          path,
-                          {"release",
-                           "container",
-                           "runtime",
-                           "allowFloatingTag",
-                           "config",
-                           "run",
-                           "health",
-                           "rollout",
-                           "keepReleases",
-                           "hooks"});
+    r.reject_unknown_keys(spec, path, std::span(k_spec_fields).subspan(1));
   }
   bool ok = mode == SpecMode::fields_only || check_combinations(r, spec, path);
   Service service;

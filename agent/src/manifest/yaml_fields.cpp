@@ -70,7 +70,7 @@ bool FieldReader::expect_map(const YAML::Node& node, const std::string& path) {
 
 void FieldReader::reject_unknown_keys(const YAML::Node& map,
                                       const std::string& path,
-                                      std::initializer_list<std::string_view> allowed) {
+                                      std::span<const std::string_view> allowed) {
   for (const auto& entry : map) {
     const std::string key = entry.first.Scalar();
     bool known = false;

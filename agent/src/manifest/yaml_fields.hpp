@@ -9,6 +9,7 @@
 #include <functional>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,7 +36,12 @@ class FieldReader {
   /// Records an error for each key of `map` that is not in `allowed` (typo protection).
   void reject_unknown_keys(const YAML::Node& map,
                            const std::string& path,
-                           std::initializer_list<std::string_view> allowed);
+                           std::span<const std::string_view> allowed);
+  void reject_unknown_keys(const YAML::Node& map,
+                           const std::string& path,
+                           std::initializer_list<std::string_view> allowed) {
+    reject_unknown_keys(map, path, std::span(allowed.begin(), allowed.size()));
+  }
   /// The child `key` of `map`, or an undefined node (and an error if required) when absent.
   YAML::Node child(const YAML::Node& map, const std::string& path, const char* key, Need need);
 

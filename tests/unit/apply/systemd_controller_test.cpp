@@ -1,6 +1,7 @@
 // The systemctl calls with a scripted runner (systemd cannot run here), plus the real systemctl.
 #include "apply/systemd_controller.hpp"
 
+#include "fake_command_runner.hpp"
 #include "process/command_runner.hpp"
 
 #include <gmock/gmock.h>
@@ -20,23 +21,7 @@ using ::testing::Not;
 
 using Argv = std::vector<std::string>;
 
-/// Records every command and answers from a script, one reply per call.
-class FakeCommandRunner final : public CommandRunner {
- public:
-  void reply(Result<CommandOutput> output) { m_replies.push_back(std::move(output)); }
-  void exits(int code, const std::string& err = "") { reply(CommandOutput{code, "", err, false}); }
-  Result<CommandOutput> run(const Command& command) override {
-    m_commands.push_back(command);
-    if (m_replies.empty()) return Error{"FakeCommandRunner: no reply scripted", ""};
-    Result<CommandOutput> next = std::move(m_replies.front());
-    m_replies.pop_front();
-    return next;
-  }
-  std::vector<Command> m_commands;
-
- private:
-  std::deque<Result<CommandOutput>> m_replies;
-};
+using test::FakeCommandRunner;
 
 TEST(SystemdController, RestartRunsSystemctlRestartWithTheTimeout) {
   FakeCommandRunner runner;
