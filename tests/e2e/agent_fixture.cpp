@@ -122,6 +122,12 @@ bool AgentTest::hello_eventually_says(const std::string& expected) const {
   return eventually([&] { return hello_says() == expected; }, std::chrono::seconds(15));
 }
 
+pid_t AgentTest::service_pid() const {
+  return nlohmann::json::parse(read_text(m_root / "services/hello/run/exec.pid"))
+      .at("pid")
+      .get<pid_t>();
+}
+
 std::string AgentTest::current_release_dir() const {
   std::error_code ec;
   const fs::path target = fs::read_symlink(m_root / "services" / "hello" / "current", ec);

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <sys/types.h>
 
 namespace tether::test {
 
@@ -49,6 +50,8 @@ class AgentTest : public ::testing::Test {
   /// Waits up to 15 s for hello to answer `expected`.
   bool hello_eventually_says(const std::string& expected) const;
 
+  /// The pid the agent recorded for the hello service.
+  [[nodiscard]] pid_t service_pid() const;
   /// The release dir `current` points at ("" if none).
   std::string current_release_dir() const;
   std::string release_dir_of(const std::string& version);

@@ -19,12 +19,6 @@ std::vector<nlohmann::json> journal(const fs::path& root) {
   return entries;
 }
 
-pid_t service_pid(const fs::path& root) {
-  return nlohmann::json::parse(read_text(root / "services/hello/run/exec.pid"))
-      .at("pid")
-      .get<pid_t>();
-}
-
 class HealthRollbackTest : public AgentTest {
  protected:
   /// v2 live and healthy, then `bad` (a broken build) declared and applied.
@@ -71,12 +65,12 @@ TEST_F(HealthRollbackTest, UnhealthyReleaseIsRolledBackAndQuarantined) {
   EXPECT_NE(status.out.find("serving 2.0.0"), std::string::npos) << status.out;
 
   // The next poll does not retry 3.0.0 and leaves the serving process alone.
-  const pid_t pid = service_pid(m_root);
+  const pid_t pid = service_pid();
   const CommandResult again = tether({"run", "--once"});
   EXPECT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.err.find("failed health"), std::string::npos) << again.err;
   EXPECT_EQ(journal(m_root).size(), entries.size()) << "nothing new was attempted";
-  EXPECT_EQ(service_pid(m_root), pid);
+  EXPECT_EQ(service_pid(), pid);
 
   // A healthy 5.0.0 applies.
   commit_hello("5.0.0");
@@ -100,13 +94,13 @@ TEST_F(HealthRollbackTest, ReleaseThatCrashesAtStartIsRolledBackFast) {
 TEST_F(HealthRollbackTest, GitRevertOfTheBadCommitClearsTheQuarantineWithoutARestart) {
   ASSERT_EQ(deploy_bad_after_v2("3.0.0", Build::broken_health).exit_code, 1);
   ASSERT_NE(tether({"status"}).out.find("QUARANTINED"), std::string::npos);
-  const pid_t pid = service_pid(m_root);
+  const pid_t pid = service_pid();
   const size_t entries = journal(m_root).size();
 
   m_repo->revert(m_bad_commit);
   const CommandResult run = tether({"run", "--once"});
   EXPECT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_EQ(service_pid(m_root), pid) << "2.0.0 is declared and already live: no restart";
+  EXPECT_EQ(service_pid(), pid) << "2.0.0 is declared and already live: no restart";
   EXPECT_EQ(journal(m_root).size(), entries);
   EXPECT_EQ(tether({"status"}).out.find("QUARANTINED"), std::string::npos);
   EXPECT_EQ(hello_says(), "hello 2.0.0\n");
@@ -128,11 +122,11 @@ TEST_F(AgentTest, AdoptsTheRunningServiceAfterTheAgentRestarts) {
   commit_hello("1.0.0");
   ASSERT_EQ(tether({"run", "--once"}).exit_code, 0);
   ASSERT_TRUE(hello_eventually_says("hello 1.0.0\n"));
-  const pid_t pid = service_pid(m_root);
+  const pid_t pid = service_pid();
   // A new agent process (an upgrade of tether itself) finds the service by its pid file.
   const CommandResult run = tether({"run", "--once"});
   EXPECT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_EQ(service_pid(m_root), pid);
+  EXPECT_EQ(service_pid(), pid);
   EXPECT_EQ(::kill(pid, 0), 0);
   EXPECT_EQ(journal(m_root).size(), 1u);
 }
@@ -148,7 +142,7 @@ TEST_F(AgentTest, FailingPreSwitchHookLeavesTheOldReleaseServingUntouched) {
   ASSERT_EQ(tether({"run", "--once"}).exit_code, 0);
   ASSERT_TRUE(hello_eventually_says("hello 2.0.0\n"));
   const std::string v2_dir = current_release_dir();
-  const pid_t pid = service_pid(m_root);
+  const pid_t pid = service_pid();
   const std::filesystem::path seen = m_tmp / "hook.env";
   m_health += "  hooks:\n    preSwitch: [/bin/sh, -c, 'env | grep ^TETHER_ | sort > " +
               seen.string() + "; echo migration refused >&2; exit 3']\n";
@@ -160,7 +154,7 @@ TEST_F(AgentTest, FailingPreSwitchHookLeavesTheOldReleaseServingUntouched) {
             std::string::npos)
       << run.err;
   EXPECT_EQ(current_release_dir(), v2_dir);
-  EXPECT_EQ(service_pid(m_root), pid) << "the serving process was not touched";
+  EXPECT_EQ(service_pid(), pid) << "the serving process was not touched";
   EXPECT_EQ(hello_says(), "hello 2.0.0\n");
   const std::string env = read_text(seen);
   EXPECT_NE(env.find("TETHER_FROM_VERSION=2.0.0\n"), std::string::npos) << env;

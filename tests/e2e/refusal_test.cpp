@@ -35,18 +35,12 @@ std::map<std::string, std::string> tree_snapshot(const fs::path& root) {
   return out;
 }
 
-pid_t service_pid(const fs::path& root) {
-  return nlohmann::json::parse(read_text(root / "services/hello/run/exec.pid"))
-      .at("pid")
-      .get<pid_t>();
-}
-
 TEST_F(AgentTest, MalformedManifestIsRefusedAndTheHostKeepsServing) {
   commit_hello("1.0.0");
   ASSERT_EQ(tether({"run", "--once"}).exit_code, 0);
   ASSERT_TRUE(hello_eventually_says("hello 1.0.0\n"));
   const std::string v1_dir = current_release_dir();
-  const pid_t pid = service_pid(m_root);
+  const pid_t pid = service_pid();
 
   m_repo->write("services/hello.yaml",
                 hello_manifest(release("2.0.0")) + "  keepReleases: [oops\n");
@@ -58,7 +52,7 @@ TEST_F(AgentTest, MalformedManifestIsRefusedAndTheHostKeepsServing) {
       << "names file and line: " << refused.err;
   EXPECT_EQ(current_release_dir(), v1_dir);
   EXPECT_EQ(hello_says(), "hello 1.0.0\n");
-  EXPECT_EQ(service_pid(m_root), pid) << "the service must not be restarted";
+  EXPECT_EQ(service_pid(), pid) << "the service must not be restarted";
 
   // A semantically wrong (but well-formed) manifest is refused the same way.
   m_repo->write("services/hello.yaml",
@@ -82,7 +76,7 @@ TEST_F(AgentTest, WrongArtifactDigestIsRefusedBeforeAnythingSwitches) {
   ASSERT_EQ(tether({"run", "--once"}).exit_code, 0);
   ASSERT_TRUE(hello_eventually_says("hello 1.0.0\n"));
   const std::string v1_dir = current_release_dir();
-  const pid_t pid = service_pid(m_root);
+  const pid_t pid = service_pid();
 
   const HelloRelease& v2 = release("2.0.0");
   m_repo->write("services/hello.yaml", hello_manifest(v2, std::string(64, 'f')));
@@ -94,7 +88,7 @@ TEST_F(AgentTest, WrongArtifactDigestIsRefusedBeforeAnythingSwitches) {
             std::string::npos)
       << run.err;
   EXPECT_EQ(current_release_dir(), v1_dir);
-  EXPECT_EQ(service_pid(m_root), pid);
+  EXPECT_EQ(service_pid(), pid);
   EXPECT_EQ(hello_says(), "hello 1.0.0\n");
   std::vector<std::string> releases;
   for (const auto& entry : fs::directory_iterator(m_root / "services/hello/releases")) {
