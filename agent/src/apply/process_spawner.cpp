@@ -1,6 +1,7 @@
 #include "apply/process_spawner.hpp"
 
 #include "core/files.hpp"
+#include "process/env_block.hpp"
 
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
@@ -42,14 +43,13 @@ Result<pid_t> spawn_detached(const SpawnRequest& request) {
   if (log_fd < 0)
     return Error{"cannot open " + request.log_file.string() + ": " + errno_text(), ""};
   const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  bp::environment env = boost::this_process::environment();
-  for (const auto& [key, value] : request.extra_env) env[key] = value;
+  EnvBlock env(request.extra_env);
   try {
     bp::child child(
         bp::exe = request.argv[0],
         bp::args = std::vector<std::string>(request.argv.begin() + 1, request.argv.end()),
         bp::start_dir = request.working_dir.string(),
-        bp::env = env,
+        bp::extend::on_setup = [&env](auto& exec) { exec.env = env.envp(); },
         bp::extend::on_exec_setup = [log_fd, null_fd](auto&) { prepare_child(log_fd, null_fd); });
     const pid_t pid = child.id();
     child.detach();  // the service is not tied to this object's lifetime

@@ -1,5 +1,7 @@
 #include "process/command_runner.hpp"
 
+#include "process/env_block.hpp"
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -40,6 +42,20 @@ struct Capture {
   }
 };
 
+/// Boost 1.74's child::wait_for can sleep through a SIGCHLD that arrived before it started
+/// waiting and then block for the whole timeout: poll instead, starting fine and backing off.
+bool wait_until_exit(bp::child& child, Millis timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  Millis pause(1);
+  std::error_code ec;
+  while (child.running(ec)) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, Millis(20));
+  }
+  return true;
+}
+
 std::string resolve_program(const std::string& name) {
   if (name.find('/') != std::string::npos) return name;
   return bp::search_path(name).string();
@@ -54,8 +70,7 @@ Result<CommandOutput> ProcessRunner::run(const Command& command) {
   boost::asio::io_context io;
   Capture out(io);
   Capture err(io);
-  bp::environment env = boost::this_process::environment();
-  for (const auto& [key, value] : command.extra_env) env[key] = value;
+  EnvBlock env(command.extra_env);
   bp::child child;
   try {
     child = bp::child(
@@ -64,15 +79,16 @@ Result<CommandOutput> ProcessRunner::run(const Command& command) {
         bp::start_dir =
             (command.working_dir.empty() ? std::filesystem::current_path() : command.working_dir)
                 .string(),
-        bp::env = env,
         bp::std_in<bp::null, bp::std_out> out.pipe,
         bp::std_err > err.pipe,
-        bp::extend::on_exec_setup = [](auto&) {
-          ::setpgid(0, 0);
-          sigset_t none;
-          sigemptyset(&none);
-          ::sigprocmask(SIG_SETMASK, &none, nullptr);
-        });
+        bp::extend::on_setup = [&env](auto& exec) { exec.env = env.envp(); },
+        bp::extend::on_exec_setup =
+            [](auto&) {
+              ::setpgid(0, 0);
+              sigset_t none;
+              sigemptyset(&none);
+              ::sigprocmask(SIG_SETMASK, &none, nullptr);
+            });
   } catch (const std::exception& e) {
     return Error{"cannot run " + command.argv[0] + ": " + e.what(), ""};
   }
@@ -84,7 +100,7 @@ Result<CommandOutput> ProcessRunner::run(const Command& command) {
     drained.set_value();
   });
   CommandOutput output;
-  if (!child.wait_for(command.timeout)) {
+  if (!wait_until_exit(child, command.timeout)) {
     output.timed_out = true;
     ::kill(-child.id(), SIGKILL);  // the whole group: a probe's children must not linger
     child.wait();
