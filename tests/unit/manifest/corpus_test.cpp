@@ -77,3 +77,19 @@ TEST(ManifestCorpus, ExampleStateRepoServicesParse) {
 
 }  // namespace
 }  // namespace tether
+
+namespace tether {
+namespace {
+
+TEST(ManifestCorpus, ExampleAgentConfigParses) {
+  const fs::path file = fs::path(TETHER_SOURCE_DIR) / "examples" / "agent.yaml";
+  Diagnostics diagnostics;
+  const auto config = parse_agent_config(file.string(), test::read_text(file), diagnostics);
+  ASSERT_TRUE(config.has_value()) << diagnostics.describe();
+  EXPECT_EQ(config->repo_url, "git://git.example.com/state.git");
+  EXPECT_EQ(config->host_id, "web-01");
+  EXPECT_EQ(config->log_format, LogFormat::json);
+}
+
+}  // namespace
+}  // namespace tether
