@@ -95,12 +95,15 @@ std::optional<DesiredService> resolve_service(const std::string& path,
 
 }  // namespace
 
+int rollout_bucket(const std::string& host_id, const std::string& service) {
+  // The first 8 bytes of SHA-256("<host id>/<service>") as a big-endian integer, mod 100:
+  // stable per host and service, so the same hosts stay in while the percentage grows.
+  const std::string digest = Sha256::of(host_id + "/" + service);
+  return static_cast<int>(std::stoull(digest.substr(0, 16), nullptr, 16) % 100);
+}
+
 bool in_rollout(const std::string& service, const std::string& host_id, int percent) {
-  if (percent >= 100) return true;
-  // A stable bucket per (service, host): the same hosts stay in while the percentage grows.
-  const std::string digest = Sha256::of(service + "/" + host_id);
-  const unsigned long bucket = std::stoul(digest.substr(0, 8), nullptr, 16) % 100;
-  return static_cast<int>(bucket) < percent;
+  return percent >= 100 || rollout_bucket(host_id, service) < percent;
 }
 
 std::optional<Desired> load_desired(const StateSnapshot& snapshot,
@@ -108,8 +111,12 @@ std::optional<Desired> load_desired(const StateSnapshot& snapshot,
                                     Diagnostics& diagnostics) {
   const size_t errors_before = diagnostics.size();
   auto host_file = load_hosts(snapshot, host, diagnostics);
-  StringMap labels = host_file ? host_file->host.labels : StringMap{};
-  for (const auto& [key, value] : host.labels) labels[key] = value;
+  // The agent's own labels, with the repo's hosts/<id>.yaml winning for the labels it sets:
+  // the repo is the source of truth, the agent config only seeds a new host.
+  StringMap labels = host.labels;
+  if (host_file) {
+    for (const auto& [key, value] : host_file->host.labels) labels[key] = value;
+  }
 
   Desired desired;
   desired.state_commit = snapshot.commit;

@@ -21,7 +21,12 @@ std::optional<Desired> load_desired(const StateSnapshot& snapshot,
                                     const HostIdentity& host,
                                     Diagnostics& diagnostics);
 
-/// True when the stable rollout bucket of (service, host) falls inside `percent`.
+/// The stable rollout bucket (0-99) of a host for a service: the first 8 bytes of
+/// SHA-256("<host id>/<service>") as an integer, mod 100. `tether plan` uses the same function.
+[[nodiscard]] int rollout_bucket(const std::string& host_id, const std::string& service);
+
+/// True when the host's rollout bucket for `service` is below `percent`. Hosts outside the
+/// share do not get the service's declared release: what they run stays as it is.
 [[nodiscard]] bool in_rollout(const std::string& service, const std::string& host_id, int percent);
 
 }  // namespace tether

@@ -75,10 +75,10 @@ TEST(StateLoader, HostFileAddsLabelsAndOverridesFields) {
        "  overrides:\n    db: {keepReleases: 9}\n"},
   });
   Diagnostics diagnostics;
-  // The agent's own labels win over the host file's: here role=web from the agent config.
-  const auto with_agent_label = load_desired(snapshot, k_host, diagnostics);
-  ASSERT_TRUE(with_agent_label) << diagnostics.describe();
-  EXPECT_EQ(with_agent_label->services.count("db"), 0u);
+  // The repo's host file wins over the agent's own labels: role=db from hosts/web-01.yaml.
+  const auto repo_wins = load_desired(snapshot, k_host, diagnostics);
+  ASSERT_TRUE(repo_wins) << diagnostics.describe();
+  EXPECT_EQ(repo_wins->services.count("db"), 1u);
 
   const auto desired = load_desired(snapshot, HostIdentity{"web-01", {}}, diagnostics);
   ASSERT_TRUE(desired) << diagnostics.describe();
@@ -124,6 +124,15 @@ TEST(StateLoader, OverrideForAnUndeclaredServiceIsAnError) {
   Diagnostics diagnostics;
   EXPECT_FALSE(load_desired(snapshot, k_host, diagnostics));
   EXPECT_NE(diagnostics.describe().find("spec.overrides.ghost"), std::string::npos);
+}
+
+TEST(StateLoader, RolloutBucketIsTheFirstEightDigestBytesModHundred) {
+  // Computed independently: sha256("web-01/web") starts with these 16 hex digits.
+  const std::string digest = Sha256::of("web-01/web");
+  const unsigned long long first8 = std::stoull(digest.substr(0, 16), nullptr, 16);
+  EXPECT_EQ(rollout_bucket("web-01", "web"), static_cast<int>(first8 % 100));
+  EXPECT_TRUE(in_rollout("web", "web-01", rollout_bucket("web-01", "web") + 1));
+  EXPECT_FALSE(in_rollout("web", "web-01", rollout_bucket("web-01", "web")));
 }
 
 TEST(StateLoader, RolloutBucketIsStableAndMonotonic) {
