@@ -114,7 +114,7 @@ PassResult Reconciler::run_once(ApplyMode mode) {
   auto desired = desired_state(mode, result);
   if (!desired) return result;
   result.state_commit = desired->state_commit;
-  const Live live = probe_all(m_layout);
+  const Live live = probe_all(m_layout, m_hashes);
   auto history = HistoryStore(m_layout.history()).load();
   if (!history) {
     log_warn("cannot read the history; quarantines are ignored",

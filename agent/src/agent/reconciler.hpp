@@ -3,6 +3,7 @@
 #include "agent/restart_backoff.hpp"
 #include "apply/applier.hpp"
 #include "core/layout.hpp"
+#include "live/hash_cache.hpp"
 #include "manifest/state_loader.hpp"
 #include "model/desired.hpp"
 #include "model/plan.hpp"
@@ -56,6 +57,7 @@ class Reconciler {
   const Applier& m_applier;
   std::optional<Desired> m_last_good;
   RestartBackoff m_backoff;
+  HashCache m_hashes;                     ///< digests of release files, kept across polls
   std::vector<std::string> m_last_notes;  ///< logged already; repeated notes stay quiet
   std::string m_last_refused;             ///< tip commit already reported as invalid
 };

@@ -109,7 +109,8 @@ int status_command(const SettingsFlags& settings, const StatusFlags& flags) {
     return k_exit_usage;
   }
   const Layout layout{config->root};
-  const Live live = probe_all(layout);
+  HashCache hashes;
+  const Live live = probe_all(layout, hashes);
   const auto last = last_entries(layout);
   const History history = HistoryStore(layout.history()).load().value_or(History{});
   auto commit = read_file(layout.state_dir() / "last-good-commit");

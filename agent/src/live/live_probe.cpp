@@ -1,6 +1,5 @@
 #include "live/live_probe.hpp"
 
-#include "core/sha256.hpp"
 #include "live/process_record.hpp"
 #include "live/release_record.hpp"
 #include "manifest/config_hash.hpp"
@@ -12,12 +11,12 @@ namespace tether {
 namespace {
 
 /// Empty when every file tether vouches for matches release.json, else what differs.
-std::string find_damage(const fs::path& dir, const ReleaseRecord& record) {
-  auto binary = Sha256::of_file(dir / record.binary_path);
+std::string find_damage(const fs::path& dir, const ReleaseRecord& record, HashCache& hashes) {
+  auto binary = hashes.sha256(dir / record.binary_path);
   if (!binary) return "binary " + record.binary_path + " is unreadable";
   if (*binary != record.id.binary_sha256) return "binary " + record.binary_path + " was modified";
   for (const auto& [target, digest] : record.config_digests) {
-    auto actual = Sha256::of_file(dir / target);
+    auto actual = hashes.sha256(dir / target);
     if (!actual || *actual != digest) return "config file " + target + " was modified or removed";
   }
   if (config_hash_of_digests(record.config_digests) != record.id.config_hash) {
@@ -26,7 +25,7 @@ std::string find_damage(const fs::path& dir, const ReleaseRecord& record) {
   return "";
 }
 
-std::optional<InstalledRelease> probe_release(const fs::path& dir) {
+std::optional<InstalledRelease> probe_release(const fs::path& dir, HashCache& hashes) {
   auto record = read_release_record(dir);
   InstalledRelease release;
   release.dir_name = dir.filename().string();
@@ -37,7 +36,7 @@ std::optional<InstalledRelease> probe_release(const fs::path& dir) {
   }
   release.id = record->id;
   release.installed_at = record->installed_at;
-  release.damage = find_damage(dir, *record);
+  release.damage = find_damage(dir, *record, hashes);
   release.intact = release.damage.empty() && release.dir_name == record->id.dir_name();
   if (release.damage.empty() && !release.intact) {
     release.damage = "dir name does not match its release.json";
@@ -47,7 +46,7 @@ std::optional<InstalledRelease> probe_release(const fs::path& dir) {
 
 }  // namespace
 
-LiveService probe_service(const Layout& layout, const std::string& name) {
+LiveService probe_service(const Layout& layout, const std::string& name, HashCache& hashes) {
   LiveService live;
   live.name = name;
   std::error_code ec;
@@ -60,7 +59,7 @@ LiveService probe_service(const Layout& layout, const std::string& name) {
     const std::string dir_name = entry.path().filename().string();
     // Dot-dirs are half-built or condemned releases, never candidates.
     if (dir_name.empty() || dir_name.front() == '.' || !entry.is_directory(ec)) continue;
-    if (auto release = probe_release(entry.path())) live.installed.push_back(*release);
+    if (auto release = probe_release(entry.path(), hashes)) live.installed.push_back(*release);
   }
   std::sort(live.installed.begin(), live.installed.end(), [](const auto& a, const auto& b) {
     return a.dir_name < b.dir_name;
@@ -74,13 +73,13 @@ LiveService probe_service(const Layout& layout, const std::string& name) {
   return live;
 }
 
-Live probe_all(const Layout& layout) {
+Live probe_all(const Layout& layout, HashCache& hashes) {
   Live live;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(layout.services_dir(), ec)) {
     if (!entry.is_directory(ec)) continue;
     const std::string name = entry.path().filename().string();
-    live.emplace(name, probe_service(layout, name));
+    live.emplace(name, probe_service(layout, name, hashes));
   }
   return live;
 }

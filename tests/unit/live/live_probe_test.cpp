@@ -35,14 +35,15 @@ class LiveProbe : public ::testing::Test {
   }
 
   /// The one installed release of "web" as the probe sees it.
-  InstalledRelease probe_only_release() const {
-    const LiveService live = probe_service(m_layout, "web");
+  InstalledRelease probe_only_release() {
+    const LiveService live = probe_service(m_layout, "web", m_hashes);
     EXPECT_EQ(live.installed.size(), 1u);
     return live.installed.empty() ? InstalledRelease{} : live.installed.front();
   }
 
   test::TempDir m_tmp;
   Layout m_layout{m_tmp / "root"};
+  HashCache m_hashes;
   DesiredService m_desired;
   fs::path m_dir;
 };
@@ -99,9 +100,9 @@ TEST_F(LiveProbe, ADirNamedForAnotherReleaseIsNotIntact) {
 }
 
 TEST_F(LiveProbe, ReadsCurrentFromTheSymlink) {
-  EXPECT_EQ(probe_service(m_layout, "web").current_dir, std::nullopt);
+  EXPECT_EQ(probe_service(m_layout, "web", m_hashes).current_dir, std::nullopt);
   ASSERT_TRUE(switch_current(m_layout, "web", m_desired.release.dir_name()).ok());
-  const LiveService live = probe_service(m_layout, "web");
+  const LiveService live = probe_service(m_layout, "web", m_hashes);
   EXPECT_EQ(live.current_dir, m_desired.release.dir_name());
   ASSERT_NE(live.current(), nullptr);
   EXPECT_EQ(live.current()->id, m_desired.release);
@@ -111,7 +112,7 @@ TEST_F(LiveProbe, IgnoresDotDirsAndFilesUnderReleases) {
   fs::copy(m_dir, m_layout.releases_dir("web") / ".tmp-2.0", fs::copy_options::recursive);
   fs::copy(m_dir, m_layout.releases_dir("web") / ".old-1.0", fs::copy_options::recursive);
   test::write_text(m_layout.releases_dir("web") / "notes.txt", "not a release");
-  const LiveService live = probe_service(m_layout, "web");
+  const LiveService live = probe_service(m_layout, "web", m_hashes);
   ASSERT_EQ(live.installed.size(), 1u);
   EXPECT_EQ(live.installed.front().dir_name, m_desired.release.dir_name());
 }
@@ -119,7 +120,7 @@ TEST_F(LiveProbe, IgnoresDotDirsAndFilesUnderReleases) {
 TEST_F(LiveProbe, SortsReleasesByDirName) {
   const DesiredService newer = test::make_release(m_tmp / "artifacts", "web", "1.5.0");
   ASSERT_TRUE(install_release(m_layout, newer, std::string(40, '6')).ok());
-  const LiveService live = probe_service(m_layout, "web");
+  const LiveService live = probe_service(m_layout, "web", m_hashes);
   ASSERT_EQ(live.installed.size(), 2u);
   EXPECT_LT(live.installed[0].dir_name, live.installed[1].dir_name);
   EXPECT_TRUE(live.installed[0].intact && live.installed[1].intact);
@@ -132,19 +133,19 @@ TEST_F(LiveProbe, ThePidFileTellsRunningFromStopped) {
   const ProcessRecord record{*pid, process_start_time(*pid).value_or(0), "r1"};
   fs::create_directories(m_layout.pid_file("web").parent_path());
   ASSERT_TRUE(write_process_record(m_layout.pid_file("web"), record).ok());
-  LiveService live = probe_service(m_layout, "web");
+  LiveService live = probe_service(m_layout, "web", m_hashes);
   EXPECT_EQ(live.process, ProcessState::running);
   EXPECT_EQ(live.process_release_dir, "r1");
 
   ::kill(*pid, SIGKILL);
   ::waitpid(*pid, nullptr, 0);
-  live = probe_service(m_layout, "web");
+  live = probe_service(m_layout, "web", m_hashes);
   EXPECT_EQ(live.process, ProcessState::stopped);
   EXPECT_EQ(live.process_release_dir, "r1");
 }
 
 TEST_F(LiveProbe, NothingOnDiskIsAnEmptyService) {
-  const LiveService live = probe_service(m_layout, "db");
+  const LiveService live = probe_service(m_layout, "db", m_hashes);
   EXPECT_EQ(live.name, "db");
   EXPECT_TRUE(live.installed.empty());
   EXPECT_EQ(live.current_dir, std::nullopt);
@@ -154,7 +155,7 @@ TEST_F(LiveProbe, NothingOnDiskIsAnEmptyService) {
 TEST_F(LiveProbe, ProbeAllListsEveryServiceDir) {
   fs::create_directories(m_layout.service_dir("db"));
   test::write_text(m_layout.services_dir() / "stray-file", "");
-  const Live live = probe_all(m_layout);
+  const Live live = probe_all(m_layout, m_hashes);
   ASSERT_EQ(live.size(), 2u);
   EXPECT_EQ(live.at("web").installed.size(), 1u);
   EXPECT_TRUE(live.at("db").installed.empty());
@@ -163,7 +164,7 @@ TEST_F(LiveProbe, ProbeAllListsEveryServiceDir) {
 TEST_F(LiveProbe, NeverModifiesWhatItProbes) {
   test::write_text(m_dir / "bin/web", "tampered");
   ASSERT_TRUE(switch_current(m_layout, "web", m_desired.release.dir_name()).ok());
-  (void)probe_all(m_layout);
+  (void)probe_all(m_layout, m_hashes);
   EXPECT_EQ(test::read_text(m_dir / "bin/web"), "tampered");
   EXPECT_TRUE(fs::exists(m_dir / k_release_record));
   EXPECT_TRUE(fs::is_symlink(m_layout.current_link("web")));
