@@ -1,0 +1,32 @@
+#pragma once
+
+#include "apply/journal.hpp"
+#include "core/layout.hpp"
+#include "live/hash_cache.hpp"
+#include "model/history.hpp"
+#include "model/live.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+
+namespace tether {
+
+/// What `tether status` and the API's GET /status say about a host, read from its root.
+struct HostReport {
+  std::string root;
+  std::string state_commit;  ///< the last commit applied ("" before the first)
+  Live live;
+  std::map<std::string, JournalEntry> last_change;  ///< newest journal entry per service
+  History history;
+};
+
+/// Reads the report from disk (never modifies anything).
+[[nodiscard]] HostReport read_host_report(const Layout& layout, HashCache& hashes);
+/// The JSON document of `tether status --json` and GET /status.
+[[nodiscard]] nlohmann::json report_json(const HostReport& report);
+/// The text of `tether status`.
+[[nodiscard]] std::string report_text(const Layout& layout, const HostReport& report);
+
+}  // namespace tether
