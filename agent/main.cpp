@@ -37,6 +37,10 @@ void add_settings_flags(CLI::App& command, tether::SettingsFlags& s, bool for_ru
       "--interval", s.interval, "poll interval, e.g. 30s (default 30s, jittered by poll.jitter)");
   command.add_option("--log-format", s.log_format, "text or json (one object per line)");
   command.add_option("--log-level", s.log_level, "trace, debug, info, warn or error");
+  command.add_option(
+      "--api-listen",
+      s.api_listen,
+      "serve /healthz, /status and /metrics on HOST:PORT, e.g. 127.0.0.1:9410 (daemon only)");
 }
 
 }  // namespace

@@ -45,12 +45,16 @@ std::string StateRepo::revert(const std::string& sha) const {
 }
 
 struct GitDaemon::Impl {
+  // `git daemon` runs git-daemon as a child of its own: the group holds both, so stopping the
+  // fixture really closes the port (and leaves no daemon behind).
+  bp::group group;
   bp::child child;
 };
 
 GitDaemon::GitDaemon(const std::filesystem::path& base_dir) : m_impl(std::make_unique<Impl>()) {
   for (int attempt = 0; attempt < 5; ++attempt) {
     m_port = free_port();
+    m_impl->group = bp::group();  // a fresh group per attempt: a failed one may be gone
     m_impl->child = bp::child(bp::search_path("git"),
                               "daemon",
                               "--reuseaddr",
@@ -61,7 +65,8 @@ GitDaemon::GitDaemon(const std::filesystem::path& base_dir) : m_impl(std::make_u
                               "--enable=receive-pack",
                               base_dir.string(),
                               bp::std_out > bp::null,
-                              bp::std_err > bp::null);
+                              bp::std_err > bp::null,
+                              m_impl->group);
     // Wait until the port accepts connections (or the daemon died, e.g. port taken).
     const bool listening =
         eventually([this] { return !m_impl->child.running() || port_accepts(m_port); },
@@ -73,7 +78,8 @@ GitDaemon::GitDaemon(const std::filesystem::path& base_dir) : m_impl(std::make_u
 
 GitDaemon::~GitDaemon() {
   std::error_code ec;
-  if (m_impl->child.running(ec)) m_impl->child.terminate(ec);
+  m_impl->group.terminate(ec);
+  m_impl->child.wait(ec);
 }
 
 std::string GitDaemon::url(const std::string& name) const {

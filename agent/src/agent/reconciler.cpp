@@ -33,17 +33,20 @@ Reconciler::Reconciler(Layout layout,
       m_applier(applier),
       m_backoff(clock, k_restart_backoff_base, k_restart_backoff_cap, k_restart_stable) {}
 
-void Reconciler::hold_back_restarts(Plan& plan, const Live& live) {
+std::vector<std::string> Reconciler::hold_back_restarts(Plan& plan, const Live& live) {
+  std::vector<std::string> held;
   for (const auto& [name, service] : live) {
     if (service.process == ProcessState::running) m_backoff.running(name);
   }
   std::erase_if(plan.actions, [&](const ServiceAction& action) {
     if (action.kind != ActionKind::restart || m_backoff.allows(action.service)) return false;
+    held.push_back(action.service);
     plan.notes.push_back(
         action.service + ": " + action.reason + "; restart backed off for another " +
         format_duration(m_backoff.wait_left(action.service)) + " (it keeps crashing)");
     return true;
   });
+  return held;
 }
 
 void Reconciler::rotate_logs(const Live& live) const {
@@ -121,7 +124,8 @@ PassResult Reconciler::run_once(ApplyMode mode) {
              {{"error", history.error().describe()}});
   }
   result.plan = make_plan(*desired, live, history ? *history : History{});
-  if (mode == ApplyMode::apply) hold_back_restarts(result.plan, live);
+  const std::vector<std::string> held_back =
+      mode == ApplyMode::apply ? hold_back_restarts(result.plan, live) : std::vector<std::string>{};
   // A daemon would repeat the same notes every poll: say each once, until it changes.
   if (result.plan.notes != m_last_notes) {
     for (const std::string& note : result.plan.notes) {
@@ -131,15 +135,23 @@ PassResult Reconciler::run_once(ApplyMode mode) {
   }
   if (mode == ApplyMode::dry_run) return result;
   rotate_logs(live);
+  for (const auto& [name, service] : desired->services) result.converged[name] = true;
+  for (const std::string& name : result.plan.quarantined) result.converged[name] = false;
+  for (const std::string& name : held_back) result.converged[name] = false;
+  result.live_after = live;
   if (result.plan.empty()) {
     log_debug("nothing to apply", {{"stateCommit", short_commit(desired->state_commit)}});
     return result;
   }
   for (const ApplyOutcome& outcome : m_applier.apply(result.plan, *desired, live)) {
     if (outcome.kind == ActionKind::restart) m_backoff.restarted(outcome.service);
-    if (!outcome.ok && result.outcome == PassOutcome::converged)
-      result.outcome = PassOutcome::failed;
+    if (outcome.rolled_back) ++result.rollbacks;
+    if (!outcome.ok) {
+      result.converged[outcome.service] = false;
+      if (result.outcome == PassOutcome::converged) result.outcome = PassOutcome::failed;
+    }
   }
+  result.live_after = probe_all(m_layout, m_hashes);
   return result;
 }
 

@@ -28,6 +28,9 @@ struct PassResult {
   PassOutcome outcome = PassOutcome::converged;
   std::string state_commit;  ///< the commit the pass converged towards
   Plan plan;
+  int rollbacks = 0;                      ///< automatic rollbacks during the pass
+  std::map<std::string, bool> converged;  ///< per desired service, after the pass
+  Live live_after;                        ///< what is live once the pass is done
 };
 
 /// One reconcile pass: fetch, load, probe, plan, apply. Keeps the last valid desired state
@@ -48,7 +51,8 @@ class Reconciler {
   std::optional<Desired> desired_state(ApplyMode mode, PassResult& result);
   std::optional<Desired> load_commit(const std::string& commit, std::string& problem);
   /// Drops restarts of crash-looping services that are still backing off.
-  void hold_back_restarts(Plan& plan, const Live& live);
+  /// Returns the services held back.
+  std::vector<std::string> hold_back_restarts(Plan& plan, const Live& live);
   void rotate_logs(const Live& live) const;
 
   Layout m_layout;

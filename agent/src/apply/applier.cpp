@@ -235,8 +235,11 @@ std::vector<ApplyOutcome> Applier::apply(const Plan& plan,
                  {"error", status.error().describe()}});
       failed[action.service] = true;
     }
-    outcomes.push_back(ApplyOutcome{
-        action.service, action.kind, status.ok(), status ? "" : status.error().describe()});
+    outcomes.push_back(ApplyOutcome{action.service,
+                                    action.kind,
+                                    status.ok(),
+                                    !context.follow_ups.empty(),
+                                    status ? "" : status.error().describe()});
   }
   if (Status saved = m_history.save(history); !saved) {
     log_error("cannot save the history (quarantines may be retried)",

@@ -20,6 +20,7 @@ struct ApplyOutcome {
   std::string service;
   ActionKind kind = ActionKind::install;
   bool ok = false;
+  bool rolled_back = false;  ///< an automatic rollback restored the previous release
   std::string error;
 };
 

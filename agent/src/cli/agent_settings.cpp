@@ -65,6 +65,11 @@ Status apply_flags(const SettingsFlags& flags, AgentConfig& config) {
     config.log_format = flags.log_format == "json" ? LogFormat::json : LogFormat::text;
   }
   if (!flags.log_level.empty()) config.log_level = flags.log_level;
+  if (!flags.api_listen.empty()) {
+    if (Status s = check("--api-listen", flags.api_listen, checks::host_port(flags.api_listen)); !s)
+      return s;
+    config.api_listen = flags.api_listen;
+  }
   return ok_status();
 }
 

@@ -20,6 +20,7 @@ struct SettingsFlags {
   std::string interval;
   std::string log_format;
   std::string log_level;
+  std::string api_listen;
 };
 
 inline constexpr const char* k_default_config = "/etc/tether/agent.yaml";

@@ -1,4 +1,6 @@
 #include "agent/reconciler.hpp"
+#include "api/api_server.hpp"
+#include "api/metrics.hpp"
 #include "cli/commands.hpp"
 #include "cli/plan_text.hpp"
 #include "core/clock.hpp"
@@ -119,21 +121,52 @@ bool wait_for_next_poll(const sigset_t& signals, Millis delay) {
   return sig != SIGTERM && sig != SIGINT;
 }
 
-int agent_loop(const AgentConfig& config, Reconciler& reconciler) {
+/// What a pass tells the metrics: timing, outcome and what is live afterwards.
+PassMetrics metrics_of(const PassResult& result, std::chrono::steady_clock::duration took) {
+  PassMetrics pass;
+  pass.duration_seconds = std::chrono::duration<double>(took).count();
+  pass.finished_unix_seconds =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  pass.poll_failed = result.outcome == PassOutcome::unreachable;
+  pass.rollbacks = result.rollbacks;
+  pass.state_commit = result.state_commit;
+  pass.converged = result.converged;
+  for (const auto& [name, service] : result.live_after) {
+    if (const InstalledRelease* current = service.current()) {
+      pass.live[name] = {current->id.version, current->id.commit};
+    }
+  }
+  return pass;
+}
+
+int agent_loop(const AgentConfig& config, const Layout& layout, Reconciler& reconciler) {
   // Signals are taken synchronously by sigtimedwait between passes, never mid-apply.
   sigset_t signals;
   sigemptyset(&signals);
   for (int sig : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&signals, sig);
   ::sigprocmask(SIG_BLOCK, &signals, nullptr);
+  Metrics metrics;
+  std::unique_ptr<ApiServer> api;
+  if (!config.api_listen.empty()) {
+    auto started = ApiServer::start(config.api_listen, layout, metrics);
+    if (!started) {
+      log_error(started.error().describe());
+      return k_exit_failed;
+    }
+    api = std::move(*started);
+  }
   std::mt19937 random(std::random_device{}());
   log_info("agent started",
            {{"repo", config.repo_url},
             {"branch", config.branch},
             {"root", config.root},
             {"host", config.host_id},
-            {"interval", format_duration(config.poll_interval)}});
+            {"interval", format_duration(config.poll_interval)},
+            {"api", config.api_listen.empty() ? "off" : config.api_listen}});
   do {
-    (void)reconciler.run_once(ApplyMode::apply);
+    const auto start = std::chrono::steady_clock::now();
+    const PassResult result = reconciler.run_once(ApplyMode::apply);
+    metrics.record(metrics_of(result, std::chrono::steady_clock::now() - start));
   } while (wait_for_next_poll(signals, next_delay(config, random)));
   log_info("agent stopping; services keep running");
   return k_exit_ok;
@@ -164,7 +197,7 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
   AgentParts parts(layout, *config);
   Reconciler reconciler(layout, host_of(*config), **source, parts.applier, parts.clock);
   if (flags.once) return static_cast<int>(reconciler.run_once(ApplyMode::apply).outcome);
-  return agent_loop(*config, reconciler);
+  return agent_loop(*config, layout, reconciler);
 }
 
 }  // namespace tether

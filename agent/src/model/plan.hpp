@@ -44,6 +44,8 @@ struct Plan {
   std::vector<ServiceAction> actions;  ///< sorted by service
   std::vector<PruneAction> prunes;
   std::vector<std::string> notes;  ///< things an operator should know that need no action
+  /// Services held on their current release because the declared one is quarantined.
+  std::vector<std::string> quarantined;
   /// Services whose quarantine no longer applies (their declaration changed).
   std::vector<std::string> lifted_quarantines;
   bool operator==(const Plan&) const = default;

@@ -161,6 +161,7 @@ Plan make_plan(const Desired& desired, const Live& live, const History& history)
         past == history.end() ? std::nullopt : past->second.quarantine;
     if (quarantine && quarantine->dir_name == service.release.dir_name() &&
         quarantine->spec_digest == service.spec_digest) {
+      plan.quarantined.push_back(name);
       if (auto action = plan_quarantined(service, live_service, *quarantine, plan.notes)) {
         plan.actions.push_back(*action);
       }

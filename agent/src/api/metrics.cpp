@@ -1,0 +1,88 @@
+#include "api/metrics.hpp"
+
+#include <cstdio>
+
+namespace tether {
+namespace {
+
+/// A label value with \, " and newline escaped as the exposition format requires.
+std::string label(const std::string& value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\' || c == '"') out += '\\';
+    out += c == '\n' ? std::string("\\n") : std::string(1, c);
+  }
+  return "\"" + out + "\"";
+}
+
+std::string number(double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.17g", value);
+  return buffer;
+}
+
+/// A bucket bound as people write it ("0.1", "2.5", "10").
+std::string bound(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", value);
+  return buffer;
+}
+
+void family(std::string& out, const char* name, const char* type, const char* help) {
+  out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+}
+
+}  // namespace
+
+void Metrics::record(const PassMetrics& pass) {
+  std::lock_guard lock(m_mutex);
+  m_last = pass;
+  m_any = true;
+  ++m_passes;
+  m_duration_sum += pass.duration_seconds;
+  for (size_t i = 0; i < k_buckets.size(); ++i) {
+    if (pass.duration_seconds <= k_buckets[i]) ++m_bucket_counts[i];
+  }
+  m_rollbacks_total += pass.rollbacks;
+  if (pass.poll_failed) ++m_poll_errors_total;
+}
+
+std::string Metrics::render() const {
+  std::lock_guard lock(m_mutex);
+  std::string out;
+  family(out, "tether_reconcile_duration_seconds", "histogram", "Duration of reconcile passes.");
+  for (size_t i = 0; i < k_buckets.size(); ++i) {
+    out += "tether_reconcile_duration_seconds_bucket{le=\"" + bound(k_buckets[i]) + "\"} " +
+           std::to_string(m_bucket_counts[i]) + "\n";
+  }
+  out += "tether_reconcile_duration_seconds_bucket{le=\"+Inf\"} " + std::to_string(m_passes) + "\n";
+  out += "tether_reconcile_duration_seconds_sum " + number(m_duration_sum) + "\n";
+  out += "tether_reconcile_duration_seconds_count " + std::to_string(m_passes) + "\n";
+  family(out, "tether_rollbacks_total", "counter", "Automatic rollbacks carried out.");
+  out += "tether_rollbacks_total " + std::to_string(m_rollbacks_total) + "\n";
+  family(
+      out, "tether_git_poll_errors_total", "counter", "Polls that could not fetch the state repo.");
+  out += "tether_git_poll_errors_total " + std::to_string(m_poll_errors_total) + "\n";
+  if (!m_any) return out;
+  family(out,
+         "tether_last_reconcile_timestamp_seconds",
+         "gauge",
+         "When the last pass finished (Unix time).");
+  out += "tether_last_reconcile_timestamp_seconds " + number(m_last.finished_unix_seconds) + "\n";
+  family(out, "tether_state_commit_info", "gauge", "The state commit the host converges to.");
+  if (!m_last.state_commit.empty()) {
+    out += "tether_state_commit_info{commit=" + label(m_last.state_commit) + "} 1\n";
+  }
+  family(out, "tether_converged", "gauge", "1 when the service runs its declared release.");
+  for (const auto& [service, converged] : m_last.converged) {
+    out += "tether_converged{service=" + label(service) + "} " + (converged ? "1" : "0") + "\n";
+  }
+  family(out, "tether_service_info", "gauge", "The release live for each service.");
+  for (const auto& [service, release] : m_last.live) {
+    out += "tether_service_info{service=" + label(service) + ",version=" + label(release.first) +
+           ",commit=" + label(release.second) + "} 1\n";
+  }
+  return out;
+}
+
+}  // namespace tether

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <array>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace tether {
+
+/// What one reconcile pass tells the metrics.
+struct PassMetrics {
+  double duration_seconds = 0;
+  double finished_unix_seconds = 0;
+  bool poll_failed = false;  ///< the state repo could not be fetched
+  int rollbacks = 0;         ///< automatic rollbacks carried out
+  std::string state_commit;
+  std::map<std::string, bool> converged;  ///< per desired service
+  /// service -> (version, commit) of what `current` points at.
+  std::map<std::string, std::pair<std::string, std::string>> live;
+};
+
+/// The agent's Prometheus metrics, updated after every pass and rendered on GET /metrics.
+/// Thread-safe: the loop records, the API thread renders.
+class Metrics {
+ public:
+  void record(const PassMetrics& pass);
+  /// Prometheus text exposition format 0.0.4.
+  [[nodiscard]] std::string render() const;
+
+ private:
+  static constexpr std::array<double, 8> k_buckets = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+  mutable std::mutex m_mutex;
+  PassMetrics m_last;
+  bool m_any = false;
+  long long m_passes = 0;
+  double m_duration_sum = 0;
+  std::array<long long, k_buckets.size()> m_bucket_counts{};
+  long long m_rollbacks_total = 0;
+  long long m_poll_errors_total = 0;
+};
+
+}  // namespace tether

@@ -1,0 +1,61 @@
+#include "api/metrics.hpp"
+
+#include "command.hpp"
+#include "temp_dir.hpp"
+
+#include <gtest/gtest.h>
+
+namespace tether {
+namespace {
+
+PassMetrics pass(double seconds, bool poll_failed, int rollbacks) {
+  PassMetrics p;
+  p.duration_seconds = seconds;
+  p.finished_unix_seconds = 1'790'000'000.5;
+  p.poll_failed = poll_failed;
+  p.rollbacks = rollbacks;
+  p.state_commit = std::string(40, 'c');
+  p.converged = {{"web", true}, {"db", false}};
+  p.live = {{"web", {"1.4.2", std::string(40, 'a')}}, {"odd", {"1.0\"x\\y", "c"}}};
+  return p;
+}
+
+TEST(Metrics, CountsPassesRollbacksAndPollErrors) {
+  Metrics metrics;
+  metrics.record(pass(0.07, false, 0));
+  metrics.record(pass(3.0, true, 1));
+  const std::string text = metrics.render();
+  EXPECT_NE(text.find("tether_reconcile_duration_seconds_bucket{le=\"0.1\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("tether_reconcile_duration_seconds_bucket{le=\"5\"} 2\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("tether_reconcile_duration_seconds_count 2\n"), std::string::npos);
+  EXPECT_NE(text.find("\ntether_rollbacks_total 1\n"), std::string::npos);
+  EXPECT_NE(text.find("\ntether_git_poll_errors_total 1\n"), std::string::npos);
+  EXPECT_NE(text.find("tether_converged{service=\"db\"} 0\n"), std::string::npos);
+  EXPECT_NE(text.find("tether_service_info{service=\"web\",version=\"1.4.2\",commit=\"" +
+                      std::string(40, 'a') + "\"} 1"),
+            std::string::npos);
+  EXPECT_NE(text.find("version=\"1.0\\\"x\\\\y\""), std::string::npos)
+      << "label values are escaped: " << text;
+}
+
+TEST(Metrics, PassesPromtoolCheck) {
+  if (test::run_command({"/bin/sh", "-c", "command -v promtool"}).exit_code != 0) {
+    GTEST_SKIP() << "promtool not installed (scripts/install-deps.sh installs it)";
+  }
+  Metrics metrics;
+  const test::TempDir dir;
+  test::write_text(dir / "empty.txt", metrics.render());
+  metrics.record(pass(0.3, false, 2));
+  test::write_text(dir / "full.txt", metrics.render());
+  for (const char* file : {"empty.txt", "full.txt"}) {
+    const auto check =
+        test::run_command({"/bin/sh", "-c", "promtool check metrics < " + (dir / file).string()});
+    EXPECT_EQ(check.exit_code, 0) << file << ": " << check.out << check.err;
+  }
+}
+
+}  // namespace
+}  // namespace tether
