@@ -1,3 +1,4 @@
+#include "agent/poll_schedule.hpp"
 #include "agent/reconciler.hpp"
 #include "api/api_server.hpp"
 #include "api/metrics.hpp"
@@ -105,14 +106,6 @@ int dry_run(const AgentConfig& config) {
   return static_cast<int>(result.outcome);
 }
 
-/// The sleep before the next poll: the interval, spread by +-jitter% so a fleet does not
-/// poll the server in lockstep.
-Millis next_delay(const AgentConfig& config, std::mt19937& random) {
-  const double spread = config.poll_jitter_percent / 100.0;
-  std::uniform_real_distribution<double> factor(1.0 - spread, 1.0 + spread);
-  return Millis(static_cast<long long>(config.poll_interval.count() * factor(random)));
-}
-
 /// Waits up to `delay` for SIGHUP (poll now) or SIGTERM/SIGINT (stop). True to go on.
 bool wait_for_next_poll(const sigset_t& signals, Millis delay) {
   timespec timeout{delay.count() / 1000, (delay.count() % 1000) * 1'000'000};
@@ -156,6 +149,9 @@ int agent_loop(const AgentConfig& config, const Layout& layout, Reconciler& reco
     api = std::move(*started);
   }
   std::mt19937 random(std::random_device{}());
+  std::uniform_real_distribution<double> draw(0.0, 1.0);
+  const PollSchedule schedule{config.poll_interval, config.poll_jitter_percent};
+  int failures = 0;
   log_info("agent started",
            {{"repo", config.repo_url},
             {"branch", config.branch},
@@ -163,11 +159,13 @@ int agent_loop(const AgentConfig& config, const Layout& layout, Reconciler& reco
             {"host", config.host_id},
             {"interval", format_duration(config.poll_interval)},
             {"api", config.api_listen.empty() ? "off" : config.api_listen}});
+  if (!wait_for_next_poll(signals, schedule.first(draw(random)))) return k_exit_ok;
   do {
     const auto start = std::chrono::steady_clock::now();
     const PassResult result = reconciler.run_once(ApplyMode::apply);
     metrics.record(metrics_of(result, std::chrono::steady_clock::now() - start));
-  } while (wait_for_next_poll(signals, next_delay(config, random)));
+    failures = result.outcome == PassOutcome::unreachable ? failures + 1 : 0;
+  } while (wait_for_next_poll(signals, schedule.next(failures, draw(random))));
   log_info("agent stopping; services keep running");
   return k_exit_ok;
 }
