@@ -6,7 +6,7 @@
 #include "core/log.hpp"
 #include "live/release_record.hpp"
 
-#include <map>
+#include <algorithm>
 
 namespace tether {
 namespace {
@@ -174,79 +174,90 @@ void Applier::prune(const PruneAction& prune, const std::string& state_commit) c
   }
 }
 
+ApplyOutcome Applier::apply_one(const ServiceAction& action,
+                                const Desired& desired,
+                                const Live& live,
+                                const std::string& state_commit,
+                                History& history) const {
+  const auto live_it = live.find(action.service);
+  Context context{desired.services.at(action.service),
+                  live_it == live.end() ? nullptr : &live_it->second,
+                  state_commit,
+                  history,
+                  {}};
+  const std::string kind = to_string(action.kind);
+  log_info("applying",
+           {{"service", action.service},
+            {"action", kind},
+            {"from", text_of(action.from)},
+            {"to", action.to.short_text()},
+            {"stateCommit", state_commit}});
+  const Status status = apply_action(action, context);
+  JournalEntry entry{now_rfc3339(),
+                     state_commit,
+                     action.service,
+                     kind,
+                     std::nullopt,
+                     journal_release(action.to),
+                     status ? "ok" : "failed",
+                     status ? "" : status.error().describe(),
+                     action.reason};
+  if (action.from) entry.from = journal_release(*action.from);
+  // The failed switch is journaled before the auto-rollback entry that undid it.
+  record(entry);
+  for (JournalEntry follow_up : context.follow_ups) {
+    follow_up.time = now_rfc3339();  // journal time order is the order of the lines
+    record(follow_up);
+  }
+  if (status) {
+    history[action.service].last_good_dir = action.to.dir_name();
+    log_info("applied",
+             {{"service", action.service},
+              {"action", kind},
+              {"from", text_of(action.from)},
+              {"to", action.to.short_text()},
+              {"stateCommit", state_commit}});
+  } else {
+    log_error("apply failed",
+              {{"service", action.service},
+               {"action", kind},
+               {"to", action.to.short_text()},
+               {"stateCommit", state_commit},
+               {"error", status.error().describe()}});
+  }
+  return ApplyOutcome{action.service,
+                      action.kind,
+                      status.ok(),
+                      !context.follow_ups.empty(),
+                      status ? "" : status.error().describe()};
+}
+
 std::vector<ApplyOutcome> Applier::apply(const Plan& plan,
                                          const Desired& desired,
                                          const Live& live) const {
   auto loaded = m_history.load();
-  if (!loaded)
+  if (!loaded) {
     log_warn("cannot read the history; starting afresh", {{"error", loaded.error().describe()}});
+  }
   History history = loaded ? *loaded : History{};
   for (const std::string& name : plan.lifted_quarantines) {
     log_info("quarantine lifted: the service's declaration changed", {{"service", name}});
     history[name].quarantine.reset();
   }
   std::vector<ApplyOutcome> outcomes;
-  std::map<std::string, bool> failed;
   for (const ServiceAction& action : plan.actions) {
-    const auto live_it = live.find(action.service);
-    Context context{desired.services.at(action.service),
-                    live_it == live.end() ? nullptr : &live_it->second,
-                    plan.state_commit,
-                    history,
-                    {}};
-    const std::string kind = to_string(action.kind);
-    log_info("applying",
-             {{"service", action.service},
-              {"action", kind},
-              {"from", text_of(action.from)},
-              {"to", action.to.short_text()},
-              {"stateCommit", plan.state_commit}});
-    const Status status = apply_action(action, context);
-    JournalEntry entry{now_rfc3339(),
-                       plan.state_commit,
-                       action.service,
-                       kind,
-                       std::nullopt,
-                       journal_release(action.to),
-                       status ? "ok" : "failed",
-                       status ? "" : status.error().describe(),
-                       action.reason};
-    if (action.from) entry.from = journal_release(*action.from);
-    // The failed switch is journaled before the auto-rollback entry that undid it.
-    record(entry);
-    for (JournalEntry follow_up : context.follow_ups) {
-      follow_up.time = now_rfc3339();  // journal time order is the order of the lines
-      record(follow_up);
-    }
-    if (status) {
-      history[action.service].last_good_dir = action.to.dir_name();
-      log_info("applied",
-               {{"service", action.service},
-                {"action", kind},
-                {"from", text_of(action.from)},
-                {"to", action.to.short_text()},
-                {"stateCommit", plan.state_commit}});
-    } else {
-      log_error("apply failed",
-                {{"service", action.service},
-                 {"action", kind},
-                 {"to", action.to.short_text()},
-                 {"stateCommit", plan.state_commit},
-                 {"error", status.error().describe()}});
-      failed[action.service] = true;
-    }
-    outcomes.push_back(ApplyOutcome{action.service,
-                                    action.kind,
-                                    status.ok(),
-                                    !context.follow_ups.empty(),
-                                    status ? "" : status.error().describe()});
+    outcomes.push_back(apply_one(action, desired, live, plan.state_commit, history));
   }
   if (Status saved = m_history.save(history); !saved) {
     log_error("cannot save the history (quarantines may be retried)",
               {{"error", saved.error().describe()}});
   }
+  // A service whose change failed keeps every release it has: one may be needed to recover.
   for (const PruneAction& p : plan.prunes) {
-    if (!failed[p.service]) prune(p, plan.state_commit);
+    const bool failed = std::any_of(outcomes.begin(), outcomes.end(), [&](const ApplyOutcome& o) {
+      return o.service == p.service && !o.ok;
+    });
+    if (!failed) prune(p, plan.state_commit);
   }
   return outcomes;
 }

@@ -44,6 +44,12 @@ class Applier {
 
  private:
   struct Context;
+  /// Carries out one action and journals it (plus any auto-rollback that followed).
+  [[nodiscard]] ApplyOutcome apply_one(const ServiceAction& action,
+                                       const Desired& desired,
+                                       const Live& live,
+                                       const std::string& state_commit,
+                                       History& history) const;
   [[nodiscard]] Status apply_action(const ServiceAction& action, Context& context) const;
   [[nodiscard]] Status switch_and_verify(const ServiceAction& action, Context& context) const;
   void roll_back(const ServiceAction& action,
