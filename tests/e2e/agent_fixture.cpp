@@ -110,6 +110,13 @@ std::string AgentTest::commit_hello(const std::string& version, Build build) {
   return m_repo->commit("hello " + version);
 }
 
+void AgentTest::deploy(const std::string& version) {
+  commit_hello(version);
+  const CommandResult run = tether({"run", "--once"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  ASSERT_TRUE(hello_eventually_says("hello " + version + "\n"));
+}
+
 CommandResult AgentTest::tether(std::vector<std::string> args) const {
   std::vector<std::string> argv = {TETHER_BIN};
   argv.insert(argv.end(), args.begin(), args.end());

@@ -43,6 +43,10 @@ class AgentTest : public ::testing::Test {
   /// Commits the hello manifest (and its config file) for `version`; returns the state commit.
   std::string commit_hello(const std::string& version, Build build = Build::healthy);
 
+  /// Commits hello `version`, runs the agent once and waits until the service answers it.
+  /// Fatal-fails the test otherwise: wrap in ASSERT_NO_FATAL_FAILURE.
+  void deploy(const std::string& version);
+
   /// `tether <args...> --root <root>`, plus `--repo/--host-id` for `run`.
   CommandResult tether(std::vector<std::string> args) const;
   /// What the hello service answers on GET / ("" if nothing).

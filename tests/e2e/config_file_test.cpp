@@ -59,12 +59,6 @@ TEST_F(AgentTest, UnreachableRepoExitsFourAndChangesNothing) {
   EXPECT_FALSE(std::filesystem::exists(m_root / "services"));
 }
 
-}  // namespace
-}  // namespace tether::test
-
-namespace tether::test {
-namespace {
-
 TEST_F(AgentTest, NotifiesTheConfiguredUrlOfAppliedChanges) {
   httplib::Server hook;
   std::mutex mutex;

@@ -67,9 +67,7 @@ TEST_F(AgentTest, ConvergesUpgradesAndRollsBackWithGitRevert) {
 }
 
 TEST_F(AgentTest, RestartsAServiceThatDiedAndReportsStatus) {
-  commit_hello("1.0.0");
-  ASSERT_EQ(tether({"run", "--once"}).exit_code, 0);
-  ASSERT_TRUE(hello_eventually_says("hello 1.0.0\n"));
+  ASSERT_NO_FATAL_FAILURE(deploy("1.0.0"));
   const auto record = nlohmann::json::parse(read_text(m_root / "services/hello/run/exec.pid"));
   ::kill(record.at("pid").get<pid_t>(), SIGKILL);
   ASSERT_TRUE(eventually([&] { return hello_says().empty(); }, std::chrono::seconds(5)));

@@ -145,9 +145,7 @@ TEST_F(HealthRollbackTest, RetryLiftsTheQuarantine) {
 }
 
 TEST_F(AgentTest, AdoptsTheRunningServiceAfterTheAgentRestarts) {
-  commit_hello("1.0.0");
-  ASSERT_EQ(tether({"run", "--once"}).exit_code, 0);
-  ASSERT_TRUE(hello_eventually_says("hello 1.0.0\n"));
+  ASSERT_NO_FATAL_FAILURE(deploy("1.0.0"));
   const pid_t pid = service_pid();
   // A new agent process (an upgrade of tether itself) finds the service by its pid file.
   const CommandResult run = tether({"run", "--once"});
@@ -157,16 +155,8 @@ TEST_F(AgentTest, AdoptsTheRunningServiceAfterTheAgentRestarts) {
   EXPECT_EQ(journal(m_root).size(), 1u);
 }
 
-}  // namespace
-}  // namespace tether::test
-
-namespace tether::test {
-namespace {
-
 TEST_F(AgentTest, FailingPreSwitchHookLeavesTheOldReleaseServingUntouched) {
-  commit_hello("2.0.0");
-  ASSERT_EQ(tether({"run", "--once"}).exit_code, 0);
-  ASSERT_TRUE(hello_eventually_says("hello 2.0.0\n"));
+  ASSERT_NO_FATAL_FAILURE(deploy("2.0.0"));
   const std::string v2_dir = current_release_dir();
   const pid_t pid = service_pid();
   const std::filesystem::path seen = m_tmp / "hook.env";
@@ -202,12 +192,6 @@ TEST_F(AgentTest, FailingPostSwitchHookRollsBack) {
   EXPECT_TRUE(hello_eventually_says("hello 2.0.0\n"));
   EXPECT_NE(tether({"status"}).out.find("QUARANTINED: 3.0.0"), std::string::npos);
 }
-
-}  // namespace
-}  // namespace tether::test
-
-namespace tether::test {
-namespace {
 
 TEST_F(AgentTest, RollbackRunsThePreviousReleaseWithItsOwnCommandLine) {
   commit_hello("2.0.0");

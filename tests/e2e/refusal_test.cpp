@@ -36,9 +36,7 @@ std::map<std::string, std::string> tree_snapshot(const fs::path& root) {
 }
 
 TEST_F(AgentTest, MalformedManifestIsRefusedAndTheHostKeepsServing) {
-  commit_hello("1.0.0");
-  ASSERT_EQ(tether({"run", "--once"}).exit_code, 0);
-  ASSERT_TRUE(hello_eventually_says("hello 1.0.0\n"));
+  ASSERT_NO_FATAL_FAILURE(deploy("1.0.0"));
   const std::string v1_dir = current_release_dir();
   const pid_t pid = service_pid();
 
@@ -72,9 +70,7 @@ TEST_F(AgentTest, MalformedManifestIsRefusedAndTheHostKeepsServing) {
 }
 
 TEST_F(AgentTest, WrongArtifactDigestIsRefusedBeforeAnythingSwitches) {
-  commit_hello("1.0.0");
-  ASSERT_EQ(tether({"run", "--once"}).exit_code, 0);
-  ASSERT_TRUE(hello_eventually_says("hello 1.0.0\n"));
+  ASSERT_NO_FATAL_FAILURE(deploy("1.0.0"));
   const std::string v1_dir = current_release_dir();
   const pid_t pid = service_pid();
 
