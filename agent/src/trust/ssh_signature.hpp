@@ -1,0 +1,42 @@
+#pragma once
+
+#include "core/result.hpp"
+#include "trust/allowed_signers.hpp"
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace tether {
+
+/// Who made a verified signature.
+struct SignatureCheck {
+  std::string principal;    ///< the principals of the matching allowed signers line, as written
+  std::string key_type;     ///< "ssh-ed25519", "ecdsa-sha2-nistp256" or "ssh-rsa"
+  std::string fingerprint;  ///< "SHA256:..." as `ssh-keygen -l` prints it
+
+  bool operator==(const SignatureCheck&) const = default;
+};
+
+/// Verifies that `armored_signature` (`-----BEGIN SSH SIGNATURE-----`, as git stores it in a
+/// commit's gpgsig header) is a valid SSHSIG over `message` in namespace "git", made by a key
+/// in `signers` whose line allows namespace "git" and is valid at `at` (git uses the commit's
+/// committer date). Key types: ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa with rsa-sha2-256/512
+/// signatures (SHA-1 "ssh-rsa" signatures and RSA keys under 2048 bits are refused).
+/// Every failure is an Error saying what is wrong; hostile input never reads out of bounds.
+[[nodiscard]] Result<SignatureCheck> verify_ssh_signature(std::string_view armored_signature,
+                                                          std::string_view message,
+                                                          const AllowedSigners& signers,
+                                                          std::chrono::system_clock::time_point at);
+
+/// The key type named in an SSH public key blob, once the key is known to be of a supported
+/// type and loads (well-formed, point on the curve, RSA size in range). Otherwise an Error.
+[[nodiscard]] Result<std::string> check_public_key(std::string_view key_blob);
+
+/// "SHA256:" + unpadded base64 of SHA-256(`key_blob`), as `ssh-keygen -l` prints it.
+[[nodiscard]] std::string ssh_fingerprint(std::string_view key_blob);
+
+/// Strict base64 (RFC 4648, padded, no whitespace) to bytes; an Error on anything else.
+[[nodiscard]] Result<std::string> decode_base64(std::string_view text);
+
+}  // namespace tether
