@@ -1,5 +1,6 @@
 // The `tether` executable: argument parsing and wiring only; all logic lives in tether_core.
 #include "cli/commands.hpp"
+#include "cli/review_commands.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -84,6 +85,43 @@ int main(int argc, char** argv) {
       "was wrong outside the repo (a database, a firewall), `tether retry SERVICE` lets the next\n"
       "pass try the same release again.");
 
+  tether::PlanFlags plan_flags;
+  auto* plan = app.add_subcommand(
+      "plan", "Show per host what moving the state repo from one commit to another does");
+  plan->add_option("--repo", plan_flags.repo, "state repo: a local path (bare or not) or a URL")
+      ->capture_default_str();
+  plan->add_option("--from", plan_flags.from, "the revision reviewed against (sha, branch, tag)")
+      ->required();
+  plan->add_option("--to", plan_flags.to, "the revision under review")->capture_default_str();
+  plan->add_option("--format", plan_flags.format, "text, markdown (a PR comment) or json")
+      ->check(CLI::IsMember({"text", "markdown", "json"}))
+      ->capture_default_str();
+  plan->add_option("--host", plan_flags.host, "also plan for this host id (not in hosts/)");
+  plan->add_option("--label", plan_flags.labels, "KEY=VALUE label of --host (repeatable)");
+  plan->add_option("--history-limit",
+                   plan_flags.history_limit,
+                   "commits of --from's history searched for earlier releases")
+      ->capture_default_str();
+  plan->footer(tether::k_plan_footer);
+
+  tether::RevertFlags revert_flags;
+  auto* revert = app.add_subcommand(
+      "revert", "Revert a state repo commit on a new branch, ready for a pull request");
+  revert->add_option("commit", revert_flags.commit, "the commit to revert (sha, tag, main~2)")
+      ->required();
+  revert->add_option("--repo", revert_flags.repo, "state repo URL or path to clone")->required();
+  revert->add_option("--onto", revert_flags.onto, "branch the revert goes on top of")
+      ->capture_default_str();
+  revert->add_option("--branch", revert_flags.branch, "new branch (default revert-<sha12>)");
+  revert->add_flag("--push", revert_flags.push, "push the branch to the repo");
+  revert->add_option("--author", revert_flags.author, "\"Name <email>\" (default: git config)");
+  revert->add_option("--workdir", revert_flags.workdir, "clone here and keep it (new or empty)");
+  revert->add_option("-m,--mainline", revert_flags.mainline, "parent to keep for a merge commit");
+  revert->add_option("--format", revert_flags.format, "plan as text or markdown; json: all output")
+      ->check(CLI::IsMember({"text", "markdown", "json"}))
+      ->capture_default_str();
+  revert->footer(tether::k_revert_footer);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -92,5 +130,7 @@ int main(int argc, char** argv) {
   if (*run) return tether::run_command(settings, run_flags);
   if (*status) return tether::status_command(settings, status_flags);
   if (*retry) return tether::retry_command(settings, retry_service);
+  if (*plan) return tether::plan_command(plan_flags);
+  if (*revert) return tether::revert_command(revert_flags);
   return tether::history_command(settings, history_flags);
 }

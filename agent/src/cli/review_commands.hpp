@@ -1,0 +1,77 @@
+#pragma once
+
+// `tether plan` and `tether revert`: reviewing a change to the state repo before it merges.
+
+#include <string>
+#include <vector>
+
+namespace tether {
+
+struct PlanFlags {
+  std::string repo = ".";  ///< local path (bare or not) or URL
+  std::string from;
+  std::string to = "HEAD";
+  std::string format = "text";      ///< text, markdown or json
+  std::string host;                 ///< one more host to plan for
+  std::vector<std::string> labels;  ///< its labels, KEY=VALUE
+  int history_limit = 1000;
+};
+
+/// `tether plan`: per host, what moving the state repo from --from to --to does.
+/// Returns the process exit status (see k_plan_footer).
+int plan_command(const PlanFlags& flags);
+
+struct RevertFlags {
+  std::string commit;
+  std::string repo;
+  std::string onto = "main";
+  std::string branch;  ///< default revert-<sha12>
+  bool push = false;
+  std::string author;  ///< "Name <email>"
+  std::string workdir;
+  std::string format = "text";  ///< of the plan: text, markdown or json (all of the output)
+  int mainline = 0;
+};
+
+/// `tether revert COMMIT`: a revert commit on a new branch, its plan and a pull request text.
+int revert_command(const RevertFlags& flags);
+
+/// Exit statuses of plan and revert beyond 0/1/2 (the agent's `run --once` uses the same).
+inline constexpr int k_exit_invalid_input = 3;
+inline constexpr int k_exit_unreachable = 4;
+
+inline constexpr const char* k_plan_footer =
+    "\nEvery host in hosts/*.yaml (at either commit) is resolved at both commits the way its\n"
+    "agent would: selector, host overrides, rollout bucket. Per service the change is one of\n"
+    "unchanged, new, removed, upgrade, rollback, config-only, image-change, settings or\n"
+    "joins-rollout. A rollback goes back to a release declared in services/<name>.yaml before\n"
+    "the current one (first-parent history of --from) or to a lower version. A host outside\n"
+    "a service's rollout share keeps what it runs.\n"
+    "\nExamples:\n"
+    "  tether plan --from origin/main --to HEAD                # in a clone of the state repo\n"
+    "  tether plan --repo git://git.example.com/state.git --from main --to pr-42 --format "
+    "markdown\n"
+    "  tether plan --from HEAD~1 --host new-01 --label role=web --format json\n"
+    "\nJSON (\"format\": \"tether.plan/v1\"): {from:{rev,commit}, to:{rev,commit}, headline,\n"
+    "hosts:[{host, labels, services:[{service, change, applies, reason, declared_at,\n"
+    "from:RELEASE|null, to:RELEASE|null, rollout:{percent, bucket, included}}]}],\n"
+    "summary:[{change, service, from, to, held, percent, count, hosts, text}]};\n"
+    "RELEASE: {kind, version, commit, binary_sha256, artifact_sha256, image, digest, pinned,\n"
+    "config_hash}.\n"
+    "\nExit status: 0 the plan was printed (whatever it says), 2 usage error, 3 invalid input\n"
+    "(a revision that does not exist, or manifests at --from/--to the agents would refuse;\n"
+    "each problem is printed as file:line), 4 the repo could not be opened or fetched.";
+
+inline constexpr const char* k_revert_footer =
+    "\nClones the state repo into a temp dir (or --workdir), commits the revert of COMMIT on top\n"
+    "of --onto on a new branch (like `git revert`), prints the plan from --onto's tip to the\n"
+    "revert and a pull request title and body. Nothing is pushed without --push; a revert\n"
+    "whose manifests would be refused is never pushed.\n"
+    "\nExamples:\n"
+    "  tether revert 3f2a9c1d5e7b --repo git://git.example.com/state.git --push\n"
+    "  tether revert HEAD --repo . --onto release --branch undo-web --workdir /tmp/undo\n"
+    "\nExit status: 0 done, 1 the revert conflicts (the files are named), changes nothing, the\n"
+    "branch exists or the push failed, 2 usage error, 3 invalid input (COMMIT or --onto not\n"
+    "found, or the reverted manifests would be refused), 4 the repo could not be cloned.";
+
+}  // namespace tether
