@@ -263,6 +263,15 @@ class Checker:
             self.ok(label, "valid draft 2020-12 schema")
         for kind, schema in self.schemas.items():
             self.check_refs(kind, schema)
+        # Schemas of documents tether writes (GET /status) rather than reads.
+        for path in sorted((self.root / "manifests-schema").glob("*.schema.json")):
+            if path.name.split(".")[0] in KINDS:
+                continue
+            try:
+                Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
+                self.ok(self.rel(path), "valid draft 2020-12 schema")
+            except (ValueError, jsonschema.SchemaError) as exc:
+                self.fail(self.rel(path), f"not a valid draft 2020-12 schema: {exc}")
 
     def resolver(self, schema):
         def refuse(uri):

@@ -22,6 +22,20 @@ constexpr int k_log_generations = 3;
 
 }  // namespace
 
+const char* to_string(PassOutcome outcome) {
+  switch (outcome) {
+    case PassOutcome::converged:
+      return "converged";
+    case PassOutcome::failed:
+      return "failed";
+    case PassOutcome::refused:
+      return "refused";
+    case PassOutcome::unreachable:
+      break;
+  }
+  return "unreachable";
+}
+
 Reconciler::Reconciler(Layout layout,
                        HostIdentity host,
                        StateSource& source,
@@ -73,6 +87,7 @@ std::optional<Desired> Reconciler::desired_state(ApplyMode mode, PassResult& res
   auto tip = m_source.fetch();
   if (!tip) {
     result.outcome = PassOutcome::unreachable;
+    result.problem = tip.error().describe();
     log_warn("cannot fetch the state repo; keeping the last good state",
              {{"error", tip.error().describe()}});
   } else if (m_last_good && m_last_good->state_commit == *tip) {
@@ -80,9 +95,11 @@ std::optional<Desired> Reconciler::desired_state(ApplyMode mode, PassResult& res
   } else if (m_last_refused == *tip) {
     // Reported when first seen; a daemon polling the same bad tip stays quiet until it moves.
     result.outcome = PassOutcome::refused;
+    result.problem = m_last_refused_problem;
     log_debug("state commit still refused", {{"stateCommit", short_commit(*tip)}});
   } else {
     std::string problem;
+    result.work.manifests_loaded = true;
     if (auto desired = load_commit(*tip, problem)) {
       m_last_good = desired;
       if (mode == ApplyMode::apply) {
@@ -95,7 +112,9 @@ std::optional<Desired> Reconciler::desired_state(ApplyMode mode, PassResult& res
       return desired;
     }
     result.outcome = PassOutcome::refused;
+    result.problem = "state commit " + short_commit(*tip) + " refused: " + problem;
     m_last_refused = *tip;
+    m_last_refused_problem = result.problem;
     log_error(
         "state commit refused; the host stays on its last good state. Fix the manifest in a new "
         "commit",
@@ -113,10 +132,27 @@ std::optional<Desired> Reconciler::desired_state(ApplyMode mode, PassResult& res
 }
 
 PassResult Reconciler::run_once(ApplyMode mode) {
+  const SourceCounters source_before = m_source.counters();
+  const size_t hashed_before = m_hashes.files_hashed();
+  PassResult result = pass(mode);
+  const SourceCounters source_after = m_source.counters();
+  result.work.polls = source_after.polls - source_before.polls;
+  result.work.downloads = source_after.downloads - source_before.downloads;
+  result.work.files_hashed = m_hashes.files_hashed() - hashed_before;
+  log_debug("pass done",
+            {{"outcome", to_string(result.outcome)},
+             {"downloads", std::to_string(result.work.downloads)},
+             {"manifestsLoaded", result.work.manifests_loaded ? "true" : "false"},
+             {"filesHashed", std::to_string(result.work.files_hashed)}});
+  return result;
+}
+
+PassResult Reconciler::pass(ApplyMode mode) {
   PassResult result;
   auto desired = desired_state(mode, result);
   if (!desired) return result;
   result.state_commit = desired->state_commit;
+  result.desired = desired;
   const Live live = probe_all(m_layout, m_hashes);
   auto history = HistoryStore(m_layout.history()).load();
   if (!history) {
@@ -148,6 +184,7 @@ PassResult Reconciler::run_once(ApplyMode mode) {
     if (outcome.rolled_back) ++result.rollbacks;
     if (!outcome.ok) {
       result.converged[outcome.service] = false;
+      result.errors[outcome.service] = outcome.error;
       if (result.outcome == PassOutcome::converged) result.outcome = PassOutcome::failed;
     }
   }

@@ -24,13 +24,27 @@ enum class PassOutcome {
   unreachable = 4,  ///< the state repo could not be read
 };
 
+[[nodiscard]] const char* to_string(PassOutcome outcome);
+
+/// What one pass cost: how often it went to the Git server and to the disk.
+struct PassWork {
+  long long polls = 0;            ///< remote tip lookups (cheap)
+  long long downloads = 0;        ///< fetches that transferred objects
+  bool manifests_loaded = false;  ///< the state commit was parsed (the tip moved)
+  size_t files_hashed = 0;        ///< release files read to compute a digest (cache misses)
+};
+
 struct PassResult {
   PassOutcome outcome = PassOutcome::converged;
-  std::string state_commit;  ///< the commit the pass converged towards
+  std::string problem;             ///< why the pass was refused or unreachable ("" otherwise)
+  std::string state_commit;        ///< the commit the pass converged towards
+  std::optional<Desired> desired;  ///< what the pass converged towards
   Plan plan;
-  int rollbacks = 0;                      ///< automatic rollbacks during the pass
-  std::map<std::string, bool> converged;  ///< per desired service, after the pass
-  Live live_after;                        ///< what is live once the pass is done
+  int rollbacks = 0;                          ///< automatic rollbacks during the pass
+  std::map<std::string, bool> converged;      ///< per desired service, after the pass
+  std::map<std::string, std::string> errors;  ///< per service that failed to converge
+  Live live_after;                            ///< what is live once the pass is done
+  PassWork work;
 };
 
 /// One reconcile pass: fetch, load, probe, plan, apply. Keeps the last valid desired state
@@ -47,6 +61,8 @@ class Reconciler {
   [[nodiscard]] PassResult run_once(ApplyMode mode);
 
  private:
+  /// run_once without the accounting of what it cost.
+  [[nodiscard]] PassResult pass(ApplyMode mode);
   /// The desired state to converge to, or nullopt (with `result` set) when there is none.
   std::optional<Desired> desired_state(ApplyMode mode, PassResult& result);
   std::optional<Desired> load_commit(const std::string& commit, std::string& problem);
@@ -64,6 +80,7 @@ class Reconciler {
   HashCache m_hashes;                     ///< digests of release files, kept across polls
   std::vector<std::string> m_last_notes;  ///< logged already; repeated notes stay quiet
   std::string m_last_refused;             ///< tip commit already reported as invalid
+  std::string m_last_refused_problem;     ///< and why
 };
 
 }  // namespace tether

@@ -1,7 +1,7 @@
 #include "api/api_server.hpp"
 
 #include "live/hash_cache.hpp"
-#include "report/host_report.hpp"
+#include "report/status_json.hpp"
 
 #include <httplib.h>
 
@@ -13,12 +13,14 @@ namespace tether {
 struct ApiServer::Impl {
   Layout layout;
   const Metrics& metrics;
+  const StatusBoard& board;
   httplib::Server server;
   std::thread thread;
   std::mutex status_mutex;
   HashCache hashes;  ///< only touched under status_mutex
 
-  Impl(Layout l, const Metrics& m) : layout(std::move(l)), metrics(m) {}
+  Impl(Layout l, const Metrics& m, const StatusBoard& b)
+      : layout(std::move(l)), metrics(m), board(b) {}
 
   void routes() {
     server.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
@@ -28,8 +30,10 @@ struct ApiServer::Impl {
       response.set_content(metrics.render(), "text/plain; version=0.0.4");
     });
     server.Get("/status", [this](const httplib::Request&, httplib::Response& response) {
+      const std::optional<AgentStatus> agent = board.latest();
       std::lock_guard lock(status_mutex);
-      response.set_content(report_json(read_host_report(layout, hashes)).dump(2) + "\n",
+      const HostReport report = read_host_report(layout, hashes);
+      response.set_content(status_json(report, agent ? &*agent : nullptr).dump(2) + "\n",
                            "application/json");
     });
   }
@@ -39,13 +43,14 @@ ApiServer::ApiServer(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 
 Result<std::unique_ptr<ApiServer>> ApiServer::start(const std::string& listen,
                                                     Layout layout,
-                                                    const Metrics& metrics) {
+                                                    const Metrics& metrics,
+                                                    const StatusBoard& board) {
   const size_t colon = listen.rfind(':');
   if (colon == std::string::npos)
     return Error{"api.listen: expected HOST:PORT, got \"" + listen + "\"", ""};
   const std::string host = listen.substr(0, colon);
   const int port = std::stoi(listen.substr(colon + 1));
-  auto impl = std::make_unique<Impl>(std::move(layout), metrics);
+  auto impl = std::make_unique<Impl>(std::move(layout), metrics, board);
   impl->routes();
   // httplib reuses ports by default; a second agent must not silently share this one.
   impl->server.set_socket_options([](socket_t sock) {

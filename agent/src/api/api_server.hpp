@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/metrics.hpp"
+#include "api/status_board.hpp"
 #include "core/layout.hpp"
 #include "core/result.hpp"
 
@@ -11,7 +12,7 @@ namespace tether {
 
 /// The agent's local HTTP API (cpp-httplib), served from a thread of its own:
 ///   GET /healthz   "ok" while the agent runs
-///   GET /status    the JSON of `tether status --json`
+///   GET /status    the host report plus the agent's view (manifests-schema/status.schema.json)
 ///   GET /metrics   Prometheus text format
 /// Binds to the address given (127.0.0.1 unless an operator says otherwise).
 class ApiServer {
@@ -19,7 +20,8 @@ class ApiServer {
   /// Binds `listen` ("HOST:PORT") and starts serving; fails when the address is taken.
   [[nodiscard]] static Result<std::unique_ptr<ApiServer>> start(const std::string& listen,
                                                                 Layout layout,
-                                                                const Metrics& metrics);
+                                                                const Metrics& metrics,
+                                                                const StatusBoard& board);
   ~ApiServer();
   ApiServer(const ApiServer&) = delete;
   ApiServer& operator=(const ApiServer&) = delete;

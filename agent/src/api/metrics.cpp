@@ -45,6 +45,10 @@ void Metrics::record(const PassMetrics& pass) {
   }
   m_rollbacks_total += pass.rollbacks;
   if (pass.poll_failed) ++m_poll_errors_total;
+  m_git_polls_total += pass.git_polls;
+  m_git_fetches_total += pass.git_downloads;
+  if (pass.manifests_loaded) ++m_manifest_loads_total;
+  m_files_hashed_total += pass.files_hashed;
 }
 
 std::string Metrics::render() const {
@@ -63,6 +67,23 @@ std::string Metrics::render() const {
   family(
       out, "tether_git_poll_errors_total", "counter", "Polls that could not fetch the state repo.");
   out += "tether_git_poll_errors_total " + std::to_string(m_poll_errors_total) + "\n";
+  family(out, "tether_git_polls_total", "counter", "Lookups of the state repo's branch tip.");
+  out += "tether_git_polls_total " + std::to_string(m_git_polls_total) + "\n";
+  family(out,
+         "tether_git_fetches_total",
+         "counter",
+         "Fetches that downloaded objects (the branch tip had moved).");
+  out += "tether_git_fetches_total " + std::to_string(m_git_fetches_total) + "\n";
+  family(out,
+         "tether_manifest_loads_total",
+         "counter",
+         "State commits parsed and validated (a new tip).");
+  out += "tether_manifest_loads_total " + std::to_string(m_manifest_loads_total) + "\n";
+  family(out,
+         "tether_release_files_hashed_total",
+         "counter",
+         "Release files read to compute their SHA-256 (the stat-keyed cache missed).");
+  out += "tether_release_files_hashed_total " + std::to_string(m_files_hashed_total) + "\n";
   if (!m_any) return out;
   family(out,
          "tether_last_reconcile_timestamp_seconds",

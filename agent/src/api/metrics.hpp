@@ -11,8 +11,12 @@ namespace tether {
 struct PassMetrics {
   double duration_seconds = 0;
   double finished_unix_seconds = 0;
-  bool poll_failed = false;  ///< the state repo could not be fetched
-  int rollbacks = 0;         ///< automatic rollbacks carried out
+  bool poll_failed = false;     ///< the state repo could not be fetched
+  int rollbacks = 0;            ///< automatic rollbacks carried out
+  long long git_polls = 0;      ///< remote tip lookups
+  long long git_downloads = 0;  ///< fetches that transferred objects
+  bool manifests_loaded = false;
+  long long files_hashed = 0;  ///< release files read to compute a digest
   std::string state_commit;
   std::map<std::string, bool> converged;  ///< per desired service
   /// service -> (version, commit) of what `current` points at.
@@ -38,6 +42,10 @@ class Metrics {
   std::array<long long, k_buckets.size()> m_bucket_counts{};
   long long m_rollbacks_total = 0;
   long long m_poll_errors_total = 0;
+  long long m_git_polls_total = 0;
+  long long m_git_fetches_total = 0;
+  long long m_manifest_loads_total = 0;
+  long long m_files_hashed_total = 0;
 };
 
 }  // namespace tether

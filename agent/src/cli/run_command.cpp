@@ -1,3 +1,4 @@
+#include "agent/pass_status.hpp"
 #include "agent/poll_schedule.hpp"
 #include "agent/reconciler.hpp"
 #include "api/api_server.hpp"
@@ -6,6 +7,7 @@
 #include "cli/plan_text.hpp"
 #include "core/clock.hpp"
 #include "core/file_lock.hpp"
+#include "core/files.hpp"
 #include "core/log.hpp"
 #include "process/command_runner.hpp"
 #include "source/git_source.hpp"
@@ -122,6 +124,10 @@ PassMetrics metrics_of(const PassResult& result, std::chrono::steady_clock::dura
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   pass.poll_failed = result.outcome == PassOutcome::unreachable;
   pass.rollbacks = result.rollbacks;
+  pass.git_polls = result.work.polls;
+  pass.git_downloads = result.work.downloads;
+  pass.manifests_loaded = result.work.manifests_loaded;
+  pass.files_hashed = static_cast<long long>(result.work.files_hashed);
   pass.state_commit = result.state_commit;
   pass.converged = result.converged;
   for (const auto& [name, service] : result.live_after) {
@@ -139,9 +145,12 @@ int agent_loop(const AgentConfig& config, const Layout& layout, Reconciler& reco
   for (int sig : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&signals, sig);
   ::sigprocmask(SIG_BLOCK, &signals, nullptr);
   Metrics metrics;
+  StatusBoard board;
+  const HostIdentity host = host_of(config);
+  board.publish(AgentStatus{host.id, host.labels, "", "", "", "", {}});
   std::unique_ptr<ApiServer> api;
   if (!config.api_listen.empty()) {
-    auto started = ApiServer::start(config.api_listen, layout, metrics);
+    auto started = ApiServer::start(config.api_listen, layout, metrics, board);
     if (!started) {
       log_error(started.error().describe());
       return k_exit_failed;
@@ -164,6 +173,7 @@ int agent_loop(const AgentConfig& config, const Layout& layout, Reconciler& reco
     const auto start = std::chrono::steady_clock::now();
     const PassResult result = reconciler.run_once(ApplyMode::apply);
     metrics.record(metrics_of(result, std::chrono::steady_clock::now() - start));
+    board.publish(status_of(result, host, now_rfc3339()));
     failures = result.outcome == PassOutcome::unreachable ? failures + 1 : 0;
   } while (wait_for_next_poll(signals, schedule.next(failures, draw(random))));
   log_info("agent stopping; services keep running");

@@ -120,6 +120,7 @@ std::optional<Desired> load_desired(const StateSnapshot& snapshot,
 
   Desired desired;
   desired.state_commit = snapshot.commit;
+  desired.host_labels = labels;
   std::set<std::string> declared;
   for (const auto& [path, stem] : yaml_files_in(snapshot, "services/")) {
     const std::string& text = snapshot.files.at(path);

@@ -23,6 +23,7 @@ struct DesiredService {
 struct Desired {
   std::string state_commit;
   std::map<std::string, DesiredService> services;  ///< by service name
+  StringMap host_labels = {};  ///< the labels the services were selected with (agent's + repo's)
   bool operator==(const Desired&) const = default;
 };
 

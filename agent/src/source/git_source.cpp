@@ -73,6 +73,7 @@ int collect_blob(const char* root, const git_tree_entry* entry, void* payload) {
 struct GitSource::Impl {
   GitSourceOptions options;
   RepoHandle repo;
+  SourceCounters counters;
 
   Impl() { git_libgit2_init(); }
   ~Impl() {
@@ -188,11 +189,13 @@ Result<std::unique_ptr<GitSource>> GitSource::open(const GitSourceOptions& optio
 Result<std::string> GitSource::fetch() {
   auto remote = m_impl->remote();
   if (!remote) return remote.error();
+  ++m_impl->counters.polls;
   auto tip = m_impl->remote_tip(remote->get());
   if (!tip) return tip.error();
   // The tip may be here already (no change since the last poll, or a revert back to a commit
   // we fetched before): then only the tracking ref moves and nothing is downloaded.
   if (!m_impl->has_commit(*tip)) {
+    ++m_impl->counters.downloads;
     if (Status downloaded = m_impl->download(remote->get()); !downloaded) {
       return downloaded.error();
     }
@@ -204,6 +207,8 @@ Result<std::string> GitSource::fetch() {
   if (Status set = m_impl->set_tracking_ref(*tip); !set) return set.error();
   return *tip;
 }
+
+SourceCounters GitSource::counters() const { return m_impl->counters; }
 
 Result<StateSnapshot> GitSource::snapshot(const std::string& commit_hex) {
   git_oid oid;

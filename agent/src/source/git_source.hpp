@@ -29,6 +29,7 @@ class GitSource final : public StateSource {
   /// Lists the remote's refs first (cheap) and downloads only when the tip is not yet here.
   [[nodiscard]] Result<std::string> fetch() override;
   [[nodiscard]] Result<StateSnapshot> snapshot(const std::string& commit) override;
+  [[nodiscard]] SourceCounters counters() const override;
 
  private:
   struct Impl;

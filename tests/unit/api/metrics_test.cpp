@@ -41,6 +41,25 @@ TEST(Metrics, CountsPassesRollbacksAndPollErrors) {
       << "label values are escaped: " << text;
 }
 
+TEST(Metrics, AddsUpWhatPassesCostTheGitServerAndTheDisk) {
+  Metrics metrics;
+  PassMetrics moved = pass(0.2, false, 0);
+  moved.git_polls = 1;
+  moved.git_downloads = 1;
+  moved.manifests_loaded = true;
+  moved.files_hashed = 3;
+  PassMetrics quiet = pass(0.01, false, 0);
+  quiet.git_polls = 1;
+  metrics.record(moved);
+  metrics.record(quiet);
+  metrics.record(quiet);
+  const std::string text = metrics.render();
+  EXPECT_NE(text.find("\ntether_git_polls_total 3\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\ntether_git_fetches_total 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\ntether_manifest_loads_total 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\ntether_release_files_hashed_total 3\n"), std::string::npos) << text;
+}
+
 TEST(Metrics, PassesPromtoolCheck) {
   if (test::run_command({"/bin/sh", "-c", "command -v promtool"}).exit_code != 0) {
     GTEST_SKIP() << "promtool not installed (scripts/install-deps.sh installs it)";

@@ -1,0 +1,45 @@
+#include "agent/pass_status.hpp"
+
+#include <algorithm>
+
+namespace tether {
+namespace {
+
+DeclaredRelease declared(const DesiredService& service) {
+  if (const auto* container = std::get_if<ContainerSpec>(&service.service.workload)) {
+    return {"", "", container->image};
+  }
+  return {service.release.version, service.release.commit, ""};
+}
+
+ServiceState state_of(const std::string& name, const PassResult& pass) {
+  const auto& quarantined = pass.plan.quarantined;
+  if (std::find(quarantined.begin(), quarantined.end(), name) != quarantined.end()) {
+    return ServiceState::quarantined;
+  }
+  if (pass.errors.count(name) != 0) return ServiceState::failed;
+  const auto it = pass.converged.find(name);
+  return it != pass.converged.end() && it->second ? ServiceState::converged : ServiceState::pending;
+}
+
+}  // namespace
+
+AgentStatus status_of(const PassResult& pass, const HostIdentity& host, std::string finished_at) {
+  AgentStatus status;
+  status.host = host.id;
+  status.labels = pass.desired ? pass.desired->host_labels : host.labels;
+  status.desired_commit = pass.state_commit;
+  status.pass_time = std::move(finished_at);
+  status.outcome = to_string(pass.outcome);
+  status.problem = pass.problem;
+  if (!pass.desired) return status;
+  for (const auto& [name, service] : pass.desired->services) {
+    ServiceStatus& s = status.services[name];
+    s.desired = declared(service);
+    s.state = state_of(name, pass);
+    if (const auto it = pass.errors.find(name); it != pass.errors.end()) s.error = it->second;
+  }
+  return status;
+}
+
+}  // namespace tether

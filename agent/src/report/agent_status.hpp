@@ -1,0 +1,49 @@
+#pragma once
+
+#include "model/service.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace tether {
+
+/// Where a service stands after the agent's last pass.
+enum class ServiceState {
+  converged,    ///< runs its declared release
+  pending,      ///< not there yet (held back by a restart backoff, or not tried)
+  failed,       ///< the last attempt failed; the previous release keeps serving
+  quarantined,  ///< the declared release failed its health check and is not retried
+};
+
+[[nodiscard]] const char* to_string(ServiceState state);
+
+/// The release a service is declared at for this host.
+struct DeclaredRelease {
+  std::string version;  ///< binary releases
+  std::string commit;
+  std::string image;  ///< container services: name@sha256:...
+  bool operator==(const DeclaredRelease&) const = default;
+};
+
+struct ServiceStatus {
+  DeclaredRelease desired;
+  ServiceState state = ServiceState::pending;
+  std::string error;  ///< why the last attempt failed
+  bool operator==(const ServiceStatus&) const = default;
+};
+
+/// What only the running agent knows (the disk says what is live, not what was asked for):
+/// who it is, what it converges to and how its last pass went. Served by GET /status.
+struct AgentStatus {
+  std::string host;
+  StringMap labels;
+  std::string desired_commit;  ///< the state commit the last pass converged towards
+  std::string pass_time;       ///< RFC 3339, when the last pass finished
+  std::string outcome;         ///< converged, failed, refused or unreachable
+  std::string problem;         ///< why the last pass was refused or unreachable
+  std::map<std::string, ServiceStatus> services;  ///< the services declared for this host
+  bool operator==(const AgentStatus&) const = default;
+};
+
+}  // namespace tether
