@@ -39,11 +39,13 @@ const char* to_string(PassOutcome outcome) {
 Reconciler::Reconciler(Layout layout,
                        HostIdentity host,
                        StateSource& source,
+                       const CommitGate& gate,
                        const Applier& applier,
                        const Clock& clock)
     : m_layout(std::move(layout)),
       m_host(std::move(host)),
       m_source(source),
+      m_gate(gate),
       m_applier(applier),
       m_backoff(clock, k_restart_backoff_base, k_restart_backoff_cap, k_restart_stable) {}
 
@@ -83,52 +85,67 @@ std::optional<Desired> Reconciler::load_commit(const std::string& commit, std::s
   return desired;
 }
 
+void Reconciler::restore_last_good() {
+  if (m_last_good || m_restored) return;
+  m_restored = true;
+  // A fresh agent process: start from the commit the previous one applied, if any.
+  auto saved = read_file(last_good_file(m_layout));
+  if (saved && saved->size() >= 40) {
+    std::string problem;
+    m_last_good = load_commit(saved->substr(0, 40), problem);
+  }
+}
+
+void Reconciler::refuse(const std::string& tip, const std::string& problem, PassResult& result) {
+  result.outcome = PassOutcome::refused;
+  result.problem = "state commit " + short_commit(tip) + " refused: " + problem;
+  m_last_refused = tip;
+  m_last_refused_problem = result.problem;
+  log_error("state commit refused; the host stays on its last good state",
+            {{"stateCommit", short_commit(tip)}, {"problems", problem}});
+}
+
 std::optional<Desired> Reconciler::desired_state(ApplyMode mode, PassResult& result) {
+  restore_last_good();
   auto tip = m_source.fetch();
   if (!tip) {
     result.outcome = PassOutcome::unreachable;
     result.problem = tip.error().describe();
     log_warn("cannot fetch the state repo; keeping the last good state",
              {{"error", tip.error().describe()}});
-  } else if (m_last_good && m_last_good->state_commit == *tip) {
+    return m_last_good;
+  }
+  if (m_last_good && m_last_good->state_commit == *tip) {
     return m_last_good;  // unchanged since the last pass: nothing to parse
-  } else if (m_last_refused == *tip) {
+  }
+  if (m_last_refused == *tip) {
     // Reported when first seen; a daemon polling the same bad tip stays quiet until it moves.
     result.outcome = PassOutcome::refused;
     result.problem = m_last_refused_problem;
     log_debug("state commit still refused", {{"stateCommit", short_commit(*tip)}});
-  } else {
-    std::string problem;
-    result.work.manifests_loaded = true;
-    if (auto desired = load_commit(*tip, problem)) {
-      m_last_good = desired;
-      if (mode == ApplyMode::apply) {
-        Status saved = make_dirs(m_layout.state_dir());
-        if (saved) saved = write_file_atomic(last_good_file(m_layout), *tip + "\n");
-        if (!saved) {
-          log_warn("cannot record the last good commit", {{"error", saved.error().message}});
-        }
-      }
-      return desired;
-    }
-    result.outcome = PassOutcome::refused;
-    result.problem = "state commit " + short_commit(*tip) + " refused: " + problem;
-    m_last_refused = *tip;
-    m_last_refused_problem = result.problem;
-    log_error(
-        "state commit refused; the host stays on its last good state. Fix the manifest in a new "
-        "commit",
-        {{"stateCommit", short_commit(*tip)}, {"problems", problem}});
+    return m_last_good;
   }
-  if (!m_last_good) {
-    // A fresh agent process: fall back to the commit the previous one applied, if any.
-    auto saved = read_file(last_good_file(m_layout));
-    if (saved && saved->size() >= 40) {
-      std::string problem;
-      m_last_good = load_commit(saved->substr(0, 40), problem);
-    }
+  // Trust before content: a tip that rewrote history or lacks a valid signature is refused
+  // before any of its manifests is parsed.
+  const std::string applied = m_last_good ? m_last_good->state_commit : "";
+  if (Status admitted = m_gate.admit(m_source, *tip, applied); !admitted) {
+    refuse(*tip, admitted.error().describe(), result);
+    return m_last_good;
   }
-  return m_last_good;
+  std::string problem;
+  result.work.manifests_loaded = true;
+  auto desired = load_commit(*tip, problem);
+  if (!desired) {
+    refuse(*tip, problem + "\nFix the manifests in a new commit", result);
+    return m_last_good;
+  }
+  m_last_good = desired;
+  if (mode == ApplyMode::apply) {
+    Status saved = make_dirs(m_layout.state_dir());
+    if (saved) saved = write_file_atomic(last_good_file(m_layout), *tip + "\n");
+    if (!saved) log_warn("cannot record the last good commit", {{"error", saved.error().message}});
+  }
+  return desired;
 }
 
 PassResult Reconciler::run_once(ApplyMode mode) {

@@ -8,6 +8,7 @@
 #include "model/desired.hpp"
 #include "model/plan.hpp"
 #include "source/state_source.hpp"
+#include "trust/commit_gate.hpp"
 
 #include <optional>
 #include <string>
@@ -47,14 +48,16 @@ struct PassResult {
   PassWork work;
 };
 
-/// One reconcile pass: fetch, load, probe, plan, apply. Keeps the last valid desired state
-/// in memory (and its commit under state/) so that a bad or unreachable commit never leaves
-/// the host without a target: drift is still repaired against the last good state.
+/// One reconcile pass: fetch, admit (history and signatures), load, probe, plan, apply. Keeps the
+/// last valid desired state in memory (and its commit under state/) so that a bad or unreachable
+/// commit never leaves the host without a target: drift is still repaired against the last good
+/// state.
 class Reconciler {
  public:
   Reconciler(Layout layout,
              HostIdentity host,
              StateSource& source,
+             const CommitGate& gate,
              const Applier& applier,
              const Clock& clock);
 
@@ -66,6 +69,9 @@ class Reconciler {
   /// The desired state to converge to, or nullopt (with `result` set) when there is none.
   std::optional<Desired> desired_state(ApplyMode mode, PassResult& result);
   std::optional<Desired> load_commit(const std::string& commit, std::string& problem);
+  /// Loads the commit the previous agent process applied (once per process).
+  void restore_last_good();
+  void refuse(const std::string& tip, const std::string& problem, PassResult& result);
   /// Drops restarts of crash-looping services that are still backing off.
   /// Returns the services held back.
   std::vector<std::string> hold_back_restarts(Plan& plan, const Live& live);
@@ -74,8 +80,10 @@ class Reconciler {
   Layout m_layout;
   HostIdentity m_host;
   StateSource& m_source;
+  const CommitGate& m_gate;
   const Applier& m_applier;
   std::optional<Desired> m_last_good;
+  bool m_restored = false;  ///< restore_last_good() ran
   RestartBackoff m_backoff;
   HashCache m_hashes;                     ///< digests of release files, kept across polls
   std::vector<std::string> m_last_notes;  ///< logged already; repeated notes stay quiet

@@ -33,6 +33,11 @@ HostIdentity host_of(const AgentConfig& config) {
   return HostIdentity{config.host_id, config.host_labels};
 }
 
+CommitGate gate_of(const AgentConfig& config) {
+  return CommitGate(
+      {config.allowed_signers, config.verify_all_commits, config.allow_non_fast_forward});
+}
+
 /// The real side-effecting parts the applier is built from, wired once.
 struct AgentParts {
   AgentParts(const Layout& layout, const AgentConfig& config)
@@ -102,7 +107,8 @@ int dry_run(const AgentConfig& config) {
     return k_exit_failed;
   }
   AgentParts parts(layout, config);
-  Reconciler reconciler(layout, host_of(config), **source, parts.applier, parts.clock);
+  const CommitGate gate = gate_of(config);
+  Reconciler reconciler(layout, host_of(config), **source, gate, parts.applier, parts.clock);
   const PassResult result = reconciler.run_once(ApplyMode::dry_run);
   if (!result.state_commit.empty()) std::fputs(plan_as_text(result.plan).c_str(), stdout);
   return static_cast<int>(result.outcome);
@@ -203,7 +209,8 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
     return k_exit_failed;
   }
   AgentParts parts(layout, *config);
-  Reconciler reconciler(layout, host_of(*config), **source, parts.applier, parts.clock);
+  const CommitGate gate = gate_of(*config);
+  Reconciler reconciler(layout, host_of(*config), **source, gate, parts.applier, parts.clock);
   if (flags.once) return static_cast<int>(reconciler.run_once(ApplyMode::apply).outcome);
   return agent_loop(*config, layout, reconciler);
 }

@@ -8,12 +8,15 @@ namespace {
 using Section = void (*)(FieldReader&, const YAML::Node&, AgentConfig&);
 
 void read_repo(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
-  r.reject_unknown_keys(node, "repo", {"url", "branch"});
+  r.reject_unknown_keys(node, "repo", {"url", "branch", "allowNonFastForward"});
   if (auto url = r.string(node, "repo", "url", Need::required, checks::repo_url)) {
     config.repo_url = *url;
   }
   if (auto branch = r.string(node, "repo", "branch", Need::optional, checks::branch)) {
     config.branch = *branch;
+  }
+  if (auto allow = r.boolean(node, "repo", "allowNonFastForward", Need::optional)) {
+    config.allow_non_fast_forward = *allow;
   }
 }
 
@@ -46,10 +49,12 @@ void read_api(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
 }
 
 void read_verify(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
-  r.reject_unknown_keys(node, "verify", {"allowedSigners"});
-  if (auto signers = r.string(node, "verify", "allowedSigners", Need::optional)) {
+  r.reject_unknown_keys(node, "verify", {"allowedSigners", "allCommits"});
+  if (auto signers = r.string(
+          node, "verify", "allowedSigners", Need::optional, checks::absolute_path)) {
     config.allowed_signers = *signers;
   }
+  if (auto all = r.boolean(node, "verify", "allCommits", Need::optional)) config.verify_all_commits = *all;
 }
 
 void read_log(FieldReader& r, const YAML::Node& node, AgentConfig& config) {

@@ -20,6 +20,14 @@ using CommitHandle = Handle<git_commit, git_commit_free>;
 using TreeHandle = Handle<git_tree, git_tree_free>;
 using EntryHandle = Handle<git_tree_entry, git_tree_entry_free>;
 using BlobHandle = Handle<git_blob, git_blob_free>;
+using WalkHandle = Handle<git_revwalk, git_revwalk_free>;
+
+/// A libgit2 buffer freed on scope exit.
+struct Buffer {
+  git_buf buf = GIT_BUF_INIT;
+  ~Buffer() { git_buf_dispose(&buf); }
+  [[nodiscard]] std::string text() const { return std::string(buf.ptr, buf.size); }
+};
 
 constexpr size_t k_max_file_size = 8 * 1024 * 1024;
 constexpr const char* k_tracked_dirs[] = {"services", "hosts", "config"};
@@ -242,6 +250,76 @@ Result<StateSnapshot> GitSource::snapshot(const std::string& commit_hex) {
     }
   }
   return snapshot;
+}
+
+}  // namespace tether
+
+namespace tether {
+namespace {
+
+Result<git_oid> parse_oid(const std::string& hex) {
+  git_oid oid;
+  if (hex.size() != GIT_OID_HEXSZ || git_oid_fromstr(&oid, hex.c_str()) != 0) {
+    return Error{"not a commit id: " + hex, ""};
+  }
+  return oid;
+}
+
+}  // namespace
+
+Result<SignedCommit> GitSource::signed_commit(const std::string& commit_hex) {
+  auto oid = parse_oid(commit_hex);
+  if (!oid) return oid.error();
+  git_commit* raw = nullptr;
+  if (git_commit_lookup(&raw, m_impl->repo.get(), &*oid) != 0) {
+    return git_failure("commit " + commit_hex + " is not in the mirror");
+  }
+  CommitHandle commit(raw);
+  SignedCommit out;
+  out.commit_time = static_cast<long long>(git_commit_time(commit.get()));
+  Buffer signature;
+  Buffer signed_data;
+  const int rc = git_commit_extract_signature(
+      &signature.buf, &signed_data.buf, m_impl->repo.get(), &*oid, nullptr);
+  if (rc == GIT_ENOTFOUND) return out;  // unsigned
+  if (rc != 0) return git_failure("cannot read the signature of " + commit_hex);
+  out.signature = signature.text();
+  out.signed_data = signed_data.text();
+  return out;
+}
+
+Result<bool> GitSource::descends_from(const std::string& commit_hex,
+                                      const std::string& ancestor_hex) {
+  if (commit_hex == ancestor_hex) return true;
+  auto commit = parse_oid(commit_hex);
+  if (!commit) return commit.error();
+  auto ancestor = parse_oid(ancestor_hex);
+  if (!ancestor) return ancestor.error();
+  const int rc = git_graph_descendant_of(m_impl->repo.get(), &*commit, &*ancestor);
+  if (rc < 0) return git_failure("cannot compare " + commit_hex + " with " + ancestor_hex);
+  return rc == 1;
+}
+
+Result<std::vector<std::string>> GitSource::commits_since(const std::string& base_hex,
+                                                          const std::string& tip_hex,
+                                                          size_t limit) {
+  auto tip = parse_oid(tip_hex);
+  if (!tip) return tip.error();
+  git_revwalk* raw = nullptr;
+  if (git_revwalk_new(&raw, m_impl->repo.get()) != 0) return git_failure("cannot walk history");
+  WalkHandle walk(raw);
+  if (git_revwalk_push(walk.get(), &*tip) != 0) return git_failure("cannot walk " + tip_hex);
+  if (!base_hex.empty()) {
+    auto base = parse_oid(base_hex);
+    if (!base) return base.error();
+    if (git_revwalk_hide(walk.get(), &*base) != 0) return git_failure("cannot walk " + base_hex);
+  }
+  std::vector<std::string> commits;
+  git_oid oid;
+  while (commits.size() < limit && git_revwalk_next(&oid, walk.get()) == 0) {
+    commits.push_back(oid_hex(oid));
+  }
+  return commits;
 }
 
 }  // namespace tether

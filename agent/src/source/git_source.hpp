@@ -30,6 +30,12 @@ class GitSource final : public StateSource {
   [[nodiscard]] Result<std::string> fetch() override;
   [[nodiscard]] Result<StateSnapshot> snapshot(const std::string& commit) override;
   [[nodiscard]] SourceCounters counters() const override;
+  [[nodiscard]] Result<SignedCommit> signed_commit(const std::string& commit) override;
+  [[nodiscard]] Result<bool> descends_from(const std::string& commit,
+                                           const std::string& ancestor) override;
+  [[nodiscard]] Result<std::vector<std::string>> commits_since(const std::string& base,
+                                                               const std::string& tip,
+                                                               size_t limit) override;
 
  private:
   struct Impl;

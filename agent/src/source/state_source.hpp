@@ -4,6 +4,7 @@
 #include "model/snapshot.hpp"
 
 #include <string>
+#include <vector>
 
 namespace tether {
 
@@ -12,6 +13,14 @@ namespace tether {
 struct SourceCounters {
   long long polls = 0;      ///< tip lookups (ls-remote)
   long long downloads = 0;  ///< fetches that transferred objects
+};
+
+/// A commit as its signature covers it: git signs the commit object without its `gpgsig`
+/// header.
+struct SignedCommit {
+  std::string signature;    ///< armored signature; empty when the commit is not signed
+  std::string signed_data;  ///< the commit object the signature covers
+  long long commit_time = 0;  ///< committer time, Unix seconds
 };
 
 /// Where desired state comes from. The agent only needs "what is the tip now" and "what are the
@@ -25,6 +34,16 @@ class StateSource {
   /// The manifest and config files at `commit`.
   [[nodiscard]] virtual Result<StateSnapshot> snapshot(const std::string& commit) = 0;
   [[nodiscard]] virtual SourceCounters counters() const = 0;
+
+  // History questions the trust checks ask about commits already fetched.
+  [[nodiscard]] virtual Result<SignedCommit> signed_commit(const std::string& commit) = 0;
+  /// True when `ancestor` is `commit` or reachable from it.
+  [[nodiscard]] virtual Result<bool> descends_from(const std::string& commit,
+                                                   const std::string& ancestor) = 0;
+  /// Commits reachable from `tip` but not from `base` (newest first), at most `limit`.
+  [[nodiscard]] virtual Result<std::vector<std::string>> commits_since(const std::string& base,
+                                                                       const std::string& tip,
+                                                                       size_t limit) = 0;
 };
 
 }  // namespace tether

@@ -1,0 +1,77 @@
+#include "agent/pass_status.hpp"
+
+#include <gtest/gtest.h>
+
+namespace tether {
+namespace {
+
+DesiredService binary_service(const std::string& name, const std::string& version) {
+  DesiredService s;
+  s.service.name = name;
+  s.service.workload = ReleaseSpec{version, std::string(40, 'a'), {}, {}};
+  s.release.version = version;
+  s.release.commit = std::string(40, 'a');
+  return s;
+}
+
+DesiredService container_service(const std::string& name, const std::string& image) {
+  DesiredService s;
+  s.service.name = name;
+  ContainerSpec container;
+  container.image = image;
+  s.service.workload = container;
+  return s;
+}
+
+PassResult pass_with(std::initializer_list<DesiredService> services) {
+  PassResult pass;
+  pass.state_commit = std::string(40, 'c');
+  Desired desired;
+  desired.state_commit = pass.state_commit;
+  desired.host_labels = {{"role", "web"}};
+  for (const DesiredService& s : services) desired.services[s.service.name] = s;
+  pass.desired = desired;
+  return pass;
+}
+
+TEST(PassStatus, EachServiceGetsTheStateItsPassLeftItIn) {
+  PassResult pass = pass_with({binary_service("web", "1.4.2"),
+                               binary_service("api", "2.0.0"),
+                               binary_service("db", "9.6"),
+                               binary_service("cache", "7.0"),
+                               container_service("proxy", "nginx@sha256:" + std::string(64, 'f'))});
+  pass.converged = {
+      {"web", true}, {"api", false}, {"db", false}, {"cache", false}, {"proxy", true}};
+  pass.errors = {{"api", "health check failed: HTTP 500"}};
+  pass.plan.quarantined = {"db"};
+  const AgentStatus status = status_of(pass, {"web-01", {{"role", "from-config"}}}, "T");
+
+  EXPECT_EQ(status.host, "web-01");
+  EXPECT_EQ(status.labels.at("role"), "web") << "the labels the pass selected with win";
+  EXPECT_EQ(status.desired_commit, std::string(40, 'c'));
+  EXPECT_EQ(status.outcome, "converged");
+  EXPECT_EQ(status.pass_time, "T");
+  EXPECT_EQ(status.services.at("web").state, ServiceState::converged);
+  EXPECT_EQ(status.services.at("web").desired.version, "1.4.2");
+  EXPECT_EQ(status.services.at("api").state, ServiceState::failed);
+  EXPECT_EQ(status.services.at("api").error, "health check failed: HTTP 500");
+  EXPECT_EQ(status.services.at("db").state, ServiceState::quarantined);
+  EXPECT_EQ(status.services.at("cache").state, ServiceState::pending);
+  EXPECT_EQ(status.services.at("proxy").desired.image, "nginx@sha256:" + std::string(64, 'f'));
+  EXPECT_TRUE(status.services.at("proxy").desired.version.empty());
+}
+
+TEST(PassStatus, AnUnreachablePassWithoutStateKeepsTheAgentsIdentityAndSaysWhy) {
+  PassResult pass;
+  pass.outcome = PassOutcome::unreachable;
+  pass.problem = "cannot reach git://nowhere/state.git";
+  const AgentStatus status = status_of(pass, {"web-02", {{"role", "web"}}}, "T");
+  EXPECT_EQ(status.host, "web-02");
+  EXPECT_EQ(status.labels.at("role"), "web");
+  EXPECT_EQ(status.outcome, "unreachable");
+  EXPECT_EQ(status.problem, "cannot reach git://nowhere/state.git");
+  EXPECT_TRUE(status.services.empty());
+}
+
+}  // namespace
+}  // namespace tether
