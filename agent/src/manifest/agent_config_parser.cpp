@@ -50,11 +50,12 @@ void read_api(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
 
 void read_verify(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
   r.reject_unknown_keys(node, "verify", {"allowedSigners", "allCommits"});
-  if (auto signers = r.string(
-          node, "verify", "allowedSigners", Need::optional, checks::absolute_path)) {
+  if (auto signers =
+          r.string(node, "verify", "allowedSigners", Need::optional, checks::absolute_path)) {
     config.allowed_signers = *signers;
   }
-  if (auto all = r.boolean(node, "verify", "allCommits", Need::optional)) config.verify_all_commits = *all;
+  if (auto all = r.boolean(node, "verify", "allCommits", Need::optional))
+    config.verify_all_commits = *all;
 }
 
 void read_log(FieldReader& r, const YAML::Node& node, AgentConfig& config) {

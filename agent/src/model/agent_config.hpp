@@ -21,7 +21,7 @@ struct AgentConfig {
   int poll_jitter_percent = 10;
   std::string api_listen;
   std::string webhook_secret_file;
-  std::string allowed_signers;   ///< when set, state commits must be SSH-signed by a listed key
+  std::string allowed_signers;      ///< when set, state commits must be SSH-signed by a listed key
   bool verify_all_commits = false;  ///< every new commit, not only the tip, must be signed
   /// Follow a branch that was rewritten (force push) instead of refusing its new tip.
   bool allow_non_fast_forward = false;

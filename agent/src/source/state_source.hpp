@@ -18,8 +18,8 @@ struct SourceCounters {
 /// A commit as its signature covers it: git signs the commit object without its `gpgsig`
 /// header.
 struct SignedCommit {
-  std::string signature;    ///< armored signature; empty when the commit is not signed
-  std::string signed_data;  ///< the commit object the signature covers
+  std::string signature;      ///< armored signature; empty when the commit is not signed
+  std::string signed_data;    ///< the commit object the signature covers
   long long commit_time = 0;  ///< committer time, Unix seconds
 };
 
