@@ -3,6 +3,7 @@
 #include "agent_fixture.hpp"
 
 #include <boost/process.hpp>
+#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -108,10 +109,68 @@ TEST_F(DaemonTest, ServesHealthStatusAndPrometheusMetrics) {
       {"/bin/sh", "-c", "promtool check metrics < " + (m_tmp / "metrics.txt").string()});
   EXPECT_EQ(check.exit_code, 0) << check.out << check.err << metrics;
 
-  const auto status = nlohmann::json::parse(http_get(api_port, "/status"));
+  const std::string status_text = http_get(api_port, "/status");
+  const auto status = nlohmann::json::parse(status_text);
   ASSERT_EQ(status["services"].size(), 1u);
+  EXPECT_EQ(status["host"], "e2e-host");
+  EXPECT_EQ(status["lastPass"]["outcome"], "converged");
   EXPECT_EQ(status["services"][0]["service"], "hello");
   EXPECT_EQ(status["services"][0]["current"]["version"], "1.0.0");
+  EXPECT_EQ(status["services"][0]["desired"]["version"], "1.0.0");
+  EXPECT_EQ(status["services"][0]["state"], "converged");
+  write_text(m_tmp / "status.json", status_text);
+  const CommandResult valid =
+      run_command({"/usr/bin/python3",
+                   std::string(TETHER_SOURCE_DIR) + "/tests/schema/validate_json.py",
+                   std::string(TETHER_SOURCE_DIR) + "/manifests-schema/status.schema.json",
+                   (m_tmp / "status.json").string()});
+  EXPECT_EQ(valid.exit_code, 0) << valid.err << status_text;
+  EXPECT_EQ(stop_agent(agent), 0);
+}
+
+/// A counter's value in Prometheus text, or -1 when it is absent.
+long long counter(const std::string& metrics, const std::string& name) {
+  const std::string key = "\n" + name + " ";
+  const size_t at = metrics.find(key);
+  return at == std::string::npos ? -1 : std::stoll(metrics.substr(at + key.size()));
+}
+
+TEST_F(DaemonTest, QuietPollsNeitherFetchNorParseNorReHash) {
+  commit_hello("1.0.0");
+  const int api_port = free_port();
+  bp::child agent = start_agent("100ms", {"--api-listen", "127.0.0.1:" + std::to_string(api_port)});
+  ASSERT_TRUE(hello_eventually_says("hello 1.0.0\n"));
+  ASSERT_TRUE(eventually(
+      [&] {
+        return http_get(api_port, "/metrics").find("tether_converged{service=\"hello\"} 1") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(15)));
+  const std::string before = http_get(api_port, "/metrics");
+  const long long polls = counter(before, "tether_git_polls_total");
+  ASSERT_GE(polls, 1) << before;
+  std::string after;
+  ASSERT_TRUE(eventually(
+      [&] {
+        after = http_get(api_port, "/metrics");
+        return counter(after, "tether_git_polls_total") >= polls + 5;
+      },
+      std::chrono::seconds(15)))
+      << after;
+  for (const char* name : {"tether_git_fetches_total",
+                           "tether_manifest_loads_total",
+                           "tether_release_files_hashed_total"}) {
+    EXPECT_EQ(counter(after, name), counter(before, name)) << name << " moved on quiet polls";
+  }
+  EXPECT_EQ(counter(after, "tether_git_fetches_total"), 1) << "one fetch for the one commit";
+
+  // A new commit costs exactly one more fetch and one more manifest load.
+  commit_hello("2.0.0");
+  ASSERT_TRUE(hello_eventually_says("hello 2.0.0\n"));
+  ASSERT_TRUE(eventually(
+      [&] { return counter(http_get(api_port, "/metrics"), "tether_manifest_loads_total") == 2; },
+      std::chrono::seconds(10)));
+  EXPECT_EQ(counter(http_get(api_port, "/metrics"), "tether_git_fetches_total"), 2);
   EXPECT_EQ(stop_agent(agent), 0);
 }
 
@@ -120,15 +179,76 @@ TEST_F(DaemonTest, CountsPollErrorsWhileTheGitServerIsDownAndKeepsServing) {
   const int api_port = free_port();
   bp::child agent = start_agent("200ms", {"--api-listen", "127.0.0.1:" + std::to_string(api_port)});
   ASSERT_TRUE(hello_eventually_says("hello 1.0.0\n"));
+  const int git_port = m_daemon->port();
   m_daemon.reset();  // the git server goes away
   const auto poll_errors = [&] {
-    const std::string metrics = http_get(api_port, "/metrics");
-    const std::string key = "\ntether_git_poll_errors_total ";
-    const size_t at = metrics.find(key);
-    return at == std::string::npos ? 0 : std::stoi(metrics.substr(at + key.size()));
+    return counter(http_get(api_port, "/metrics"), "tether_git_poll_errors_total");
   };
   EXPECT_TRUE(eventually([&] { return poll_errors() >= 2; }, std::chrono::seconds(15)));
   EXPECT_EQ(hello_says(), "hello 1.0.0\n") << "the host keeps serving";
+  const auto status = nlohmann::json::parse(http_get(api_port, "/status"));
+  EXPECT_EQ(status["lastPass"]["outcome"], "unreachable") << status.dump(2);
+
+  // The server comes back with a new release: the agent recovers without a restart.
+  commit_hello("2.0.0");
+  m_daemon = std::make_unique<GitDaemon>(m_tmp / "git", git_port);
+  EXPECT_TRUE(hello_eventually_says("hello 2.0.0\n"));
+  EXPECT_TRUE(agent.running());
+  EXPECT_EQ(stop_agent(agent), 0);
+}
+
+/// "sha256=<hex>": the X-Hub-Signature-256 a Git server sends for `body` (computed with the
+/// openssl CLI, independently of the agent's code).
+std::string hub_signature(const std::filesystem::path& scratch,
+                          const std::string& secret,
+                          const std::string& body) {
+  write_text(scratch / "body", body);
+  const std::string out =
+      run_ok({"openssl", "dgst", "-sha256", "-hmac", secret, (scratch / "body").string()});
+  return "sha256=" + out.substr(out.rfind(' ') + 1, 64);
+}
+
+TEST_F(DaemonTest, SignedWebhookPollsAtOnceAndABadSignatureGets401) {
+  commit_hello("1.0.0");
+  write_text(m_tmp / "webhook.secret", "s3cret-for-tests\n");
+  const std::filesystem::path config = m_tmp / "agent.yaml";
+  write_text(config,
+             "apiVersion: tether.dev/v1\nkind: Agent\nrepo: {url: \"" + repo_url() +
+                 "\"}\napi: {webhookSecretFile: " + (m_tmp / "webhook.secret").string() + "}\n");
+  const int api_port = free_port();
+  bp::child agent = start_agent(
+      "60s",
+      {"--config", config.string(), "--api-listen", "127.0.0.1:" + std::to_string(api_port)});
+  ASSERT_TRUE(eventually([&] { return http_get(api_port, "/healthz") == "ok\n"; },
+                         std::chrono::seconds(10)));
+  httplib::Client api("127.0.0.1", api_port);
+  const std::string body = R"({"ref":"refs/heads/main"})";
+  const auto post = [&](const std::string& signature) {
+    httplib::Headers headers;
+    if (!signature.empty()) headers.emplace("X-Hub-Signature-256", signature);
+    const auto response = api.Post("/sync", headers, body, "application/json");
+    return response ? response->status : -1;
+  };
+  // Let the first (jittered) pass converge 1.0.0; then only webhooks can bring 2.0.0 in time.
+  ASSERT_EQ(post(hub_signature(m_tmp.path(), "s3cret-for-tests", body)), 202);
+  ASSERT_TRUE(hello_eventually_says("hello 1.0.0\n"));
+  ASSERT_TRUE(eventually([&] { return !read_text(m_root / "state/journal.jsonl").empty(); },
+                         std::chrono::seconds(10)));
+  commit_hello("2.0.0");
+
+  EXPECT_EQ(post(""), 401) << "no signature";
+  EXPECT_EQ(post(hub_signature(m_tmp.path(), "wrong-secret", body)), 401) << "wrong secret";
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  EXPECT_EQ(hello_says(), "hello 1.0.0\n") << "a refused webhook triggers nothing";
+
+  const auto pushed = std::chrono::steady_clock::now();
+  ASSERT_EQ(post(hub_signature(m_tmp.path(), "s3cret-for-tests", body)), 202);
+  ASSERT_TRUE(hello_eventually_says("hello 2.0.0\n"));
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - pushed);
+  // The switch itself waits for two health checks 100 ms apart; the poll starts at once.
+  EXPECT_LT(took.count(), 1500) << "converged " << took.count() << " ms after the webhook";
+  std::cout << "webhook to converged: " << took.count() << " ms\n";
   EXPECT_EQ(stop_agent(agent), 0);
 }
 

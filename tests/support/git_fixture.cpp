@@ -51,9 +51,10 @@ struct GitDaemon::Impl {
   bp::child child;
 };
 
-GitDaemon::GitDaemon(const std::filesystem::path& base_dir) : m_impl(std::make_unique<Impl>()) {
+GitDaemon::GitDaemon(const std::filesystem::path& base_dir, int port)
+    : m_impl(std::make_unique<Impl>()) {
   for (int attempt = 0; attempt < 5; ++attempt) {
-    m_port = free_port();
+    m_port = port != 0 ? port : free_port();
     m_impl->group = bp::group();  // a fresh group per attempt: a failed one may be gone
     m_impl->child = bp::child(bp::search_path("git"),
                               "daemon",

@@ -33,7 +33,8 @@ class StateRepo {
 /// `base_dir`; stopped at scope exit.
 class GitDaemon {
  public:
-  explicit GitDaemon(const std::filesystem::path& base_dir);
+  /// `port` 0 picks a free one; a fixed port restarts a server where its clients expect it.
+  explicit GitDaemon(const std::filesystem::path& base_dir, int port = 0);
   ~GitDaemon();
   GitDaemon(const GitDaemon&) = delete;
   GitDaemon& operator=(const GitDaemon&) = delete;

@@ -1,5 +1,7 @@
 #include "api/api_server.hpp"
 
+#include "api/webhook.hpp"
+#include "core/log.hpp"
 #include "live/hash_cache.hpp"
 #include "report/status_json.hpp"
 
@@ -12,29 +14,51 @@ namespace tether {
 
 struct ApiServer::Impl {
   Layout layout;
-  const Metrics& metrics;
-  const StatusBoard& board;
+  ApiWiring wiring;
   httplib::Server server;
   std::thread thread;
   std::mutex status_mutex;
   HashCache hashes;  ///< only touched under status_mutex
 
-  Impl(Layout l, const Metrics& m, const StatusBoard& b)
-      : layout(std::move(l)), metrics(m), board(b) {}
+  Impl(Layout l, ApiWiring w) : layout(std::move(l)), wiring(std::move(w)) {}
+
+  void sync(const httplib::Request& request, httplib::Response& response) {
+    if (wiring.webhook_secret.empty()) {
+      response.status = 403;
+      response.set_content("webhook disabled: set api.webhookSecretFile in agent.yaml\n",
+                           "text/plain");
+      return;
+    }
+    if (!webhook_signature_valid(
+            request.get_header_value("X-Hub-Signature-256"), request.body, wiring.webhook_secret)) {
+      log_warn("webhook refused: missing or wrong X-Hub-Signature-256",
+               {{"from", request.remote_addr}});
+      response.status = 401;
+      response.set_content("missing or wrong X-Hub-Signature-256\n", "text/plain");
+      return;
+    }
+    log_info("webhook: polling now", {{"from", request.remote_addr}});
+    wiring.request_poll();
+    response.status = 202;
+    response.set_content("poll scheduled\n", "text/plain");
+  }
 
   void routes() {
     server.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
       response.set_content("ok\n", "text/plain");
     });
     server.Get("/metrics", [this](const httplib::Request&, httplib::Response& response) {
-      response.set_content(metrics.render(), "text/plain; version=0.0.4");
+      response.set_content(wiring.metrics.render(), "text/plain; version=0.0.4");
     });
     server.Get("/status", [this](const httplib::Request&, httplib::Response& response) {
-      const std::optional<AgentStatus> agent = board.latest();
+      const std::optional<AgentStatus> agent = wiring.board.latest();
       std::lock_guard lock(status_mutex);
       const HostReport report = read_host_report(layout, hashes);
       response.set_content(status_json(report, agent ? &*agent : nullptr).dump(2) + "\n",
                            "application/json");
+    });
+    server.Post("/sync", [this](const httplib::Request& request, httplib::Response& response) {
+      sync(request, response);
     });
   }
 };
@@ -43,15 +67,15 @@ ApiServer::ApiServer(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 
 Result<std::unique_ptr<ApiServer>> ApiServer::start(const std::string& listen,
                                                     Layout layout,
-                                                    const Metrics& metrics,
-                                                    const StatusBoard& board) {
+                                                    ApiWiring wiring) {
   const size_t colon = listen.rfind(':');
   if (colon == std::string::npos)
     return Error{"api.listen: expected HOST:PORT, got \"" + listen + "\"", ""};
   const std::string host = listen.substr(0, colon);
   const int port = std::stoi(listen.substr(colon + 1));
-  auto impl = std::make_unique<Impl>(std::move(layout), metrics, board);
+  auto impl = std::make_unique<Impl>(std::move(layout), std::move(wiring));
   impl->routes();
+  impl->server.set_payload_max_length(1024 * 1024);  // webhook bodies are small
   // httplib reuses ports by default; a second agent must not silently share this one.
   impl->server.set_socket_options([](socket_t sock) {
     int yes = 1;

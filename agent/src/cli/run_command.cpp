@@ -3,6 +3,7 @@
 #include "agent/reconciler.hpp"
 #include "api/api_server.hpp"
 #include "api/metrics.hpp"
+#include "api/webhook.hpp"
 #include "cli/commands.hpp"
 #include "cli/plan_text.hpp"
 #include "core/clock.hpp"
@@ -16,6 +17,7 @@
 #include <random>
 #include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 namespace tether {
 namespace {
@@ -114,6 +116,23 @@ int dry_run(const AgentConfig& config) {
   return static_cast<int>(result.outcome);
 }
 
+/// The webhook secret from api.webhookSecretFile ("" when none is configured).
+Result<std::string> webhook_secret(const AgentConfig& config) {
+  if (config.webhook_secret_file.empty()) return std::string();
+  auto content = read_file(config.webhook_secret_file);
+  if (!content) {
+    return Error{"api.webhookSecretFile: " + content.error().describe(),
+                 "create the file with a random secret (e.g. openssl rand -hex 32) and give the "
+                 "same secret to the Git server's webhook"};
+  }
+  std::string secret = webhook_secret_of(*content);
+  if (secret.empty()) {
+    return Error{"api.webhookSecretFile " + config.webhook_secret_file + " is empty",
+                 "write a random secret into it (e.g. openssl rand -hex 32)"};
+  }
+  return secret;
+}
+
 /// Waits up to `delay` for SIGHUP (poll now) or SIGTERM/SIGINT (stop). True to go on.
 bool wait_for_next_poll(const sigset_t& signals, Millis delay) {
   timespec timeout{delay.count() / 1000, (delay.count() % 1000) * 1'000'000};
@@ -156,7 +175,14 @@ int agent_loop(const AgentConfig& config, const Layout& layout, Reconciler& reco
   board.publish(AgentStatus{host.id, host.labels, "", "", "", "", {}});
   std::unique_ptr<ApiServer> api;
   if (!config.api_listen.empty()) {
-    auto started = ApiServer::start(config.api_listen, layout, metrics, board);
+    auto secret = webhook_secret(config);
+    if (!secret) {
+      log_error(secret.error().describe());
+      return k_exit_failed;
+    }
+    // The loop waits in sigtimedwait; a SIGHUP to ourselves is its "poll now" (as from kill).
+    auto started = ApiServer::start(
+        config.api_listen, layout, {metrics, board, *secret, [] { ::kill(::getpid(), SIGHUP); }});
     if (!started) {
       log_error(started.error().describe());
       return k_exit_failed;
