@@ -1,5 +1,8 @@
 #include "trust/ssh_signature.hpp"
 
+#include "trust/ssh_key.hpp"
+#include "trust/ssh_wire.hpp"
+
 #include <climits>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -17,172 +20,13 @@
 namespace tether {
 namespace {
 
+using namespace ssh;  // NOLINT: the wire helpers of this module
+
 constexpr std::string_view k_begin = "-----BEGIN SSH SIGNATURE-----";
 constexpr std::string_view k_end = "-----END SSH SIGNATURE-----";
 constexpr std::string_view k_magic = "SSHSIG";
 constexpr std::string_view k_namespace = "git";
 constexpr size_t k_max_armored_size = 64 * 1024;  // a 16384-bit RSA signature is ~5 KiB
-constexpr int k_min_rsa_bits = 2048;
-constexpr int k_max_rsa_bits = 16384;
-
-template <auto Free>
-struct Deleter {
-  template <typename T>
-  void operator()(T* handle) const {
-    Free(handle);
-  }
-};
-using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY_free>>;
-using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX_free>>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX_free>>;
-using BignumPtr = std::unique_ptr<BIGNUM, Deleter<BN_free>>;
-using ParamBldPtr = std::unique_ptr<OSSL_PARAM_BLD, Deleter<OSSL_PARAM_BLD_free>>;
-using ParamsPtr = std::unique_ptr<OSSL_PARAM, Deleter<OSSL_PARAM_free>>;
-using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, Deleter<ECDSA_SIG_free>>;
-
-const unsigned char* bytes_of(std::string_view data) {
-  return reinterpret_cast<const unsigned char*>(data.data());
-}
-
-/// Bounds-checked reader over SSH wire format (RFC 4251 section 5): every read either fits
-/// in what is left or fails without consuming anything.
-class WireReader {
- public:
-  explicit WireReader(std::string_view data) : m_rest(data) {}
-
-  std::optional<std::string_view> raw(size_t size) {
-    if (size > m_rest.size()) return std::nullopt;
-    const auto out = m_rest.substr(0, size);
-    m_rest.remove_prefix(size);
-    return out;
-  }
-  std::optional<uint32_t> u32() {
-    const auto data = raw(4);
-    if (!data) return std::nullopt;
-    const auto* b = bytes_of(*data);
-    return (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
-  }
-  std::optional<std::string_view> string() {
-    const auto saved = m_rest;
-    const auto size = u32();
-    auto out = size ? raw(*size) : std::nullopt;
-    if (!out) m_rest = saved;
-    return out;
-  }
-  /// A non-negative mpint's magnitude, leading zero bytes removed.
-  std::optional<std::string_view> mpint() {
-    auto value = string();
-    if (!value || (!value->empty() && (bytes_of(*value)[0] & 0x80) != 0)) return std::nullopt;
-    while (!value->empty() && value->front() == '\0') value->remove_prefix(1);
-    return value;
-  }
-  [[nodiscard]] bool at_end() const { return m_rest.empty(); }
-
- private:
-  std::string_view m_rest;
-};
-
-/// The reason OpenSSL gave for the last failure; also empties its per-thread error queue so
-/// stale entries do not surface in unrelated code.
-std::string openssl_reason() {
-  const char* reason = ERR_reason_error_string(ERR_peek_last_error());
-  std::string out = reason != nullptr ? reason : "no reason given by OpenSSL";
-  ERR_clear_error();
-  return out;
-}
-
-std::string digest(std::string_view data, const EVP_MD* md) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), out.data(), &size, md, nullptr);
-  return {reinterpret_cast<const char*>(out.data()), size};
-}
-
-Result<PkeyPtr> key_from_params(const char* type, OSSL_PARAM_BLD* builder) {
-  ParamsPtr params(OSSL_PARAM_BLD_to_param(builder));
-  PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
-  EVP_PKEY* key = nullptr;
-  if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) <= 0 ||
-      EVP_PKEY_fromdata(ctx.get(), &key, EVP_PKEY_PUBLIC_KEY, params.get()) <= 0) {
-    return Error{"cannot load the " + std::string(type) + " public key: " + openssl_reason(), ""};
-  }
-  return PkeyPtr(key);
-}
-
-Result<PkeyPtr> ed25519_key(WireReader& reader) {
-  const auto raw = reader.string();
-  if (!raw || raw->size() != 32 || !reader.at_end()) {
-    return Error{"malformed ssh-ed25519 public key", ""};
-  }
-  PkeyPtr key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, bytes_of(*raw), raw->size()));
-  if (!key) return Error{"cannot load the ssh-ed25519 key: " + openssl_reason(), ""};
-  return key;
-}
-
-Result<PkeyPtr> ecdsa_key(WireReader& reader) {
-  const auto curve = reader.string();
-  const auto point = reader.string();
-  if (!curve || *curve != "nistp256" || !point || point->size() != 65 || !reader.at_end()) {
-    return Error{"malformed ecdsa-sha2-nistp256 public key", ""};
-  }
-  ParamBldPtr builder(OSSL_PARAM_BLD_new());
-  if (!builder ||
-      !OSSL_PARAM_BLD_push_utf8_string(
-          builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) ||
-      !OSSL_PARAM_BLD_push_octet_string(
-          builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point->data(), point->size())) {
-    return Error{"cannot load the ecdsa key: " + openssl_reason(), ""};
-  }
-  auto key = key_from_params("EC", builder.get());
-  if (!key) return key;
-  PkeyCtxPtr check(EVP_PKEY_CTX_new_from_pkey(nullptr, key->get(), nullptr));
-  if (!check || EVP_PKEY_public_check(check.get()) != 1) {
-    return Error{"ecdsa public key is not a point on nistp256: " + openssl_reason(), ""};
-  }
-  return key;
-}
-
-Result<PkeyPtr> rsa_key(WireReader& reader) {
-  const auto e = reader.mpint();
-  const auto n = reader.mpint();
-  if (!e || !n || e->empty() || n->empty() || !reader.at_end()) {
-    return Error{"malformed ssh-rsa public key", ""};
-  }
-  BignumPtr bn_e(BN_bin2bn(bytes_of(*e), static_cast<int>(e->size()), nullptr));
-  BignumPtr bn_n(BN_bin2bn(bytes_of(*n), static_cast<int>(n->size()), nullptr));
-  if (!bn_e || !bn_n) return Error{"cannot load the ssh-rsa key: " + openssl_reason(), ""};
-  const int bits = BN_num_bits(bn_n.get());
-  if (bits < k_min_rsa_bits || bits > k_max_rsa_bits) {
-    return Error{"ssh-rsa key has " + std::to_string(bits) + " bits; accepted: " +
-                     std::to_string(k_min_rsa_bits) + " to " + std::to_string(k_max_rsa_bits),
-                 "use an ed25519 key (ssh-keygen -t ed25519)"};
-  }
-  ParamBldPtr builder(OSSL_PARAM_BLD_new());
-  if (!builder || !OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, bn_n.get()) ||
-      !OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, bn_e.get())) {
-    return Error{"cannot load the ssh-rsa key: " + openssl_reason(), ""};
-  }
-  return key_from_params("RSA", builder.get());
-}
-
-struct PublicKey {
-  std::string type;
-  PkeyPtr key;
-};
-
-Result<PublicKey> parse_public_key(std::string_view blob) {
-  WireReader reader(blob);
-  const auto type = reader.string();
-  if (!type) return Error{"malformed SSH public key (no key type)", ""};
-  Result<PkeyPtr> key = Error{"unknown key type \"" + std::string(*type) +
-                                  "\"; supported: ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa",
-                              ""};
-  if (*type == "ssh-ed25519") key = ed25519_key(reader);
-  if (*type == "ecdsa-sha2-nistp256") key = ecdsa_key(reader);
-  if (*type == "ssh-rsa") key = rsa_key(reader);
-  if (!key) return key.error();
-  return PublicKey{std::string(*type), std::move(*key)};
-}
 
 /// The fields of an SSHSIG blob (OpenSSH PROTOCOL.sshsig), viewing into the decoded bytes.
 struct SshSig {
@@ -406,49 +250,6 @@ Result<SignatureCheck> verify_ssh_signature(std::string_view armored_signature,
   if (!key) return key.error();
   if (auto status = verify_crypto(*key, *sig, message); !status) return status.error();
   return SignatureCheck{joined((*signer)->principals), key->type, ssh_fingerprint(sig->public_key)};
-}
-
-Result<std::string> check_public_key(std::string_view key_blob) {
-  auto key = parse_public_key(key_blob);
-  if (!key) return key.error();
-  return std::move(key->type);
-}
-
-std::string ssh_fingerprint(std::string_view key_blob) {
-  const auto hash = digest(key_blob, EVP_sha256());
-  std::string base64(4 * ((hash.size() + 2) / 3) + 1, '\0');
-  const int size = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(base64.data()),
-                                   bytes_of(hash),
-                                   static_cast<int>(hash.size()));
-  base64.resize(static_cast<size_t>(std::max(size, 0)));
-  while (base64.ends_with('=')) base64.pop_back();
-  return "SHA256:" + base64;
-}
-
-Result<std::string> decode_base64(std::string_view text) {
-  if (text.empty() || text.size() % 4 != 0 || text.size() > INT_MAX / 2) {
-    return Error{"invalid base64 (length " + std::to_string(text.size()) +
-                     " is not a positive multiple of 4)",
-                 ""};
-  }
-  const size_t padding = text.ends_with("==") ? 2 : text.ends_with('=') ? 1 : 0;
-  const auto is_alphabet = [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-           c == '/';
-  };
-  if (!std::all_of(text.begin(), text.end() - static_cast<std::ptrdiff_t>(padding), is_alphabet)) {
-    return Error{"invalid base64 (unexpected character)", ""};
-  }
-  std::string out(text.size() / 4 * 3, '\0');
-  // EVP_DecodeBlock counts the padding as zero bytes: drop them.
-  const int size = EVP_DecodeBlock(
-      reinterpret_cast<unsigned char*>(out.data()), bytes_of(text), static_cast<int>(text.size()));
-  if (size < 0 || static_cast<size_t>(size) < padding) {
-    ERR_clear_error();
-    return Error{"invalid base64", ""};
-  }
-  out.resize(static_cast<size_t>(size) - padding);
-  return out;
 }
 
 }  // namespace tether

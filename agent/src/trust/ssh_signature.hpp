@@ -2,6 +2,7 @@
 
 #include "core/result.hpp"
 #include "trust/allowed_signers.hpp"
+#include "trust/ssh_key.hpp"
 
 #include <chrono>
 #include <string>
@@ -28,15 +29,5 @@ struct SignatureCheck {
                                                           std::string_view message,
                                                           const AllowedSigners& signers,
                                                           std::chrono::system_clock::time_point at);
-
-/// The key type named in an SSH public key blob, once the key is known to be of a supported
-/// type and loads (well-formed, point on the curve, RSA size in range). Otherwise an Error.
-[[nodiscard]] Result<std::string> check_public_key(std::string_view key_blob);
-
-/// "SHA256:" + unpadded base64 of SHA-256(`key_blob`), as `ssh-keygen -l` prints it.
-[[nodiscard]] std::string ssh_fingerprint(std::string_view key_blob);
-
-/// Strict base64 (RFC 4648, padded, no whitespace) to bytes; an Error on anything else.
-[[nodiscard]] Result<std::string> decode_base64(std::string_view text);
 
 }  // namespace tether
