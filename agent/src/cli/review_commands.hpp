@@ -74,4 +74,35 @@ inline constexpr const char* k_revert_footer =
     "branch exists or the push failed, 2 usage error, 3 invalid input (COMMIT or --onto not\n"
     "found, or the reverted manifests would be refused), 4 the repo could not be cloned.";
 
+struct ValidateFlags {
+  std::string repo = ".";  ///< local path (bare or not) or URL
+  std::string rev = "HEAD";
+  std::string format = "text";  ///< text or json
+  bool strict = false;          ///< a selector that matches no host in hosts/ is an error
+};
+
+/// `tether validate [REV]`: every schema and semantic check of the state repo at REV, all
+/// problems in one run. Returns the process exit status (see k_validate_footer).
+int validate_command(const ValidateFlags& flags);
+
+inline constexpr const char* k_validate_footer =
+    "\nReads services/*.yaml, hosts/*.yaml and config/ at REV from the Git tree (no checkout;\n"
+    "commit or stash first) and reports every problem, each as file:line: field: message and a\n"
+    "fix: malformed YAML; schema errors (missing or mistyped fields, hashes that are not 64/40\n"
+    "lowercase hex, image tags without a digest, percent outside 0-100, release and container\n"
+    "both set); unknown fields, which are errors because the agent refuses a commit over them;\n"
+    "metadata.name not matching its file or declared twice; config sources missing at REV;\n"
+    "host overrides naming unknown services or invalid once merged (checked for every host\n"
+    "file, and for a host without one). Warnings: selectors matching no host in hosts/*.yaml\n"
+    "(errors with --strict), floating image tags, files in services/ or hosts/ the agent\n"
+    "ignores. Files outside services/, hosts/ and config/ are not read.\n"
+    "\nExamples:\n"
+    "  tether validate                                   # HEAD of the repo in the current dir\n"
+    "  tether validate --repo ../state origin/main --strict\n"
+    "  tether validate --repo git://git.example.com/state.git pr-42 --format json\n"
+    "\nJSON (\"format\": \"tether.validate/v1\"): {rev, commit, valid, errors, warnings,\n"
+    "services, hosts, findings:[{severity, file, line, field, message, hint}]}.\n"
+    "\nExit status: 0 valid (warnings allowed), 1 errors found, 2 usage error, 4 the repo could\n"
+    "not be opened or fetched, or REV is not a commit.";
+
 }  // namespace tether
