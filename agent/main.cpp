@@ -1,5 +1,6 @@
 // The `tether` executable: argument parsing and wiring only; all logic lives in tether_core.
 #include "cli/commands.hpp"
+#include "cli/fleet_command.hpp"
 #include "cli/review_commands.hpp"
 
 #include <CLI/CLI.hpp>
@@ -122,6 +123,67 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   revert->footer(tether::k_revert_footer);
 
+  tether::ValidateFlags validate_flags;
+  auto* validate = app.add_subcommand(
+      "validate", "Check a state repo at one commit for everything the agents would refuse");
+  validate->add_option("rev", validate_flags.rev, "the revision to check (sha, branch, tag)")
+      ->capture_default_str();
+  validate->add_option("--repo", validate_flags.repo, "state repo: a local path or a URL")
+      ->capture_default_str();
+  validate->add_option("--format", validate_flags.format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  validate->add_flag("--strict",
+                     validate_flags.strict,
+                     "a selector matching no host in hosts/*.yaml is an error, not a warning");
+  validate->footer(tether::k_validate_footer);
+
+  tether::FleetStatusFlags fleet_status_flags;
+  tether::FleetWaitFlags fleet_wait_flags;
+  auto* fleet = app.add_subcommand(
+      "fleet", "Ask many agents' GET /status: where releases stand across a fleet");
+  fleet->require_subcommand(1);
+  fleet->footer(tether::k_fleet_footer);
+  auto* fleet_status = fleet->add_subcommand(
+      "status", "Per service and release: hosts converged, pending, failed, unreachable, behind");
+  fleet_status
+      ->add_option("--targets", fleet_status_flags.targets, "one agent URL a line; - for stdin")
+      ->required();
+  fleet_status->add_option("--service", fleet_status_flags.service, "only this service");
+  fleet_status->add_option("--timeout", fleet_status_flags.timeout, "per agent: connect and answer")
+      ->capture_default_str();
+  fleet_status
+      ->add_option("--concurrency", fleet_status_flags.concurrency, "requests in flight at once")
+      ->capture_default_str();
+  fleet_status->add_flag("--hosts", fleet_status_flags.hosts, "also one row per host and service");
+  fleet_status->add_flag("--json", fleet_status_flags.json, "machine-readable output");
+  fleet_status->footer(tether::k_fleet_status_footer);
+  auto* fleet_wait = fleet->add_subcommand(
+      "wait", "Wait until enough hosts run a release, converged: a gate for pipelines");
+  fleet_wait->add_option("--targets", fleet_wait_flags.targets, "one agent URL a line; - for stdin")
+      ->required();
+  fleet_wait->add_option("--service", fleet_wait_flags.service, "the service")->required();
+  fleet_wait->add_option("--version", fleet_wait_flags.version, "the release version")->required();
+  fleet_wait->add_option("--commit", fleet_wait_flags.commit, "its source commit (a prefix)");
+  fleet_wait
+      ->add_option("--percent", fleet_wait_flags.percent, "share of counted hosts needed, 1-100")
+      ->capture_default_str();
+  fleet_wait->add_option("--timeout", fleet_wait_flags.timeout, "stop polling after this long")
+      ->capture_default_str();
+  fleet_wait->add_option("--interval", fleet_wait_flags.interval, "between polls of the fleet")
+      ->capture_default_str();
+  fleet_wait
+      ->add_option("--request-timeout", fleet_wait_flags.request_timeout, "per agent and poll")
+      ->capture_default_str();
+  fleet_wait
+      ->add_option("--concurrency", fleet_wait_flags.concurrency, "requests in flight at once")
+      ->capture_default_str();
+  fleet_wait->add_flag("--fail-on-quarantine,!--no-fail-on-quarantine",
+                       fleet_wait_flags.fail_on_quarantine,
+                       "exit 1 at once when a host quarantines the release (default on)");
+  fleet_wait->add_flag("--json", fleet_wait_flags.json, "machine-readable output");
+  fleet_wait->footer(tether::k_fleet_wait_footer);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -132,5 +194,10 @@ int main(int argc, char** argv) {
   if (*retry) return tether::retry_command(settings, retry_service);
   if (*plan) return tether::plan_command(plan_flags);
   if (*revert) return tether::revert_command(revert_flags);
+  if (*validate) return tether::validate_command(validate_flags);
+  if (*fleet) {
+    return *fleet_status ? tether::fleet_status_command(fleet_status_flags)
+                         : tether::fleet_wait_command(fleet_wait_flags);
+  }
   return tether::history_command(settings, history_flags);
 }

@@ -1,0 +1,119 @@
+#include "cli/fleet_command.hpp"
+
+#include "cli/commands.hpp"
+#include "core/files.hpp"
+#include "fleet/fleet_render.hpp"
+#include "fleet/fleet_wait.hpp"
+#include "fleet/targets.hpp"
+
+#include <cstdio>
+#include <iostream>
+#include <iterator>
+#include <optional>
+
+namespace tether {
+namespace {
+
+/// A usage error: says what is wrong and where to read more; returns the exit status.
+int usage(const char* command, const std::string& problem) {
+  std::fprintf(stderr,
+               "tether fleet %s: %s (see tether fleet %s --help)\n",
+               command,
+               problem.c_str(),
+               command);
+  return k_exit_usage;
+}
+
+Result<std::vector<std::string>> read_targets(const std::string& file) {
+  if (file == "-") {
+    const std::string text(std::istreambuf_iterator<char>(std::cin), {});
+    return fleet::parse_targets(text, "stdin");
+  }
+  auto text = read_file(file);
+  if (!text) return text.error().with_context("--targets");
+  return fleet::parse_targets(*text, file);
+}
+
+/// A duration flag that must be positive, or nullopt after printing the usage error.
+std::optional<Millis> positive_duration(const char* command,
+                                        const char* flag,
+                                        const std::string& text) {
+  const auto duration = parse_duration(text);
+  if (duration && duration->count() > 0) return duration;
+  usage(command,
+        std::string(flag) + ": expected a positive duration like 500ms, 5s or 10m, got \"" + text +
+            "\"");
+  return std::nullopt;
+}
+
+bool hex_prefix(const std::string& text) {
+  return text.size() <= 40 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+std::vector<fleet::HostView> views_of(const std::vector<fleet::Reply>& replies) {
+  std::vector<fleet::HostView> hosts;
+  for (const fleet::Reply& reply : replies) hosts.push_back(fleet::host_view(reply));
+  return hosts;
+}
+
+}  // namespace
+
+int fleet_status_command(const FleetStatusFlags& flags) {
+  const auto timeout = positive_duration("status", "--timeout", flags.timeout);
+  if (!timeout) return k_exit_usage;
+  if (flags.concurrency < 1) return usage("status", "--concurrency: expected at least 1");
+  const auto targets = read_targets(flags.targets);
+  if (!targets) return usage("status", targets.error().describe());
+
+  fleet::CurlStatusSource source(flags.concurrency);
+  const std::vector<fleet::HostView> hosts = views_of(source.fetch(*targets, *timeout));
+  const fleet::FleetSummary summary = fleet::summarize(hosts, flags.service);
+  if (flags.json) {
+    std::puts(fleet::status_json(hosts, summary).dump(2).c_str());
+  } else {
+    const auto table = flags.hosts ? fleet::HostTable::show : fleet::HostTable::hide;
+    std::fputs(fleet::status_text(hosts, summary, table).c_str(), stdout);
+  }
+  return summary.converged() ? k_exit_ok : k_exit_failed;
+}
+
+int fleet_wait_command(const FleetWaitFlags& flags) {
+  const auto timeout = positive_duration("wait", "--timeout", flags.timeout);
+  const auto interval =
+      timeout ? positive_duration("wait", "--interval", flags.interval) : std::nullopt;
+  const auto request = interval
+                           ? positive_duration("wait", "--request-timeout", flags.request_timeout)
+                           : std::nullopt;
+  if (!request) return k_exit_usage;
+  const fleet::WaitOptions options{*timeout, *interval, *request, flags.fail_on_quarantine};
+  if (flags.percent < 1 || flags.percent > 100)
+    return usage("wait", "--percent: expected 1 to 100, got " + std::to_string(flags.percent));
+  if (flags.concurrency < 1) return usage("wait", "--concurrency: expected at least 1");
+  if (!hex_prefix(flags.commit))
+    return usage(
+        "wait",
+        "--commit: expected lowercase hex, at most 40 digits, got \"" + flags.commit + "\"");
+  const auto targets = read_targets(flags.targets);
+  if (!targets) return usage("wait", targets.error().describe());
+
+  const fleet::WaitGoal goal{flags.service, flags.version, flags.commit, flags.percent};
+  fleet::CurlStatusSource source(flags.concurrency);
+  SystemClock clock;
+  std::string last_line;
+  const auto report = [&](const fleet::GoalProgress& progress) {
+    const std::string line = fleet::progress_line(goal, progress);
+    if (line != last_line) std::fprintf(stderr, "tether fleet wait: %s\n", line.c_str());
+    last_line = line;
+  };
+  const fleet::WaitResult result =
+      fleet::wait_for_goal(source, clock, *targets, goal, options, report);
+  if (flags.json) {
+    std::puts(fleet::wait_json(goal, result.progress, result.outcome).dump(2).c_str());
+  } else {
+    const fleet::FleetSummary summary = fleet::summarize(result.hosts, goal.service);
+    std::fputs(fleet::wait_text(goal, result.progress, summary, result.outcome).c_str(), stdout);
+  }
+  return result.outcome == fleet::WaitOutcome::met ? k_exit_ok : k_exit_failed;
+}
+
+}  // namespace tether

@@ -1,0 +1,117 @@
+#pragma once
+
+// `tether fleet status|wait`: the agents' GET /status across a fleet, from a CI job or a laptop.
+
+#include <string>
+
+namespace tether {
+
+struct FleetStatusFlags {
+  std::string targets;  ///< the targets file, "-" for stdin
+  std::string service;  ///< only this service ("" for all)
+  std::string timeout = "5s";
+  int concurrency = 64;
+  bool json = false;
+  bool hosts = false;  ///< also the per-host table
+};
+
+/// `tether fleet status`: per service and release, where the hosts stand. Returns the exit
+/// status (see k_fleet_status_footer).
+int fleet_status_command(const FleetStatusFlags& flags);
+
+struct FleetWaitFlags {
+  std::string targets;
+  std::string service;
+  std::string version;
+  std::string commit;  ///< a prefix of the source commit
+  int percent = 100;
+  std::string timeout = "10m";
+  std::string interval = "2s";
+  std::string request_timeout = "5s";
+  int concurrency = 64;
+  bool fail_on_quarantine = true;
+  bool json = false;
+};
+
+/// `tether fleet wait`: polls until enough hosts run a release. Returns the exit status (see
+/// k_fleet_wait_footer).
+int fleet_wait_command(const FleetWaitFlags& flags);
+
+inline constexpr const char* k_fleet_footer =
+    "\nEach agent started with --api-listen (api.listen in agent.yaml) serves GET /status:\n"
+    "what it runs, what it declares and how its last pass went. `tether fleet` asks every\n"
+    "agent listed in a targets file at once; no controller, nothing to install. See\n"
+    "`tether fleet status --help` and `tether fleet wait --help`.";
+
+inline constexpr const char* k_fleet_status_footer =
+    "\nAsks every target's GET /status at once (up to --concurrency requests in flight, each\n"
+    "limited to --timeout for connect and answer) and prints per service and release (version\n"
+    "and commit, or image digest) how many hosts are in each state; then the targets that did\n"
+    "not answer and why (connection refused, timeout, HTTP 500, invalid JSON), and the hosts\n"
+    "that are behind: their agent converges to another state commit than most of the fleet's\n"
+    "(it has not polled yet, or refused the new commit, or cannot reach the repo).\n"
+    "\nTargets file: one agent base URL a line; `#` starts a comment; a bare host:port means\n"
+    "http://host:port; `--targets -` reads the list from stdin.\n"
+    "    # web tier\n"
+    "    http://10.0.0.5:9410\n"
+    "    10.0.0.6:9410   # web-02\n"
+    "\nStates, as each agent reports them:\n"
+    "  converged    runs the release declared for the host\n"
+    "  pending      not there yet (not tried yet, or held back by a restart backoff); also\n"
+    "               a host reported converged whose live release is not the declared one\n"
+    "               (its agent is switching right now)\n"
+    "  failed       the last attempt failed; the previous release keeps serving\n"
+    "  quarantined  the declared release failed its health check, was rolled back, and is not\n"
+    "               retried until its declaration changes or `tether retry SERVICE`\n"
+    "  undeclared   runs the service but does not declare it (selector, rollout share): tether\n"
+    "               leaves it alone; this is not a problem\n"
+    "  unknown      the agent reports no state (it has not finished a pass yet)\n"
+    "Rows group hosts by the release they declare; undeclared hosts by the release they run.\n"
+    "\nExamples:\n"
+    "  tether fleet status --targets fleet.txt\n"
+    "  tether fleet status --targets fleet.txt --service web --hosts\n"
+    "  inventory | tether fleet status --targets - --json | jq '.unreachable'\n"
+    "\nJSON (\"format\": \"tether.fleet-status/v1\"): {service, converged, targets, answered,\n"
+    "majorityCommit, services:[{service, release:{version, commit, image}|null, releaseText,\n"
+    "hosts, converged, pending, failed, quarantined, undeclared, unknown}],\n"
+    "unreachable:[{url, problem}], behind:[{host, url, desiredCommit, lastPass}],\n"
+    "hosts:[{url, host, reachable, problem (if unreachable), desiredCommit,\n"
+    "lastPass:{time, outcome, problem}|null, services:[{service, state, desired, current,\n"
+    "lastError, quarantineReason}]}]}.\n"
+    "\nExit status: 0 every target answered, none is behind, and every service is converged\n"
+    "(or undeclared); 1 otherwise, also when --service names a service no answering host\n"
+    "declares or runs; 2 usage error (flags, an unreadable or invalid targets file).";
+
+inline constexpr const char* k_fleet_wait_footer =
+    "\nPolls the fleet every --interval until at least --percent % of the counted hosts run\n"
+    "VERSION (with a source commit starting with --commit, if given) and are converged, then\n"
+    "prints the table and exits 0. Counted are the hosts that declare SERVICE or run it, and\n"
+    "every target that does not answer (it counts as not there). No poll starts after\n"
+    "--timeout; when the last one (at most --request-timeout) falls short, it prints the hosts\n"
+    "still missing and why, and exits 1. Progress goes to stderr when it changes.\n"
+    "\nWhere a counted host stands:\n"
+    "  done           runs VERSION, converged\n"
+    "  pending        its agent is getting there (or is switching releases right now)\n"
+    "  failed         the last attempt failed; the previous release serves (lastError says why)\n"
+    "  quarantined    the declared release failed its health check and was rolled back\n"
+    "  other-release  converged on another release: its agent has not seen the commit yet\n"
+    "  undeclared     runs SERVICE outside its selector or rollout share\n"
+    "  unknown        its agent has not finished a pass yet\n"
+    "  unreachable    no status document (connection refused, timeout, HTTP error, bad JSON)\n"
+    "\n--fail-on-quarantine (on by default) exits 1 at once when a host reports VERSION\n"
+    "quarantined: it failed its health check there and is not retried until the state repo\n"
+    "changes, so waiting cannot help. --no-fail-on-quarantine waits until --timeout anyway.\n"
+    "During a staged rollout, hosts outside the share that still run SERVICE are counted:\n"
+    "ask for the share you rolled out (e.g. --percent 50).\n"
+    "\nExamples:\n"
+    "  tether fleet wait --targets fleet.txt --service web --version 1.4.2 --timeout 15m\n"
+    "  # gate a pipeline on a fleet-wide rollback after the revert merged:\n"
+    "  tether fleet wait --targets fleet.txt --service web --version 1.4.1 --commit 3f2a9c1d\n"
+    "  tether fleet wait --targets fleet.txt --service web --version 1.5.0 --percent 50\n"
+    "\nJSON (\"format\": \"tether.fleet-wait/v1\"): {goal:{service, version, commit, percent},\n"
+    "outcome: met|timed-out|quarantined, done, counted, ignored, percentDone,\n"
+    "hosts:[{host, url, standing, detail}]}.\n"
+    "\nExit status: 0 the goal was met; 1 --timeout passed first, or a host quarantined\n"
+    "VERSION; 2 usage error (flags, an unreadable or invalid targets file).";
+
+}  // namespace tether

@@ -1,0 +1,146 @@
+#include "fleet/host_view.hpp"
+
+#include "fleet/targets.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+
+namespace tether::fleet {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::array<FleetState, 5> k_known = {FleetState::converged,
+                                               FleetState::pending,
+                                               FleetState::failed,
+                                               FleetState::quarantined,
+                                               FleetState::undeclared};
+
+/// `json[key]` when it is a string, else "".
+std::string text_at(const Json& json, const char* key) {
+  const auto it = json.find(key);
+  return it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::optional<ReleaseView> release_at(const Json& json, const char* key) {
+  const auto it = json.find(key);
+  if (it == json.end() || !it->is_object()) return std::nullopt;
+  return ReleaseView{text_at(*it, "version"), text_at(*it, "commit"), text_at(*it, "image")};
+}
+
+std::string quarantine_reason(const Json& service) {
+  const auto it = service.find("quarantine");
+  return it != service.end() && it->is_object() ? text_at(*it, "reason") : std::string();
+}
+
+std::optional<LastPass> last_pass_of(const Json& json) {
+  const auto it = json.find("lastPass");
+  if (it == json.end() || !it->is_object()) return std::nullopt;
+  return LastPass{text_at(*it, "time"), text_at(*it, "outcome"), text_at(*it, "problem")};
+}
+
+/// Fills `host` from a parsed document; returns what makes it no status document, or "".
+std::string read_document(const Json& json, HostView& host) {
+  if (!json.is_object()) return "not a tether status document: not a JSON object";
+  const auto services = json.find("services");
+  if (services == json.end() || !services->is_array())
+    return "not a tether status document: no \"services\" array";
+  for (const Json& service : *services) {
+    if (!service.is_object() || text_at(service, "service").empty())
+      return "not a tether status document: a service without a name";
+    host.services.push_back(ServiceView{text_at(service, "service"),
+                                        parse_fleet_state(text_at(service, "state")),
+                                        release_at(service, "desired"),
+                                        release_at(service, "current"),
+                                        text_at(service, "lastError"),
+                                        quarantine_reason(service)});
+  }
+  std::sort(host.services.begin(), host.services.end(), [](const auto& a, const auto& b) {
+    return a.service < b.service;
+  });
+  host.host = text_at(json, "host");
+  host.desired_commit = text_at(json, "desiredCommit");
+  host.last_pass = last_pass_of(json);
+  return "";
+}
+
+}  // namespace
+
+const char* to_string(FleetState state) {
+  switch (state) {
+    case FleetState::converged:
+      return "converged";
+    case FleetState::pending:
+      return "pending";
+    case FleetState::failed:
+      return "failed";
+    case FleetState::quarantined:
+      return "quarantined";
+    case FleetState::undeclared:
+      return "undeclared";
+    case FleetState::unknown:
+      break;
+  }
+  return "unknown";
+}
+
+FleetState parse_fleet_state(std::string_view text) {
+  for (const FleetState state : k_known) {
+    if (text == to_string(state)) return state;
+  }
+  return FleetState::unknown;
+}
+
+std::string ReleaseView::text() const {
+  if (!image.empty()) {
+    std::string name = image.substr(image.rfind('/') + 1);
+    const size_t digest = name.find("@sha256:");
+    if (digest != std::string::npos) name.resize(std::min(name.size(), digest + 8 + 12));
+    return name;
+  }
+  if (version.empty()) return commit.empty() ? "-" : commit.substr(0, 12);
+  return commit.empty() ? version : version + " (" + commit.substr(0, 12) + ")";
+}
+
+FleetState effective_state(const ServiceView& service) {
+  if (service.state != FleetState::converged || !service.desired) return service.state;
+  const ReleaseView& desired = *service.desired;
+  if (!desired.image.empty()) return service.state;  // the live image is not in the report
+  const bool live = service.current && service.current->version == desired.version &&
+                    (desired.commit.empty() || service.current->commit == desired.commit);
+  return live ? FleetState::converged : FleetState::pending;
+}
+
+std::string ServiceView::problem() const {
+  if (!last_error.empty()) return last_error;
+  return quarantine_reason.empty() ? "" : "quarantined: " + quarantine_reason;
+}
+
+std::string HostView::name() const { return host.empty() ? authority_of(target) : host; }
+
+const ServiceView* HostView::find(std::string_view name) const {
+  for (const ServiceView& service : services) {
+    if (service.service == name) return &service;
+  }
+  return nullptr;
+}
+
+HostView host_view(const Reply& reply) {
+  HostView host;
+  host.target = reply.target;
+  if (!reply.transport_error.empty()) {
+    host.problem = reply.transport_error;
+  } else if (reply.http_status != 200) {
+    host.problem = "HTTP " + std::to_string(reply.http_status);
+  } else if (const Json json = Json::parse(reply.body, nullptr, false); json.is_discarded()) {
+    host.problem = "invalid JSON";
+  } else {
+    host.problem = read_document(json, host);
+  }
+  if (!host.reachable()) host = HostView{reply.target, "", host.problem, "", std::nullopt, {}};
+  return host;
+}
+
+}  // namespace tether::fleet

@@ -1,0 +1,264 @@
+// `tether fleet status|wait` through the real binary: three real agents serving GET /status
+// from their own roots (one state repo behind a git daemon), and a target nobody listens on.
+#include "agent_fixture.hpp"
+
+#include <boost/process.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <iostream>
+#include <signal.h>
+
+namespace tether::test {
+namespace {
+
+namespace bp = boost::process;
+namespace fs = std::filesystem;
+
+struct Agent {
+  std::string id;
+  int port = 0;      ///< where its hello listens
+  int api_port = 0;  ///< its GET /status
+  fs::path root;
+  bp::child process;
+};
+
+class FleetCommandTest : public AgentTest {
+ protected:
+  FleetCommandTest() : m_dead_port(free_port()) {
+    for (const char* id : {"fleet-1", "fleet-2", "fleet-3"}) {
+      Agent agent;
+      agent.id = id;
+      agent.port = free_port();
+      agent.api_port = free_port();
+      agent.root = m_tmp / ("root-" + agent.id);
+      m_agents.push_back(std::move(agent));
+    }
+    write_targets(/*with_dead=*/true);
+  }
+
+  ~FleetCommandTest() override {
+    for (Agent& agent : m_agents) {
+      if (agent.process.valid() && agent.process.running()) {
+        ::kill(agent.process.id(), SIGTERM);
+        agent.process.wait();
+      }
+      std::error_code ec;
+      for (const auto& service : fs::directory_iterator(agent.root / "services", ec)) {
+        const std::string text = read_text(service.path() / "run" / "exec.pid");
+        if (!text.empty()) ::kill(-nlohmann::json::parse(text).at("pid").get<pid_t>(), SIGKILL);
+      }
+    }
+  }
+
+  void TearDown() override {
+    if (!HasFailure()) return;
+    for (const Agent& agent : m_agents)
+      std::cerr << "--- " << agent.id << " log:\n" << read_text(m_tmp / (agent.id + ".log"));
+  }
+
+  [[nodiscard]] fs::path targets_file() const { return m_tmp / "fleet.txt"; }
+
+  /// The agents as an operator would list them: bare host:port, a URL, comments.
+  void write_targets(bool with_dead) const {
+    std::string targets = "# the fleet\n";
+    for (const Agent& agent : m_agents)
+      targets += "127.0.0.1:" + std::to_string(agent.api_port) + "   # " + agent.id + "\n";
+    if (with_dead) targets += "\n" + dead_url() + "/\n";
+    write_text(targets_file(), targets);
+  }
+  [[nodiscard]] std::string dead_url() const {
+    return "http://127.0.0.1:" + std::to_string(m_dead_port);
+  }
+
+  /// hello `version` for every agent, each on its own port (host files override config+health).
+  std::string commit_release(const std::string& version, Build build = Build::healthy) {
+    for (const Agent& agent : m_agents) {
+      const std::string port = std::to_string(agent.port);
+      m_repo->write("config/hello/" + agent.id + ".conf", "port=" + port + "\nmessage=hello\n");
+      m_repo->write("hosts/" + agent.id + ".yaml",
+                    "apiVersion: tether.dev/v1\nkind: Host\nmetadata: {name: " + agent.id +
+                        "}\nspec:\n  overrides:\n    hello:\n"
+                        "      config: [{source: config/hello/" +
+                        agent.id +
+                        ".conf, target: etc/hello.conf}]\n"
+                        "      health: {http: {url: \"http://127.0.0.1:" +
+                        port +
+                        "/healthz\"}, timeout: 1s, interval: 100ms, successes: 2, "
+                        "deadline: 3s}\n");
+    }
+    m_repo->write("config/hello/hello.conf", "port=" + std::to_string(m_port) + "\n");
+    m_repo->write("services/hello.yaml", hello_manifest(release(version, build)));
+    return m_repo->commit("hello " + version);
+  }
+
+  void start_agents() {
+    for (Agent& agent : m_agents) {
+      agent.process = bp::child(TETHER_BIN,
+                                bp::args = {"run",
+                                            "--interval",
+                                            "200ms",
+                                            "--repo",
+                                            repo_url(),
+                                            "--root",
+                                            agent.root.string(),
+                                            "--host-id",
+                                            agent.id,
+                                            "--api-listen",
+                                            "127.0.0.1:" + std::to_string(agent.api_port)},
+                                bp::std_out > bp::null,
+                                bp::std_err > (m_tmp / (agent.id + ".log")).string());
+    }
+  }
+
+  /// `tether fleet <args...> --targets fleet.txt`, timed.
+  CommandResult fleet(std::vector<std::string> args, std::chrono::milliseconds* took = nullptr) {
+    std::vector<std::string> argv = {TETHER_BIN, "fleet"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.insert(argv.end(), {"--targets", targets_file().string()});
+    const auto start = std::chrono::steady_clock::now();
+    CommandResult result = run_command(argv, {}, std::chrono::seconds(120));
+    if (took != nullptr) {
+      *took = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - start);
+    }
+    return result;
+  }
+
+  int m_dead_port;
+  std::vector<Agent> m_agents;
+};
+
+TEST_F(FleetCommandTest, WaitsForThreeOfFourThenStatusCountsThem) {
+  const HelloRelease& v1 = release("1.0.0");
+  commit_release("1.0.0");
+  start_agents();
+
+  // Waits from before the first pass until the three live agents converge: 3 of 4 is 75 %.
+  const CommandResult three = fleet({"wait",
+                                     "--service",
+                                     "hello",
+                                     "--version",
+                                     "1.0.0",
+                                     "--commit",
+                                     v1.commit.substr(0, 10),
+                                     "--percent",
+                                     "75",
+                                     "--timeout",
+                                     "60s",
+                                     "--interval",
+                                     "200ms",
+                                     "--request-timeout",
+                                     "2s"});
+  ASSERT_EQ(three.exit_code, 0) << three.out << three.err;
+  EXPECT_NE(three.out.find("hello 1.0.0 (commit " + v1.commit.substr(0, 10) +
+                           "): 3 of 4 hosts (75%) converged, want 75%: met"),
+            std::string::npos)
+      << three.out;
+  EXPECT_NE(three.out.find(dead_url()), std::string::npos) << "the dead one is still missing";
+  for (const Agent& agent : m_agents)
+    EXPECT_EQ(http_get(agent.port, "/"), "hello 1.0.0\n") << agent.id;
+
+  // All four cannot be had: it gives up after --timeout and names the unreachable target.
+  std::chrono::milliseconds took{};
+  const CommandResult all = fleet({"wait",
+                                   "--service",
+                                   "hello",
+                                   "--version",
+                                   "1.0.0",
+                                   "--percent",
+                                   "100",
+                                   "--timeout",
+                                   "3s",
+                                   "--interval",
+                                   "200ms"},
+                                  &took);
+  EXPECT_EQ(all.exit_code, 1) << all.out << all.err;
+  EXPECT_NE(all.out.find("3 of 4 hosts (75%) converged, want 100%: timed out"), std::string::npos)
+      << all.out;
+  EXPECT_NE(all.out.find("still missing: 1"), std::string::npos) << all.out;
+  EXPECT_NE(all.out.find(dead_url() + "  unreachable  connection refused"), std::string::npos)
+      << all.out;
+  EXPECT_GE(took.count(), 3000);
+  EXPECT_LT(took.count(), 8000);
+
+  const CommandResult status = fleet({"status", "--json", "--timeout", "2s"});
+  EXPECT_EQ(status.exit_code, 1) << "one target did not answer\n" << status.out << status.err;
+  const auto json = nlohmann::json::parse(status.out);
+  EXPECT_EQ(json["targets"], 4);
+  EXPECT_EQ(json["answered"], 3);
+  EXPECT_EQ(json["converged"], false);
+  ASSERT_EQ(json["services"].size(), 1u) << json.dump(2);
+  EXPECT_EQ(json["services"][0]["service"], "hello");
+  EXPECT_EQ(json["services"][0]["release"]["version"], "1.0.0");
+  EXPECT_EQ(json["services"][0]["release"]["commit"], v1.commit);
+  EXPECT_EQ(json["services"][0]["hosts"], 3);
+  EXPECT_EQ(json["services"][0]["converged"], 3);
+  ASSERT_EQ(json["unreachable"].size(), 1u);
+  EXPECT_EQ(json["unreachable"][0]["url"], dead_url());
+  EXPECT_EQ(json["unreachable"][0]["problem"], "connection refused");
+  EXPECT_TRUE(json["behind"].empty()) << json.dump(2);
+  EXPECT_EQ(json["majorityCommit"].get<std::string>().size(), 40u);
+  ASSERT_EQ(json["hosts"].size(), 4u);
+  EXPECT_EQ(json["hosts"][0]["host"], "fleet-1");
+  EXPECT_EQ(json["hosts"][0]["lastPass"]["outcome"], "converged");
+
+  const CommandResult text = fleet({"status", "--service", "hello", "--hosts"});
+  EXPECT_EQ(text.exit_code, 1);
+  const std::vector<std::string> lines = lines_of(text.out);
+  for (const Agent& agent : m_agents) {
+    const std::string url = "http://127.0.0.1:" + std::to_string(agent.api_port);
+    const auto line = std::find_if(lines.begin(), lines.end(), [&](const std::string& l) {
+      return l.rfind(agent.id + " ", 0) == 0;
+    });
+    ASSERT_NE(line, lines.end()) << text.out;
+    EXPECT_NE(line->find(url), std::string::npos) << *line;
+    EXPECT_NE(line->find("hello"), std::string::npos) << *line;
+    EXPECT_NE(line->find("converged"), std::string::npos) << *line;
+  }
+  EXPECT_NE(text.out.find("not converged: 3 of 4 targets answered"), std::string::npos) << text.out;
+}
+
+TEST_F(FleetCommandTest, AQuarantinedReleaseFailsTheWaitBeforeItsTimeout) {
+  commit_release("1.0.0");
+  start_agents();
+  // Without the dead target every agent answers: status exits 0 once all converged.
+  write_targets(/*with_dead=*/false);
+  ASSERT_TRUE(
+      eventually([&] { return fleet({"status"}).exit_code == 0; }, std::chrono::seconds(30)));
+
+  commit_release("2.0.0", Build::broken_health);
+  std::chrono::milliseconds took{};
+  const CommandResult broken = fleet({"wait",
+                                      "--service",
+                                      "hello",
+                                      "--version",
+                                      "2.0.0",
+                                      "--timeout",
+                                      "60s",
+                                      "--interval",
+                                      "200ms",
+                                      "--json"},
+                                     &took);
+  EXPECT_EQ(broken.exit_code, 1) << broken.out << broken.err;
+  EXPECT_LT(took.count(), 30000) << "failed fast, long before --timeout";
+  const auto json = nlohmann::json::parse(broken.out);
+  EXPECT_EQ(json["outcome"], "quarantined");
+  EXPECT_EQ(json["done"], 0);
+  bool named = false;
+  for (const auto& host : json["hosts"]) {
+    if (host["standing"] != "quarantined") continue;
+    named = true;
+    EXPECT_NE(host["detail"].get<std::string>().find("quarantined: "), std::string::npos) << host;
+    EXPECT_NE(host["detail"].get<std::string>().find("HTTP 500"), std::string::npos) << host;
+  }
+  EXPECT_TRUE(named) << json.dump(2);
+  for (const Agent& agent : m_agents) {
+    EXPECT_TRUE(eventually([&] { return http_get(agent.port, "/") == "hello 1.0.0\n"; },
+                           std::chrono::seconds(15)))
+        << agent.id << " rolled back";
+  }
+}
+
+}  // namespace
+}  // namespace tether::test
