@@ -1,0 +1,287 @@
+#!/usr/bin/env bash
+# Fleet simulation: N tether agents on this machine, each with its own root, host id, labels and
+# local API, poll one git daemon on loopback. A tiny release (a shell script that sleeps) is
+# declared (1.0.0), upgraded (1.1.0) and rolled back with `git revert`; for each change every
+# host's push->converged time is taken from its journal (millisecond times of the applied
+# change), with the Git server's CPU, the fetches it served, the agents' RSS and the load.
+#
+#   scripts/fleet-sim.sh N [--interval 5s] [--out DIR] [options]      (see --help)
+#
+# Writes DIR/convergence.csv (host,change,seconds) and DIR/summary.txt. Everything it starts
+# (agents, the services they start, git daemon, a counting proxy) is stopped on exit, Ctrl-C
+# included, and its temp dir removed (unless --keep).
+set -euo pipefail
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+measure="$repo_root/scripts/lib/fleet-sim-measure.py"
+
+usage() {
+  cat <<'USAGE'
+usage: scripts/fleet-sim.sh N [--interval 5s] [--out DIR] [--tether PATH] [--start-rate R]
+                              [--quiet SECONDS] [--api-base PORT] [--keep]
+
+  N              number of agents (1..2000), host ids sim-0001.., labels role=web and
+                 zone=a|b (alternating); the service selects role=web
+  --interval D   the agents' poll interval (default 5s; jitter is the default 10%)
+  --out DIR      results (default build/fleet-sim/n<N> under the repository)
+  --tether PATH  the agent binary (default build/release/tether, built if missing)
+  --start-rate R agents started per second (default 20), staggered so that first polls and
+                 the first clones do not all land at once
+  --quiet S      seconds of quiet polling measured before each change (default 2 x interval)
+  --api-base P   first local API port (default 21000; agent i listens on P+i-1)
+  --keep         keep the temp dir (roots, logs, state repo) for inspection
+USAGE
+}
+
+die() { printf 'fleet-sim.sh: %s\n' "$*" >&2; exit 2; }
+
+n=""
+interval=5s
+out=""
+tether="$repo_root/build/release/tether"
+start_rate=20
+quiet=""
+api_base=21000
+keep=0
+while (($# > 0)); do
+  case "$1" in
+    -h | --help) usage; exit 0 ;;
+    --interval) interval=${2:?--interval needs a value}; shift 2 ;;
+    --out) out=${2:?--out needs a DIR}; shift 2 ;;
+    --tether) tether=${2:?--tether needs a PATH}; shift 2 ;;
+    --start-rate) start_rate=${2:?--start-rate needs a value}; shift 2 ;;
+    --quiet) quiet=${2:?--quiet needs seconds}; shift 2 ;;
+    --api-base) api_base=${2:?--api-base needs a port}; shift 2 ;;
+    --keep) keep=1; shift ;;
+    -*) die "unknown option '$1' (see --help)" ;;
+    *) [[ -z "$n" ]] || die "unexpected argument '$1'"; n=$1; shift ;;
+  esac
+done
+if ! [[ "$n" =~ ^[0-9]+$ ]] || ((n < 1 || n > 2000)); then die "N must be 1..2000 (see --help)"; fi
+if ! [[ "$start_rate" =~ ^[0-9]+$ ]] || ((start_rate < 1)); then die "--start-rate must be a positive integer"; fi
+case "$interval" in
+  *ms) interval_s=$(awk -v v="${interval%ms}" 'BEGIN{print v/1000}') ;;
+  *s) interval_s=${interval%s} ;;
+  *m) interval_s=$(awk -v v="${interval%m}" 'BEGIN{print v*60}') ;;
+  *) die "--interval: expected e.g. 5s, 500ms or 1m" ;;
+esac
+[[ -n "$quiet" ]] || quiet=$(awk -v i="$interval_s" 'BEGIN{print 2*i}')
+out=${out:-$repo_root/build/fleet-sim/n$n}
+mkdir -p "$out"
+out="$(cd "$out" && pwd -P)"
+rm -f "$out/convergence.csv" "$out/stats.jsonl" "$out/summary.txt" "$out/hosts.tsv"
+echo "host,change,seconds" >"$out/convergence.csv"
+
+if [[ ! -x "$tether" ]]; then
+  echo "==> building $tether (release preset)"
+  cmake --preset release -S "$repo_root" >/dev/null
+  cmake --build "$repo_root/build/release" -j "$(nproc)" --target tether >/dev/null
+fi
+tether="$(cd "$(dirname "$tether")" && pwd -P)/$(basename "$tether")"
+
+# Every agent, its API socket and its Git connections are fds of their own processes; the
+# limit matters for this shell and the measuring helper, so raise it to the hard limit.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+work="$(mktemp -d /tmp/tether-fleet.XXXXXX)"
+daemon_pid=""
+proxy_pid=""
+agent_pids=()
+
+# Stops everything this script started, by pid: agents first (so none restarts its service),
+# then the services (detached in their own sessions: their pid files name the group), then
+# the proxy and git daemon.
+cleanup() {
+  local rc=$? pid deadline pidfile svc
+  trap - EXIT INT TERM
+  if ((${#agent_pids[@]} > 0)); then
+    echo "==> stopping ${#agent_pids[@]} agents and their services"
+    for pid in "${agent_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    deadline=$((SECONDS + 15))
+    for pid in "${agent_pids[@]}"; do
+      while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
+      kill -KILL "$pid" 2>/dev/null || true
+    done
+    wait "${agent_pids[@]}" 2>/dev/null || true
+  fi
+  for pidfile in "$work"/hosts/*/services/*/run/exec.pid "$work"/probe/services/*/run/exec.pid; do
+    [[ -f "$pidfile" ]] || continue
+    svc=$(sed -n 's/.*"pid":\([0-9]*\).*/\1/p' "$pidfile")
+    [[ -n "$svc" ]] && { kill -TERM -- "-$svc" 2>/dev/null || kill -TERM "$svc" 2>/dev/null || true; }
+  done
+  for pid in "$proxy_pid" "$daemon_pid"; do
+    if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; fi
+  done
+  wait 2>/dev/null || true
+  if ((keep)); then echo "kept $work"; else rm -rf "$work"; fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() {
+  local port
+  for port in "$@"; do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+  done
+  die "no free port among $*"
+}
+
+# ---- the release: bin/app is a POSIX shell script that execs sleep, packed reproducibly ----
+declare -A artifact artifact_sha binary_sha
+make_app_release() {
+  local v=$1 stage="$work/stage-$1"
+  mkdir -p "$stage/bin" "$work/artifacts"
+  printf '#!/bin/sh\n# app %s (fleet simulation)\nexec sleep 100000\n' "$v" >"$stage/bin/app"
+  chmod 0755 "$stage/bin/app"
+  printf '%s\n' "$v" >"$stage/VERSION"
+  artifact[$v]="$work/artifacts/app-$v.tar.gz"
+  tar -C "$stage" --format=gnu --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner \
+    -cf - VERSION bin/app | gzip -n -9 >"${artifact[$v]}"
+  artifact_sha[$v]=$(sha256sum "${artifact[$v]}" | cut -c1-64)
+  binary_sha[$v]=$(sha256sum "$stage/bin/app" | cut -c1-64)
+}
+
+write_manifest() {
+  local v=$1
+  cat >"$work/work/services/app.yaml" <<EOF
+apiVersion: tether.dev/v1
+kind: Service
+metadata:
+  name: app
+spec:
+  selector: {role: web}
+  release:
+    version: "$v"
+    commit: "$(printf 'app-%s' "$v" | sha1sum | cut -c1-40)"
+    artifact:
+      url: "file://${artifact[$v]}"
+      sha256: "${artifact_sha[$v]}"
+    binary:
+      path: bin/app
+      sha256: "${binary_sha[$v]}"
+  run:
+    exec:
+      command: ["bin/app"]
+      stopTimeout: 2s
+  keepReleases: 3
+EOF
+}
+
+git_w() { git -C "$work/work" "$@"; }
+
+echo "==> $n agents, interval $interval, results in $out (temp dir $work)"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "    load average now: $load_before"
+make_app_release 1.0.0
+make_app_release 1.1.0
+
+# ---- the state repo, served by git daemon ----
+git init -q --bare --initial-branch=main "$work/git/state.git"
+git init -q --initial-branch=main "$work/work"
+git_w config user.email ops@example.com
+git_w config user.name Ops
+git_w remote add origin "$work/git/state.git"
+mkdir -p "$work/work/services"
+printf '# fleet simulation state repo\n' >"$work/work/README.md"
+git_w add -A
+git_w commit -qm "empty fleet"
+git_w push -q origin HEAD:main
+
+git_port=$(free_port 19618 19619 19620 19621 19622 19623)
+# git-daemon itself (not the `git` wrapper, which would run it as a child), so that its
+# /proc stat, children included, is the Git server's CPU. No connection limit (default 32).
+"$(git --exec-path)/git-daemon" --reuseaddr --listen=127.0.0.1 --port="$git_port" \
+  --base-path="$work/git" --export-all --max-connections=0 "$work/git" 2>"$work/git-daemon.log" &
+daemon_pid=$!
+echo "$daemon_pid" >"$out/git-daemon.pid"
+repo_url="git://127.0.0.1:$git_port/state.git"
+for _ in $(seq 50); do git ls-remote "$repo_url" >/dev/null 2>&1 && break; sleep 0.1; done
+git ls-remote "$repo_url" >/dev/null || die "git daemon did not start on port $git_port"
+
+# ---- the agents' API ports: api_base .. api_base+N-1 must all be free ----
+listening=$(ss -Htln | awk '{print $4}' | sed 's/.*://' | sort -u)
+for port in $(seq "$api_base" $((api_base + n - 1))); do
+  grep -qx "$port" <<<"$listening" && die "port $port is in use: pick another --api-base"
+done
+
+# ---- start the agents, staggered ----
+echo "==> starting $n agents at $start_rate/s"
+mkdir -p "$work/hosts" "$work/logs"
+batch=$(((start_rate + 9) / 10))  # agents per 100 ms
+t_start=$(date +%s.%N)
+for i in $(seq "$n"); do
+  host=$(printf 'sim-%04d' "$i")
+  zone=$([[ $((i % 2)) == 1 ]] && echo a || echo b)
+  port=$((api_base + i - 1))
+  "$tether" run --repo "$repo_url" --root "$work/hosts/$host" --host-id "$host" \
+    --label role=web --label "zone=$zone" --interval "$interval" \
+    --api-listen "127.0.0.1:$port" --log-format json >"$work/logs/$host.log" 2>&1 &
+  agent_pids+=($!)
+  printf '%s\t%s\t%s\t%s\n' "$host" "$work/hosts/$host" "$port" "$!" >>"$out/hosts.tsv"
+  if ((i % batch == 0)); then sleep 0.1; fi
+done
+start_seconds=$(awk -v a="$t_start" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
+/usr/bin/python3 "$measure" ready "$out" $((60 + n / 5))
+
+# ---- a counting proxy for one extra agent (not part of the fleet): bytes per Git request ----
+proxy_port=$(free_port 19718 19719 19720 19721 19722 19723)
+/usr/bin/python3 "$measure" proxy "$proxy_port" "$git_port" "$work/proxy.log" &
+proxy_pid=$!
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$proxy_port") 2>/dev/null && break; sleep 0.1; done
+probe() {
+  /usr/bin/python3 "$measure" probe "$out" "$1" "$work/proxy.log" -- \
+    "$tether" run --once --repo "git://127.0.0.1:$proxy_port/state.git" --root "$work/probe" \
+    --host-id sim-probe --label role=web --label zone=a
+}
+probe "first pass (clone)"
+
+# ---- the changes ----
+timeout=$(awk -v i="$interval_s" -v n="$n" 'BEGIN{printf "%d", 10*i + 30 + n/10}')
+change() {  # NAME VERSION: the commit is made; push it and measure
+  /usr/bin/python3 "$measure" idle "$out" "$quiet"
+  /usr/bin/python3 "$measure" change "$out" "$1" "$2" "$(git_w rev-parse HEAD)" "$timeout" -- \
+    git -C "$work/work" push -q origin HEAD:main || echo "(not every host converged: see above)"
+  probe "$1"
+}
+echo "==> 1. declare app 1.0.0 (first install)"
+write_manifest 1.0.0
+git_w add -A
+git_w commit -qm "app 1.0.0"
+change install 1.0.0
+
+echo "==> 2. upgrade to 1.1.0"
+write_manifest 1.1.0
+git_w commit -qam "app 1.1.0"
+change upgrade 1.1.0
+
+echo "==> 3. roll back: git revert of the 1.1.0 commit"
+git_w revert --no-edit HEAD >/dev/null
+change revert 1.0.0
+probe "no change (ls-remote)"
+
+/usr/bin/python3 "$measure" rss "$out"
+if [[ -s "$work/git-daemon.log" ]]; then
+  echo "git daemon log ($(wc -l <"$work/git-daemon.log") lines, last 5):"
+  tail -5 "$work/git-daemon.log"
+fi
+
+meta=$(/usr/bin/python3 - "$n" "$interval" "$interval_s" "$tether" "$load_before" "$start_seconds" "$start_rate" <<'PY'
+import json, os, platform, subprocess, sys, datetime
+n, interval, interval_s, tether, load, start_s, rate = sys.argv[1:]
+mem = next(l for l in open("/proc/meminfo") if l.startswith("MemTotal")).split()[1]
+model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+build = "release" if "/build/release/" in tether else tether
+print(json.dumps({
+    "n": int(n), "interval": interval, "interval_seconds": float(interval_s),
+    "tether": build, "cores": os.cpu_count(), "load_before": load,
+    "start_seconds": start_s, "start_rate": rate,
+    "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
+    "machine": f"{os.cpu_count()} cores ({model}), {int(mem) / 1024 / 1024:.0f} GiB RAM, "
+               f"{platform.system()} {platform.release()}, git {subprocess.run(['git', '--version'], capture_output=True, text=True).stdout.split()[-1]}",
+}))
+PY
+)
+echo
+/usr/bin/python3 "$measure" summary "$out" "$meta"
+echo "(per host: $out/convergence.csv)"
