@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git clang-format-14
   libgit2-dev libyaml-cpp-dev libssl-dev libspdlog-dev libfmt-dev
-  libboost-dev libboost-filesystem-dev libgtest-dev libgmock-dev
+  libboost-dev libboost-filesystem-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcurl4-openssl-dev libarchive-dev libcpp-httplib-dev libcli11-dev nlohmann-json3-dev
   python3 python3-jsonschema python3-yaml curl ca-certificates busybox prometheus
 )

@@ -5,44 +5,53 @@
 namespace tether::checks {
 namespace {
 
-bool matches(const std::string& value, const char* pattern) {
-  return std::regex_match(value, std::regex(pattern));
+// Compiled once: building a std::regex costs far more than matching it, and manifests of a
+// large state repo run these checks thousands of times per commit.
+bool matches(const std::string& value, const std::regex& pattern) {
+  return std::regex_match(value, pattern);
 }
 
 }  // namespace
 
 std::string service_name(const std::string& value) {
-  return matches(value, "[a-z0-9][a-z0-9-]{0,62}")
+  static const std::regex k_pattern("[a-z0-9][a-z0-9-]{0,62}");
+  return matches(value, k_pattern)
              ? ""
              : "a name of lowercase letters, digits and '-' (max 63, not starting with '-')";
 }
 
 std::string host_name(const std::string& value) {
-  return matches(value, "[A-Za-z0-9][A-Za-z0-9._-]{0,62}")
+  static const std::regex k_pattern("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+  return matches(value, k_pattern)
              ? ""
              : "a host id of letters, digits, '.', '_' and '-' (max 63)";
 }
 
 std::string version(const std::string& value) {
-  return matches(value, "[A-Za-z0-9._+-]{1,64}") && value.find("..") == std::string::npos
+  static const std::regex k_pattern("[A-Za-z0-9._+-]{1,64}");
+  return matches(value, k_pattern) && value.find("..") == std::string::npos
              ? ""
              : "a version of letters, digits, '.', '_', '+' and '-' (max 64, no \"..\")";
 }
 
 std::string commit(const std::string& value) {
-  return matches(value, "[0-9a-f]{40}") ? "" : "a full 40-digit lowercase hex commit SHA";
+  static const std::regex k_pattern("[0-9a-f]{40}");
+  return matches(value, k_pattern) ? "" : "a full 40-digit lowercase hex commit SHA";
 }
 
 std::string sha256(const std::string& value) {
-  return matches(value, "[0-9a-f]{64}") ? "" : "64 lowercase hex digits (a SHA-256 digest)";
+  static const std::regex k_pattern("[0-9a-f]{64}");
+  return matches(value, k_pattern) ? "" : "64 lowercase hex digits (a SHA-256 digest)";
 }
 
 std::string artifact_url(const std::string& value) {
-  return matches(value, "(https|http|file)://.+") ? "" : "an https://, http:// or file:// URL";
+  static const std::regex k_pattern("(https|http|file)://.+");
+  return matches(value, k_pattern) ? "" : "an https://, http:// or file:// URL";
 }
 
 std::string http_url(const std::string& value) {
-  return matches(value, "https?://.+") ? "" : "an http:// or https:// URL";
+  static const std::regex k_pattern("https?://.+");
+  return matches(value, k_pattern) ? "" : "an http:// or https:// URL";
 }
 
 std::string safe_relative_path(const std::string& value) {
@@ -76,20 +85,24 @@ std::string config_target(const std::string& value) {
 }
 
 std::string systemd_unit(const std::string& value) {
-  return matches(value, "[A-Za-z0-9@._:-]+\\.service") ? ""
+  static const std::regex k_pattern("[A-Za-z0-9@._:-]+\\.service");
+  return matches(value, k_pattern) ? ""
                                                        : "a systemd unit name ending in .service";
 }
 
 std::string host_port(const std::string& value) {
-  return matches(value, ".+:[0-9]{1,5}") ? "" : "HOST:PORT";
+  static const std::regex k_pattern(".+:[0-9]{1,5}");
+  return matches(value, k_pattern) ? "" : "HOST:PORT";
 }
 
 std::string container_name(const std::string& value) {
-  return matches(value, "[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}") ? "" : "a container name (max 63)";
+  static const std::regex k_pattern("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
+  return matches(value, k_pattern) ? "" : "a container name (max 63)";
 }
 
 std::string pinned_image(const std::string& value) {
-  return matches(value, ".+@sha256:[0-9a-f]{64}")
+  static const std::regex k_pattern(".+@sha256:[0-9a-f]{64}");
+  return matches(value, k_pattern)
              ? ""
              : "an image pinned by digest, NAME@sha256:<64 hex> (pin the digest, or set "
                "spec.allowFloatingTag: true)";
@@ -100,13 +113,15 @@ std::string runtime(const std::string& value) {
 }
 
 std::string repo_url(const std::string& value) {
-  return matches(value, "(https|http|git|file|ssh)://.+|/.+")
+  static const std::regex k_pattern("(https|http|git|file|ssh)://.+|/.+");
+  return matches(value, k_pattern)
              ? ""
              : "a git URL (https://, http://, git://, file://, ssh://) or an absolute path";
 }
 
 std::string branch(const std::string& value) {
-  return matches(value, "[A-Za-z0-9._/-]{1,200}") ? "" : "a branch name";
+  static const std::regex k_pattern("[A-Za-z0-9._/-]{1,200}");
+  return matches(value, k_pattern) ? "" : "a branch name";
 }
 
 std::string absolute_path(const std::string& value) {
@@ -114,7 +129,8 @@ std::string absolute_path(const std::string& value) {
 }
 
 std::string percent(const std::string& value) {
-  return matches(value, "([0-9]|[1-9][0-9]|100)%") ? "" : "a percentage from 0% to 100%";
+  static const std::regex k_pattern("([0-9]|[1-9][0-9]|100)%");
+  return matches(value, k_pattern) ? "" : "a percentage from 0% to 100%";
 }
 
 }  // namespace tether::checks

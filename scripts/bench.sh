@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Performance and footprint of tether, measured side by side with the field's shell approach
+# and the physical limits (issue #8): no-op poll (1 GiB binary), push -> converged (1 s poll and
+# signed webhook) with a load generator counting failed requests, SHA-256 throughput against
+# sha256sum and openssl, idle and apply-peak RSS, binary size, and the Google Benchmark
+# micro-benchmarks (planner and manifest parsing over 1,000 services, the symlink switch).
+#
+#   scripts/bench.sh            7 runs each (20 trials for reaction time), rewrites the
+#                               generated section of BENCHMARKS.md
+#   scripts/bench.sh --quick    3 runs (6 trials), prints the tables, BENCHMARKS.md unchanged
+#   scripts/bench.sh --only noop,hash   a subset: noop, reaction, hash, footprint, micro
+#
+# Run it on a quiet machine: other load shows up in every figure (the load average before the
+# run is recorded with the tables). Needs ~2.5 GiB of free space under TMPDIR.
+set -euo pipefail
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+
+quick=0
+pass=()
+while (($# > 0)); do
+  case "$1" in
+    --quick) quick=1; pass+=(--quick); shift ;;
+    --only) pass+=(--only "${2:?--only needs a list}"); shift 2 ;;
+    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
+  esac
+done
+((quick)) || pass+=(--write "$repo_root/BENCHMARKS.md" --json "$repo_root/build/bench-results.json")
+
+"$repo_root/scripts/install-deps.sh" >/dev/null
+cmake --preset release -S "$repo_root" >/dev/null
+cmake --build "$repo_root/build/release" -j "$(nproc)" \
+  --target tether hello tether_core_bench tether-sha256 >/dev/null
+build="$repo_root/build/release"
+exec /usr/bin/python3 "$repo_root/scripts/lib/bench.py" --repo-root "$repo_root" \
+  --tether "$build/tether" --hello "$build/examples/hello/hello" \
+  --sha256-tool "$build/bench/tether-sha256" --core-bench "$build/bench/tether_core_bench" \
+  "${pass[@]}"
