@@ -156,6 +156,10 @@ PassResult Reconciler::run_once(ApplyMode mode) {
   result.work.polls = source_after.polls - source_before.polls;
   result.work.downloads = source_after.downloads - source_before.downloads;
   result.work.files_hashed = m_hashes.files_hashed() - hashed_before;
+  if (mode == ApplyMode::apply) {
+    if (Status saved = m_hashes.retain_used_and_save(); !saved)
+      log_warn("cannot save the hash cache", {{"error", saved.error().describe()}});
+  }
   log_debug("pass done",
             {{"outcome", to_string(result.outcome)},
              {"downloads", std::to_string(result.work.downloads)},

@@ -18,7 +18,7 @@ struct ApiServer::Impl {
   httplib::Server server;
   std::thread thread;
   std::mutex status_mutex;
-  HashCache hashes;  ///< only touched under status_mutex
+  HashCache hashes{layout.hash_cache()};  ///< only touched under status_mutex
 
   Impl(Layout l, ApiWiring w) : layout(std::move(l)), wiring(std::move(w)) {}
 

@@ -12,7 +12,7 @@ int status_command(const SettingsFlags& settings, const StatusFlags& flags) {
     return k_exit_usage;
   }
   const Layout layout{config->root};
-  HashCache hashes;
+  HashCache hashes{layout.hash_cache()};  // digests the agent saved: no re-read of big files
   const HostReport report = read_host_report(layout, hashes);
   if (flags.json) {
     std::puts(report_json(report).dump(2).c_str());

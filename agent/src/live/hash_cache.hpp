@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <sys/types.h>
 
@@ -11,13 +12,27 @@ namespace tether {
 
 /// SHA-256 of files, remembered by what stat(2) says about them (device, inode, size, mtime,
 /// ctime): a daemon polling every few seconds does not re-read a large binary that has not
-/// changed, yet any write, replace or chmod-and-touch is noticed. In memory only.
+/// changed, yet any write, replace or chmod-and-touch is noticed (ctime cannot be set back).
+///
+/// With a store file the digests also outlive the process: `tether run --once` from cron and
+/// `tether status` would otherwise read every release file again (seconds for a 1 GiB binary).
+/// The store is only a cache: an unreadable or corrupt one is ignored, never an error.
 class HashCache {
  public:
+  HashCache() = default;
+  /// Starts from the digests saved in `store` (if any); save() writes them back.
+  explicit HashCache(std::filesystem::path store);
+
   /// The file's digest, from the cache when its stat identity is unchanged.
   [[nodiscard]] Result<std::string> sha256(const std::filesystem::path& path);
   /// How many digests were computed by reading the file (for tests and metrics).
   [[nodiscard]] size_t files_hashed() const { return m_files_hashed; }
+
+  /// Forgets the files not looked up since the previous call (releases pruned or replaced), so
+  /// the cache holds what is installed now rather than everything ever installed (unless
+  /// nothing was looked up at all); then writes the store atomically if anything changed. A
+  /// failed write is returned for logging only.
+  Status retain_used_and_save();
 
  private:
   struct Identity {
@@ -31,9 +46,14 @@ class HashCache {
   struct Entry {
     Identity identity;
     std::string digest;
+    bool used = false;  ///< looked up since the last retain_used_and_save()
   };
+  void load();
+
+  std::optional<std::filesystem::path> m_store;
   std::map<std::string, Entry> m_entries;
   size_t m_files_hashed = 0;
+  bool m_changed = false;  ///< entries differ from the store
 };
 
 }  // namespace tether

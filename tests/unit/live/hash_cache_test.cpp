@@ -1,5 +1,6 @@
 #include "live/hash_cache.hpp"
 
+#include "core/files.hpp"
 #include "core/sha256.hpp"
 #include "temp_dir.hpp"
 
@@ -41,6 +42,61 @@ TEST(HashCache, AMissingFileIsAnErrorNamingIt) {
   auto digest = cache.sha256(dir / "gone");
   ASSERT_FALSE(digest);
   EXPECT_NE(digest.error().message.find("gone"), std::string::npos);
+}
+
+TEST(HashCache, DigestsOutliveTheProcessThroughTheStore) {
+  test::TempDir dir;
+  test::write_text(dir / "bin", "binary v1");
+  {
+    HashCache first(dir / "state" / "hash-cache");
+    ASSERT_TRUE(first.sha256(dir / "bin"));
+    ASSERT_TRUE(first.retain_used_and_save());
+  }
+  HashCache next(dir / "state" / "hash-cache");
+  EXPECT_EQ(*next.sha256(dir / "bin"), Sha256::of("binary v1"));
+  EXPECT_EQ(next.files_hashed(), 0u);
+}
+
+TEST(HashCache, AFileChangedWhileNoAgentRanIsReadAgain) {
+  test::TempDir dir;
+  test::write_text(dir / "bin", "binary v1");
+  HashCache first(dir / "hash-cache");
+  ASSERT_TRUE(first.sha256(dir / "bin"));
+  ASSERT_TRUE(first.retain_used_and_save());
+  test::write_text(dir / "bin", "binary v2");  // same size; ctime moves
+  HashCache next(dir / "hash-cache");
+  EXPECT_EQ(*next.sha256(dir / "bin"), Sha256::of("binary v2"));
+  EXPECT_EQ(next.files_hashed(), 1u);
+}
+
+TEST(HashCache, ACorruptOrForeignStoreIsIgnored) {
+  test::TempDir dir;
+  test::write_text(dir / "bin", "binary v1");
+  for (const char* store : {"garbage\n", "tether-hash-cache v1\n1 2 three\n",
+                            "tether-hash-cache v9\n1 2 3 4 5 abc /x\n"}) {
+    test::write_text(dir / "hash-cache", store);
+    HashCache cache(dir / "hash-cache");
+    EXPECT_EQ(*cache.sha256(dir / "bin"), Sha256::of("binary v1")) << store;
+    EXPECT_EQ(cache.files_hashed(), 1u) << store;
+  }
+}
+
+TEST(HashCache, ForgetsFilesNoLongerLookedUp) {
+  test::TempDir dir;
+  test::write_text(dir / "kept", "kept");
+  test::write_text(dir / "pruned", "pruned");
+  HashCache cache(dir / "hash-cache");
+  ASSERT_TRUE(cache.sha256(dir / "kept"));
+  ASSERT_TRUE(cache.sha256(dir / "pruned"));
+  ASSERT_TRUE(cache.retain_used_and_save());
+  ASSERT_TRUE(cache.sha256(dir / "kept"));  // the next pass no longer sees "pruned"
+  ASSERT_TRUE(cache.retain_used_and_save());
+  const std::string store = *read_file(dir / "hash-cache");
+  EXPECT_NE(store.find((dir / "kept").string()), std::string::npos);
+  EXPECT_EQ(store.find((dir / "pruned").string()), std::string::npos);
+  // A pass that looked nothing up (no desired state) keeps everything.
+  ASSERT_TRUE(cache.retain_used_and_save());
+  EXPECT_NE(read_file(dir / "hash-cache")->find((dir / "kept").string()), std::string::npos);
 }
 
 }  // namespace
