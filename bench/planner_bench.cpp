@@ -4,7 +4,6 @@
 #include "plan/planner.hpp"
 
 #include <benchmark/benchmark.h>
-
 #include <stdexcept>
 
 namespace tether::bench {

@@ -3,7 +3,6 @@
 #include "apply/current_link.hpp"
 
 #include <benchmark/benchmark.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <string>

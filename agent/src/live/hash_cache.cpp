@@ -70,8 +70,8 @@ Result<std::string> HashCache::sha256(const std::filesystem::path& path) {
 
 Status HashCache::retain_used_and_save() {
   // A pass that looked nothing up (no desired state yet) says nothing about what is installed.
-  const bool probed = std::any_of(m_entries.begin(), m_entries.end(),
-                                  [](const auto& entry) { return entry.second.used; });
+  const bool probed = std::any_of(
+      m_entries.begin(), m_entries.end(), [](const auto& entry) { return entry.second.used; });
   for (auto it = m_entries.begin(); probed && it != m_entries.end();) {
     if (!it->second.used) {
       it = m_entries.erase(it);

@@ -22,9 +22,7 @@ std::string service_name(const std::string& value) {
 
 std::string host_name(const std::string& value) {
   static const std::regex k_pattern("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
-  return matches(value, k_pattern)
-             ? ""
-             : "a host id of letters, digits, '.', '_' and '-' (max 63)";
+  return matches(value, k_pattern) ? "" : "a host id of letters, digits, '.', '_' and '-' (max 63)";
 }
 
 std::string version(const std::string& value) {
@@ -86,8 +84,7 @@ std::string config_target(const std::string& value) {
 
 std::string systemd_unit(const std::string& value) {
   static const std::regex k_pattern("[A-Za-z0-9@._:-]+\\.service");
-  return matches(value, k_pattern) ? ""
-                                                       : "a systemd unit name ending in .service";
+  return matches(value, k_pattern) ? "" : "a systemd unit name ending in .service";
 }
 
 std::string host_port(const std::string& value) {

@@ -72,7 +72,8 @@ TEST(HashCache, AFileChangedWhileNoAgentRanIsReadAgain) {
 TEST(HashCache, ACorruptOrForeignStoreIsIgnored) {
   test::TempDir dir;
   test::write_text(dir / "bin", "binary v1");
-  for (const char* store : {"garbage\n", "tether-hash-cache v1\n1 2 three\n",
+  for (const char* store : {"garbage\n",
+                            "tether-hash-cache v1\n1 2 three\n",
                             "tether-hash-cache v9\n1 2 3 4 5 abc /x\n"}) {
     test::write_text(dir / "hash-cache", store);
     HashCache cache(dir / "hash-cache");
