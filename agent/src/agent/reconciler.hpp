@@ -86,9 +86,9 @@ class Reconciler {
   bool m_restored = false;  ///< restore_last_good() ran
   RestartBackoff m_backoff;
   HashCache m_hashes{m_layout.hash_cache()};  ///< digests of release files, kept across polls
-  std::vector<std::string> m_last_notes;  ///< logged already; repeated notes stay quiet
-  std::string m_last_refused;             ///< tip commit already reported as invalid
-  std::string m_last_refused_problem;     ///< and why
+  std::vector<std::string> m_last_notes;      ///< logged already; repeated notes stay quiet
+  std::string m_last_refused;                 ///< tip commit already reported as invalid
+  std::string m_last_refused_problem;         ///< and why
 };
 
 }  // namespace tether
