@@ -8,7 +8,7 @@ packages=(
   libgit2-dev libyaml-cpp-dev libssl-dev libspdlog-dev libfmt-dev
   libboost-dev libboost-filesystem-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcurl4-openssl-dev libarchive-dev libcpp-httplib-dev libcli11-dev nlohmann-json3-dev
-  python3 python3-jsonschema python3-yaml curl ca-certificates busybox prometheus
+  python3 python3-jsonschema python3-yaml curl ca-certificates busybox prometheus time
 )
 
 missing=()

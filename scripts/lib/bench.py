@@ -39,7 +39,14 @@ class Measured:
         self.wall, self.cpu, self.maxrss_kib, self.code, self.out = wall, cpu, maxrss_kib, code, out
 
 
-def measure(argv, cwd=None, env=None, check=True):
+def measure(argv, cwd=None, env=None, check=True, peak_rss=False):
+    """With peak_rss the command runs under GNU time, whose %M is the command's own peak: the
+    ru_maxrss that wait4 reports would include this Python process's size, which a child
+    inherits as its high-water mark until it execs."""
+    rss_file = None
+    if peak_rss:
+        rss_file = tempfile.NamedTemporaryFile(prefix="tether-bench-rss.", delete=False)
+        argv = ["/usr/bin/time", "-f", "%M", "-o", rss_file.name, *argv]
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # wait4's rusage covers the child and every descendant it waited for (git's helpers,
@@ -59,7 +66,12 @@ def measure(argv, cwd=None, env=None, check=True):
     if check and proc.returncode != 0:
         err = err_chunks[0].decode(errors="replace") if err_chunks else ""
         sys.exit(f"bench: {' '.join(argv)} exited {proc.returncode}:\n{out}\n{err}")
-    return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, proc.returncode, out)
+    maxrss = usage.ru_maxrss
+    if rss_file:
+        with open(rss_file.name) as f:
+            maxrss = int(f.read().split()[-1])
+        os.unlink(rss_file.name)
+    return Measured(wall, usage.ru_utime + usage.ru_stime, maxrss, proc.returncode, out)
 
 
 def summary(values):
@@ -462,7 +474,7 @@ def bench_hash(args, work):
              "openssl": ["openssl", "dgst", "-sha256", "-r", path]}
     digests = {}
     walls = {name: [] for name in tools}
-    measure(["cat", path])  # page cache warm for everyone
+    subprocess.run(["cat", path], check=True, stdout=subprocess.DEVNULL)  # page cache warm
     for _ in range(args.runs):
         for name, argv in tools.items():
             result = measure(argv)
@@ -486,7 +498,7 @@ def bench_footprint(args, work):
     for i in range(args.runs):
         root = os.path.join(work, "footprint", f"root{i}")
         result = measure([args.tether, "run", "--once", "--repo", repo.url, "--root", root,
-                          "--host-id", "bench", "--log-level", "warn"])
+                          "--host-id", "bench", "--log-level", "warn"], peak_rss=True)
         peaks.append(result.maxrss_kib)
         stop_service(root)
         shutil.rmtree(root, ignore_errors=True)

@@ -11,6 +11,11 @@
 #include <thread>
 
 namespace tether {
+namespace {
+
+constexpr size_t k_api_workers = 2;
+
+}  // namespace
 
 struct ApiServer::Impl {
   Layout layout;
@@ -76,6 +81,10 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const std::string& listen,
   auto impl = std::make_unique<Impl>(std::move(layout), std::move(wiring));
   impl->routes();
   impl->server.set_payload_max_length(1024 * 1024);  // webhook bodies are small
+  // Scrapes and webhooks are rare and tiny: two workers rather than httplib's default of one
+  // per core (at least 8), since every idle thread costs a stack and a malloc arena on every
+  // host of the fleet.
+  impl->server.new_task_queue = [] { return new httplib::ThreadPool(k_api_workers); };
   // httplib reuses ports by default; a second agent must not silently share this one.
   impl->server.set_socket_options([](socket_t sock) {
     int yes = 1;
