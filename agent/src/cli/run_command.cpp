@@ -4,6 +4,7 @@
 #include "api/api_server.hpp"
 #include "api/metrics.hpp"
 #include "api/webhook.hpp"
+#include "apply/history_store.hpp"
 #include "cli/commands.hpp"
 #include "cli/plan_text.hpp"
 #include "core/clock.hpp"
@@ -142,7 +143,9 @@ bool wait_for_next_poll(const sigset_t& signals, Millis delay) {
 }
 
 /// What a pass tells the metrics: timing, outcome and what is live afterwards.
-PassMetrics metrics_of(const PassResult& result, std::chrono::steady_clock::duration took) {
+PassMetrics metrics_of(const PassResult& result,
+                       std::chrono::steady_clock::duration took,
+                       const Layout& layout) {
   PassMetrics pass;
   pass.duration_seconds = std::chrono::duration<double>(took).count();
   pass.finished_unix_seconds =
@@ -159,6 +162,11 @@ PassMetrics metrics_of(const PassResult& result, std::chrono::steady_clock::dura
     if (const InstalledRelease* current = service.current()) {
       pass.live[name] = {current->id.version, current->id.commit};
     }
+  }
+  // Read back from the store the applier wrote: quarantines outlive passes and restarts.
+  for (const auto& [name, converged] : result.converged) pass.quarantined[name] = false;
+  for (const auto& [name, history] : HistoryStore(layout.history()).load().value_or(History{})) {
+    if (history.quarantine) pass.quarantined[name] = true;
   }
   return pass;
 }
@@ -204,7 +212,7 @@ int agent_loop(const AgentConfig& config, const Layout& layout, Reconciler& reco
   do {
     const auto start = std::chrono::steady_clock::now();
     const PassResult result = reconciler.run_once(ApplyMode::apply);
-    metrics.record(metrics_of(result, std::chrono::steady_clock::now() - start));
+    metrics.record(metrics_of(result, std::chrono::steady_clock::now() - start, layout));
     board.publish(status_of(result, host, now_rfc3339()));
     failures = result.outcome == PassOutcome::unreachable ? failures + 1 : 0;
   } while (wait_for_next_poll(signals, schedule.next(failures, draw(random))));
