@@ -44,7 +44,7 @@ cd "$docs"
 run_pages tutorial first-state-repo.md rollback.md
 grep -q "^1.0.0$" "$work/tutorial.log" || fail "the tutorial's service never answered 1.0.0"
 grep -q "^2.0.0$" "$work/tutorial.log" || fail "the rehearsal never reached 2.0.0"
-grep -q "rollback" "$work/tutorial.log" || fail "the revert's plan shows no rollback"
+grep -q "^  web: rollback " "$work/tutorial.log" || fail "the plan of the revert shows no rollback for web"
 for page in *.md; do
   [[ "$page" == first-state-repo.md || "$page" == rollback.md ]] && continue
   [[ -n "$(blocks "$page")" ]] || continue

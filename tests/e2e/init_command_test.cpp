@@ -48,8 +48,11 @@ TEST(InitCommand, MakesAValidStateRepoWithItsFirstCommit) {
 
   const CommandResult validate = tether({"validate", "--repo", repo.string(), "HEAD"});
   EXPECT_EQ(validate.exit_code, 0) << validate.out << validate.err;
-  EXPECT_TRUE(contains(validate.out, "valid: 0 service")) << validate.out;
-  EXPECT_FALSE(contains(validate.out, "warning")) << validate.out;
+  EXPECT_TRUE(contains(validate.out, "valid: 0 services and 0 host files")) << validate.out;
+  // The one warning says there is nothing to deploy yet; the .gitkeep files are not flagged.
+  EXPECT_TRUE(contains(validate.out, ", 1 warning")) << validate.out;
+  EXPECT_TRUE(contains(validate.out, "no services/*.yaml")) << validate.out;
+  EXPECT_FALSE(contains(validate.out, ".gitkeep")) << validate.out;
 }
 
 TEST(InitCommand, TheExampleServiceValidatesInTheNewRepo) {

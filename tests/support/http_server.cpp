@@ -10,6 +10,11 @@
 #include <thread>
 
 namespace tether::test {
+namespace {
+
+constexpr size_t k_piece = 16 * 1024;  ///< what a slow body sends per pause
+
+}  // namespace
 
 struct HttpFileServer::Impl {
   httplib::Server server;
@@ -37,7 +42,6 @@ HttpFileServer::HttpFileServer() : m_impl(std::make_unique<Impl>()) {
       response.set_content(it->second, "application/octet-stream");
       return;
     }
-    constexpr size_t k_piece = 16 * 1024;
     const auto pause = std::chrono::microseconds(1'000'000 * k_piece / rate->second);
     response.set_content_provider(
         it->second.size(),
