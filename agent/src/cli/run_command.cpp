@@ -6,6 +6,7 @@
 #include "api/webhook.hpp"
 #include "apply/history_store.hpp"
 #include "cli/commands.hpp"
+#include "cli/error_output.hpp"
 #include "cli/plan_text.hpp"
 #include "core/clock.hpp"
 #include "core/file_lock.hpp"
@@ -225,7 +226,7 @@ int agent_loop(const AgentConfig& config, const Layout& layout, Reconciler& reco
 int run_command(const SettingsFlags& settings, const RunFlags& flags) {
   auto config = resolve_settings(settings, /*need_repo=*/true);
   if (!config) {
-    std::fprintf(stderr, "tether run: %s\n", config.error().describe().c_str());
+    print_error("run", config.error());
     return k_exit_usage;
   }
   setup_logging(*config);
