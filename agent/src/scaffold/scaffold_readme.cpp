@@ -61,7 +61,8 @@ tether plan --repo . --from origin/)" +
 git revert <commit>                                          # a rollback is a revert, via a PR
 ```
 
-CI runs `tether validate` on every push and posts `tether plan` on pull requests.
+The CI pipeline `tether init --ci github|gitlab` added runs `tether validate` on every push
+and posts `tether plan` on pull requests.
 )";
 }
 
