@@ -32,7 +32,8 @@ install(FILES "${TETHER_MAN_PAGE}" DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(DIRECTORY manifests-schema/ DESTINATION ${CMAKE_INSTALL_DATADIR}/tether/schema
         FILES_MATCHING PATTERN "*.json")
 install(DIRECTORY examples/state-repo examples/ci examples/monitoring
-        DESTINATION ${CMAKE_INSTALL_DATADIR}/tether/examples)
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/tether/examples
+        USE_SOURCE_PERMISSIONS)  # examples/ci/set-release.sh stays executable
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs PATTERN "man" EXCLUDE)
 

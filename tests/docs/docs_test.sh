@@ -7,7 +7,8 @@
 # usage: docs_test.sh TETHER_BIN SOURCE_DIR
 set -euo pipefail
 tether=$1
-docs="$2/docs"
+source="$(cd "$2" && pwd -P)"
+docs="$source/docs"
 work="$(mktemp -d "${TMPDIR:-/tmp}/tether-docs.XXXXXX")"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
@@ -35,7 +36,9 @@ run_pages() {
   mkdir -p "$work/$name"
   { echo "set -euo pipefail"; blocks "$@"; } >"$work/$name.sh"
   echo "== $name: $(grep -c . "$work/$name.sh") lines from $*"
-  (cd "$work/$name" && PATH="$work/bin:$PATH" bash "$work/$name.sh") >"$work/$name.log" 2>&1 ||
+  # TETHER_SHARE: the checkout stands in for /usr/share/tether (same examples/ layout).
+  (cd "$work/$name" && PATH="$work/bin:$PATH" TETHER_SHARE="$source" bash "$work/$name.sh") \
+    >"$work/$name.log" 2>&1 ||
     { cat "$work/$name.log" >&2; fail "the sh blocks of $* failed"; }
   cat "$work/$name.log"
 }
@@ -50,6 +53,8 @@ for page in *.md; do
   [[ -n "$(blocks "$page")" ]] || continue
   run_pages "${page%.md}" "$page"
 done
+
+grep -q "upgrade" "$work/release-pipeline.log" || fail "the release pipeline's plan shows no upgrade"
 
 echo "== every tether flag the docs mention exists"
 python3 - "$tether" "$docs"/*.md "$docs/../README.md" <<'PY'

@@ -46,6 +46,7 @@ dpkg -i "$deb"
 dpkg-query -W -f='${Conffiles}\n' tether | grep -q "/etc/tether/agent.yaml" ||
   fail "/etc/tether/agent.yaml is not a conffile"
 [[ "$(/usr/bin/tether --version)" == "tether $version" ]] || fail "tether --version"
+[[ -x /usr/share/tether/examples/ci/set-release.sh ]] || fail "set-release.sh is not executable"
 
 echo "== the man page renders without warnings"
 zcat /usr/share/man/man1/tether.1.gz | groff -man -Tutf8 -ww -z 2>"$work/groff.txt"
