@@ -18,7 +18,7 @@ cleanup() {
   for f in "$work"/*/root/state/lock "$work"/*/root/services/*/run/exec.pid; do
     [[ -f "$f" ]] || continue
     pid="$(grep -oE '[0-9]+' "$f" | head -1)" || continue
-    [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true
+    if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; fi
   done
   rm -rf "$work"
 }

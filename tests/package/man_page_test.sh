@@ -26,4 +26,4 @@ awk '/^\.SH SYNOPSIS/ { on = 1; next } /^\.SH/ { on = 0 } on' "$page" |
     [[ "$cmd" == fleet ]] && help="$("$tether" fleet status --help 2>&1)"
     grep -q -- "$flag" <<<"$help" || fail "man page shows '$cmd $flag', tether $cmd --help lacks it"
   done
-echo "PASS: $(echo $commands | wc -w) commands"
+echo "PASS: $(wc -w <<<"$commands") commands"
