@@ -42,10 +42,11 @@ set(CPACK_PACKAGE_NAME tether)
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGE_CONTACT "tether maintainers <tether@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "GitOps reconciler agent for hosts")
-set(CPACK_PACKAGE_DESCRIPTION
-    "tether pulls a desired-state Git repository and converges this host to it: it installs\n"
-    "each service's declared release, verifies its digests, switches it in atomically, restarts\n"
-    "it and checks its health, rolling back by itself when the new release is unhealthy.")
+# One string (separate arguments would make a CMake list, its ";" ending up in the control file).
+string(CONCAT CPACK_PACKAGE_DESCRIPTION
+       "tether pulls a desired-state Git repository and converges this host to it: it installs\n"
+       "each service's declared release, verifies its digests, switches it in atomically,\n"
+       "restarts it and checks its health, rolling back by itself when it is unhealthy.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # tether_<version>_<arch>.deb

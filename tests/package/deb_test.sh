@@ -39,6 +39,7 @@ for path in ./usr/bin/tether ./lib/systemd/system/tether.service ./etc/tether/ag
   grep -q " $path\$" "$work/contents.txt" || fail "$path is not in the package"
 done
 dpkg-deb --field "$deb" Depends | grep -q "libgit2" || fail "Depends lacks libgit2 (shlibdeps)"
+dpkg-deb --field "$deb" Description | grep -q ";" && fail "the Description has list separators"
 
 echo "== dpkg -i"
 installed=1
