@@ -1,6 +1,7 @@
 // The `tether` executable: argument parsing and wiring only; all logic lives in tether_core.
 #include "cli/commands.hpp"
 #include "cli/fleet_command.hpp"
+#include "cli/init_command.hpp"
 #include "cli/review_commands.hpp"
 
 #include <CLI/CLI.hpp>
@@ -65,7 +66,10 @@ int main(int argc, char** argv) {
   auto* status =
       app.add_subcommand("status", "Show what is live on this host: release, process, last change");
   add_settings_flags(*status, settings, /*for_run=*/false);
-  status->add_flag("--json", status_flags.json, "machine-readable output");
+  status->add_option("-o,--output", status_flags.output, "text (a table) or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  status->add_flag("--json", status_flags.json, "same as --output json");
 
   tether::HistoryFlags history_flags;
   auto* history =
@@ -73,7 +77,10 @@ int main(int argc, char** argv) {
   add_settings_flags(*history, settings, /*for_run=*/false);
   history->add_option("service", history_flags.service, "only this service");
   history->add_option("-n,--limit", history_flags.limit, "show at most N entries");
-  history->add_flag("--json", history_flags.json, "one JSON object per line");
+  history->add_option("-o,--output", history_flags.output, "text (a table) or json (one per line)")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  history->add_flag("--json", history_flags.json, "same as --output json");
 
   std::string retry_service;
   auto* retry = app.add_subcommand(
@@ -184,6 +191,18 @@ int main(int argc, char** argv) {
   fleet_wait->add_flag("--json", fleet_wait_flags.json, "machine-readable output");
   fleet_wait->footer(tether::k_fleet_wait_footer);
 
+  tether::InitFlags init_flags;
+  auto* init = app.add_subcommand(
+      "init", "Create a new state repo: layout, README, schemas for editors, CI, first commit");
+  init->add_option("dir", init_flags.dir, "the directory to create (new or empty)")->required();
+  init->add_option("--branch", init_flags.branch, "the branch agents will follow")
+      ->capture_default_str();
+  init->add_option("--ci", init_flags.ci, "CI pipeline to add: github, gitlab or none")
+      ->check(CLI::IsMember({"github", "gitlab", "none"}))
+      ->capture_default_str();
+  init->add_flag("!--no-commit", init_flags.commit, "write the files only, no git init/commit");
+  init->footer(tether::k_init_footer);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -195,6 +214,7 @@ int main(int argc, char** argv) {
   if (*plan) return tether::plan_command(plan_flags);
   if (*revert) return tether::revert_command(revert_flags);
   if (*validate) return tether::validate_command(validate_flags);
+  if (*init) return tether::init_command(init_flags);
   if (*fleet) {
     return *fleet_status ? tether::fleet_status_command(fleet_status_flags)
                          : tether::fleet_wait_command(fleet_wait_flags);

@@ -8,7 +8,9 @@ packages=(
   libgit2-dev libyaml-cpp-dev libssl-dev libspdlog-dev libfmt-dev
   libboost-dev libboost-filesystem-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcurl4-openssl-dev libarchive-dev libcpp-httplib-dev libcli11-dev nlohmann-json3-dev
-  python3 python3-jsonschema python3-yaml curl ca-certificates busybox prometheus time
+  python3 python3-jsonschema python3-yaml curl ca-certificates busybox prometheus
+  time  # scripts/bench.sh: peak RSS of a command (GNU time %M)
+  file groff-base  # the .deb: CPack's shlibdeps needs file; the man page test needs groff
 )
 
 missing=()

@@ -135,6 +135,36 @@ long long counter(const std::string& metrics, const std::string& name) {
   return at == std::string::npos ? -1 : std::stoll(metrics.substr(at + key.size()));
 }
 
+// What examples/monitoring/tether-alerts.yml alerts on after a bad release: the rollback
+// counter and the quarantine gauge, from a real daemon.
+TEST_F(DaemonTest, MetricsShowTheAutoRollbackAndTheQuarantine) {
+  const int api_port = free_port();
+  commit_hello("1.0.0");
+  bp::child agent = start_agent("500ms", {"--api-listen", "127.0.0.1:" + std::to_string(api_port)});
+  std::string metrics;
+  ASSERT_TRUE(eventually(
+      [&] {
+        metrics = http_get(api_port, "/metrics");
+        return metrics.find("tether_converged{service=\"hello\"} 1") != std::string::npos;
+      },
+      std::chrono::seconds(20)))
+      << metrics;
+  EXPECT_NE(metrics.find("tether_quarantined{service=\"hello\"} 0\n"), std::string::npos)
+      << metrics;
+
+  commit_hello("3.0.0", Build::broken_health);
+  EXPECT_TRUE(eventually(
+      [&] {
+        metrics = http_get(api_port, "/metrics");
+        return metrics.find("tether_quarantined{service=\"hello\"} 1\n") != std::string::npos;
+      },
+      std::chrono::seconds(30)))
+      << metrics;
+  EXPECT_NE(metrics.find("\ntether_rollbacks_total 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("tether_converged{service=\"hello\"} 0\n"), std::string::npos) << metrics;
+  EXPECT_EQ(stop_agent(agent), 0);
+}
+
 TEST_F(DaemonTest, QuietPollsNeitherFetchNorParseNorReHash) {
   commit_hello("1.0.0");
   const int api_port = free_port();

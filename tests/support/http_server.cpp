@@ -2,12 +2,19 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 
 namespace tether::test {
+namespace {
+
+constexpr size_t k_piece = 16 * 1024;  ///< what a slow body sends per pause
+
+}  // namespace
 
 struct HttpFileServer::Impl {
   httplib::Server server;
@@ -15,6 +22,7 @@ struct HttpFileServer::Impl {
   int port = 0;
   mutable std::mutex mutex;
   std::map<std::string, std::string> bodies;
+  std::map<std::string, size_t> rates;  ///< bytes per second of the slow bodies
   std::map<std::string, int> hits;
 };
 
@@ -29,7 +37,19 @@ HttpFileServer::HttpFileServer() : m_impl(std::make_unique<Impl>()) {
       response.set_content("not found", "text/plain");
       return;
     }
-    response.set_content(it->second, "application/octet-stream");
+    const auto rate = impl->rates.find(request.path);
+    if (rate == impl->rates.end()) {
+      response.set_content(it->second, "application/octet-stream");
+      return;
+    }
+    const auto pause = std::chrono::microseconds(1'000'000 * k_piece / rate->second);
+    response.set_content_provider(
+        it->second.size(),
+        "application/octet-stream",
+        [body = it->second, pause](size_t offset, size_t length, httplib::DataSink& sink) {
+          std::this_thread::sleep_for(pause);
+          return sink.write(body.data() + offset, std::min(length, k_piece));
+        });
   });
   impl->port = impl->server.bind_to_any_port("127.0.0.1");
   if (impl->port <= 0) throw std::runtime_error("cannot bind an HTTP test server");
@@ -47,6 +67,14 @@ HttpFileServer::~HttpFileServer() {
 void HttpFileServer::add(const std::string& path, const std::string& body) {
   std::lock_guard lock(m_impl->mutex);
   m_impl->bodies[path] = body;
+}
+
+void HttpFileServer::add_slow(const std::string& path,
+                              const std::string& body,
+                              size_t bytes_per_second) {
+  std::lock_guard lock(m_impl->mutex);
+  m_impl->bodies[path] = body;
+  m_impl->rates[path] = bytes_per_second;
 }
 
 std::string HttpFileServer::url(const std::string& path) const {

@@ -16,6 +16,9 @@ class HttpFileServer {
 
   /// Serves `body` at `path` ("/a.tar.gz") from now on.
   void add(const std::string& path, const std::string& body);
+  /// Like add, but sends the body in 16 KiB pieces at about `bytes_per_second` (with its
+  /// Content-Length): a long download for progress output.
+  void add_slow(const std::string& path, const std::string& body, size_t bytes_per_second);
   /// http://127.0.0.1:<port><path>
   [[nodiscard]] std::string url(const std::string& path) const;
   /// How many GET requests reached `path` so far.

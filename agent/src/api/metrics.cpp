@@ -98,6 +98,10 @@ std::string Metrics::render() const {
   for (const auto& [service, converged] : m_last.converged) {
     out += "tether_converged{service=" + label(service) + "} " + (converged ? "1" : "0") + "\n";
   }
+  family(out, "tether_quarantined", "gauge", "1 while a release of the service is quarantined.");
+  for (const auto& [service, quarantined] : m_last.quarantined) {
+    out += "tether_quarantined{service=" + label(service) + "} " + (quarantined ? "1" : "0") + "\n";
+  }
   family(out, "tether_service_info", "gauge", "The release live for each service.");
   for (const auto& [service, release] : m_last.live) {
     out += "tether_service_info{service=" + label(service) + ",version=" + label(release.first) +

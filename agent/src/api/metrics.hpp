@@ -18,7 +18,8 @@ struct PassMetrics {
   bool manifests_loaded = false;
   long long files_hashed = 0;  ///< release files read to compute a digest
   std::string state_commit;
-  std::map<std::string, bool> converged;  ///< per desired service
+  std::map<std::string, bool> converged;    ///< per desired service
+  std::map<std::string, bool> quarantined;  ///< per service: a release is quarantined
   /// service -> (version, commit) of what `current` points at.
   std::map<std::string, std::pair<std::string, std::string>> live;
 };

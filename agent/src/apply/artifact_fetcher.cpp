@@ -1,5 +1,6 @@
 #include "apply/artifact_fetcher.hpp"
 
+#include "apply/download_progress.hpp"
 #include "core/files.hpp"
 #include "core/sha256.hpp"
 
@@ -19,6 +20,12 @@ struct Download {
   Sha256 sha;
   bool write_failed = false;
 };
+
+int on_progress(void* user, curl_off_t total, curl_off_t done, curl_off_t, curl_off_t) {
+  static_cast<DownloadProgress*>(user)->on_bytes(static_cast<std::uint64_t>(done),
+                                                 static_cast<std::uint64_t>(total));
+  return 0;
+}
 
 size_t on_data(char* data, size_t size, size_t count, void* user) {
   auto* download = static_cast<Download*>(user);
@@ -54,7 +61,12 @@ Result<std::string> download_to(const std::string& url, std::FILE* file) {
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &download);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer);
+  DownloadProgress progress(url);
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &progress);
   const CURLcode rc = curl_easy_perform(c);
+  progress.finish();
   if (download.write_failed)
     return Error{"cannot write the download: " + errno_text(), "check free disk space"};
   if (rc != CURLE_OK) {

@@ -15,7 +15,8 @@ struct RunFlags {
 int run_command(const SettingsFlags& settings, const RunFlags& flags);
 
 struct StatusFlags {
-  bool json = false;
+  bool json = false;            ///< --json, the older spelling of --output json
+  std::string output = "text";  ///< text (a table, colour on a terminal) or json
 };
 
 /// `tether status`: what is live on this host and why.
@@ -23,8 +24,9 @@ int status_command(const SettingsFlags& settings, const StatusFlags& flags);
 
 struct HistoryFlags {
   std::string service;
-  int limit = 0;  ///< 0 = all
-  bool json = false;
+  int limit = 0;                ///< 0 = all
+  bool json = false;            ///< --json, the older spelling of --output json
+  std::string output = "text";  ///< text (a table, colour on a terminal) or json lines
 };
 
 /// `tether history [SERVICE]`: the journal, newest first.

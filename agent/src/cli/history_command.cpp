@@ -1,6 +1,10 @@
 #include "apply/journal.hpp"
 #include "cli/commands.hpp"
+#include "cli/error_output.hpp"
+#include "cli/output_format.hpp"
+#include "cli/terminal.hpp"
 #include "core/layout.hpp"
+#include "report/table.hpp"
 
 #include <cstdio>
 
@@ -13,40 +17,49 @@ std::string release_text(const std::optional<JournalRelease>& release) {
   return release->version + " (" + release->commit.substr(0, 12) + ")";
 }
 
+Style action_style(const std::string& action) {
+  return action.find("rollback") != std::string::npos ? Style::yellow : Style::plain;
+}
+
+void add_entry(Table& table, const JournalEntry& e) {
+  table.add({{e.time, Style::dim},
+             {e.service, Style::bold},
+             {e.action, action_style(e.action)},
+             {release_text(e.from)},
+             {release_text(e.to)},
+             {e.result, e.result == "ok" ? Style::green : Style::red},
+             {e.state_commit.substr(0, 12)}});
+  if (!e.error.empty()) table.add_note({e.error, Style::red});
+}
+
 }  // namespace
 
 int history_command(const SettingsFlags& settings, const HistoryFlags& flags) {
   auto config = resolve_settings(settings, /*need_repo=*/false);
   if (!config) {
-    std::fprintf(stderr, "tether history: %s\n", config.error().describe().c_str());
+    print_error("history", config.error());
     return k_exit_usage;
   }
   auto entries = Journal(Layout{config->root}.journal()).read_all();
   if (!entries) {
-    std::fprintf(stderr, "tether history: %s\n", entries.error().describe().c_str());
+    print_error("history", entries.error());
     return k_exit_failed;
   }
+  const bool json = output_format(flags.output, flags.json) == OutputFormat::json;
+  Table table({"TIME", "SERVICE", "ACTION", "FROM", "TO", "RESULT", "STATE COMMIT"});
   int shown = 0;
   for (auto it = entries->rbegin(); it != entries->rend(); ++it) {
     if (!flags.service.empty() && it->service != flags.service) continue;
     if (flags.limit > 0 && shown >= flags.limit) break;
     ++shown;
-    if (flags.json) {
+    if (json) {
       std::puts(to_json_line(*it).c_str());
-      continue;
+    } else {
+      add_entry(table, *it);
     }
-    std::printf("%s  %-12s %-9s %s -> %s  %s  state %s%s%s\n",
-                it->time.c_str(),
-                it->service.c_str(),
-                it->action.c_str(),
-                release_text(it->from).c_str(),
-                release_text(it->to).c_str(),
-                it->result.c_str(),
-                it->state_commit.substr(0, 12).c_str(),
-                it->error.empty() ? "" : "\n    ",
-                it->error.c_str());
   }
-  if (shown == 0 && !flags.json) std::puts("no history yet");
+  if (json) return k_exit_ok;
+  std::fputs(shown == 0 ? "no history yet\n" : table.render(colour_for(stdout)).c_str(), stdout);
   return k_exit_ok;
 }
 

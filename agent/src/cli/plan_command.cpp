@@ -1,4 +1,5 @@
 #include "cli/commands.hpp"
+#include "cli/error_output.hpp"
 #include "cli/review_commands.hpp"
 #include "manifest/field_checks.hpp"
 #include "review/plan_builder.hpp"
@@ -67,7 +68,7 @@ int plan_command(const PlanFlags& flags) {
   }
   auto repo = review::ReviewRepo::open(flags.repo, scratch.path());
   if (!repo) {
-    std::fprintf(stderr, "tether plan: %s\n", repo.error().describe().c_str());
+    print_error("plan", repo.error());
     return k_exit_unreachable;
   }
   const review::PlanRequest request{flags.from, flags.to, host, flags.history_limit};

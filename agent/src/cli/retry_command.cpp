@@ -1,5 +1,6 @@
 #include "apply/history_store.hpp"
 #include "cli/commands.hpp"
+#include "cli/error_output.hpp"
 #include "core/layout.hpp"
 
 #include <cstdio>
@@ -9,13 +10,13 @@ namespace tether {
 int retry_command(const SettingsFlags& settings, const std::string& service) {
   auto config = resolve_settings(settings, /*need_repo=*/false);
   if (!config) {
-    std::fprintf(stderr, "tether retry: %s\n", config.error().describe().c_str());
+    print_error("retry", config.error());
     return k_exit_usage;
   }
   const HistoryStore store(Layout{config->root}.history());
   auto history = store.load();
   if (!history) {
-    std::fprintf(stderr, "tether retry: %s\n", history.error().describe().c_str());
+    print_error("retry", history.error());
     return k_exit_failed;
   }
   auto it = history->find(service);
@@ -26,7 +27,7 @@ int retry_command(const SettingsFlags& settings, const std::string& service) {
   const Quarantine lifted = *it->second.quarantine;
   it->second.quarantine.reset();
   if (Status saved = store.save(*history); !saved) {
-    std::fprintf(stderr, "tether retry: %s\n", saved.error().describe().c_str());
+    print_error("retry", saved.error());
     return k_exit_failed;
   }
   std::printf("%s: quarantine of %s (%s) lifted; the agent's next pass tries it again\n",

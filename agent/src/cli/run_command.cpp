@@ -4,7 +4,9 @@
 #include "api/api_server.hpp"
 #include "api/metrics.hpp"
 #include "api/webhook.hpp"
+#include "apply/history_store.hpp"
 #include "cli/commands.hpp"
+#include "cli/error_output.hpp"
 #include "cli/plan_text.hpp"
 #include "core/clock.hpp"
 #include "core/file_lock.hpp"
@@ -143,7 +145,9 @@ bool wait_for_next_poll(const sigset_t& signals, Millis delay) {
 }
 
 /// What a pass tells the metrics: timing, outcome and what is live afterwards.
-PassMetrics metrics_of(const PassResult& result, std::chrono::steady_clock::duration took) {
+PassMetrics metrics_of(const PassResult& result,
+                       std::chrono::steady_clock::duration took,
+                       const Layout& layout) {
   PassMetrics pass;
   pass.duration_seconds = std::chrono::duration<double>(took).count();
   pass.finished_unix_seconds =
@@ -160,6 +164,11 @@ PassMetrics metrics_of(const PassResult& result, std::chrono::steady_clock::dura
     if (const InstalledRelease* current = service.current()) {
       pass.live[name] = {current->id.version, current->id.commit};
     }
+  }
+  // Read back from the store the applier wrote: quarantines outlive passes and restarts.
+  for (const auto& [name, converged] : result.converged) pass.quarantined[name] = false;
+  for (const auto& [name, history] : HistoryStore(layout.history()).load().value_or(History{})) {
+    if (history.quarantine) pass.quarantined[name] = true;
   }
   return pass;
 }
@@ -205,7 +214,7 @@ int agent_loop(const AgentConfig& config, const Layout& layout, Reconciler& reco
   do {
     const auto start = std::chrono::steady_clock::now();
     const PassResult result = reconciler.run_once(ApplyMode::apply);
-    metrics.record(metrics_of(result, std::chrono::steady_clock::now() - start));
+    metrics.record(metrics_of(result, std::chrono::steady_clock::now() - start, layout));
     board.publish(status_of(result, host, now_rfc3339()));
     failures = result.outcome == PassOutcome::unreachable ? failures + 1 : 0;
     // A clone, a manifest parse or an apply leaves freed heap that glibc keeps mapped; hand it
@@ -223,7 +232,7 @@ int agent_loop(const AgentConfig& config, const Layout& layout, Reconciler& reco
 int run_command(const SettingsFlags& settings, const RunFlags& flags) {
   auto config = resolve_settings(settings, /*need_repo=*/true);
   if (!config) {
-    std::fprintf(stderr, "tether run: %s\n", config.error().describe().c_str());
+    print_error("run", config.error());
     return k_exit_usage;
   }
   setup_logging(*config);

@@ -1,4 +1,5 @@
 #include "cli/commands.hpp"
+#include "cli/error_output.hpp"
 #include "cli/review_commands.hpp"
 #include "review/review_repo.hpp"
 #include "review/scratch_dir.hpp"
@@ -9,8 +10,8 @@
 namespace tether {
 namespace {
 
-int unreadable(const std::string& problem) {
-  std::fprintf(stderr, "tether validate: %s\n", problem.c_str());
+int unreadable(const Error& problem) {
+  print_error("validate", problem);
   return k_exit_unreachable;
 }
 
@@ -26,14 +27,14 @@ int validate_command(const ValidateFlags& flags) {
   }
   review::ScratchDir scratch("tether-validate");
   if (scratch.path().empty() && review::is_remote_location(flags.repo)) {
-    return unreadable("cannot create a temp dir to fetch " + flags.repo + " into");
+    return unreadable(Error{"cannot create a temp dir to fetch " + flags.repo + " into", ""});
   }
   auto repo = review::ReviewRepo::open(flags.repo, scratch.path());
-  if (!repo) return unreadable(repo.error().describe());
+  if (!repo) return unreadable(repo.error());
   auto commit = (*repo)->resolve(flags.rev);
-  if (!commit) return unreadable(flags.rev + ": " + commit.error().describe());
+  if (!commit) return unreadable(commit.error().with_context(flags.rev));
   auto snapshot = (*repo)->snapshot(*commit);
-  if (!snapshot) return unreadable(snapshot.error().describe());
+  if (!snapshot) return unreadable(snapshot.error());
 
   const review::ValidateOptions options{flags.strict ? review::SelectorPolicy::strict
                                                      : review::SelectorPolicy::warn};

@@ -59,40 +59,62 @@ nlohmann::json service_json(const ServiceReport& r) {
   return json;
 }
 
-std::string quarantine_text(const ServiceReport& r) {
+std::string quarantine_text(const ServiceReport& r, Colour colour) {
   const Quarantine& q = *r.quarantine;
   const InstalledRelease* current = r.live.current();
-  return "  QUARANTINED: " + q.version + " (" + q.commit.substr(0, 12) + ") failed health at " +
-         q.time + ": " + q.reason + "\n    serving " +
-         (current ? current->id.short_text() : std::string("nothing")) +
+  return r.live.name + ": " + styled("QUARANTINED: " + q.version, Style::red, colour) + " (" +
+         q.commit.substr(0, 12) + ") failed health at " + q.time + ": " + q.reason +
+         "\n  serving " + (current ? current->id.short_text() : std::string("nothing")) +
          "; fix or revert in the state repo, or run `tether retry " + r.live.name + "`\n";
 }
 
-std::string service_text(const Layout& layout, const ServiceReport& r) {
+/// The lines under the table: what an operator has to act on, one service at a time.
+std::string service_notes(const ServiceReport& r, Colour colour) {
   const LiveService& s = r.live;
   const InstalledRelease* current = s.current();
-  std::string out = s.name + "\n";
-  if (current) {
-    out += "  live:     " + current->id.short_text() + "  (releases/" + current->dir_name + ")\n";
-    if (!current->intact) out += "  DAMAGED:  " + current->damage + "; the next run repairs it\n";
-  } else {
-    out += "  live:     nothing (current " +
-           (s.current_dir ? "points at unknown " + *s.current_dir : "is absent") + ")\n";
+  std::string out;
+  if (current && !current->intact) {
+    out += s.name + ": " + styled("DAMAGED", Style::red, colour) + " releases/" +
+           current->dir_name + ": " + current->damage + "; the next run repairs it\n";
   }
-  std::string process = process_text(s.process);
-  if (auto record = read_process_record(layout.pid_file(s.name));
-      record && s.process == ProcessState::running) {
-    process += ", pid " + std::to_string(record->pid);
+  if (!current && s.current_dir) {
+    out += s.name + ": current points at unknown " + *s.current_dir + "\n";
   }
-  out += "  process:  " + process + "\n";
-  out += "  releases: " + std::to_string(s.installed.size()) + " installed\n";
-  if (r.last) {
-    out += "  last:     " + r.last->action + " " + (r.last->to ? r.last->to->version : "") +
-           " at " + r.last->time + ": " + r.last->result +
-           (r.last->error.empty() ? "" : " (" + r.last->error + ")") + "\n";
+  if (r.last && !r.last->error.empty()) {
+    out += s.name + ": last " + r.last->action + " failed: " + r.last->error + "\n";
   }
-  if (r.quarantine) out += quarantine_text(r);
+  if (r.quarantine) out += quarantine_text(r, colour);
   return out;
+}
+
+std::vector<Cell> service_row(const Layout& layout, const ServiceReport& r) {
+  const LiveService& s = r.live;
+  const InstalledRelease* current = s.current();
+  Cell live{"nothing", Style::red};
+  if (current) live = {current->id.short_text(), current->intact ? Style::plain : Style::red};
+  Cell process{process_text(s.process), Style::plain};
+  if (s.process == ProcessState::running) {
+    process.style = Style::green;
+    if (auto record = read_process_record(layout.pid_file(s.name)))
+      process.text += ", pid " + std::to_string(record->pid);
+  } else if (s.process == ProcessState::stopped) {
+    process.style = Style::red;
+  }
+  Cell last{"-", Style::dim};
+  if (r.last) {
+    last = {r.last->action + " " + (r.last->to ? r.last->to->version : "") + " at " + r.last->time +
+                ": " + r.last->result,
+            r.last->result == "ok" ? Style::plain : Style::yellow};
+  }
+  Cell note;
+  if (current && !current->intact) note = {"damaged", Style::red};
+  if (r.quarantine) note = {"quarantined", Style::red};
+  return {{s.name, Style::bold},
+          live,
+          process,
+          {std::to_string(s.installed.size()), Style::plain},
+          last,
+          note};
 }
 
 /// The reports of every live service, with their last change and quarantine.
@@ -133,13 +155,20 @@ nlohmann::json report_json(const HostReport& report) {
   return json;
 }
 
-std::string report_text(const Layout& layout, const HostReport& report) {
+std::string report_text(const Layout& layout, const HostReport& report, Colour colour) {
   std::string out =
       "root " + report.root + ", state commit " +
       (report.state_commit.empty() ? "(none applied yet)" : report.state_commit.substr(0, 12)) +
       "\n";
-  if (report.live.empty()) out += "no services installed\n";
-  for (const ServiceReport& r : service_reports(report)) out += service_text(layout, r);
+  if (report.live.empty()) return out + "no services installed\n";
+  Table table({"SERVICE", "LIVE", "PROCESS", "RELEASES", "LAST CHANGE", "NOTE"});
+  std::string notes;
+  for (const ServiceReport& r : service_reports(report)) {
+    table.add(service_row(layout, r));
+    notes += service_notes(r, colour);
+  }
+  out += "\n" + table.render(colour);
+  if (!notes.empty()) out += "\n" + notes;
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include "live/hash_cache.hpp"
 #include "model/history.hpp"
 #include "model/live.hpp"
+#include "report/table.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -26,7 +27,10 @@ struct HostReport {
 [[nodiscard]] HostReport read_host_report(const Layout& layout, HashCache& hashes);
 /// The JSON document of `tether status --json` and GET /status.
 [[nodiscard]] nlohmann::json report_json(const HostReport& report);
-/// The text of `tether status`.
-[[nodiscard]] std::string report_text(const Layout& layout, const HostReport& report);
+/// The text of `tether status`: a header line, one table row per service, then a note for
+/// each service that needs an operator (quarantine, damage, a failed last change).
+[[nodiscard]] std::string report_text(const Layout& layout,
+                                      const HostReport& report,
+                                      Colour colour = Colour::off);
 
 }  // namespace tether

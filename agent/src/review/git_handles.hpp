@@ -1,7 +1,7 @@
 #pragma once
 
-// libgit2 handles and errors shared by the review adapters (review_repo, revert_repo). Only
-// those two .cpp files include this header: libgit2 stays inside the adapters.
+// libgit2 handles and errors shared by the review adapters (review_repo, revert_repo,
+// init_repo). Only those .cpp files include this header: libgit2 stays inside the adapters.
 
 #include "core/result.hpp"
 

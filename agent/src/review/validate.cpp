@@ -43,6 +43,8 @@ void warn_ignored(const StateSnapshot& snapshot, Collector& out) {
     if (role_of(path, stem) != FileRole::other) continue;
     const std::string dir = path.substr(0, path.find('/') + 1);
     if (dir != "services/" && dir != "hosts/") continue;
+    // Dotfiles (.gitkeep keeping an empty dir in Git, editor files) are never manifests.
+    if (std::filesystem::path(path).filename().string().starts_with(".")) continue;
     out.add(Finding{
         Severity::warning,
         path,

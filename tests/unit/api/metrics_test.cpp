@@ -16,6 +16,7 @@ PassMetrics pass(double seconds, bool poll_failed, int rollbacks) {
   p.rollbacks = rollbacks;
   p.state_commit = std::string(40, 'c');
   p.converged = {{"web", true}, {"db", false}};
+  p.quarantined = {{"web", false}, {"db", true}};
   p.live = {{"web", {"1.4.2", std::string(40, 'a')}}, {"odd", {"1.0\"x\\y", "c"}}};
   return p;
 }
@@ -34,6 +35,9 @@ TEST(Metrics, CountsPassesRollbacksAndPollErrors) {
   EXPECT_NE(text.find("\ntether_rollbacks_total 1\n"), std::string::npos);
   EXPECT_NE(text.find("\ntether_git_poll_errors_total 1\n"), std::string::npos);
   EXPECT_NE(text.find("tether_converged{service=\"db\"} 0\n"), std::string::npos);
+  // examples/monitoring/tether-alerts.yml: TetherQuarantinePresent.
+  EXPECT_NE(text.find("tether_quarantined{service=\"db\"} 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("tether_quarantined{service=\"web\"} 0\n"), std::string::npos) << text;
   EXPECT_NE(text.find("tether_service_info{service=\"web\",version=\"1.4.2\",commit=\"" +
                       std::string(40, 'a') + "\"} 1"),
             std::string::npos);
