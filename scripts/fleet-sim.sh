@@ -17,7 +17,8 @@ measure="$repo_root/scripts/lib/fleet-sim-measure.py"
 usage() {
   cat <<'USAGE'
 usage: scripts/fleet-sim.sh N [--interval 5s] [--out DIR] [--tether PATH] [--start-rate R]
-                              [--quiet SECONDS] [--api-base PORT] [--keep]
+                              [--quiet SECONDS] [--timeout SECONDS] [--api-base PORT]
+                              [--git-server daemon|socket] [--keep]
 
   N              number of agents (1..2000), host ids sim-0001.., labels role=web and
                  zone=a|b (alternating); the service selects role=web
@@ -27,7 +28,14 @@ usage: scripts/fleet-sim.sh N [--interval 5s] [--out DIR] [--tether PATH] [--sta
   --start-rate R agents started per second (default 20), staggered so that first polls and
                  the first clones do not all land at once
   --quiet S      seconds of quiet polling measured before each change (default 2 x interval)
+  --timeout S    how long to wait for every host after a push (default 20 x interval + 200 +
+                 N/5 seconds: an agent whose polls fail backs off, doubling up to 5 minutes);
+                 hosts that did not converge by then are NA in convergence.csv
   --api-base P   first local API port (default 21000; agent i listens on P+i-1)
+  --git-server S daemon (default): `git daemon --max-connections=0`, which listens with a
+                 hard-coded backlog of 5; socket: the same git-daemon per connection in --inetd
+                 mode behind `systemd-socket-activate --accept` (listen backlog SOMAXCONN), to
+                 tell the listen queue apart from CPU
   --keep         keep the temp dir (roots, logs, state repo) for inspection
 USAGE
 }
@@ -40,6 +48,8 @@ out=""
 tether="$repo_root/build/release/tether"
 start_rate=20
 quiet=""
+timeout=""
+git_server=daemon
 api_base=21000
 keep=0
 while (($# > 0)); do
@@ -50,6 +60,8 @@ while (($# > 0)); do
     --tether) tether=${2:?--tether needs a PATH}; shift 2 ;;
     --start-rate) start_rate=${2:?--start-rate needs a value}; shift 2 ;;
     --quiet) quiet=${2:?--quiet needs seconds}; shift 2 ;;
+    --timeout) timeout=${2:?--timeout needs seconds}; shift 2 ;;
+    --git-server) git_server=${2:?--git-server needs daemon or socket}; shift 2 ;;
     --api-base) api_base=${2:?--api-base needs a port}; shift 2 ;;
     --keep) keep=1; shift ;;
     -*) die "unknown option '$1' (see --help)" ;;
@@ -64,6 +76,7 @@ case "$interval" in
   *m) interval_s=$(awk -v v="${interval%m}" 'BEGIN{print v*60}') ;;
   *) die "--interval: expected e.g. 5s, 500ms or 1m" ;;
 esac
+case "$git_server" in daemon | socket) ;; *) die "--git-server: daemon or socket" ;; esac
 [[ -n "$quiet" ]] || quiet=$(awk -v i="$interval_s" 'BEGIN{print 2*i}')
 out=${out:-$repo_root/build/fleet-sim/n$n}
 mkdir -p "$out"
@@ -170,7 +183,7 @@ EOF
 
 git_w() { git -C "$work/work" "$@"; }
 
-echo "==> $n agents, interval $interval, results in $out (temp dir $work)"
+echo "==> $n agents, interval $interval, git server: $git_server, results in $out (temp dir $work)"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "    load average now: $load_before"
 make_app_release 1.0.0
@@ -191,8 +204,16 @@ git_w push -q origin HEAD:main
 git_port=$(free_port 19618 19619 19620 19621 19622 19623)
 # git-daemon itself (not the `git` wrapper, which would run it as a child), so that its
 # /proc stat, children included, is the Git server's CPU. No connection limit (default 32).
-"$(git --exec-path)/git-daemon" --reuseaddr --listen=127.0.0.1 --port="$git_port" \
-  --base-path="$work/git" --export-all --max-connections=0 "$work/git" 2>"$work/git-daemon.log" &
+git_daemon="$(git --exec-path)/git-daemon"
+if [[ "$git_server" == daemon ]]; then
+  "$git_daemon" --reuseaddr --listen=127.0.0.1 --port="$git_port" \
+    --base-path="$work/git" --export-all --max-connections=0 "$work/git" 2>"$work/git-daemon.log" &
+else
+  # One git-daemon --inetd per connection; systemd-socket-activate logs every connection on
+  # stderr, which is dropped.
+  systemd-socket-activate -l "127.0.0.1:$git_port" --accept --inetd \
+    "$git_daemon" --inetd --base-path="$work/git" --export-all "$work/git" 2>/dev/null &
+fi
 daemon_pid=$!
 echo "$daemon_pid" >"$out/git-daemon.pid"
 repo_url="git://127.0.0.1:$git_port/state.git"
@@ -222,7 +243,7 @@ for i in $(seq "$n"); do
   if ((i % batch == 0)); then sleep 0.1; fi
 done
 start_seconds=$(awk -v a="$t_start" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}')
-/usr/bin/python3 "$measure" ready "$out" $((60 + n / 5))
+/usr/bin/python3 "$measure" ready "$out" $((120 + n / 2))
 
 # ---- a counting proxy for one extra agent (not part of the fleet): bytes per Git request ----
 proxy_port=$(free_port 19718 19719 19720 19721 19722 19723)
@@ -237,7 +258,7 @@ probe() {
 probe "first pass (clone)"
 
 # ---- the changes ----
-timeout=$(awk -v i="$interval_s" -v n="$n" 'BEGIN{printf "%d", 10*i + 30 + n/10}')
+[[ -n "$timeout" ]] || timeout=$(awk -v i="$interval_s" -v n="$n" 'BEGIN{printf "%d", 20*i + 200 + n/5}')
 change() {  # NAME VERSION: the commit is made; push it and measure
   /usr/bin/python3 "$measure" idle "$out" "$quiet"
   /usr/bin/python3 "$measure" change "$out" "$1" "$2" "$(git_w rev-parse HEAD)" "$timeout" -- \
@@ -261,21 +282,23 @@ change revert 1.0.0
 probe "no change (ls-remote)"
 
 /usr/bin/python3 "$measure" rss "$out"
+echo "agents' warnings and errors:"
+/usr/bin/python3 "$measure" logs "$out" "$work/logs"
 if [[ -s "$work/git-daemon.log" ]]; then
   echo "git daemon log ($(wc -l <"$work/git-daemon.log") lines, last 5):"
   tail -5 "$work/git-daemon.log"
 fi
 
-meta=$(/usr/bin/python3 - "$n" "$interval" "$interval_s" "$tether" "$load_before" "$start_seconds" "$start_rate" <<'PY'
+meta=$(/usr/bin/python3 - "$n" "$interval" "$interval_s" "$tether" "$load_before" "$start_seconds" "$start_rate" "$git_server" <<'PY'
 import json, os, platform, subprocess, sys, datetime
-n, interval, interval_s, tether, load, start_s, rate = sys.argv[1:]
+n, interval, interval_s, tether, load, start_s, rate, server = sys.argv[1:]
 mem = next(l for l in open("/proc/meminfo") if l.startswith("MemTotal")).split()[1]
 model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 build = "release" if "/build/release/" in tether else tether
 print(json.dumps({
     "n": int(n), "interval": interval, "interval_seconds": float(interval_s),
     "tether": build, "cores": os.cpu_count(), "load_before": load,
-    "start_seconds": start_s, "start_rate": rate,
+    "start_seconds": start_s, "start_rate": rate, "git_server": server,
     "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
     "machine": f"{os.cpu_count()} cores ({model}), {int(mem) / 1024 / 1024:.0f} GiB RAM, "
                f"{platform.system()} {platform.release()}, git {subprocess.run(['git', '--version'], capture_output=True, text=True).stdout.split()[-1]}",

@@ -129,6 +129,18 @@ def machine_cpu():
     return (total - idle) / CLK_TCK, total / CLK_TCK
 
 
+def tcp_counters():
+    """Machine-wide TCP counters that show a full listen queue: SYNs dropped because a listen
+    backlog overflowed (git daemon listens with a backlog of 5) and the clients' SYN retries."""
+    with open("/proc/net/netstat") as f:
+        lines = f.read().splitlines()
+    for head, values in zip(lines[::2], lines[1::2]):
+        if head.startswith("TcpExt:"):
+            table = dict(zip(head.split()[1:], (int(v) for v in values.split()[1:])))
+            return {k: table.get(k, 0) for k in ("ListenOverflows", "ListenDrops", "TCPSynRetrans")}
+    return {}
+
+
 def loadavg():
     with open("/proc/loadavg") as f:
         return [float(x) for x in f.read().split()[:3]]
@@ -145,7 +157,8 @@ def http_get(port, path, timeout=5.0):
 
 def scrape_counters(hosts):
     """Sums of the agents' git counters; hosts that did not answer are counted."""
-    names = ("tether_git_polls_total", "tether_git_fetches_total", "tether_git_poll_errors_total")
+    names = ("tether_git_polls_total", "tether_git_fetches_total", "tether_git_poll_errors_total",
+             "tether_reconcile_duration_seconds_sum", "tether_reconcile_duration_seconds_count")
 
     def one(h):
         try:
@@ -170,7 +183,13 @@ def scrape_counters(hosts):
         for n in names:
             sums[n] += r.get(n, 0.0)
     return {"polls": sums[names[0]], "fetches": sums[names[1]], "poll_errors": sums[names[2]],
-            "unanswered": missing}
+            "pass_seconds": sums[names[3]], "passes": sums[names[4]], "unanswered": missing}
+
+
+def mean_pass(c0, c1):
+    """Mean duration of the agents' reconcile passes between two scrapes (ls-remote included)."""
+    n = c1["passes"] - c0["passes"]
+    return (c1["pass_seconds"] - c0["pass_seconds"]) / n if n > 0 else float("nan")
 
 
 def statuses(hosts):
@@ -194,6 +213,7 @@ def snapshot(run_dir, hosts):
         "machine_busy": busy,
         "machine_total": total,
         "load": loadavg(),
+        "tcp": tcp_counters(),
     }
 
 
@@ -206,6 +226,7 @@ def delta(before, after):
         # cores busy over the window, all processes of the machine
         "machine_busy_cores": (after["machine_busy"] - before["machine_busy"]) / wall if wall else 0,
         "load_end": after["load"],
+        "tcp": {k: after["tcp"][k] - before["tcp"].get(k, 0) for k in after["tcp"]},
     }
 
 
@@ -238,13 +259,13 @@ def cmd_idle(run_dir, seconds):
     d = delta(s0, s1)
     d.update({"kind": "idle", "polls": c1["polls"] - c0["polls"],
               "fetches": c1["fetches"] - c0["fetches"],
-              "poll_errors": c1["poll_errors"] - c0["poll_errors"]})
+              "poll_errors": c1["poll_errors"] - c0["poll_errors"], "mean_pass": mean_pass(c0, c1)})
     append_stat(run_dir, d)
     per_poll = d["git_cpu"] / d["polls"] * 1000 if d["polls"] else float("nan")
     print(f"idle {d['wall']:.1f}s: {d['polls']:.0f} polls, {d['fetches']:.0f} fetches, "
           f"git CPU {d['git_cpu']:.2f}s ({per_poll:.2f} ms/poll), "
           f"agents CPU {d['agent_cpu']:.2f}s, machine busy {d['machine_busy_cores']:.2f} cores, "
-          f"load {d['load_end'][0]:.2f}")
+          f"mean pass {d['mean_pass'] * 1000:.0f} ms, load {d['load_end'][0]:.2f}, listen overflows {d['tcp'].get('ListenOverflows', 0)}")
 
 
 def parse_time(text):
@@ -336,6 +357,7 @@ def cmd_change(run_dir, name, version, commit, timeout, push):
         "timed_out": sorted(pending), "status_not_converged": not_converged,
         "polls": c1["polls"] - c0["polls"], "fetches": c1["fetches"] - c0["fetches"],
         "poll_errors": c1["poll_errors"] - c0["poll_errors"], "unanswered": c1["unanswered"],
+        "mean_pass": mean_pass(c0, c1),
         "peak_load1": peak_load, "hosts": len(hosts),
     })
     append_stat(run_dir, d)
@@ -409,20 +431,46 @@ def cmd_probe(run_dir, label, log_path, command):
 
 def cmd_rss(run_dir):
     hosts = read_hosts(run_dir)
-    rss, hwm, threads = [], [], []
+    rss, hwm, threads, anon, pss = [], [], [], [], []
     for h in hosts:
         try:
             with open(f"/proc/{h['pid']}/status") as f:
                 fields = dict(line.split(":", 1) for line in f if ":" in line)
+            # Pss shares the libraries' pages out among the processes mapping them: the sum
+            # over the agents is what they cost together (RSS counts shared pages in each).
+            with open(f"/proc/{h['pid']}/smaps_rollup") as f:
+                rollup = dict(line.split(":", 1) for line in f.read().splitlines()[1:] if ":" in line)
         except OSError:
             continue
         rss.append(int(fields["VmRSS"].split()[0]))
         hwm.append(int(fields["VmHWM"].split()[0]))
+        anon.append(int(fields["RssAnon"].split()[0]))
         threads.append(int(fields["Threads"]))
-    append_stat(run_dir, {"kind": "rss", "rss_kib": rss, "hwm_kib": hwm, "threads": threads})
+        pss.append(int(rollup["Pss"].split()[0]))
+    append_stat(run_dir, {"kind": "rss", "rss_kib": rss, "hwm_kib": hwm, "threads": threads,
+                          "anon_kib": anon, "pss_kib": pss})
     if rss:
         print(f"agent RSS: median {statistics.median(rss) / 1024:.1f} MiB, max {max(rss) / 1024:.1f} MiB "
               f"(peak {max(hwm) / 1024:.1f} MiB), {sum(rss) / 1024 / 1024:.2f} GiB for {len(rss)} agents")
+
+
+def cmd_logs(run_dir, log_dir):
+    """Counts the agents' warning and error log lines by message (with a sample of each)."""
+    counts, samples = {}, {}
+    for name in sorted(os.listdir(log_dir)):
+        with open(os.path.join(log_dir, name), errors="replace") as f:
+            for line in f:
+                try:
+                    e = json.loads(line)
+                except ValueError:
+                    continue
+                if e.get("level") in ("warning", "warn", "error", "critical"):
+                    key = f"{e.get('level')}: {e.get('msg')}"
+                    counts[key] = counts.get(key, 0) + 1
+                    samples.setdefault(key, {k: v for k, v in e.items() if k not in ("time", "level", "msg")})
+    append_stat(run_dir, {"kind": "logs", "counts": counts, "samples": samples})
+    for key, count in sorted(counts.items(), key=lambda kv: -kv[1]):
+        print(f"  {count:>6} x {key}  e.g. {json.dumps(samples[key])[:300]}")
 
 
 def pct(sorted_values, p):
@@ -447,30 +495,35 @@ def cmd_summary(run_dir, meta_json):
     changes = [s for s in stats if s["kind"] == "change"]
     probes = {s["label"]: s for s in stats if s["kind"] == "probe"}
     rss = next((s for s in stats if s["kind"] == "rss"), None)
+    logs = next((s for s in stats if s["kind"] == "logs"), None)
     out = []
     w = out.append
+    server = {"daemon": "git daemon --max-connections=0 (listen backlog 5)",
+              "socket": "systemd-socket-activate --accept (backlog 4096) + git-daemon --inetd"}
     w(f"tether fleet simulation: {meta['n']} agents, poll interval {meta['interval']} "
-      f"(jitter 10%), one git daemon on loopback")
+      f"(jitter 10%), one Git server on loopback: {server.get(meta.get('git_server'), '?')}")
     w(f"date {meta['date']}, tether {meta['tether']}")
     w(f"machine: {meta['machine']}")
     w(f"load average before the agents started: {meta['load_before']}")
     w(f"agents started in {meta['start_seconds']}s ({meta['start_rate']}/s)")
     w("")
     w("push -> converged per host (seconds; the agent's journal time of the applied change minus")
-    w("the time the push started; nearest-rank percentiles)")
+    w("the time the push started; nearest-rank percentiles; inf: not converged before the timeout)")
     w(f"{'change':<10} {'hosts':>7} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>6} {'fetches':>8} "
       f"{'git CPU s':>9} {'window s':>8} {'busy cores':>10} {'load1':>6}")
     goal = None
     interval_s = meta["interval_seconds"]
     for c in changes:
-        values = sorted(v for v in rows.get(c["name"], []) if v is not None)
+        # A host that did not converge before the timeout counts as infinitely late.
+        values = sorted(float("inf") if v is None else v for v in rows.get(c["name"], []))
+        converged = sum(1 for v in values if v != float("inf"))
         p = {q: pct(values, q) for q in (50, 95, 99)}
         mx = values[-1] if values else float("nan")
-        w(f"{c['name']:<10} {len(values):>3}/{c['hosts']:<3} {p[50]:>6.2f} {p[95]:>6.2f} {p[99]:>6.2f} "
+        w(f"{c['name']:<10} {converged:>3}/{c['hosts']:<3} {p[50]:>6.2f} {p[95]:>6.2f} {p[99]:>6.2f} "
           f"{mx:>6.2f} {c['fetches']:>8.0f} {c['git_cpu']:>9.2f} {c['wall']:>8.1f} "
           f"{c['machine_busy_cores']:>10.2f} {c['load_end'][0]:>6.2f}")
         if c["name"] == "revert":
-            goal = (p[99], len(values) == c["hosts"])
+            goal = (p[99], converged == c["hosts"])
     w("")
     for c in changes:
         problems = []
@@ -482,9 +535,13 @@ def cmd_summary(run_dir, meta_json):
             problems.append(f"/status not converged on {len(c['status_not_converged'])}")
         if c["poll_errors"]:
             problems.append(f"{c['poll_errors']:.0f} poll errors")
+        if c["tcp"].get("ListenOverflows") or c["tcp"].get("TCPSynRetrans"):
+            problems.append(f"{c['tcp'].get('ListenOverflows', 0)} SYNs dropped on a full listen queue, "
+                            f"{c['tcp'].get('TCPSynRetrans', 0)} SYN retransmits (1 s each)")
         if c["unanswered"]:
             problems.append(f"{c['unanswered']} agents did not answer /metrics")
-        w(f"{c['name']}: push took {c['push_seconds'] * 1000:.0f} ms; {c['polls']:.0f} polls in the window; "
+        w(f"{c['name']}: push took {c['push_seconds'] * 1000:.0f} ms; {c['polls']:.0f} polls in the window, "
+          f"mean agent pass {c['mean_pass'] * 1000:.0f} ms; agents CPU {c['agent_cpu']:.1f}s; "
           f"peak load1 {c['peak_load1']:.2f}" + ("; " + "; ".join(problems) if problems else ""))
     if idles:
         polls = sum(i["polls"] for i in idles)
@@ -497,6 +554,12 @@ def cmd_summary(run_dir, meta_json):
           f"{sum(i['fetches'] for i in idles):.0f} fetches, {sum(i['poll_errors'] for i in idles):.0f} poll errors")
         w(f"  git daemon CPU {git:.2f}s = {git / wall:.3f} cores = {git / polls * 1000:.2f} ms per ls-remote")
         w(f"  agents CPU {agents:.2f}s = {agents / wall:.3f} cores = {agents / polls * 1000:.2f} ms per quiet poll")
+        overflows = sum(i["tcp"].get("ListenOverflows", 0) for i in idles)
+        retrans = sum(i["tcp"].get("TCPSynRetrans", 0) for i in idles)
+        passes = [i["mean_pass"] for i in idles if i["mean_pass"] == i["mean_pass"]]
+        if passes:
+            w(f"  mean agent pass (ls-remote, no fetch) {statistics.mean(passes) * 1000:.0f} ms")
+        w(f"  listen queue overflows (SYNs dropped) {overflows}, SYN retransmits {retrans}")
         w(f"  whole machine busy {busy:.2f} of {meta['cores']} cores (others: {busy - (git + agents) / wall:.2f})")
         per_poll = git / polls if polls else 0.0
         for c in changes:
@@ -514,8 +577,17 @@ def cmd_summary(run_dir, meta_json):
         r = sorted(rss["rss_kib"])
         w("")
         w(f"agent RSS after the run: median {statistics.median(r) / 1024:.1f} MiB, max {r[-1] / 1024:.1f} MiB, "
-          f"peak (VmHWM) max {max(rss['hwm_kib']) / 1024:.1f} MiB, total {sum(r) / 1024 / 1024:.2f} GiB; "
+          f"peak (VmHWM) max {max(rss['hwm_kib']) / 1024:.1f} MiB; "
           f"threads per agent {statistics.median(rss['threads']):.0f}")
+        if rss.get("pss_kib"):
+            a = sorted(rss["anon_kib"])
+            w(f"  of which private (RssAnon): median {statistics.median(a) / 1024:.1f} MiB, max {a[-1] / 1024:.1f} MiB; "
+              f"all agents together (sum of Pss) {sum(rss['pss_kib']) / 1024 / 1024:.2f} GiB")
+    if logs and logs["counts"]:
+        w("")
+        w("agents' warnings and errors over the whole run:")
+        for key, count in sorted(logs["counts"].items(), key=lambda kv: -kv[1]):
+            w(f"  {count:>6} x {key}  e.g. {json.dumps(logs['samples'][key])[:240]}")
     if goal is not None:
         limit = 2 * interval_s
         max_busy = max(c["machine_busy_cores"] for c in changes)
@@ -553,6 +625,8 @@ def main(argv):
         cmd_probe(*args, rest)
     elif cmd == "rss":
         cmd_rss(*args)
+    elif cmd == "logs":
+        cmd_logs(*args)
     elif cmd == "summary":
         cmd_summary(*args)
     else:
