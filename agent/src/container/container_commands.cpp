@@ -53,6 +53,10 @@ std::vector<std::string> image_inspect_args(const std::string& image) {
   return {"image", "inspect", "--format", "{{.Id}}", image};
 }
 
+std::vector<std::string> repo_digests_args(const std::string& image_id) {
+  return {"image", "inspect", "--format", "{{json .RepoDigests}}", image_id};
+}
+
 std::vector<std::string> pull_args(const std::string& image) { return {"pull", image}; }
 
 std::vector<std::string> inspect_args(const std::string& name) {

@@ -45,6 +45,7 @@ struct ContainerLaunch {
 [[nodiscard]] std::vector<std::string> run_args(const ContainerLaunch& launch);
 
 [[nodiscard]] std::vector<std::string> image_inspect_args(const std::string& image);
+[[nodiscard]] std::vector<std::string> repo_digests_args(const std::string& image_id);
 [[nodiscard]] std::vector<std::string> pull_args(const std::string& image);
 [[nodiscard]] std::vector<std::string> inspect_args(const std::string& name);
 [[nodiscard]] std::vector<std::string> stop_args(const std::string& name, Millis timeout);

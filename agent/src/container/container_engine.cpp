@@ -77,6 +77,16 @@ Result<std::optional<LiveContainer>> ContainerEngine::inspect(const std::string&
   }
   auto live = parse_inspect(output->out);
   if (!live) return live.error().with_context(name);
+  if (!live->image_id.empty()) {
+    auto digests = call(repo_digests_args(live->image_id), k_command_timeout);
+    if (digests && digests->exit_code == 0) {
+      for (const std::string& digest : parse_repo_digests(digests->out)) {
+        if (std::find(live->image_digests.begin(), live->image_digests.end(), digest) ==
+            live->image_digests.end())
+          live->image_digests.push_back(digest);
+      }
+    }
+  }
   return std::optional<LiveContainer>(*live);
 }
 

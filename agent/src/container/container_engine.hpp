@@ -27,6 +27,8 @@ class ContainerEngine {
   /// Creates and starts the container; Error when the engine refuses (port taken, bad args).
   [[nodiscard]] Status run(const ContainerLaunch& launch) const;
   /// nullopt when there is no container by that name.
+  /// nullopt when there is no container by that name. `image_digests` lists every digest the
+  /// engine knows the container's image by.
   [[nodiscard]] Result<std::optional<LiveContainer>> inspect(const std::string& name) const;
   [[nodiscard]] Status stop(const std::string& name, Millis timeout) const;
   /// Removes the container, running or not; a missing one is fine.

@@ -35,6 +35,8 @@ Result<LiveContainer> parse_inspect(const std::string& text) {
   live.name = string_at(container, "Name");
   if (!live.name.empty() && live.name.front() == '/') live.name.erase(0, 1);  // docker's "/name"
   live.image_digest = digest_of(container);
+  live.image_id = string_at(container, "Image");
+  if (!live.image_digest.empty()) live.image_digests.push_back(live.image_digest);
   if (const auto state = container.find("State"); state != container.end() && state->is_object()) {
     live.status = string_at(*state, "Status");
     live.running = state->value("Running", false);
@@ -49,6 +51,18 @@ Result<LiveContainer> parse_inspect(const std::string& text) {
     }
   }
   return live;
+}
+
+std::vector<std::string> parse_repo_digests(const std::string& text) {
+  const json parsed = json::parse(text, nullptr, false);
+  std::vector<std::string> digests;
+  if (!parsed.is_array()) return digests;
+  for (const json& entry : parsed) {
+    if (!entry.is_string()) continue;
+    const std::string digest = parse_image_ref(entry.get<std::string>()).digest;
+    if (!digest.empty()) digests.push_back(digest);
+  }
+  return digests;
 }
 
 }  // namespace tether

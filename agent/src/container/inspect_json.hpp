@@ -13,4 +13,8 @@ namespace tether {
 /// which never equals a declared digest. An Error names what is malformed.
 [[nodiscard]] Result<LiveContainer> parse_inspect(const std::string& json);
 
+/// The digests in `image inspect --format '{{json .RepoDigests}}'` output
+/// (["repo@sha256:<hex>", ...] -> ["sha256:<hex>", ...]); empty when malformed.
+[[nodiscard]] std::vector<std::string> parse_repo_digests(const std::string& json);
+
 }  // namespace tether

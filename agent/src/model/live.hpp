@@ -25,6 +25,10 @@ enum class ProcessState { not_supervised, running, stopped };
 struct LiveContainer {
   std::string name;
   std::string image_digest;  ///< "sha256:<hex>" the container runs; "" when unknown
+  std::string image_id;      ///< the engine's id of the image the container runs
+  /// Every digest the engine knows its image by: an image imported or pulled by another
+  /// reference first keeps that digest as its own, and a declared digest may be any of these.
+  std::vector<std::string> image_digests;
   bool running = false;
   std::string status;                         ///< the runtime's word: running, exited, ...
   std::map<std::string, std::string> labels;  ///< tether.service, tether.release, ...

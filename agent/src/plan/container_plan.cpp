@@ -2,6 +2,8 @@
 
 #include "model/image_ref.hpp"
 
+#include <algorithm>
+
 namespace tether {
 namespace {
 
@@ -15,7 +17,8 @@ std::string drift_of(const DesiredService& desired, const LiveContainer& contain
   const std::string& digest = desired.release.binary_sha256;
   if (label_of(container, "tether.service") != desired.service.name)
     return "container " + container.name + " was not created by tether";
-  if (container.image_digest != digest) {
+  const auto& known = container.image_digests;
+  if (std::find(known.begin(), known.end(), digest) == known.end()) {
     return "container " + container.name + " runs image " +
            (container.image_digest.empty() ? "of unknown digest" : container.image_digest) +
            ", not " + digest;

@@ -24,6 +24,7 @@ TEST(InspectJson, PodmanGivesTheImageDigestStateAndLabels) {
   ASSERT_TRUE(live.ok()) << live.error().message;
   EXPECT_EQ(live->name, "tether-web");
   EXPECT_EQ(live->image_digest, k_digest);
+  EXPECT_EQ(live->image_digests, std::vector<std::string>{k_digest});
   EXPECT_TRUE(live->running);
   EXPECT_EQ(live->status, "running");
   EXPECT_EQ(live->labels.at("tether.service"), "web");
@@ -50,6 +51,14 @@ TEST(InspectJson, AContainerMadeFromATagHasNoKnownDigest) {
   ASSERT_TRUE(live.ok());
   EXPECT_EQ(live->image_digest, "");
   EXPECT_FALSE(live->running);
+}
+
+TEST(InspectJson, RepoDigestsListEveryDigestAnImageIsKnownBy) {
+  EXPECT_EQ(parse_repo_digests(R"(["127.0.0.1:5000/web@)" + k_digest +
+                               R"(", "localhost/web@sha256:)" + std::string(64, 'b') + R"("])"),
+            (std::vector<std::string>{k_digest, "sha256:" + std::string(64, 'b')}));
+  EXPECT_TRUE(parse_repo_digests("null").empty());
+  EXPECT_TRUE(parse_repo_digests("garbage").empty());
 }
 
 TEST(InspectJson, MalformedOutputIsAnErrorThatSaysWhatToCheck) {

@@ -24,6 +24,8 @@ LiveContainer made_for(const std::string& image, const std::string& config_hash 
   const ReleaseId id = container_release_id(image, config_hash);
   return LiveContainer{"tether-web",
                        id.binary_sha256,
+                       "image-id",
+                       {"sha256:" + std::string(64, '0'), id.binary_sha256},
                        true,
                        "running",
                        {{"tether.service", "web"},
@@ -69,6 +71,7 @@ TEST(ContainerPlan, EachDifferenceBecomesOneRecreation) {
   foreign.labels.clear();
   LiveContainer other_image = made_for(k_v1);
   other_image.image_digest = "sha256:" + std::string(64, '9');
+  other_image.image_digests = {other_image.image_digest};
   const std::vector<Case> cases = {
       {"first install", desired(k_v1), std::nullopt, false, ActionKind::install, "install v1"},
       {"removed by hand", desired(k_v1), std::nullopt, true, ActionKind::repair, "is gone"},
