@@ -226,7 +226,7 @@ TEST_F(ContainerTest, UnhealthyImageIsRolledBackAndQuarantined) {
   EXPECT_EQ(failed["result"], "failed");
   EXPECT_EQ(rollback["action"], "auto-rollback");
   EXPECT_EQ(rollback["result"], "ok");
-  EXPECT_EQ(rollback["from"]["version"], "bad");
+  EXPECT_EQ(rollback["from"]["version"], "sha256:" + digest_of(image("bad")).substr(7, 12));
   EXPECT_EQ(rollback["to"]["version"], "sha256:" + digest_of(image("v1")).substr(7, 12));
   EXPECT_NE(rollback["reason"].get<std::string>().find("HTTP 404"), std::string::npos)
       << rollback.dump();

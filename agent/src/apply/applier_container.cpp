@@ -60,9 +60,7 @@ Status Applier::apply_container(const ServiceAction& action,
             {"to", previous},
             {"reason", failure.message},
             {"stateCommit", state_commit}});
-  if (result.restored) {
-    log_info("restored", {{"service", name}, {"release", previous}, {"stateCommit", state_commit}});
-  } else {
+  if (!result.restored) {
     log_error("auto-rollback failed",
               {{"service", name}, {"error", result.restored.error().describe()}});
   }

@@ -68,7 +68,11 @@ std::vector<std::string> stop_args(const std::string& name, Millis timeout) {
   return {"stop", "-t", std::to_string(seconds), name};
 }
 
-std::vector<std::string> remove_args(const std::string& name) { return {"rm", "-f", name}; }
+std::vector<std::string> remove_args(ContainerRuntime runtime, const std::string& name) {
+  // docker's rm -f kills; podman's stops with the stop timeout unless told otherwise.
+  if (runtime == ContainerRuntime::podman) return {"rm", "-f", "-t", "0", name};
+  return {"rm", "-f", name};
+}
 
 std::vector<std::string> rename_args(const std::string& from, const std::string& to) {
   return {"rename", from, to};

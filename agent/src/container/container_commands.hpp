@@ -49,7 +49,10 @@ struct ContainerLaunch {
 [[nodiscard]] std::vector<std::string> pull_args(const std::string& image);
 [[nodiscard]] std::vector<std::string> inspect_args(const std::string& name);
 [[nodiscard]] std::vector<std::string> stop_args(const std::string& name, Millis timeout);
-[[nodiscard]] std::vector<std::string> remove_args(const std::string& name);
+/// Removes at once, killing a running container: only used for containers that do not serve
+/// (the unhealthy new one, a parked one no longer needed, drift).
+[[nodiscard]] std::vector<std::string> remove_args(ContainerRuntime runtime,
+                                                   const std::string& name);
 [[nodiscard]] std::vector<std::string> rename_args(const std::string& from, const std::string& to);
 [[nodiscard]] std::vector<std::string> start_args(const std::string& name);
 

@@ -96,7 +96,7 @@ Status ContainerEngine::stop(const std::string& name, Millis timeout) const {
 }
 
 Status ContainerEngine::remove(const std::string& name) const {
-  auto output = call(remove_args(name), k_command_timeout);
+  auto output = call(remove_args(m_runtime, name), k_command_timeout);
   if (!output) return Error{"cannot remove container " + name + ": " + output.error().message, ""};
   if (output->exit_code == 0 || says_no_such_container(*output)) return ok_status();
   Command shown{{program()}, {}, {}, k_command_timeout};

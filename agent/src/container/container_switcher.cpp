@@ -88,10 +88,12 @@ Result<bool> ContainerSwitcher::park_current(const DesiredService& desired,
 Status ContainerSwitcher::restore_previous(const std::string& service,
                                            const ContainerEngine& engine) const {
   const std::string name = container_name_of(service);
+  const std::string parked = previous_container_name_of(service);
   if (Status removed = engine.remove(name); !removed) return removed;
-  if (Status renamed = engine.rename(previous_container_name_of(service), name); !renamed)
-    return renamed;
-  return engine.start(name);
+  // Serve first, rename after: every runtime call costs time while nothing answers.
+  if (Status started = engine.start(parked); !started) return started;
+  log_info("restored", {{"service", service}, {"container", parked}});
+  return engine.rename(parked, name);
 }
 
 ContainerSwitchResult ContainerSwitcher::converge(const DesiredService& desired,

@@ -73,7 +73,9 @@ TEST(ContainerCommands, LifecycleCommandsNameTheContainer) {
   EXPECT_EQ(pull_args(k_image), (Args{"pull", k_image}));
   EXPECT_EQ(inspect_args("tether-web"), (Args{"container", "inspect", "tether-web"}));
   EXPECT_EQ(stop_args("tether-web", Millis(10000)), (Args{"stop", "-t", "10", "tether-web"}));
-  EXPECT_EQ(remove_args("tether-web"), (Args{"rm", "-f", "tether-web"}));
+  EXPECT_EQ(remove_args(ContainerRuntime::podman, "tether-web"),
+            (Args{"rm", "-f", "-t", "0", "tether-web"}));
+  EXPECT_EQ(remove_args(ContainerRuntime::docker, "tether-web"), (Args{"rm", "-f", "tether-web"}));
   EXPECT_EQ(rename_args("tether-web", "tether-web-prev"),
             (Args{"rename", "tether-web", "tether-web-prev"}));
   EXPECT_EQ(start_args("tether-web"), (Args{"start", "tether-web"}));
