@@ -289,7 +289,8 @@ TEST_F(ContainerTest, ATagInsteadOfADigestIsRefusedAndTheHostIsUnchanged) {
   const std::string id = container_id();
   commit_web(m_registry->address() + "/" + repository() + ":v2");
 
-  const CommandResult validate = tether({"validate", "--repo", m_repo->work().string()});
+  const CommandResult validate =
+      run_command({TETHER_BIN, "validate", "--repo", m_repo->work().string()});
   EXPECT_NE(validate.exit_code, 0);
   const std::string said = validate.out + validate.err;
   EXPECT_NE(said.find("spec.container.image"), std::string::npos) << said;
