@@ -89,10 +89,12 @@ Status ContainerSwitcher::restore_previous(const std::string& service,
                                            const ContainerEngine& engine) const {
   const std::string name = container_name_of(service);
   const std::string parked = previous_container_name_of(service);
-  if (Status removed = engine.remove(name); !removed) return removed;
-  // Serve first, rename after: every runtime call costs time while nothing answers.
+  // Serve first, clean up after: every runtime call costs time (a second or more on a busy
+  // host) while nothing answers, and a stop frees the ports sooner than a removal.
+  if (Status stopped = engine.stop(name, Millis(0)); !stopped) return stopped;
   if (Status started = engine.start(parked); !started) return started;
   log_info("restored", {{"service", service}, {"container", parked}});
+  if (Status removed = engine.remove(name); !removed) return removed;
   return engine.rename(parked, name);
 }
 
