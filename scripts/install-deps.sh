@@ -11,6 +11,7 @@ packages=(
   python3 python3-jsonschema python3-yaml curl ca-certificates busybox prometheus
   time  # scripts/bench.sh: peak RSS of a command (GNU time %M)
   file groff-base  # the .deb: CPack's shlibdeps needs file; the man page test needs groff
+  podman runc catatonit docker-registry docker.io  # container services (#4)
 )
 
 missing=()

@@ -2,6 +2,7 @@
 
 #include "apply/history_store.hpp"
 #include "apply/log_rotation.hpp"
+#include "container/container_probe.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
 #include "live/live_probe.hpp"
@@ -41,12 +42,14 @@ Reconciler::Reconciler(Layout layout,
                        StateSource& source,
                        const CommitGate& gate,
                        const Applier& applier,
-                       const Clock& clock)
+                       const Clock& clock,
+                       const ContainerEngines* containers)
     : m_layout(std::move(layout)),
       m_host(std::move(host)),
       m_source(source),
       m_gate(gate),
       m_applier(applier),
+      m_containers(containers),
       m_backoff(clock, k_restart_backoff_base, k_restart_backoff_cap, k_restart_stable) {}
 
 std::vector<std::string> Reconciler::hold_back_restarts(Plan& plan, const Live& live) {
@@ -71,6 +74,12 @@ void Reconciler::rotate_logs(const Live& live) const {
       log_info("rotated service log", {{"service", name}});
     }
   }
+}
+
+Live Reconciler::probe_live(const Desired& desired) {
+  Live live = probe_all(m_layout, m_hashes);
+  if (m_containers != nullptr) probe_containers(desired, *m_containers, live);
+  return live;
 }
 
 std::optional<Desired> Reconciler::load_commit(const std::string& commit, std::string& problem) {
@@ -174,7 +183,7 @@ PassResult Reconciler::pass(ApplyMode mode) {
   if (!desired) return result;
   result.state_commit = desired->state_commit;
   result.desired = desired;
-  const Live live = probe_all(m_layout, m_hashes);
+  const Live live = probe_live(*desired);
   auto history = HistoryStore(m_layout.history()).load();
   if (!history) {
     log_warn("cannot read the history; quarantines are ignored",
@@ -209,7 +218,7 @@ PassResult Reconciler::pass(ApplyMode mode) {
       if (result.outcome == PassOutcome::converged) result.outcome = PassOutcome::failed;
     }
   }
-  result.live_after = probe_all(m_layout, m_hashes);
+  result.live_after = probe_live(*desired);
   return result;
 }
 

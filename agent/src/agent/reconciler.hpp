@@ -2,6 +2,7 @@
 
 #include "agent/restart_backoff.hpp"
 #include "apply/applier.hpp"
+#include "container/container_engine.hpp"
 #include "core/layout.hpp"
 #include "live/hash_cache.hpp"
 #include "manifest/state_loader.hpp"
@@ -59,7 +60,8 @@ class Reconciler {
              StateSource& source,
              const CommitGate& gate,
              const Applier& applier,
-             const Clock& clock);
+             const Clock& clock,
+             const ContainerEngines* containers = nullptr);
 
   [[nodiscard]] PassResult run_once(ApplyMode mode);
 
@@ -76,12 +78,15 @@ class Reconciler {
   /// Returns the services held back.
   std::vector<std::string> hold_back_restarts(Plan& plan, const Live& live);
   void rotate_logs(const Live& live) const;
+  /// The service dirs under the root plus, for container services, what the runtime says.
+  [[nodiscard]] Live probe_live(const Desired& desired);
 
   Layout m_layout;
   HostIdentity m_host;
   StateSource& m_source;
   const CommitGate& m_gate;
   const Applier& m_applier;
+  const ContainerEngines* m_containers;  ///< nullptr: container services are not probed
   std::optional<Desired> m_last_good;
   bool m_restored = false;  ///< restore_last_good() ran
   RestartBackoff m_backoff;

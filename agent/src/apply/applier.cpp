@@ -33,13 +33,15 @@ Applier::Applier(Layout layout,
                  const HookRunner& hooks,
                  Journal journal,
                  HistoryStore history,
-                 Notifier& notifier)
+                 Notifier& notifier,
+                 const ContainerSwitcher* containers)
     : m_layout(std::move(layout)),
       m_runner(runner),
       m_hooks(hooks),
       m_journal(std::move(journal)),
       m_history(std::move(history)),
-      m_notifier(notifier) {}
+      m_notifier(notifier),
+      m_containers(containers) {}
 
 void Applier::record(const JournalEntry& entry) const {
   if (Status logged = m_journal.append(entry); !logged) {
@@ -142,6 +144,10 @@ Status Applier::switch_and_verify(const ServiceAction& action, Context& context)
 }
 
 Status Applier::apply_action(const ServiceAction& action, Context& context) const {
+  if (context.desired.service.container() != nullptr) {
+    return apply_container(
+        action, context.desired, context.state_commit, context.history, context.follow_ups);
+  }
   if (action.install) {
     if (Status installed = install_release(m_layout, context.desired, context.state_commit);
         !installed) {

@@ -16,6 +16,8 @@
 
 namespace tether {
 
+class ContainerSwitcher;
+
 struct ApplyOutcome {
   std::string service;
   ActionKind kind = ActionKind::install;
@@ -36,7 +38,8 @@ class Applier {
           const HookRunner& hooks,
           Journal journal,
           HistoryStore history,
-          Notifier& notifier);
+          Notifier& notifier,
+          const ContainerSwitcher* containers = nullptr);
 
   [[nodiscard]] std::vector<ApplyOutcome> apply(const Plan& plan,
                                                 const Desired& desired,
@@ -56,6 +59,13 @@ class Applier {
                  const std::string& previous,
                  const Error& failure,
                  Context& context) const;
+  /// A container service's action (applier_container.cpp): the same health gate,
+  /// auto-rollback, quarantine and journal as a binary release, through the container runtime.
+  [[nodiscard]] Status apply_container(const ServiceAction& action,
+                                       const DesiredService& desired,
+                                       const std::string& state_commit,
+                                       History& history,
+                                       std::vector<JournalEntry>& follow_ups) const;
   void record(const JournalEntry& entry) const;
   void prune(const PruneAction& prune, const std::string& state_commit) const;
 
@@ -65,6 +75,7 @@ class Applier {
   Journal m_journal;
   HistoryStore m_history;
   Notifier& m_notifier;
+  const ContainerSwitcher* m_containers;  ///< nullptr: container services fail with a hint
 };
 
 }  // namespace tether

@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/error_output.hpp"
 #include "cli/plan_text.hpp"
+#include "container/container_switcher.hpp"
 #include "core/clock.hpp"
 #include "core/file_lock.hpp"
 #include "core/files.hpp"
@@ -52,12 +53,15 @@ struct AgentParts {
         service_runner(layout, supervisor, systemd, prober, clock),
         hooks(layout, runner),
         notifier(make_notifier(config)),
+        containers(runner, config.runtime),
+        container_switcher(layout, containers, prober, clock),
         applier(layout,
                 service_runner,
                 hooks,
                 Journal(layout.journal()),
                 HistoryStore(layout.history()),
-                *notifier) {}
+                *notifier,
+                &container_switcher) {}
 
   static std::unique_ptr<Notifier> make_notifier(const AgentConfig& config) {
     if (config.notify_url.empty()) return std::make_unique<NullNotifier>();
@@ -72,6 +76,8 @@ struct AgentParts {
   ServiceRunner service_runner;
   HookRunner hooks;
   std::unique_ptr<Notifier> notifier;
+  ContainerEngines containers;
+  ContainerSwitcher container_switcher;
   Applier applier;
 };
 
@@ -113,7 +119,8 @@ int dry_run(const AgentConfig& config) {
   }
   AgentParts parts(layout, config);
   const CommitGate gate = gate_of(config);
-  Reconciler reconciler(layout, host_of(config), **source, gate, parts.applier, parts.clock);
+  Reconciler reconciler(
+      layout, host_of(config), **source, gate, parts.applier, parts.clock, &parts.containers);
   const PassResult result = reconciler.run_once(ApplyMode::dry_run);
   if (!result.state_commit.empty()) std::fputs(plan_as_text(result.plan).c_str(), stdout);
   return static_cast<int>(result.outcome);
@@ -251,7 +258,8 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
   }
   AgentParts parts(layout, *config);
   const CommitGate gate = gate_of(*config);
-  Reconciler reconciler(layout, host_of(*config), **source, gate, parts.applier, parts.clock);
+  Reconciler reconciler(
+      layout, host_of(*config), **source, gate, parts.applier, parts.clock, &parts.containers);
   if (flags.once) return static_cast<int>(reconciler.run_once(ApplyMode::apply).outcome);
   return agent_loop(*config, layout, reconciler);
 }

@@ -63,7 +63,8 @@ std::optional<ContainerSpec> read_container(FieldReader& r,
                                             const std::string& path,
                                             bool allow_floating_tag) {
   if (!r.expect_map(node, path)) return std::nullopt;
-  r.reject_unknown_keys(node, path, {"image", "name", "args", "env", "ports", "volumes", "user"});
+  r.reject_unknown_keys(
+      node, path, {"image", "name", "args", "env", "ports", "volumes", "user", "stopTimeout"});
   ContainerSpec c;
   auto image = r.string(node,
                         path,
@@ -76,7 +77,8 @@ std::optional<ContainerSpec> read_container(FieldReader& r,
   auto ports = r.string_list(node, path, "ports", Need::optional, false);
   auto volumes = r.string_list(node, path, "volumes", Need::optional, false);
   auto user = r.string(node, path, "user", Need::optional);
-  if (!image) return std::nullopt;
+  auto stop = r.duration(node, path, "stopTimeout", Need::optional);
+  if (!image || (node["stopTimeout"].IsDefined() && !stop)) return std::nullopt;
   c.image = *image;
   c.name = name.value_or("");
   c.args = args.value_or(std::vector<std::string>{});
@@ -84,6 +86,7 @@ std::optional<ContainerSpec> read_container(FieldReader& r,
   c.ports = ports.value_or(std::vector<std::string>{});
   c.volumes = volumes.value_or(std::vector<std::string>{});
   c.user = user.value_or("");
+  if (stop) c.stop_timeout = *stop;
   return c;
 }
 

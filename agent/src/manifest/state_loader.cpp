@@ -3,6 +3,7 @@
 #include "core/sha256.hpp"
 #include "manifest/config_hash.hpp"
 #include "manifest/documents.hpp"
+#include "model/image_ref.hpp"
 
 #include <filesystem>
 #include <set>
@@ -89,6 +90,8 @@ std::optional<DesiredService> resolve_service(const std::string& path,
     desired.release.version = release->version;
     desired.release.commit = release->commit;
     desired.release.binary_sha256 = release->binary.sha256;
+  } else if (const ContainerSpec* container = service.container()) {
+    desired.release = container_release_id(container->image, desired.release.config_hash);
   }
   return desired;
 }

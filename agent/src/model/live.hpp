@@ -21,6 +21,20 @@ struct InstalledRelease {
 
 enum class ProcessState { not_supervised, running, stopped };
 
+/// A container named tether-<service> as the runtime's `inspect` reports it.
+struct LiveContainer {
+  std::string name;
+  std::string image_digest;  ///< "sha256:<hex>" the container runs; "" when unknown
+  std::string image_id;      ///< the engine's id of the image the container runs
+  /// Every digest the engine knows its image by: an image imported or pulled by another
+  /// reference first keeps that digest as its own, and a declared digest may be any of these.
+  std::vector<std::string> image_digests;
+  bool running = false;
+  std::string status;                         ///< the runtime's word: running, exited, ...
+  std::map<std::string, std::string> labels;  ///< tether.service, tether.release, ...
+  bool operator==(const LiveContainer&) const = default;
+};
+
 /// What is on the host for one service right now.
 struct LiveService {
   std::string name;
@@ -28,6 +42,8 @@ struct LiveService {
   std::vector<InstalledRelease> installed;  ///< sorted by dir_name
   ProcessState process = ProcessState::not_supervised;
   std::string process_release_dir;  ///< release dir the running process was started from
+  /// Container services only: tether-<service> (nullopt when there is no such container).
+  std::optional<LiveContainer> container;
   bool operator==(const LiveService&) const = default;
 
   [[nodiscard]] const InstalledRelease* find(const std::string& dir_name) const;

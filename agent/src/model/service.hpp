@@ -42,6 +42,7 @@ struct ContainerSpec {
   std::vector<std::string> ports;
   std::vector<std::string> volumes;
   std::string user;
+  Millis stop_timeout{std::chrono::seconds(10)};  ///< SIGTERM, then SIGKILL after this
   bool operator==(const ContainerSpec&) const = default;
 };
 
@@ -121,6 +122,9 @@ struct Service {
   bool operator==(const Service&) const = default;
 
   [[nodiscard]] const ReleaseSpec* release() const { return std::get_if<ReleaseSpec>(&workload); }
+  [[nodiscard]] const ContainerSpec* container() const {
+    return std::get_if<ContainerSpec>(&workload);
+  }
 };
 
 /// A Host file: labels and per-service overrides (already validated field by field).

@@ -1,6 +1,7 @@
 #include "plan/planner.hpp"
 
 #include "core/version_order.hpp"
+#include "plan/container_plan.hpp"
 
 #include <algorithm>
 
@@ -82,12 +83,18 @@ std::optional<ServiceAction> plan_quarantined(const DesiredService& desired,
                                               const Quarantine& quarantine,
                                               std::vector<std::string>& notes) {
   const InstalledRelease* current = live.current();
+  std::string serving = current != nullptr ? current->id.short_text() : std::string("nothing");
+  const std::optional<ReleaseId> container =
+      live.container ? release_of(*live.container) : std::nullopt;
+  if (container) serving = container->short_text();
   std::string note =
       desired.service.name + ": " + quarantine.version + " (" + quarantine.commit.substr(0, 12) +
-      ") failed health at " + quarantine.time + " (" + quarantine.reason + "); serving " +
-      (current != nullptr ? current->id.short_text() : std::string("nothing")) +
+      ") failed health at " + quarantine.time + " (" + quarantine.reason + "); serving " + serving +
       "; fix or revert in the state repo, or run `tether retry " + desired.service.name + "`";
   notes.push_back(note);
+  // The container that serves is the one the rollback restarted; its spec is not declared
+  // any more, so it is left as it is.
+  if (desired.service.container() != nullptr) return std::nullopt;
   if (current == nullptr || current->dir_name == quarantine.dir_name || !current->intact)
     return std::nullopt;
   ServiceAction action;
@@ -149,11 +156,6 @@ Plan make_plan(const Desired& desired, const Live& live, const History& history)
   plan.state_commit = desired.state_commit;
   static const LiveService k_nothing_live{};
   for (const auto& [name, service] : desired.services) {
-    if (service.service.release() == nullptr) {
-      plan.notes.push_back(name +
-                           ": container services are not supported by this agent yet; skipped");
-      continue;
-    }
     const auto it = live.find(name);
     const LiveService& live_service = it == live.end() ? k_nothing_live : it->second;
     const auto past = history.find(name);
@@ -168,6 +170,13 @@ Plan make_plan(const Desired& desired, const Live& live, const History& history)
       continue;
     }
     if (quarantine) plan.lifted_quarantines.push_back(name);
+    if (service.service.container() != nullptr) {
+      const ServiceHistory none;
+      const ServiceHistory& past_here = past == history.end() ? none : past->second;
+      if (auto action = plan_container(service, live_service, past_here))
+        plan.actions.push_back(*action);
+      continue;
+    }
     if (auto action = plan_service(service, live_service)) plan.actions.push_back(*action);
     if (auto prune = plan_prune(service, live_service)) plan.prunes.push_back(*prune);
   }

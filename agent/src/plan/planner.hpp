@@ -17,6 +17,8 @@ namespace tether {
 /// - releases beyond keepReleases that are neither current nor target: prune, oldest first
 /// - target quarantined (failed health here, declaration unchanged): stay on the current
 ///   release and only keep it running; a changed declaration lifts the quarantine
+/// - container services: see plan_container (recreate tether-<service> when its digest, config
+///   hash, labels or state differ from the declaration); never pruned
 [[nodiscard]] Plan make_plan(const Desired& desired, const Live& live, const History& history = {});
 
 }  // namespace tether

@@ -1,6 +1,7 @@
 #include "report/host_report.hpp"
 
 #include "apply/history_store.hpp"
+#include "container/container_record.hpp"
 #include "core/files.hpp"
 #include "live/live_probe.hpp"
 #include "live/process_record.hpp"
@@ -13,6 +14,7 @@ struct ServiceReport {
   const LiveService& live;
   const JournalEntry* last = nullptr;
   const Quarantine* quarantine = nullptr;
+  bool container = false;  ///< a container service (it has a container.json)
 };
 
 const char* process_text(ProcessState state) {
@@ -38,9 +40,31 @@ std::map<std::string, JournalEntry> last_entries(const Layout& layout) {
   return last;
 }
 
+std::string label_of(const LiveContainer& container, const char* key) {
+  const auto it = container.labels.find(key);
+  return it == container.labels.end() ? "" : it->second;
+}
+
+nlohmann::json container_json(const LiveService& live) {
+  if (!live.container) return {{"name", "tether-" + live.name}, {"present", false}};
+  const LiveContainer& c = *live.container;
+  return {{"name", c.name},
+          {"present", true},
+          {"running", c.running},
+          {"status", c.status},
+          {"imageDigest", c.image_digest},
+          {"image", label_of(c, "tether.image")},
+          {"configHash", label_of(c, "tether.config-hash")},
+          {"stateCommit", label_of(c, "tether.state-commit")}};
+}
+
 nlohmann::json service_json(const ServiceReport& r) {
   const InstalledRelease* current = r.live.current();
   nlohmann::json json = {{"service", r.live.name}, {"process", process_text(r.live.process)}};
+  if (r.container) {
+    json["process"] = r.live.container && r.live.container->running ? "running" : "not running";
+    json["container"] = container_json(r.live);
+  }
   json["current"] = current ? nlohmann::json{{"version", current->id.version},
                                              {"commit", current->id.commit},
                                              {"dir", current->dir_name},
@@ -62,10 +86,12 @@ nlohmann::json service_json(const ServiceReport& r) {
 std::string quarantine_text(const ServiceReport& r, Colour colour) {
   const Quarantine& q = *r.quarantine;
   const InstalledRelease* current = r.live.current();
+  std::string serving = current ? current->id.short_text() : std::string("nothing");
+  if (r.live.container) serving = label_of(*r.live.container, "tether.image");
   return r.live.name + ": " + styled("QUARANTINED: " + q.version, Style::red, colour) + " (" +
          q.commit.substr(0, 12) + ") failed health at " + q.time + ": " + q.reason +
-         "\n  serving " + (current ? current->id.short_text() : std::string("nothing")) +
-         "; fix or revert in the state repo, or run `tether retry " + r.live.name + "`\n";
+         "\n  serving " + serving + "; fix or revert in the state repo, or run `tether retry " +
+         r.live.name + "`\n";
 }
 
 /// The lines under the table: what an operator has to act on, one service at a time.
@@ -73,7 +99,18 @@ std::string service_notes(const ServiceReport& r, Colour colour) {
   const LiveService& s = r.live;
   const InstalledRelease* current = s.current();
   std::string out;
-  if (current && !current->intact) {
+  if (r.container) {
+    // The table says what runs; the digest and the engine's own state are worth a line.
+    if (!s.container) {
+      out += s.name + ": container tether-" + s.name + " is absent; the next run recreates it\n";
+    } else {
+      out +=
+          s.name + ": container " + s.container->name + ", digest " +
+          (s.container->image_digest.empty() ? std::string("unknown") : s.container->image_digest) +
+          ", " +
+          (s.container->status.empty() ? std::string("state unknown") : s.container->status) + "\n";
+    }
+  } else if (current && !current->intact) {
     out += s.name + ": " + styled("DAMAGED", Style::red, colour) + " releases/" +
            current->dir_name + ": " + current->damage + "; the next run repairs it\n";
   }
@@ -93,7 +130,15 @@ std::vector<Cell> service_row(const Layout& layout, const ServiceReport& r) {
   Cell live{"nothing", Style::red};
   if (current) live = {current->id.short_text(), current->intact ? Style::plain : Style::red};
   Cell process{process_text(s.process), Style::plain};
-  if (s.process == ProcessState::running) {
+  Cell releases{std::to_string(s.installed.size()), Style::plain};
+  if (r.container) {
+    const bool running = s.container && s.container->running;
+    if (s.container) live = {label_of(*s.container, "tether.image"), Style::plain};
+    if (live.text.empty()) live = {"(not made by tether)", Style::red};
+    process = {running ? "running (container)" : "not running",
+               running ? Style::green : Style::red};
+    releases = {"-", Style::dim};
+  } else if (s.process == ProcessState::running) {
     process.style = Style::green;
     if (auto record = read_process_record(layout.pid_file(s.name)))
       process.text += ", pid " + std::to_string(record->pid);
@@ -109,19 +154,15 @@ std::vector<Cell> service_row(const Layout& layout, const ServiceReport& r) {
   Cell note;
   if (current && !current->intact) note = {"damaged", Style::red};
   if (r.quarantine) note = {"quarantined", Style::red};
-  return {{s.name, Style::bold},
-          live,
-          process,
-          {std::to_string(s.installed.size()), Style::plain},
-          last,
-          note};
+  return {{s.name, Style::bold}, live, process, releases, last, note};
 }
 
 /// The reports of every live service, with their last change and quarantine.
-std::vector<ServiceReport> service_reports(const HostReport& report) {
+std::vector<ServiceReport> service_reports(const Layout& layout, const HostReport& report) {
   std::vector<ServiceReport> reports;
   for (const auto& [name, service] : report.live) {
     ServiceReport r{service};
+    r.container = read_container_record(layout, name).has_value();
     if (const auto it = report.last_change.find(name); it != report.last_change.end())
       r.last = &it->second;
     if (const auto it = report.history.find(name);
@@ -139,6 +180,7 @@ HostReport read_host_report(const Layout& layout, HashCache& hashes) {
   HostReport report;
   report.root = layout.root.string();
   report.live = probe_all(layout, hashes);
+  probe_recorded_containers(layout, report.live);
   report.last_change = last_entries(layout);
   report.history = HistoryStore(layout.history()).load().value_or(History{});
   auto commit = read_file(layout.state_dir() / "last-good-commit");
@@ -150,7 +192,7 @@ nlohmann::json report_json(const HostReport& report) {
   nlohmann::json json = {{"root", report.root},
                          {"stateCommit", report.state_commit},
                          {"services", nlohmann::json::array()}};
-  for (const ServiceReport& r : service_reports(report))
+  for (const ServiceReport& r : service_reports(Layout{report.root}, report))
     json["services"].push_back(service_json(r));
   return json;
 }
@@ -163,7 +205,7 @@ std::string report_text(const Layout& layout, const HostReport& report, Colour c
   if (report.live.empty()) return out + "no services installed\n";
   Table table({"SERVICE", "LIVE", "PROCESS", "RELEASES", "LAST CHANGE", "NOTE"});
   std::string notes;
-  for (const ServiceReport& r : service_reports(report)) {
+  for (const ServiceReport& r : service_reports(layout, report)) {
     table.add(service_row(layout, r));
     notes += service_notes(r, colour);
   }

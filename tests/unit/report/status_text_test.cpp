@@ -23,10 +23,15 @@ HostReport report() {
   HostReport r;
   r.root = "/var/lib/tether";
   r.state_commit = k_a;
-  LiveService web{"web", {}, {release("1.0.0", k_a, true)}, ProcessState::stopped, ""};
+  LiveService web{
+      "web", {}, {release("1.0.0", k_a, true)}, ProcessState::stopped, "", std::nullopt};
   web.current_dir = web.installed[0].dir_name;
-  LiveService api{
-      "api-gateway", {}, {release("2.1.0", k_b, false)}, ProcessState::not_supervised, ""};
+  LiveService api{"api-gateway",
+                  {},
+                  {release("2.1.0", k_b, false)},
+                  ProcessState::not_supervised,
+                  "",
+                  std::nullopt};
   api.current_dir = api.installed[0].dir_name;
   r.live = {{"web", web}, {"api-gateway", api}};
   r.last_change["web"] = JournalEntry{"2026-11-23T10:05:00Z",

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "model/service.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace tether {
+
+/// The container a service runs in. Stable, so drift is found by name.
+[[nodiscard]] std::string container_name_of(const std::string& service);
+/// Where the serving container waits while its successor is health-checked.
+[[nodiscard]] std::string previous_container_name_of(const std::string& service);
+
+/// Label keys tether sets on every container it creates (DESIGN.md, issue #4).
+inline constexpr const char* k_label_service = "tether.service";
+inline constexpr const char* k_label_release = "tether.release";  ///< the image digest
+inline constexpr const char* k_label_config_hash = "tether.config-hash";
+inline constexpr const char* k_label_state_commit = "tether.state-commit";
+inline constexpr const char* k_label_image = "tether.image";  ///< the declared reference
+
+/// A config file bind-mounted read-only into the container.
+struct ConfigMount {
+  std::filesystem::path host_path;  ///< <root>/services/<name>/config/<hash>/<target>
+  std::string container_path;       ///< "/" + target
+  bool operator==(const ConfigMount&) const = default;
+};
+
+/// What a new container is made of, beyond the spec.
+struct ContainerLaunch {
+  std::string service;
+  ContainerSpec spec;
+  std::string config_hash;
+  std::string state_commit;
+  std::vector<ConfigMount> config;
+};
+
+/// The engine's program name ("podman", "docker").
+[[nodiscard]] const char* engine_program(ContainerRuntime runtime);
+
+/// argv (without the program) that creates and starts the container detached: `run -d --init
+/// --name tether-<service> --label ... IMAGE ARGS...`. `--init` because many images' PID 1
+/// (busybox httpd, shells) ignores SIGTERM and would only die at the stop timeout.
+[[nodiscard]] std::vector<std::string> run_args(const ContainerLaunch& launch);
+
+[[nodiscard]] std::vector<std::string> image_inspect_args(const std::string& image);
+[[nodiscard]] std::vector<std::string> repo_digests_args(const std::string& image_id);
+[[nodiscard]] std::vector<std::string> pull_args(const std::string& image);
+[[nodiscard]] std::vector<std::string> inspect_args(const std::string& name);
+[[nodiscard]] std::vector<std::string> stop_args(const std::string& name, Millis timeout);
+/// Removes at once, killing a running container: only used for containers that do not serve
+/// (the unhealthy new one, a parked one no longer needed, drift).
+[[nodiscard]] std::vector<std::string> remove_args(ContainerRuntime runtime,
+                                                   const std::string& name);
+[[nodiscard]] std::vector<std::string> rename_args(const std::string& from, const std::string& to);
+[[nodiscard]] std::vector<std::string> start_args(const std::string& name);
+
+}  // namespace tether
