@@ -2,6 +2,7 @@
 
 #include "apply/current_link.hpp"
 #include "apply/release_installer.hpp"
+#include "core/fault_point.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
 #include "live/release_record.hpp"
@@ -73,6 +74,7 @@ void Applier::roll_back(const ServiceAction& action,
     as_installed.service.health = record->health;
   }
   Status back = switch_current(m_layout, name, previous);
+  fault::point("mid-rollback");
   if (back) back = m_runner.bring_up(as_installed, previous);
   if (back)
     log_info("restored",
@@ -104,9 +106,12 @@ Status Applier::switch_and_verify(const ServiceAction& action, Context& context)
   // Stop before switching: if the agent dies in between, the next pass sees `current` on the
   // new release with nothing running and starts it.
   if (Status stopped = m_runner.stop(context.desired); !stopped) return stopped;
+  fault::point("after-stop");
   if (Status switched = switch_current(m_layout, name, target); !switched) return switched;
   log_info("switched", {{"service", name}, {"to", target}, {"stateCommit", context.state_commit}});
+  fault::point("before-restart");
   Status healthy = m_runner.bring_up(context.desired, target);
+  fault::point("after-restart");
   if (healthy) healthy = m_hooks.run("postSwitch", hooks.post_switch, hooks.timeout, hook_context);
   if (healthy) return healthy;
 
@@ -248,6 +253,7 @@ std::vector<ApplyOutcome> Applier::apply(const Plan& plan,
   for (const ServiceAction& action : plan.actions) {
     outcomes.push_back(apply_one(action, desired, live, plan.state_commit, history));
   }
+  fault::point("before-history-save");
   if (Status saved = m_history.save(history); !saved) {
     log_error("cannot save the history (quarantines may be retried)",
               {{"error", saved.error().describe()}});

@@ -1,5 +1,7 @@
 #include "apply/archive_unpacker.hpp"
 
+#include "core/fault_point.hpp"
+
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -127,6 +129,7 @@ Status unpack_archive(const std::filesystem::path& archive_path,
     if (archive_write_finish_entry(out.get()) != ARCHIVE_OK) {
       return archive_failure("cannot finish " + name, out.get());
     }
+    fault::point("mid-unpack");
   }
   if (archive_write_close(out.get()) != ARCHIVE_OK) {
     return archive_failure("cannot finish unpacking", out.get());

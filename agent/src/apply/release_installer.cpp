@@ -2,6 +2,7 @@
 
 #include "apply/archive_unpacker.hpp"
 #include "apply/artifact_fetcher.hpp"
+#include "core/fault_point.hpp"
 #include "core/files.hpp"
 #include "core/sha256.hpp"
 #include "live/release_record.hpp"
@@ -83,6 +84,7 @@ Status rename_into_place(const fs::path& temp, const fs::path& final_dir) {
     fs::rename(final_dir, aside, ec);
     if (ec) return Error{"cannot move aside " + final_dir.string() + ": " + ec.message(), ""};
   }
+  fault::point("before-release-rename");
   fs::rename(temp, final_dir, ec);
   if (ec)
     return Error{
@@ -131,6 +133,7 @@ Status install_release(const Layout& layout,
 
   auto artifact = fetch_artifact(spec->artifact, layout.artifact_cache());
   if (!artifact) return artifact.error();
+  fault::point("after-download");
 
   const std::string dir_name = desired.release.dir_name();
   const fs::path temp = releases / (".tmp-" + dir_name);

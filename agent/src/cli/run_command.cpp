@@ -11,6 +11,7 @@
 #include "core/files.hpp"
 #include "core/log.hpp"
 #include "process/command_runner.hpp"
+#include "report/last_pass_file.hpp"
 #include "source/git_source.hpp"
 
 #include <cstdio>
@@ -193,6 +194,7 @@ int agent_loop(const AgentConfig& config, const Layout& layout, Reconciler& reco
   std::uniform_real_distribution<double> draw(0.0, 1.0);
   const PollSchedule schedule{config.poll_interval, config.poll_jitter_percent};
   int failures = 0;
+  LastPassFile last_pass(layout);
   log_info("agent started",
            {{"repo", config.repo_url},
             {"branch", config.branch},
@@ -205,7 +207,9 @@ int agent_loop(const AgentConfig& config, const Layout& layout, Reconciler& reco
     const auto start = std::chrono::steady_clock::now();
     const PassResult result = reconciler.run_once(ApplyMode::apply);
     metrics.record(metrics_of(result, std::chrono::steady_clock::now() - start));
-    board.publish(status_of(result, host, now_rfc3339()));
+    const AgentStatus status = status_of(result, host, now_rfc3339());
+    board.publish(status);
+    last_pass.save(status);
     failures = result.outcome == PassOutcome::unreachable ? failures + 1 : 0;
   } while (wait_for_next_poll(signals, schedule.next(failures, draw(random))));
   log_info("agent stopping; services keep running");
@@ -237,7 +241,11 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
   AgentParts parts(layout, *config);
   const CommitGate gate = gate_of(*config);
   Reconciler reconciler(layout, host_of(*config), **source, gate, parts.applier, parts.clock);
-  if (flags.once) return static_cast<int>(reconciler.run_once(ApplyMode::apply).outcome);
+  if (flags.once) {
+    const PassResult result = reconciler.run_once(ApplyMode::apply);
+    LastPassFile(layout).save(status_of(result, host_of(*config), now_rfc3339()));
+    return static_cast<int>(result.outcome);
+  }
   return agent_loop(*config, layout, reconciler);
 }
 

@@ -1,9 +1,11 @@
 #include "report/host_report.hpp"
 
 #include "apply/history_store.hpp"
+#include "core/file_lock.hpp"
 #include "core/files.hpp"
 #include "live/live_probe.hpp"
 #include "live/process_record.hpp"
+#include "report/last_pass_file.hpp"
 
 namespace tether {
 namespace {
@@ -95,6 +97,16 @@ std::string service_text(const Layout& layout, const ServiceReport& r) {
   return out;
 }
 
+/// The agent's last pass, and every error it met, as `tether status` prints them.
+std::string last_pass_text(const AgentStatus& pass) {
+  std::string out = "last pass: " + pass.outcome + " at " + pass.pass_time + "\n";
+  if (!pass.problem.empty()) out += "  PROBLEM:  " + pass.problem + "\n";
+  for (const auto& [name, service] : pass.services) {
+    if (!service.error.empty()) out += "  " + name + " FAILED: " + service.error + "\n";
+  }
+  return out;
+}
+
 /// The reports of every live service, with their last change and quarantine.
 std::vector<ServiceReport> service_reports(const HostReport& report) {
   std::vector<ServiceReport> reports;
@@ -119,6 +131,7 @@ HostReport read_host_report(const Layout& layout, HashCache& hashes) {
   report.live = probe_all(layout, hashes);
   report.last_change = last_entries(layout);
   report.history = HistoryStore(layout.history()).load().value_or(History{});
+  report.last_pass = LastPassFile(layout).load();
   auto commit = read_file(layout.state_dir() / "last-good-commit");
   report.state_commit = commit ? commit->substr(0, commit->find('\n')) : "";
   return report;
@@ -128,6 +141,7 @@ nlohmann::json report_json(const HostReport& report) {
   nlohmann::json json = {{"root", report.root},
                          {"stateCommit", report.state_commit},
                          {"services", nlohmann::json::array()}};
+  if (report.last_pass) json["lastPass"] = last_pass_json(*report.last_pass);
   for (const ServiceReport& r : service_reports(report))
     json["services"].push_back(service_json(r));
   return json;
@@ -138,6 +152,9 @@ std::string report_text(const Layout& layout, const HostReport& report) {
       "root " + report.root + ", state commit " +
       (report.state_commit.empty() ? "(none applied yet)" : report.state_commit.substr(0, 12)) +
       "\n";
+  if (const auto holder = lock_holder(layout.lock_file()))
+    out += "agent: running, pid " + *holder + " holds " + layout.lock_file().string() + "\n";
+  if (report.last_pass) out += last_pass_text(*report.last_pass);
   if (report.live.empty()) out += "no services installed\n";
   for (const ServiceReport& r : service_reports(report)) out += service_text(layout, r);
   return out;
