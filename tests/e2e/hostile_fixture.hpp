@@ -1,6 +1,7 @@
 #pragma once
 
 #include "agent_fixture.hpp"
+#include "archive_builder.hpp"
 #include "hostile_http_server.hpp"
 
 #include <boost/process.hpp>

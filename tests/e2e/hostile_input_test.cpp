@@ -4,6 +4,7 @@
 // or URL in GET /status and in `tether status`, the host still serves its last good release,
 // and the agent is still running. At the end it still converges to a good commit.
 #include "hostile_fixture.hpp"
+#include "process_guard.hpp"
 
 namespace tether::test {
 
@@ -157,9 +158,10 @@ std::vector<HostileCase> HostileTest::artifact_cases() {
     };
   };
   const auto served = [this](const std::string& path) {
-    return [this, path] { declare_v2_artifact(m_http.url(path)); };
+    // A digest nothing in the artifact cache has: the agent must download, and fail.
+    return [this, path] { declare_v2_artifact(m_http.url(path), std::string(64, 'd')); };
   };
-  const std::string releases = releases().string();
+  const std::string releases = this->releases().string();
   const auto remount = [releases](const char* mode) {
     return [releases, mode] { run_ok({"mount", "-o", std::string("remount,") + mode, releases}); };
   };
@@ -185,7 +187,9 @@ std::vector<HostileCase> HostileTest::artifact_cases() {
       {"declared oversize body (size cap)",
        served("/declared-huge"),
        {m_http.url("/declared-huge"), "cap"}},
-      {"artifact server down", [this, dead_url] { declare_v2_artifact(dead_url); }, {dead_url}},
+      {"artifact server down",
+       [this, dead_url] { declare_v2_artifact(dead_url, std::string(64, 'd')); },
+       {dead_url}},
       {"entry with ../",
        tarball("dotdot", {{"../../evil", "x"}, {"bin/hello", binary, Type::file, 0755}}),
        {"archive entry \"../../evil\"", "escapes the release dir"}},
@@ -210,15 +214,15 @@ std::vector<HostileCase> HostileTest::artifact_cases() {
          declare_v2_artifact("file://" + (m_tmp / "hostile/garbage.tar.gz").string(),
                              sha256_of(m_tmp / "hostile/garbage.tar.gz"));
        },
-       {"hostile/garbage.tar.gz"}},
+       {"hostile/garbage.tar.gz", "Unrecognized archive format"}},
       {"binary missing from the artifact",
        tarball("nobinary", {{"README", "no binary here"}}),
        {"no regular file at bin/hello"}},
       {"disk full during unpack",
        tarball("zeros",
                {{"bin/hello", binary, Type::file, 0755},
-                {"data/zeros", std::string(64 * 1024 * 1024, '\0')}}),
-       {"No space left on device"}},
+                {"data/zeros", std::string(40 * 1024 * 1024, '\0')}}),
+       {"hostile/zeros.tar.gz", "data/zeros", "No space left on device"}},
       {"read-only filesystem",
        [this, remount] {
          declare_v2_artifact("");
@@ -262,10 +266,10 @@ TEST_F(HostileTest, EveryHostileInputLeavesTheHostServingAndTheAgentRunning) {
 
   // After all that, a good commit still converges.
   reset_work_tree();
-  commit_hello("2.0.0");
+  commit_hello("3.0.0");
   const nlohmann::json status = poll_now();
   EXPECT_EQ(status["lastPass"]["outcome"], "converged") << status.dump(2);
-  EXPECT_TRUE(hello_eventually_says("hello 2.0.0\n"));
+  EXPECT_TRUE(hello_eventually_says("hello 3.0.0\n"));
   std::cout << "hostile cases: " << cases.size() + 1 << "\n";
 }
 

@@ -192,7 +192,9 @@ TEST_F(TortureTest, NoKillLeavesTheHostBrokenAndEveryRestartConverges) {
     const std::string expected = declare(kill.move);
     const bool killed = run_and_kill(kill);
     died += killed ? 1 : 0;
-    if (!kill.point.empty()) EXPECT_TRUE(killed) << "the point was never reached";
+    if (!kill.point.empty()) {
+      EXPECT_TRUE(killed) << "the point was never reached";
+    }
 
     std::string problem = current_problem();
     int torn = 0;

@@ -2,6 +2,7 @@
 
 #include "apply/current_link.hpp"
 #include "apply/release_installer.hpp"
+#include "apply/switch_marker.hpp"
 #include "core/fault_point.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
@@ -107,18 +108,24 @@ Status Applier::switch_and_verify(const ServiceAction& action, Context& context)
   // new release with nothing running and starts it.
   if (Status stopped = m_runner.stop(context.desired); !stopped) return stopped;
   fault::point("after-stop");
+  const std::string leaving = context.live ? context.live->current_dir.value_or("") : "";
+  if (Status begun = begin_switch(m_layout, name, leaving, target); !begun) return begun;
   if (Status switched = switch_current(m_layout, name, target); !switched) return switched;
   log_info("switched", {{"service", name}, {"to", target}, {"stateCommit", context.state_commit}});
   fault::point("before-restart");
   Status healthy = m_runner.bring_up(context.desired, target);
   fault::point("after-restart");
   if (healthy) healthy = m_hooks.run("postSwitch", hooks.post_switch, hooks.timeout, hook_context);
-  if (healthy) return healthy;
+  if (healthy) {
+    end_switch(m_layout, name);
+    return healthy;
+  }
 
   const std::optional<std::string> previous =
       context.live != nullptr ? context.live->current_dir : std::nullopt;
   const InstalledRelease* previous_release = previous ? context.live->find(*previous) : nullptr;
   if (previous_release == nullptr || !previous_release->intact) {
+    end_switch(m_layout, name);
     // Nothing to go back to: no quarantine (it would leave the service down for good); the
     // next passes restart it, spaced out by the restart backoff.
     return Error{healthy.error().message + "; no previous release to go back to",
@@ -141,6 +148,7 @@ Status Applier::switch_and_verify(const ServiceAction& action, Context& context)
                                              "",
                                              healthy.error().message}});
   roll_back(action, *previous, healthy.error(), context);
+  end_switch(m_layout, name);
   return Error{
       healthy.error().message + "; rolled back to " + *previous + " and quarantined " + target,
       healthy.error().hint};

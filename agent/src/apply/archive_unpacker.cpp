@@ -5,6 +5,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <cstring>
 #include <memory>
 
 namespace tether {
@@ -15,7 +16,14 @@ using WriteHandle = std::unique_ptr<archive, decltype(&archive_write_free)>;
 
 Error archive_failure(const std::string& what, archive* a) {
   const char* reason = archive_error_string(a);
-  return Error{what + ": " + (reason != nullptr ? reason : "unknown libarchive error"), ""};
+  std::string text = what + ": " + (reason != nullptr ? reason : "unknown libarchive error");
+  // libarchive's own text for a failed write is just "Write failed": add errno's reason
+  // (No space left on device, Read-only file system ...).
+  if (const int code = archive_errno(a); code > 0) {
+    const std::string os_reason = std::strerror(code);
+    if (text.find(os_reason) == std::string::npos) text += " (" + os_reason + ")";
+  }
+  return Error{text, ""};
 }
 
 /// Checks one entry's own path: relative, no "." or ".." components after normalisation.

@@ -47,7 +47,8 @@ std::string to_json_line(const JournalEntry& e) {
                          {"result", e.result}};
   if (!e.error.empty()) json["error"] = e.error;
   if (!e.reason.empty()) json["reason"] = e.reason;
-  return json.dump();
+  // Errors quote hostile input (archive entry names) that may not be UTF-8: replace, not throw.
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Status Journal::append(const JournalEntry& entry) const {

@@ -153,7 +153,8 @@ Status install_release(const Layout& layout,
   }
   if (!built) {
     fs::remove_all(temp, ec);
-    return built;
+    // The cache names the file by digest only: say which artifact it came from.
+    return built.error().with_context("artifact " + spec->artifact.url);
   }
   return rename_into_place(temp, layout.release_dir(name, dir_name));
 }

@@ -34,7 +34,8 @@ AgentStatus from_json(const nlohmann::json& json) {
   status.pass_time = json.value("time", "");
   status.outcome = json.value("outcome", "");
   status.problem = json.value("problem", "");
-  for (const auto& [name, service] : json.value("services", nlohmann::json::object()).items()) {
+  const nlohmann::json services = json.value("services", nlohmann::json::object());
+  for (const auto& [name, service] : services.items()) {
     ServiceStatus& s = status.services[name];
     s.state = state_named(service.value("state", ""));
     s.error = service.value("error", "");
@@ -55,7 +56,10 @@ void LastPassFile::save(const AgentStatus& status) {
   untimed.pass_time.clear();
   if (m_saved == untimed) return;
   Status saved = make_dirs(m_path.parent_path());
-  if (saved) saved = write_file_atomic(m_path, to_json(status).dump() + "\n");
+  if (saved)
+    saved = write_file_atomic(
+        m_path,
+        to_json(status).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   if (saved) {
     m_saved = std::move(untimed);
     m_warned = false;
