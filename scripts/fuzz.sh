@@ -34,7 +34,7 @@ for target in $targets; do
   # -max_len bounds one input (a gzip bomb still expands, but only so far); -rss_limit_mb
   # makes unbounded memory growth a finding; -timeout makes a hang one.
   if ! "$build/$target" "$corpus" "${seeds[@]}" -max_total_time="$seconds" -max_len=65536 \
-      -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+      -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="$build/artifacts/$target-" >"$log" 2>&1; then
     failed=1
     echo "$target: FAILED, see $log and $build/artifacts/" >&2
