@@ -37,10 +37,10 @@ start_git_daemon "$git_port"
 "$tether" run --once --repo "$repo_url" --root "$work/root" --host-id soak >/dev/null 2>&1
 
 polls_done() {
-  curl -fsS "http://127.0.0.1:$api_port/metrics" 2>/dev/null |
+  { curl -fsS "http://127.0.0.1:$api_port/metrics" 2>/dev/null || true; } |
     sed -n 's/^tether_git_polls_total \([0-9]*\).*/\1/p'
 }
-rss_kib() { sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' "/proc/$agent_pid/status"; }
+rss_kib() { sed -n "s/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p" "/proc/$agent_pid/status"; }
 wait_for_polls() {
   local want=$1 n
   while :; do
