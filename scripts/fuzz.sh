@@ -14,7 +14,7 @@ seconds="${1:-600}"
 targets="${FUZZ_TARGETS:-fuzz_manifest fuzz_archive fuzz_signature}"
 build=build/fuzz
 
-command -v clang++-14 >/dev/null || scripts/install-deps.sh
+compgen -G "/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null || scripts/install-deps.sh
 if [[ ! -f "$build/build.ninja" ]]; then
   CXX=clang++-14 cmake -S tests/fuzz -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug >/dev/null
 fi

@@ -9,6 +9,7 @@ packages=(
   libboost-dev libboost-filesystem-dev libgtest-dev libgmock-dev
   libcurl4-openssl-dev libarchive-dev libcpp-httplib-dev libcli11-dev nlohmann-json3-dev
   python3 python3-jsonschema python3-yaml curl ca-certificates busybox prometheus
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

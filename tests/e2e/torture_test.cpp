@@ -148,7 +148,7 @@ TEST_F(TortureTest, NoKillLeavesTheHostBrokenAndEveryRestartConverges) {
 #if !TETHER_FAULT_INJECTION
   GTEST_SKIP() << "needs a build with TETHER_FAULT_INJECTION=ON (dev or asan preset)";
 #endif
-  const long random_kills = env_number("TETHER_TORTURE_KILLS", 4);
+  const long random_kills = env_number("TETHER_TORTURE_KILLS", 2);
   std::mt19937 random(static_cast<unsigned>(env_number("TETHER_TORTURE_SEED", 7)));
   ASSERT_NO_FATAL_FAILURE(deploy("1.0.0"));
 
