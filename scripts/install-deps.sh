@@ -12,6 +12,7 @@ packages=(
   time  # scripts/bench.sh: peak RSS of a command (GNU time %M)
   file groff-base  # the .deb: CPack's shlibdeps needs file; the man page test needs groff
   podman runc catatonit docker-registry docker.io  # container services (#4)
+  clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer
 )
 
 missing=()

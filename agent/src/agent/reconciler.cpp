@@ -2,6 +2,7 @@
 
 #include "apply/history_store.hpp"
 #include "apply/log_rotation.hpp"
+#include "apply/switch_marker.hpp"
 #include "container/container_probe.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
@@ -183,6 +184,7 @@ PassResult Reconciler::pass(ApplyMode mode) {
   if (!desired) return result;
   result.state_commit = desired->state_commit;
   result.desired = desired;
+  if (mode == ApplyMode::apply) undo_unsettled_switches(m_layout);
   const Live live = probe_live(*desired);
   auto history = HistoryStore(m_layout.history()).load();
   if (!history) {

@@ -59,7 +59,9 @@ struct ApiServer::Impl {
       const std::optional<AgentStatus> agent = wiring.board.latest();
       std::lock_guard lock(status_mutex);
       const HostReport report = read_host_report(layout, hashes);
-      response.set_content(status_json(report, agent ? &*agent : nullptr).dump(2) + "\n",
+      response.set_content(status_json(report, agent ? &*agent : nullptr)
+                                   .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+                               "\n",
                            "application/json");
     });
     server.Post("/sync", [this](const httplib::Request& request, httplib::Response& response) {

@@ -2,6 +2,8 @@
 
 #include "apply/current_link.hpp"
 #include "apply/release_installer.hpp"
+#include "apply/switch_marker.hpp"
+#include "core/fault_point.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
 #include "live/release_record.hpp"
@@ -75,6 +77,7 @@ void Applier::roll_back(const ServiceAction& action,
     as_installed.service.health = record->health;
   }
   Status back = switch_current(m_layout, name, previous);
+  fault::point("mid-rollback");
   if (back) back = m_runner.bring_up(as_installed, previous);
   if (back)
     log_info("restored",
@@ -106,16 +109,25 @@ Status Applier::switch_and_verify(const ServiceAction& action, Context& context)
   // Stop before switching: if the agent dies in between, the next pass sees `current` on the
   // new release with nothing running and starts it.
   if (Status stopped = m_runner.stop(context.desired); !stopped) return stopped;
+  fault::point("after-stop");
+  const std::string leaving = context.live ? context.live->current_dir.value_or("") : "";
+  if (Status begun = begin_switch(m_layout, name, leaving, target); !begun) return begun;
   if (Status switched = switch_current(m_layout, name, target); !switched) return switched;
   log_info("switched", {{"service", name}, {"to", target}, {"stateCommit", context.state_commit}});
+  fault::point("before-restart");
   Status healthy = m_runner.bring_up(context.desired, target);
+  fault::point("after-restart");
   if (healthy) healthy = m_hooks.run("postSwitch", hooks.post_switch, hooks.timeout, hook_context);
-  if (healthy) return healthy;
+  if (healthy) {
+    end_switch(m_layout, name);
+    return healthy;
+  }
 
   const std::optional<std::string> previous =
       context.live != nullptr ? context.live->current_dir : std::nullopt;
   const InstalledRelease* previous_release = previous ? context.live->find(*previous) : nullptr;
   if (previous_release == nullptr || !previous_release->intact) {
+    end_switch(m_layout, name);
     // Nothing to go back to: no quarantine (it would leave the service down for good); the
     // next passes restart it, spaced out by the restart backoff.
     return Error{healthy.error().message + "; no previous release to go back to",
@@ -138,6 +150,7 @@ Status Applier::switch_and_verify(const ServiceAction& action, Context& context)
                                              "",
                                              healthy.error().message}});
   roll_back(action, *previous, healthy.error(), context);
+  end_switch(m_layout, name);
   return Error{
       healthy.error().message + "; rolled back to " + *previous + " and quarantined " + target,
       healthy.error().hint};
@@ -254,6 +267,7 @@ std::vector<ApplyOutcome> Applier::apply(const Plan& plan,
   for (const ServiceAction& action : plan.actions) {
     outcomes.push_back(apply_one(action, desired, live, plan.state_commit, history));
   }
+  fault::point("before-history-save");
   if (Status saved = m_history.save(history); !saved) {
     log_error("cannot save the history (quarantines may be retried)",
               {{"error", saved.error().describe()}});

@@ -1,8 +1,11 @@
 #include "apply/archive_unpacker.hpp"
 
+#include "core/fault_point.hpp"
+
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <cstring>
 #include <memory>
 
 namespace tether {
@@ -13,7 +16,14 @@ using WriteHandle = std::unique_ptr<archive, decltype(&archive_write_free)>;
 
 Error archive_failure(const std::string& what, archive* a) {
   const char* reason = archive_error_string(a);
-  return Error{what + ": " + (reason != nullptr ? reason : "unknown libarchive error"), ""};
+  std::string text = what + ": " + (reason != nullptr ? reason : "unknown libarchive error");
+  // libarchive's own text for a failed write is just "Write failed": add errno's reason
+  // (No space left on device, Read-only file system ...).
+  if (const int code = archive_errno(a); code > 0) {
+    const std::string os_reason = std::strerror(code);
+    if (text.find(os_reason) == std::string::npos) text += " (" + os_reason + ")";
+  }
+  return Error{text, ""};
 }
 
 /// Checks one entry's own path: relative, no "." or ".." components after normalisation.
@@ -127,6 +137,7 @@ Status unpack_archive(const std::filesystem::path& archive_path,
     if (archive_write_finish_entry(out.get()) != ARCHIVE_OK) {
       return archive_failure("cannot finish " + name, out.get());
     }
+    fault::point("mid-unpack");
   }
   if (archive_write_close(out.get()) != ARCHIVE_OK) {
     return archive_failure("cannot finish unpacking", out.get());

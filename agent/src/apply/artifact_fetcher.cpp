@@ -1,6 +1,7 @@
 #include "apply/artifact_fetcher.hpp"
 
 #include "apply/download_progress.hpp"
+#include "core/fault_point.hpp"
 #include "core/files.hpp"
 #include "core/sha256.hpp"
 
@@ -19,6 +20,8 @@ struct Download {
   std::FILE* file = nullptr;
   Sha256 sha;
   bool write_failed = false;
+  curl_off_t received = 0;
+  curl_off_t max_bytes = 0;
 };
 
 int on_progress(void* user, curl_off_t total, curl_off_t done, curl_off_t, curl_off_t) {
@@ -30,6 +33,10 @@ int on_progress(void* user, curl_off_t total, curl_off_t done, curl_off_t, curl_
 size_t on_data(char* data, size_t size, size_t count, void* user) {
   auto* download = static_cast<Download*>(user);
   const size_t bytes = size * count;
+  // CURLOPT_MAXFILESIZE only checks a declared Content-Length (before curl 8.4): a chunked or
+  // length-less body is capped here.
+  download->received += static_cast<curl_off_t>(bytes);
+  if (download->received > download->max_bytes) return 0;
   download->sha.update(std::string_view(data, bytes));
   if (std::fwrite(data, 1, bytes, download->file) != bytes) {
     download->write_failed = true;
@@ -44,6 +51,7 @@ Result<std::string> download_to(const std::string& url, std::FILE* file) {
   if (!curl) return Error{"cannot initialise libcurl", ""};
   Download download;
   download.file = file;
+  download.max_bytes = fault::limit("artifact-max-bytes", k_max_artifact_bytes);
   char error_buffer[CURL_ERROR_SIZE] = {};
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
@@ -55,8 +63,9 @@ Result<std::string> download_to(const std::string& url, std::FILE* file) {
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 15L);
   // A stalled transfer (under 1 KiB/s for 60 s) is abandoned instead of hanging the agent.
   curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 60L);
-  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, k_max_artifact_bytes);
+  curl_easy_setopt(
+      c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(fault::limit("download-stall-s", 60)));
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, download.max_bytes);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &download);
@@ -69,6 +78,11 @@ Result<std::string> download_to(const std::string& url, std::FILE* file) {
   progress.finish();
   if (download.write_failed)
     return Error{"cannot write the download: " + errno_text(), "check free disk space"};
+  if (download.received > download.max_bytes || rc == CURLE_FILESIZE_EXCEEDED) {
+    return Error{"download of " + url + " is larger than the " +
+                     std::to_string(download.max_bytes) + "-byte cap",
+                 "check the URL; artifacts must be smaller than the cap"};
+  }
   if (rc != CURLE_OK) {
     return Error{"download of " + url + " failed: " +
                      (error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc)),

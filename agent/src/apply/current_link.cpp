@@ -1,5 +1,6 @@
 #include "apply/current_link.hpp"
 
+#include "core/fault_point.hpp"
 #include "core/files.hpp"
 
 #include <cstdio>
@@ -17,6 +18,7 @@ Status switch_current(const Layout& layout,
   if (::symlink(target.c_str(), temp.c_str()) != 0) {
     return Error{"cannot create symlink " + temp.string() + ": " + errno_text(), ""};
   }
+  fault::point("between-symlink-and-rename");
   if (::rename(temp.c_str(), link.c_str()) != 0) {
     const std::string reason = errno_text();
     ::unlink(temp.c_str());

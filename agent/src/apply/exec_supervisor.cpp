@@ -1,7 +1,9 @@
 #include "apply/exec_supervisor.hpp"
 
 #include "apply/process_spawner.hpp"
+#include "apply/stray_processes.hpp"
 #include "core/files.hpp"
+#include "core/log.hpp"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -51,11 +53,17 @@ Result<ProcessRecord> ExecSupervisor::start(const std::string& service,
   if (!fs::path(request.argv[0]).is_absolute()) request.argv[0] = (dir / request.argv[0]).string();
   request.working_dir = dir;
   request.extra_env = run.env;
+  request.extra_env[k_service_marker] = m_layout.service_dir(service).string();
   request.log_file = m_layout.log_file(service);
   for (const fs::path& needed :
        {request.log_file.parent_path(), m_layout.pid_file(service).parent_path()}) {
     if (Status made = make_dirs(needed); !made) return made.error();
   }
+  // Nothing recorded runs (else it would not be started): whatever carries the marker is a
+  // stray from an agent killed between spawn and record.
+  if (const int strays = kill_stray_processes(m_layout.service_dir(service)); strays > 0)
+    log_warn("killed processes left by an interrupted start",
+             {{"service", service}, {"count", std::to_string(strays)}});
   auto pid = spawn_detached(request);
   if (!pid) return pid.error();
   const auto start_time = process_start_time(*pid);

@@ -57,7 +57,8 @@ Status HistoryStore::save(const History& history) const {
   nlohmann::json json = nlohmann::json::object();
   for (const auto& [service, entry] : history) json[service] = to_json(entry);
   if (Status made = make_dirs(m_path.parent_path()); !made) return made;
-  return write_file_atomic(m_path, json.dump(2) + "\n");
+  return write_file_atomic(
+      m_path, json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
 }  // namespace tether

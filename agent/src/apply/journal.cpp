@@ -1,5 +1,6 @@
 #include "apply/journal.hpp"
 
+#include "core/fault_point.hpp"
 #include "core/files.hpp"
 
 #include <nlohmann/json.hpp>
@@ -28,6 +29,12 @@ bool ends_without_newline(const std::filesystem::path& path) {
   return last != '\n';
 }
 
+/// Crash tests: writes half of `line` (no newline), as a power cut mid-write would, and dies.
+[[noreturn]] void tear_and_die(const std::filesystem::path& path, const std::string& line) {
+  std::ofstream(path, std::ios::app | std::ios::binary) << line.substr(0, line.size() / 2);
+  fault::die();
+}
+
 }  // namespace
 
 std::string to_json_line(const JournalEntry& e) {
@@ -40,7 +47,8 @@ std::string to_json_line(const JournalEntry& e) {
                          {"result", e.result}};
   if (!e.error.empty()) json["error"] = e.error;
   if (!e.reason.empty()) json["reason"] = e.reason;
-  return json.dump();
+  // Errors quote hostile input (archive entry names) that may not be UTF-8: replace, not throw.
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Status Journal::append(const JournalEntry& entry) const {
@@ -49,6 +57,7 @@ Status Journal::append(const JournalEntry& entry) const {
   // glued to the fragment and lost with it.
   std::string line = to_json_line(entry);
   if (ends_without_newline(m_path)) line.insert(0, "\n");
+  if (fault::hit("mid-journal-write")) tear_and_die(m_path, line);
   return append_line_synced(m_path, line);
 }
 

@@ -59,7 +59,7 @@ std::string HttpNotifier::body_of(const NotifyEvent& event) const {
                          {"time", e.time}};
   if (!e.error.empty()) json["error"] = e.error;
   if (!e.reason.empty()) json["reason"] = e.reason;
-  return json.dump();
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 bool HttpNotifier::post(const std::string& body) const {

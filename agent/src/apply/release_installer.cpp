@@ -2,6 +2,7 @@
 
 #include "apply/archive_unpacker.hpp"
 #include "apply/artifact_fetcher.hpp"
+#include "core/fault_point.hpp"
 #include "core/files.hpp"
 #include "core/sha256.hpp"
 #include "live/release_record.hpp"
@@ -83,6 +84,7 @@ Status rename_into_place(const fs::path& temp, const fs::path& final_dir) {
     fs::rename(final_dir, aside, ec);
     if (ec) return Error{"cannot move aside " + final_dir.string() + ": " + ec.message(), ""};
   }
+  fault::point("before-release-rename");
   fs::rename(temp, final_dir, ec);
   if (ec)
     return Error{
@@ -131,6 +133,7 @@ Status install_release(const Layout& layout,
 
   auto artifact = fetch_artifact(spec->artifact, layout.artifact_cache());
   if (!artifact) return artifact.error();
+  fault::point("after-download");
 
   const std::string dir_name = desired.release.dir_name();
   const fs::path temp = releases / (".tmp-" + dir_name);
@@ -150,7 +153,8 @@ Status install_release(const Layout& layout,
   }
   if (!built) {
     fs::remove_all(temp, ec);
-    return built;
+    // The cache names the file by digest only: say which artifact it came from.
+    return built.error().with_context("artifact " + spec->artifact.url);
   }
   return rename_into_place(temp, layout.release_dir(name, dir_name));
 }

@@ -14,6 +14,7 @@
 #include "core/files.hpp"
 #include "core/log.hpp"
 #include "process/command_runner.hpp"
+#include "report/last_pass_file.hpp"
 #include "source/git_source.hpp"
 
 #include <cstdio>
@@ -210,6 +211,7 @@ int agent_loop(const AgentConfig& config, const Layout& layout, Reconciler& reco
   std::uniform_real_distribution<double> draw(0.0, 1.0);
   const PollSchedule schedule{config.poll_interval, config.poll_jitter_percent};
   int failures = 0;
+  LastPassFile last_pass(layout);
   log_info("agent started",
            {{"repo", config.repo_url},
             {"branch", config.branch},
@@ -222,7 +224,9 @@ int agent_loop(const AgentConfig& config, const Layout& layout, Reconciler& reco
     const auto start = std::chrono::steady_clock::now();
     const PassResult result = reconciler.run_once(ApplyMode::apply);
     metrics.record(metrics_of(result, std::chrono::steady_clock::now() - start, layout));
-    board.publish(status_of(result, host, now_rfc3339()));
+    const AgentStatus status = status_of(result, host, now_rfc3339());
+    board.publish(status);
+    last_pass.save(status);
     failures = result.outcome == PassOutcome::unreachable ? failures + 1 : 0;
     // A clone, a manifest parse or an apply leaves freed heap that glibc keeps mapped; hand it
     // back so the idle daemon's footprint is what it needs for a quiet poll. Quiet polls free
@@ -260,7 +264,11 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
   const CommitGate gate = gate_of(*config);
   Reconciler reconciler(
       layout, host_of(*config), **source, gate, parts.applier, parts.clock, &parts.containers);
-  if (flags.once) return static_cast<int>(reconciler.run_once(ApplyMode::apply).outcome);
+  if (flags.once) {
+    const PassResult result = reconciler.run_once(ApplyMode::apply);
+    LastPassFile(layout).save(status_of(result, host_of(*config), now_rfc3339()));
+    return static_cast<int>(result.outcome);
+  }
   return agent_loop(*config, layout, reconciler);
 }
 

@@ -2,9 +2,14 @@
 
 #include "core/files.hpp"
 
+#include <cstdio>
 #include <fcntl.h>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 namespace tether {
@@ -28,6 +33,29 @@ Result<FileLock> FileLock::acquire(const std::filesystem::path& path) {
     // The pid is only informational; the lock itself is held.
   }
   return FileLock(fd);
+}
+
+std::optional<std::string> lock_holder(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  // /proc/locks, not a probing flock(): taking even a shared lock for an instant could make an
+  // agent starting at that moment refuse to run.
+  // Lines read "1: FLOCK  ADVISORY  WRITE 1234 fe:01:5678 0 EOF" (pid, then maj:min:inode).
+  std::ifstream locks("/proc/locks");
+  char device[40];
+  std::snprintf(device,
+                sizeof device,
+                "%02x:%02x:%lu",
+                major(st.st_dev),
+                minor(st.st_dev),
+                static_cast<unsigned long>(st.st_ino));
+  for (std::string line; std::getline(locks, line);) {
+    std::istringstream in(line);
+    std::string index, kind, mode, access, pid, where;
+    in >> index >> kind >> mode >> access >> pid >> where;
+    if (kind == "FLOCK" && where == device) return pid;
+  }
+  return std::nullopt;
 }
 
 FileLock::FileLock(FileLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }

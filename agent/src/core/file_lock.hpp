@@ -3,6 +3,8 @@
 #include "core/result.hpp"
 
 #include <filesystem>
+#include <optional>
+#include <string>
 
 namespace tether {
 
@@ -21,5 +23,9 @@ class FileLock {
   explicit FileLock(int fd) : m_fd(fd) {}
   int m_fd = -1;
 };
+
+/// The pid of the process holding the flock on `path` (from /proc/locks), or nullopt when
+/// nobody holds it. Never takes the lock itself.
+[[nodiscard]] std::optional<std::string> lock_holder(const std::filesystem::path& path);
 
 }  // namespace tether

@@ -31,7 +31,8 @@ spdlog::level::level_enum to_spdlog(LogLevel level) {
 /// Quotes a text-mode value only when it would otherwise be ambiguous.
 std::string text_value(const std::string& value) {
   if (!value.empty() && value.find_first_of(" \"=\n") == std::string::npos) return value;
-  return nlohmann::json(value).dump();
+  // Hostile input (a manifest, an archive entry name) may not be UTF-8: replace, never throw.
+  return nlohmann::json(value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "manifest/field_checks.hpp"
 #include "manifest/spec_reader.hpp"
 #include "manifest/yaml_fields.hpp"
+#include "manifest/yaml_guard.hpp"
 
 #include <set>
 
@@ -37,6 +38,14 @@ std::optional<YAML::Node> load_yaml_document(const std::string& file,
                                              const std::string& text,
                                              Diagnostics& diagnostics) {
   std::vector<YAML::Node> documents;
+  if (const size_t line = flow_root_comma_line(text); line != 0) {
+    diagnostics.add({file,
+                     static_cast<int>(line),
+                     "<root>",
+                     "malformed YAML: a comma after the document's closing bracket or quote; "
+                     "remove it (one document holds one top-level value)"});
+    return std::nullopt;
+  }
   try {
     documents = YAML::LoadAll(text);
   } catch (const YAML::Exception& e) {

@@ -2,9 +2,11 @@
 
 #include "apply/history_store.hpp"
 #include "container/container_record.hpp"
+#include "core/file_lock.hpp"
 #include "core/files.hpp"
 #include "live/live_probe.hpp"
 #include "live/process_record.hpp"
+#include "report/last_pass_file.hpp"
 
 namespace tether {
 namespace {
@@ -157,6 +159,16 @@ std::vector<Cell> service_row(const Layout& layout, const ServiceReport& r) {
   return {{s.name, Style::bold}, live, process, releases, last, note};
 }
 
+/// The agent's last pass, and every error it met, as `tether status` prints them.
+std::string last_pass_text(const AgentStatus& pass) {
+  std::string out = "last pass: " + pass.outcome + " at " + pass.pass_time + "\n";
+  if (!pass.problem.empty()) out += "  PROBLEM:  " + pass.problem + "\n";
+  for (const auto& [name, service] : pass.services) {
+    if (!service.error.empty()) out += "  " + name + " FAILED: " + service.error + "\n";
+  }
+  return out;
+}
+
 /// The reports of every live service, with their last change and quarantine.
 std::vector<ServiceReport> service_reports(const Layout& layout, const HostReport& report) {
   std::vector<ServiceReport> reports;
@@ -183,6 +195,7 @@ HostReport read_host_report(const Layout& layout, HashCache& hashes) {
   probe_recorded_containers(layout, report.live);
   report.last_change = last_entries(layout);
   report.history = HistoryStore(layout.history()).load().value_or(History{});
+  report.last_pass = LastPassFile(layout).load();
   auto commit = read_file(layout.state_dir() / "last-good-commit");
   report.state_commit = commit ? commit->substr(0, commit->find('\n')) : "";
   return report;
@@ -192,6 +205,7 @@ nlohmann::json report_json(const HostReport& report) {
   nlohmann::json json = {{"root", report.root},
                          {"stateCommit", report.state_commit},
                          {"services", nlohmann::json::array()}};
+  if (report.last_pass) json["lastPass"] = last_pass_json(*report.last_pass);
   for (const ServiceReport& r : service_reports(Layout{report.root}, report))
     json["services"].push_back(service_json(r));
   return json;
@@ -202,6 +216,9 @@ std::string report_text(const Layout& layout, const HostReport& report, Colour c
       "root " + report.root + ", state commit " +
       (report.state_commit.empty() ? "(none applied yet)" : report.state_commit.substr(0, 12)) +
       "\n";
+  if (const auto holder = lock_holder(layout.lock_file()))
+    out += "agent: running, pid " + *holder + " holds " + layout.lock_file().string() + "\n";
+  if (report.last_pass) out += last_pass_text(*report.last_pass);
   if (report.live.empty()) return out + "no services installed\n";
   Table table({"SERVICE", "LIVE", "PROCESS", "RELEASES", "LAST CHANGE", "NOTE"});
   std::string notes;

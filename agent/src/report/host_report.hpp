@@ -5,6 +5,7 @@
 #include "live/hash_cache.hpp"
 #include "model/history.hpp"
 #include "model/live.hpp"
+#include "report/agent_status.hpp"
 #include "report/table.hpp"
 
 #include <nlohmann/json.hpp>
@@ -21,6 +22,7 @@ struct HostReport {
   Live live;
   std::map<std::string, JournalEntry> last_change;  ///< newest journal entry per service
   History history;
+  std::optional<AgentStatus> last_pass;  ///< as the agent recorded it (state/last-pass.json)
 };
 
 /// Reads the report from disk (never modifies anything).

@@ -1,6 +1,7 @@
 // The checks of `tether validate` that span files: config sources, host overrides, selectors.
 #include "manifest/documents.hpp"
 #include "manifest/field_checks.hpp"
+#include "manifest/yaml_guard.hpp"
 #include "review/validate_context.hpp"
 
 #include <algorithm>
@@ -68,6 +69,7 @@ void check_override(const HostInfo& host,
 }  // namespace
 
 YAML::Node load_map(const std::string& text) {
+  if (flow_root_comma_line(text) != 0) return YAML::Node(YAML::NodeType::Undefined);
   try {
     std::vector<YAML::Node> documents = YAML::LoadAll(text);
     if (documents.size() == 1 && documents[0].IsMap()) return documents[0];

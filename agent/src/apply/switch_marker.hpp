@@ -1,0 +1,31 @@
+#pragma once
+
+#include "core/layout.hpp"
+#include "core/result.hpp"
+
+#include <string>
+
+namespace tether {
+
+/// A switch counts only once its health gate passed. Before `current` moves, the applier
+/// records where it moves from in `<service>/.switch-from`; the record goes when the gate
+/// passed or the auto-rollback finished. An agent killed in between (a crash, a power cut, an
+/// OOM kill) leaves the record behind, and the next pass puts `current` back first: the new
+/// release is then switched to again, behind its health gate, instead of being left live
+/// unverified (and, if broken, running broken).
+
+/// Records that `service` is about to switch from `from_dir` to `to_dir` (fsync'd); nothing
+/// to record when there is no release to go back to.
+[[nodiscard]] Status begin_switch(const Layout& layout,
+                                  const std::string& service,
+                                  const std::string& from_dir,
+                                  const std::string& to_dir);
+/// The switch of `service` is settled, one way or the other.
+void end_switch(const Layout& layout, const std::string& service);
+
+/// Switches every service with an unsettled switch back to the release it left (when that is
+/// still installed), journals it as an auto-rollback, and clears the records. Called before a
+/// pass probes the host; never while a switch of this process is under way.
+void undo_unsettled_switches(const Layout& layout);
+
+}  // namespace tether

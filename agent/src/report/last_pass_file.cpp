@@ -1,0 +1,83 @@
+#include "report/last_pass_file.hpp"
+
+#include "core/files.hpp"
+#include "core/log.hpp"
+
+namespace tether {
+namespace {
+
+ServiceState state_named(const std::string& name) {
+  for (ServiceState s : {ServiceState::converged,
+                         ServiceState::failed,
+                         ServiceState::quarantined,
+                         ServiceState::pending}) {
+    if (name == to_string(s)) return s;
+  }
+  return ServiceState::pending;
+}
+
+nlohmann::json to_json(const AgentStatus& status) {
+  nlohmann::json json = last_pass_json(status);
+  json["host"] = status.host;
+  json["desiredCommit"] = status.desired_commit;
+  json["services"] = nlohmann::json::object();
+  for (const auto& [name, service] : status.services) {
+    json["services"][name] = {{"state", to_string(service.state)}, {"error", service.error}};
+  }
+  return json;
+}
+
+AgentStatus from_json(const nlohmann::json& json) {
+  AgentStatus status;
+  status.host = json.value("host", "");
+  status.desired_commit = json.value("desiredCommit", "");
+  status.pass_time = json.value("time", "");
+  status.outcome = json.value("outcome", "");
+  status.problem = json.value("problem", "");
+  const nlohmann::json services = json.value("services", nlohmann::json::object());
+  for (const auto& [name, service] : services.items()) {
+    ServiceStatus& s = status.services[name];
+    s.state = state_named(service.value("state", ""));
+    s.error = service.value("error", "");
+  }
+  return status;
+}
+
+}  // namespace
+
+nlohmann::json last_pass_json(const AgentStatus& status) {
+  nlohmann::json json = {{"time", status.pass_time}, {"outcome", status.outcome}};
+  if (!status.problem.empty()) json["problem"] = status.problem;
+  return json;
+}
+
+void LastPassFile::save(const AgentStatus& status) {
+  AgentStatus untimed = status;
+  untimed.pass_time.clear();
+  if (m_saved == untimed) return;
+  Status saved = make_dirs(m_path.parent_path());
+  if (saved)
+    saved = write_file_atomic(
+        m_path,
+        to_json(status).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  if (saved) {
+    m_saved = std::move(untimed);
+    m_warned = false;
+  } else if (!m_warned) {
+    m_warned = true;
+    log_warn("cannot record the last pass for `tether status`",
+             {{"error", saved.error().describe()}});
+  }
+}
+
+std::optional<AgentStatus> LastPassFile::load() const {
+  auto text = read_file(m_path);
+  if (!text) return std::nullopt;
+  try {
+    return from_json(nlohmann::json::parse(*text));
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;  // a damaged file says nothing; the next pass rewrites it
+  }
+}
+
+}  // namespace tether

@@ -1,0 +1,50 @@
+#include "report/last_pass_file.hpp"
+
+#include "report/host_report.hpp"
+#include "temp_dir.hpp"
+
+#include <gtest/gtest.h>
+
+namespace tether {
+namespace {
+
+AgentStatus refused(const std::string& time) {
+  AgentStatus status;
+  status.host = "web-01";
+  status.pass_time = time;
+  status.outcome = "refused";
+  status.problem = "state commit abc refused: services/web.yaml:3: bad \xff byte";
+  status.services["web"] = ServiceStatus{{"1.0", "c", ""}, ServiceState::failed, "download failed"};
+  return status;
+}
+
+TEST(LastPassFile, RoundTripsWhatStatusPrints) {
+  test::TempDir tmp;
+  const Layout layout{tmp.path()};
+  LastPassFile(layout).save(refused("2026-11-23T10:00:00.000Z"));
+  const auto loaded = LastPassFile(layout).load();
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(loaded->outcome, "refused");
+  EXPECT_EQ(loaded->services.at("web").state, ServiceState::failed);
+  HashCache hashes;
+  const std::string text = report_text(layout, read_host_report(layout, hashes));
+  EXPECT_NE(text.find("last pass: refused at 2026-11-23T10:00:00.000Z"), std::string::npos) << text;
+  EXPECT_NE(text.find("services/web.yaml:3: bad"), std::string::npos) << "non-UTF-8 is replaced";
+  EXPECT_NE(text.find("web FAILED: download failed"), std::string::npos) << text;
+}
+
+TEST(LastPassFile, WritesOnlyWhenMoreThanTheTimeChanged) {
+  test::TempDir tmp;
+  const Layout layout{tmp.path()};
+  LastPassFile file(layout);
+  file.save(refused("t1"));
+  file.save(refused("t2"));
+  EXPECT_EQ(LastPassFile(layout).load()->pass_time, "t1") << "a daemon does not write every poll";
+  AgentStatus converged = refused("t3");
+  converged.outcome = "converged";
+  file.save(converged);
+  EXPECT_EQ(LastPassFile(layout).load()->outcome, "converged");
+}
+
+}  // namespace
+}  // namespace tether
