@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs what is missing, builds from scratch with
-# warnings as errors, checks formatting, runs the whole CTest suite (unit, schema, e2e), then a
-# short bounded fuzzing pass.
+# warnings as errors, checks formatting, and runs the whole CTest suite (unit, schema, e2e).
 #   scripts/test.sh            the dev build (what CI runs)
 #   scripts/test.sh --asan     the same suite under AddressSanitizer + UBSan (slower)
 # Further arguments go to ctest (e.g. -L unit, -R Planner).
@@ -23,8 +22,3 @@ cmake --preset "$preset" -B "$build_dir" -DTETHER_BUILD_TESTS=ON
 cmake --build "$build_dir" -j "$(nproc)"
 # The preset's environment (sanitizer options) applies; the build dir is this fresh one.
 ctest --preset "$preset" --test-dir "$build_dir" --output-on-failure -j "$(nproc)" --timeout 300 "$@"
-# A short bounded libFuzzer pass (ASan + UBSan) over manifest parsing, archive extraction and
-# SSH signature parsing; scripts/fuzz.sh 600 is the long local run.
-if [[ "$preset" == dev && $# -eq 0 ]]; then
-  scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
-fi
