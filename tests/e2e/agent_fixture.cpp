@@ -22,6 +22,14 @@ std::map<std::string, std::string> parse_pairs(const std::string& text) {
 
 }  // namespace
 
+std::vector<nlohmann::json> journal(const std::filesystem::path& root) {
+  std::vector<nlohmann::json> entries;
+  for (const std::string& line : lines_of(read_text(root / "state/journal.jsonl"))) {
+    entries.push_back(nlohmann::json::parse(line));
+  }
+  return entries;
+}
+
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);

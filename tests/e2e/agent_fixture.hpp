@@ -5,6 +5,7 @@
 #include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <map>
@@ -79,5 +80,8 @@ class AgentTest : public ::testing::Test {
 
 /// Lines of `text`, split on '\n', without empty ones.
 std::vector<std::string> lines_of(const std::string& text);
+
+/// The agent's journal under `root`, one JSON object per line.
+std::vector<nlohmann::json> journal(const std::filesystem::path& root);
 
 }  // namespace tether::test

@@ -16,14 +16,6 @@ namespace {
 namespace fs = std::filesystem;
 using Millis = std::chrono::milliseconds;
 
-std::vector<nlohmann::json> journal(const fs::path& root) {
-  std::vector<nlohmann::json> entries;
-  for (const std::string& line : lines_of(read_text(root / "state/journal.jsonl"))) {
-    entries.push_back(nlohmann::json::parse(line));
-  }
-  return entries;
-}
-
 std::string digest_of(const std::string& reference) {
   return reference.substr(reference.find('@') + 1);
 }

@@ -13,14 +13,6 @@ namespace {
 namespace fs = std::filesystem;
 using Millis = std::chrono::milliseconds;
 
-std::vector<nlohmann::json> journal(const fs::path& root) {
-  std::vector<nlohmann::json> entries;
-  for (const std::string& line : lines_of(read_text(root / "state/journal.jsonl"))) {
-    entries.push_back(nlohmann::json::parse(line));
-  }
-  return entries;
-}
-
 class HealthRollbackTest : public AgentTest {
  protected:
   /// v2 live and healthy, then `bad` (a broken build) declared and applied.
