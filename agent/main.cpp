@@ -3,8 +3,11 @@
 #include "cli/fleet_command.hpp"
 #include "cli/init_command.hpp"
 #include "cli/review_commands.hpp"
+#include "process/lean_start.hpp"
 
 #include <CLI/CLI.hpp>
+
+#include <string_view>
 
 namespace {
 
@@ -46,9 +49,21 @@ void add_settings_flags(CLI::App& command, tether::SettingsFlags& s, bool for_ru
       "serve /healthz, /status and /metrics on HOST:PORT, e.g. 127.0.0.1:9410 (daemon only)");
 }
 
+/// `tether run` without --once, --dry-run or --help: the long-lived daemon, the one process
+/// whose footprint every host pays for as long as it runs.
+bool starts_daemon(int argc, char** argv) {
+  if (argc < 2 || std::string_view(argv[1]) != "run") return false;
+  for (int i = 2; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--once" || arg == "--dry-run" || arg == "--help" || arg == "-h") return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (starts_daemon(argc, argv)) tether::reexec_without_implicit_tls_init(argv);
   CLI::App app{k_description, "tether"};
   app.require_subcommand(1);
   app.set_version_flag("--version", TETHER_VERSION_TEXT);

@@ -65,6 +65,32 @@ TEST_F(DaemonTest, ConvergesAfterEachPushAndRollsBack) {
   EXPECT_EQ(hello_says(), "hello 1.0.0\n") << "services outlive the agent";
 }
 
+/// The NUL-separated environment a process started with, as "KEY=VALUE" lines.
+std::string environment_of(pid_t pid) {
+  std::string env = read_text(std::filesystem::path("/proc") / std::to_string(pid) / "environ");
+  std::replace(env.begin(), env.end(), '\0', '\n');
+  return env;
+}
+
+TEST_F(DaemonTest, ReexecutesWithoutTlsInitAndServicesInheritTheOperatorsEnvironment) {
+  commit_hello("1.0.0");
+  bp::child agent = start_agent("500ms");
+  ASSERT_TRUE(hello_eventually_says("hello 1.0.0\n"));
+  // The daemon re-executed itself in place (same pid) with gnutls' switch set for its start...
+  const std::string daemon_env = environment_of(agent.id());
+  EXPECT_NE(daemon_env.find("GNUTLS_NO_IMPLICIT_INIT=1\n"), std::string::npos) << daemon_env;
+  // ...and removed it again: the service it started sees neither variable.
+  const pid_t service = nlohmann::json::parse(read_text(m_root / "services/hello/run/exec.pid"))
+                            .at("pid")
+                            .get<pid_t>();
+  const std::string service_env = environment_of(service);
+  EXPECT_NE(service_env.find("PATH="), std::string::npos) << service_env;
+  EXPECT_EQ(service_env.find("GNUTLS_NO_IMPLICIT_INIT"), std::string::npos) << service_env;
+  EXPECT_EQ(service_env.find("TETHER_REEXECUTED"), std::string::npos) << service_env;
+  EXPECT_TRUE(agent.running());
+  EXPECT_EQ(stop_agent(agent), 0);
+}
+
 TEST_F(DaemonTest, RestartsACrashedServiceAndKeepsItsLogs) {
   commit_hello("1.0.0");
   bp::child agent = start_agent("500ms");
