@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fleet simulation: N tether agents on this machine, each with its own root, host id, labels and
-# local API, poll one git daemon on loopback. A tiny release (a shell script that sleeps) is
+# local API, poll one Git server on loopback (git daemon, or smart HTTP behind a caching nginx). A tiny release (a shell script that sleeps) is
 # declared (1.0.0), upgraded (1.1.0) and rolled back with `git revert`; for each change every
 # host's push->converged time is taken from its journal (millisecond times of the applied
 # change), with the Git server's CPU, the fetches it served, the agents' RSS and the load.
@@ -18,7 +18,7 @@ usage() {
   cat <<'USAGE'
 usage: scripts/fleet-sim.sh N [--interval 5s] [--out DIR] [--tether PATH] [--start-rate R]
                               [--quiet SECONDS] [--timeout SECONDS] [--api-base PORT]
-                              [--git-server daemon|socket] [--keep]
+                              [--git-server daemon|socket|http] [--keep]
 
   N              number of agents (1..2000), host ids sim-0001.., labels role=web and
                  zone=a|b (alternating); the service selects role=web
@@ -35,7 +35,10 @@ usage: scripts/fleet-sim.sh N [--interval 5s] [--out DIR] [--tether PATH] [--sta
   --git-server S daemon (default): `git daemon --max-connections=0`, which listens with a
                  hard-coded backlog of 5; socket: the same git-daemon per connection in --inetd
                  mode behind `systemd-socket-activate --accept` (listen backlog SOMAXCONN), to
-                 tell the listen queue apart from CPU
+                 tell the listen queue apart from CPU; http: smart HTTP, nginx in front of
+                 `git http-backend` (fcgiwrap), caching the ref advertisement (GET info/refs)
+                 for 1 s, so quiet polls cost the server a cache hit instead of a fork of
+                 git-upload-pack (needs: apt-get install nginx-light fcgiwrap)
   --keep         keep the temp dir (roots, logs, state repo) for inspection
 USAGE
 }
@@ -61,7 +64,7 @@ while (($# > 0)); do
     --start-rate) start_rate=${2:?--start-rate needs a value}; shift 2 ;;
     --quiet) quiet=${2:?--quiet needs seconds}; shift 2 ;;
     --timeout) timeout=${2:?--timeout needs seconds}; shift 2 ;;
-    --git-server) git_server=${2:?--git-server needs daemon or socket}; shift 2 ;;
+    --git-server) git_server=${2:?--git-server needs daemon, socket or http}; shift 2 ;;
     --api-base) api_base=${2:?--api-base needs a port}; shift 2 ;;
     --keep) keep=1; shift ;;
     -*) die "unknown option '$1' (see --help)" ;;
@@ -76,7 +79,13 @@ case "$interval" in
   *m) interval_s=$(awk -v v="${interval%m}" 'BEGIN{print v*60}') ;;
   *) die "--interval: expected e.g. 5s, 500ms or 1m" ;;
 esac
-case "$git_server" in daemon | socket) ;; *) die "--git-server: daemon or socket" ;; esac
+case "$git_server" in daemon | socket | http) ;; *) die "--git-server: daemon, socket or http" ;; esac
+if [[ "$git_server" == http ]]; then
+  for tool in nginx fcgiwrap; do
+    command -v "$tool" >/dev/null || [[ -x "/usr/sbin/$tool" ]] ||
+      die "--git-server http needs $tool: apt-get install nginx-light fcgiwrap"
+  done
+fi
 [[ -n "$quiet" ]] || quiet=$(awk -v i="$interval_s" 'BEGIN{print 2*i}')
 out=${out:-$repo_root/build/fleet-sim/n$n}
 mkdir -p "$out"
@@ -122,7 +131,8 @@ cleanup() {
     [[ -n "$svc" ]] && { kill -TERM -- "-$svc" 2>/dev/null || kill -TERM "$svc" 2>/dev/null || true; }
   done
   for pid in "$proxy_pid" "$daemon_pid"; do
-    if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; fi
+    # The http server is a session of its own (nginx + fcgiwrap): its group goes at once.
+    if [[ -n "$pid" ]]; then kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; fi
   done
   wait 2>/dev/null || true
   if ((keep)); then echo "kept $work"; else rm -rf "$work"; fi
@@ -201,22 +211,84 @@ git_w add -A
 git_w commit -qm "empty fleet"
 git_w push -q origin HEAD:main
 
+# nginx in front of `git http-backend` (through fcgiwrap). The ref advertisement (GET
+# info/refs?service=git-upload-pack) is the same bytes for every host until the branch moves, so
+# it is cached for 1 s: one origin request a second whatever the fleet size, at most 1 s stale.
+# cache_lock + use_stale updating: while one request refreshes it the others get the old copy
+# instead of piling onto git. Fetches (POST git-upload-pack) always go to git.
+write_nginx_conf() {
+  local port=$1
+  mkdir -p "$work/nginx-tmp"
+  cat <<EOF
+daemon off;
+master_process on;
+worker_processes 1;
+user root;
+pid $work/nginx.pid;
+error_log $work/git-daemon.log warn;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx-tmp/body;
+  fastcgi_temp_path $work/nginx-tmp/fastcgi;
+  proxy_temp_path $work/nginx-tmp/proxy;
+  uwsgi_temp_path $work/nginx-tmp/uwsgi;
+  scgi_temp_path $work/nginx-tmp/scgi;
+  fastcgi_cache_path $work/nginx-cache levels=1 keys_zone=refs:1m max_size=16m;
+  server {
+    listen 127.0.0.1:$port backlog=4096;
+    client_max_body_size 0;
+    include /etc/nginx/fastcgi_params;
+    fastcgi_param SCRIPT_FILENAME $(git --exec-path)/git-http-backend;
+    fastcgi_param GIT_PROJECT_ROOT $work/git;
+    fastcgi_param GIT_HTTP_EXPORT_ALL "";
+    fastcgi_param PATH_INFO \$uri;
+    location ~ /info/refs\$ {
+      fastcgi_cache refs;
+      # The protocol version (git's v2 header; libgit2 sends none) changes the answer.
+      fastcgi_cache_key \$request_uri\$http_git_protocol;
+      fastcgi_cache_valid 200 1s;
+      fastcgi_cache_lock on;
+      fastcgi_cache_use_stale updating;
+      fastcgi_ignore_headers Cache-Control Expires;
+      fastcgi_pass unix:$work/fcgi.sock;
+    }
+    location / {
+      fastcgi_pass unix:$work/fcgi.sock;
+    }
+  }
+}
+EOF
+}
+
 git_port=$(free_port 19618 19619 19620 19621 19622 19623)
 # git-daemon itself (not the `git` wrapper, which would run it as a child), so that its
 # /proc stat, children included, is the Git server's CPU. No connection limit (default 32).
 git_daemon="$(git --exec-path)/git-daemon"
-if [[ "$git_server" == daemon ]]; then
-  "$git_daemon" --reuseaddr --listen=127.0.0.1 --port="$git_port" \
-    --base-path="$work/git" --export-all --max-connections=0 "$work/git" 2>"$work/git-daemon.log" &
-else
-  # One git-daemon --inetd per connection; systemd-socket-activate logs every connection on
-  # stderr, which is dropped.
-  systemd-socket-activate -l "127.0.0.1:$git_port" --accept --inetd \
-    "$git_daemon" --inetd --base-path="$work/git" --export-all "$work/git" 2>/dev/null &
-fi
+case "$git_server" in
+  daemon)
+    "$git_daemon" --reuseaddr --listen=127.0.0.1 --port="$git_port" \
+      --base-path="$work/git" --export-all --max-connections=0 "$work/git" 2>"$work/git-daemon.log" &
+    ;;
+  socket)
+    # One git-daemon --inetd per connection; systemd-socket-activate logs every connection on
+    # stderr, which is dropped.
+    systemd-socket-activate -l "127.0.0.1:$git_port" --accept --inetd \
+      "$git_daemon" --inetd --base-path="$work/git" --export-all "$work/git" 2>/dev/null &
+    ;;
+  http)
+    write_nginx_conf "$git_port" >"$work/nginx.conf"
+    # One process group (its own session) holding nginx and fcgiwrap, so that the CPU of the
+    # whole Git server is this shell's process tree and cleanup stops it with one signal.
+    setsid bash -c 'fcgiwrap -s "unix:$1/fcgi.sock" -c 4 & exec nginx -c "$1/nginx.conf" -e "$1/git-daemon.log"' \
+      _ "$work" 2>>"$work/git-daemon.log" &
+    ;;
+esac
 daemon_pid=$!
 echo "$daemon_pid" >"$out/git-daemon.pid"
-repo_url="git://127.0.0.1:$git_port/state.git"
+scheme=git
+[[ "$git_server" == http ]] && scheme=http
+repo_url="$scheme://127.0.0.1:$git_port/state.git"
 for _ in $(seq 50); do git ls-remote "$repo_url" >/dev/null 2>&1 && break; sleep 0.1; done
 git ls-remote "$repo_url" >/dev/null || die "git daemon did not start on port $git_port"
 
@@ -252,7 +324,7 @@ proxy_pid=$!
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$proxy_port") 2>/dev/null && break; sleep 0.1; done
 probe() {
   /usr/bin/python3 "$measure" probe "$out" "$1" "$work/proxy.log" -- \
-    "$tether" run --once --repo "git://127.0.0.1:$proxy_port/state.git" --root "$work/probe" \
+    "$tether" run --once --repo "$scheme://127.0.0.1:$proxy_port/state.git" --root "$work/probe" \
     --host-id sim-probe --label role=web --label zone=a
 }
 probe "first pass (clone)"

@@ -499,7 +499,10 @@ def cmd_summary(run_dir, meta_json):
     out = []
     w = out.append
     server = {"daemon": "git daemon --max-connections=0 (listen backlog 5)",
-              "socket": "systemd-socket-activate --accept (backlog 4096) + git-daemon --inetd"}
+              "socket": "systemd-socket-activate --accept (backlog 4096) + git-daemon --inetd",
+              "http": "smart HTTP: nginx (ref advertisement cached 1 s) + fcgiwrap + git http-backend"}
+    protocol = ("smart HTTP, protocol v0, through nginx" if meta.get("git_server") == "http"
+                else "git:// protocol v0")
     w(f"tether fleet simulation: {meta['n']} agents, poll interval {meta['interval']} "
       f"(jitter 10%), one Git server on loopback: {server.get(meta.get('git_server'), '?')}")
     w(f"date {meta['date']}, tether {meta['tether']}")
@@ -552,7 +555,7 @@ def cmd_summary(run_dir, meta_json):
         w("")
         w(f"quiet polling ({len(idles)} windows, {wall:.0f}s, no change): {polls / wall:.1f} polls/s, "
           f"{sum(i['fetches'] for i in idles):.0f} fetches, {sum(i['poll_errors'] for i in idles):.0f} poll errors")
-        w(f"  git daemon CPU {git:.2f}s = {git / wall:.3f} cores = {git / polls * 1000:.2f} ms per ls-remote")
+        w(f"  Git server CPU {git:.2f}s = {git / wall:.3f} cores = {git / polls * 1000:.2f} ms per ls-remote")
         w(f"  agents CPU {agents:.2f}s = {agents / wall:.3f} cores = {agents / polls * 1000:.2f} ms per quiet poll")
         overflows = sum(i["tcp"].get("ListenOverflows", 0) for i in idles)
         retrans = sum(i["tcp"].get("TCPSynRetrans", 0) for i in idles)
@@ -569,7 +572,7 @@ def cmd_summary(run_dir, meta_json):
                   f"{extra / c['fetches'] * 1000:.1f} ms per fetch")
     if probes:
         w("")
-        w("bytes on the wire per Git connection of one agent pass (libgit2 client, git:// protocol v0;")
+        w(f"bytes on the wire per Git connection of one agent pass (libgit2 client, {protocol};")
         w("payload bytes as counted by a TCP proxy, without TCP/IP headers), as (client->server, server->client):")
         for label, s in probes.items():
             w(f"  {label:<22} {s['connections']}")
