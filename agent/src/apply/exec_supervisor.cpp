@@ -5,6 +5,7 @@
 #include "core/files.hpp"
 #include "core/log.hpp"
 
+#include <cerrno>
 #include <signal.h>
 #include <sys/wait.h>
 #include <thread>
@@ -37,6 +38,11 @@ std::string exit_description(int status) {
   return "stopped";
 }
 
+/// True when no process is left in the process group `leader` led: kill(2) with signal 0 finds
+/// no member. A recycled pid that leads someone else's group reads as "not gone": the caller
+/// then does the careful thing.
+bool process_group_gone(pid_t leader) { return ::kill(-leader, 0) == -1 && errno == ESRCH; }
+
 }  // namespace
 
 ExecSupervisor::ExecSupervisor(Layout layout, Millis settle)
@@ -60,10 +66,17 @@ Result<ProcessRecord> ExecSupervisor::start(const std::string& service,
     if (Status made = make_dirs(needed); !made) return made.error();
   }
   // Nothing recorded runs (else it would not be started): whatever carries the marker is a
-  // stray from an agent killed between spawn and record.
-  if (const int strays = kill_stray_processes(m_layout.service_dir(service)); strays > 0)
-    log_warn("killed processes left by an interrupted start",
-             {{"service", service}, {"count", std::to_string(strays)}});
+  // stray from an agent killed between spawn and record, or a child that outlived its crashed
+  // leader. Finding them reads every process's environment, which costs milliseconds per
+  // start on a busy host; a stop() that saw the whole process group gone left a proof that
+  // there is nothing to find. The proof is used up here, before the spawn: a start
+  // interrupted from now on leaves none, and the next one looks again.
+  std::error_code no_proof;
+  if (!fs::remove(clean_stop_file(service), no_proof)) {
+    if (const int strays = kill_stray_processes(m_layout.service_dir(service)); strays > 0)
+      log_warn("killed processes left by an interrupted start or a crashed service",
+               {{"service", service}, {"count", std::to_string(strays)}});
+  }
   auto pid = spawn_detached(request);
   if (!pid) return pid.error();
   const auto start_time = process_start_time(*pid);
@@ -129,7 +142,16 @@ Status ExecSupervisor::stop(const std::string& service, Millis timeout) const {
   }
   std::error_code ec;
   fs::remove(pid_file, ec);
+  if (record && process_group_gone(record->pid)) {
+    // Best effort: without the proof the next start() scans for strays, as after a crash.
+    if (Status proved = write_file_atomic(clean_stop_file(service), ""); !proved)
+      log_debug("cannot record the clean stop", {{"error", proved.error().describe()}});
+  }
   return ok_status();
+}
+
+fs::path ExecSupervisor::clean_stop_file(const std::string& service) const {
+  return m_layout.pid_file(service).parent_path() / "stopped-clean";
 }
 
 }  // namespace tether

@@ -29,6 +29,7 @@ class ExecSupervisor {
 
   /// Stops the recorded process, if it is still ours and alive: SIGTERM to its process group,
   /// then SIGKILL after `timeout`. Removes the pid file. Nothing running is not an error.
+  /// When the whole process group is seen gone, leaves a proof of it for the next start().
   [[nodiscard]] Status stop(const std::string& service, Millis timeout) const;
 
   /// "" while the process in `record` runs; else how it ended (with the exit status when the
@@ -37,6 +38,9 @@ class ExecSupervisor {
                                         const ProcessRecord& record) const;
 
  private:
+  /// Written by a stop() that saw the service's process group gone; removed by start().
+  [[nodiscard]] std::filesystem::path clean_stop_file(const std::string& service) const;
+
   Layout m_layout;
   Millis m_settle;
 };

@@ -1,6 +1,7 @@
 #include "apply/exec_supervisor.hpp"
 
 #include "apply/process_spawner.hpp"
+#include "apply/stray_processes.hpp"
 #include "command.hpp"
 #include "process_guard.hpp"
 #include "temp_dir.hpp"
@@ -144,6 +145,60 @@ TEST_F(ExecSupervisorTest, StopKillsAProcessThatIgnoresSigtermAfterTheTimeout) {
   EXPECT_GE(Clock::now() - before, 300ms) << "it should have had its timeout";
   EXPECT_FALSE(test::process_running(record->pid));
   EXPECT_FALSE(fs::exists(m_layout.pid_file("web")));
+}
+
+/// A process started the way the supervisor starts "web" (its marker in the environment) but
+/// recorded nowhere, as an agent killed between spawn and record leaves it.
+pid_t start_stray(const Layout& layout, const fs::path& tmp) {
+  auto stray = spawn_detached(SpawnRequest{{"/bin/sleep", "30"},
+                                           tmp,
+                                           {{k_service_marker, layout.service_dir("web").string()}},
+                                           tmp / "stray.log"});
+  EXPECT_TRUE(stray.ok()) << stray.error().describe();
+  return stray ? *stray : -1;
+}
+
+TEST_F(ExecSupervisorTest, AStartWithoutAProofOfACleanStopKillsStrays) {
+  const pid_t stray = start_stray(m_layout, m_tmp.path());
+  test::ProcessGuard guard(stray);
+  ASSERT_TRUE(test::process_running(stray));
+  ASSERT_TRUE(start(shell("exec sleep 30")).ok());
+  EXPECT_TRUE(test::eventually([&] { return !test::process_running(stray); }, 2s));
+}
+
+TEST_F(ExecSupervisorTest, AChildThatOutlivesItsLeaderIsKilledAtTheNextStart) {
+  // The leader goes on SIGTERM; its child ignores it and stays in the group (holding the port,
+  // in real life). stop() sees the leader gone, so the group is not proven empty...
+  const fs::path child_pid = m_tmp / "child.pid";
+  auto record = start(shell("(trap '' TERM; while :; do sleep 0.1; done) & echo $! > " +
+                            child_pid.string() + "; wait"));
+  ASSERT_TRUE(record.ok()) << record.error().describe();
+  ASSERT_TRUE(test::eventually([&] { return !test::read_text(child_pid).empty(); }, 5s));
+  const pid_t child = std::stoi(test::read_text(child_pid));
+  test::ProcessGuard child_guard(child);
+  ASSERT_TRUE(m_supervisor.stop("web", 2s).ok());
+  ASSERT_TRUE(test::process_running(child));
+  // ...and the next start looks for strays and finds it.
+  ASSERT_TRUE(start(shell("exec sleep 30")).ok());
+  EXPECT_TRUE(test::eventually([&] { return !test::process_running(child); }, 2s));
+}
+
+TEST_F(ExecSupervisorTest, AStartAfterACleanStopTrustsItAndSkipsTheScan) {
+  ASSERT_TRUE(start(shell("exec sleep 30")).ok());
+  ASSERT_TRUE(m_supervisor.stop("web", 2s).ok());
+  // An impossible stray (it appeared after the clean stop) shows that no scan ran: the proof
+  // spared the start a read of every process's environment.
+  const pid_t stray = start_stray(m_layout, m_tmp.path());
+  test::ProcessGuard guard(stray);
+  auto restarted = start(shell("exec sleep 30"));
+  ASSERT_TRUE(restarted.ok()) << restarted.error().describe();
+  EXPECT_TRUE(test::process_running(stray));
+  // That start used the proof up: when the service then dies without a stop(), the next
+  // start looks again and finds the stray.
+  ::kill(restarted->pid, SIGKILL);
+  ASSERT_TRUE(test::eventually([&] { return !test::process_running(restarted->pid); }, 2s));
+  ASSERT_TRUE(start(shell("exec sleep 30")).ok());
+  EXPECT_TRUE(test::eventually([&] { return !test::process_running(stray); }, 2s));
 }
 
 TEST_F(ExecSupervisorTest, StopLeavesAProcessThatIsNotOursAlone) {
