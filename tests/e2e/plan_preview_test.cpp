@@ -9,6 +9,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <future>
 #include <iostream>
 #include <signal.h>
 
@@ -263,6 +264,7 @@ TEST_F(PlanPreviewTest, FleetPlanReportsTheBumpEverywhereAndTheDriftRepairWhereI
   // The markdown comment: the summary line first; a dead target makes the exit status 1.
   const CommandResult markdown = fleet_plan("pr-web", "markdown", /*with_dead=*/true);
   EXPECT_EQ(markdown.exit_code, 1) << markdown.out << markdown.err;
+  std::cout << markdown.out;
   EXPECT_NE(markdown.out.find("**3 hosts upgrade hello 1.0.0 → 1.1.0; 1 host has drift that this "
                               "PR would also repair; 1 host unreachable**"),
             std::string::npos)
@@ -359,6 +361,25 @@ TEST_F(PlanPreviewTest, UnknownOrHostileRefsAreRefusedByName) {
   EXPECT_EQ(local.exit_code, 3) << local.out << local.err;
   EXPECT_NE(local.err.find("ref no-such-branch not found at " + repo_url()), std::string::npos)
       << local.err;
+
+  // A flood of previews of the branch the agent follows: one runs at a time, the rest get 429
+  // at once; the agent's tracking ref does not move (the snapshot holds its refs).
+  std::vector<std::future<int>> flood;
+  for (int i = 0; i < 6; ++i) {
+    flood.push_back(std::async(std::launch::async, [&] {
+      httplib::Client one("127.0.0.1", m_hosts[0].api_port);
+      one.set_read_timeout(60);
+      auto answer = one.Get("/plan?ref=main");
+      return answer ? answer->status : 0;
+    }));
+  }
+  std::map<int, int> statuses;
+  for (auto& answer : flood) ++statuses[answer.get()];
+  std::cout << "6 concurrent previews: " << statuses[200] << " x 200, " << statuses[429]
+            << " x 429\n";
+  EXPECT_EQ(statuses[200] + statuses[429], 6);
+  EXPECT_GE(statuses[200], 1);
+  EXPECT_EQ(http_get(m_hosts[0].api_port, "/healthz"), "ok\n");
 
   EXPECT_EQ(host_snapshot(m_hosts[0].root), before);
 }
