@@ -155,7 +155,7 @@ int main(int argc, char** argv) {
   tether::FleetStatusFlags fleet_status_flags;
   tether::FleetWaitFlags fleet_wait_flags;
   auto* fleet = app.add_subcommand(
-      "fleet", "Ask many agents' GET /status: where releases stand across a fleet");
+      "fleet", "Ask many agents' API: where releases stand, or what a ref would do, fleet-wide");
   fleet->require_subcommand(1);
   fleet->footer(tether::k_fleet_footer);
   auto* fleet_status = fleet->add_subcommand(

@@ -362,6 +362,24 @@ TEST_F(PlanPreviewTest, UnknownOrHostileRefsAreRefusedByName) {
   EXPECT_NE(local.err.find("ref no-such-branch not found at " + repo_url()), std::string::npos)
       << local.err;
 
+  // The fetch's deadline: setting up the scratch repo alone takes longer than 1 ms.
+  const CommandResult slow = run_command({TETHER_BIN,
+                                          "plan",
+                                          "--live",
+                                          "--ref",
+                                          "main",
+                                          "--timeout",
+                                          "1ms",
+                                          "--repo",
+                                          repo_url(),
+                                          "--root",
+                                          m_hosts[0].root.string(),
+                                          "--host",
+                                          m_hosts[0].id});
+  EXPECT_EQ(slow.exit_code, 4) << slow.out << slow.err;
+  EXPECT_NE(slow.err.find("fetching main from " + repo_url() + " took too long"), std::string::npos)
+      << slow.err;
+
   // A flood of previews of the branch the agent follows: one runs at a time, the rest get 429
   // at once; the agent's tracking ref does not move (the snapshot holds its refs).
   std::vector<std::future<int>> flood;
