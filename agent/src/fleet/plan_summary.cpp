@@ -11,10 +11,14 @@ std::string hosts_phrase(size_t count) {
   return std::to_string(count) + (count == 1 ? " host" : " hosts");
 }
 
-/// "upgrade web 1.4.2 → 1.5.0", "restart web", "keep web (quarantined)".
+/// "upgrade web 1.4.2 → 1.5.0", "restart web", "keep web (...)"; the verb agrees with `hosts`
+/// ("1 host upgrades web", "3 hosts upgrade web").
 std::string change_phrase(const ChangeGroup& group) {
-  if (group.action == "held") return "keep " + group.service + " (its release is quarantined)";
-  const std::string verb = group.action == "rollback" ? "roll back" : group.action;
+  const bool one = group.hosts.size() == 1;
+  if (group.action == "held")
+    return std::string(one ? "keeps " : "keep ") + group.service + " (its release is quarantined)";
+  std::string verb = group.action == "rollback" ? "roll back" : group.action;
+  if (one) verb = group.action == "rollback" ? "rolls back" : verb + "s";
   std::string text = verb + " " + group.service;
   const bool moves = group.action == "upgrade" || group.action == "rollback" ||
                      group.action == "change" || group.action == "install";

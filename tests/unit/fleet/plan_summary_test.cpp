@@ -77,7 +77,7 @@ TEST(FleetPlan, SummaryLineGroupsHostsAndCountsDriftAndFailures) {
   EXPECT_EQ(plan.changes[0].hosts.size(), 4u) << "the biggest group first";
   EXPECT_EQ(plan.drift_repaired, (std::vector<std::string>{"web-4", "web-5"}));
   EXPECT_EQ(plan_headline(plan),
-            "4 hosts upgrade web 1.0.0 → 1.1.0; 1 host restart web; 2 hosts have drift that "
+            "4 hosts upgrade web 1.0.0 → 1.1.0; 1 host restarts web; 2 hosts have drift that "
             "this PR would also repair; 1 host unreachable");
 }
 
@@ -102,7 +102,7 @@ TEST(FleetPlan, MarkdownStartsWithTheHeadlineAndEscapesCells) {
   const FleetPlan plan = summarize_plan("pr-42", hosts);
   const std::string markdown = plan_markdown(plan);
   EXPECT_EQ(markdown.rfind("### tether plan preview: `pr-42` at `cccccccccccc`\n\n**1 host "
-                           "upgrade web 1.0.0 → 1.1.0|x; 1 host has drift that this PR would "
+                           "upgrades web 1.0.0 → 1.1.0|x; 1 host has drift that this PR would "
                            "also repair; 1 host would refuse the tip as it is (signature)**",
                            0),
             0u)
