@@ -29,6 +29,8 @@ namespace {
 
 /// How long a started service must stay up before the start counts (health checks come on top).
 constexpr Millis k_start_settle{300};
+/// How long GET /plan may spend fetching its ref (docs and `fleet plan --help` say 30 s).
+constexpr Millis k_preview_fetch_timeout{std::chrono::seconds(30)};
 
 void setup_logging(const AgentConfig& config) {
   LogLevel level = LogLevel::info;
@@ -153,7 +155,7 @@ struct PreviewParts {
                    host_of(config),
                    config.repo_url,
                    config.allowed_signers,
-                   std::chrono::seconds(30)},
+                   k_preview_fetch_timeout},
                   &containers) {}
   ProcessRunner runner;
   ContainerEngines containers;
