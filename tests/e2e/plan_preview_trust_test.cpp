@@ -3,6 +3,8 @@
 // saying that agents would refuse it as it is. Real keys (ssh-keygen), real signed commits.
 #include "agent_fixture.hpp"
 
+#include <iostream>
+
 namespace tether::test {
 namespace {
 
@@ -93,6 +95,7 @@ TEST_F(PlanPreviewTrustTest, UnsignedAndForeignTipsArePreviewedWithTheirVerdict)
   const CommandResult text =
       tether({"plan", "--live", "--ref", "pr-unsigned", "--config", m_config.string()});
   EXPECT_EQ(text.exit_code, 0) << text.err;
+  std::cout << text.out;
   EXPECT_NE(text.out.find("signature: unsigned; the tip is not signed: agents here would refuse "
                           "it as it is"),
             std::string::npos)
