@@ -111,10 +111,10 @@ int main(int argc, char** argv) {
   tether::PlanFlags plan_flags;
   auto* plan = app.add_subcommand(
       "plan", "Show per host what moving the state repo from one commit to another does");
-  plan->add_option("--repo", plan_flags.repo, "state repo: a local path (bare or not) or a URL")
-      ->capture_default_str();
-  plan->add_option("--from", plan_flags.from, "the revision reviewed against (sha, branch, tag)")
-      ->required();
+  plan->add_option("--repo",
+                   plan_flags.repo,
+                   "state repo: a local path or a URL (default: .; --live: repo.url)");
+  plan->add_option("--from", plan_flags.from, "the revision reviewed against (sha, branch, tag)");
   plan->add_option("--to", plan_flags.to, "the revision under review")->capture_default_str();
   plan->add_option("--format", plan_flags.format, "text, markdown (a PR comment) or json")
       ->check(CLI::IsMember({"text", "markdown", "json"}))
@@ -124,6 +124,13 @@ int main(int argc, char** argv) {
   plan->add_option("--history-limit",
                    plan_flags.history_limit,
                    "commits of --from's history searched for earlier releases")
+      ->capture_default_str();
+  plan->add_flag("--live", plan_flags.live, "this host's live state against --ref (see below)");
+  plan->add_option("--ref", plan_flags.ref, "with --live: the branch or ref to preview");
+  plan->add_option("--config", plan_flags.config_file, "with --live: agent.yaml to read");
+  plan->add_option("--root", plan_flags.root, "with --live: the agent's root");
+  plan->add_option("--branch", plan_flags.branch, "with --live: the branch the agent follows");
+  plan->add_option("--timeout", plan_flags.timeout, "with --live: limit for fetching --ref")
       ->capture_default_str();
   plan->footer(tether::k_plan_footer);
 
@@ -163,7 +170,7 @@ int main(int argc, char** argv) {
   tether::FleetStatusFlags fleet_status_flags;
   tether::FleetWaitFlags fleet_wait_flags;
   auto* fleet = app.add_subcommand(
-      "fleet", "Ask many agents' GET /status: where releases stand across a fleet");
+      "fleet", "Ask many agents' API: where releases stand, or what a ref would do, fleet-wide");
   fleet->require_subcommand(1);
   fleet->footer(tether::k_fleet_footer);
   auto* fleet_status = fleet->add_subcommand(
@@ -206,6 +213,22 @@ int main(int argc, char** argv) {
   fleet_wait->add_flag("--json", fleet_wait_flags.json, "machine-readable output");
   fleet_wait->footer(tether::k_fleet_wait_footer);
 
+  tether::FleetPlanFlags fleet_plan_flags;
+  auto* fleet_plan = fleet->add_subcommand(
+      "plan", "Every agent's preview of a ref against its live state: a PR comment");
+  fleet_plan->add_option("--targets", fleet_plan_flags.targets, "one agent URL a line; - for stdin")
+      ->required();
+  fleet_plan->add_option("--ref", fleet_plan_flags.ref, "the branch or ref to preview")->required();
+  fleet_plan->add_option("--format", fleet_plan_flags.format, "text, markdown or json")
+      ->check(CLI::IsMember({"text", "markdown", "json"}))
+      ->capture_default_str();
+  fleet_plan->add_option("--timeout", fleet_plan_flags.timeout, "per agent: connect and answer")
+      ->capture_default_str();
+  fleet_plan
+      ->add_option("--concurrency", fleet_plan_flags.concurrency, "requests in flight at once")
+      ->capture_default_str();
+  fleet_plan->footer(tether::k_fleet_plan_footer);
+
   tether::InitFlags init_flags;
   auto* init = app.add_subcommand(
       "init", "Create a new state repo: layout, README, schemas for editors, CI, first commit");
@@ -231,6 +254,7 @@ int main(int argc, char** argv) {
   if (*validate) return tether::validate_command(validate_flags);
   if (*init) return tether::init_command(init_flags);
   if (*fleet) {
+    if (*fleet_plan) return tether::fleet_plan_command(fleet_plan_flags);
     return *fleet_status ? tether::fleet_status_command(fleet_status_flags)
                          : tether::fleet_wait_command(fleet_wait_flags);
   }

@@ -67,7 +67,7 @@ for page in pages:
     # Join continuation lines, then look at every `tether CMD ...` up to the end of the line
     # or the closing backtick.
     text = re.sub(r"\\\n\s*", " ", text)
-    for m in re.finditer(r"\btether (fleet (?:status|wait)|[a-z]+)([^`\n|#]*)", text):
+    for m in re.finditer(r"\btether (fleet (?:status|wait|plan)|[a-z]+)([^`\n|#]*)", text):
         cmd, rest = m.group(1), m.group(2)
         if cmd.split()[0] not in commands:
             continue

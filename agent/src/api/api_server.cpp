@@ -3,6 +3,7 @@
 #include "api/webhook.hpp"
 #include "core/log.hpp"
 #include "live/hash_cache.hpp"
+#include "preview/preview_render.hpp"
 #include "report/status_json.hpp"
 
 #include <httplib.h>
@@ -15,6 +16,28 @@ namespace {
 
 constexpr size_t k_api_workers = 2;
 
+int http_status_of(preview::PreviewFailure failure) {
+  switch (failure) {
+    case preview::PreviewFailure::bad_ref:
+      return 400;
+    case preview::PreviewFailure::unknown_ref:
+      return 404;
+    case preview::PreviewFailure::invalid_manifests:
+      return 422;
+    case preview::PreviewFailure::timed_out:
+      return 504;
+    case preview::PreviewFailure::unreachable:
+      break;
+  }
+  return 502;
+}
+
+void send_json(httplib::Response& response, int status, const nlohmann::json& body) {
+  response.status = status;
+  response.set_content(body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
+                       "application/json");
+}
+
 }  // namespace
 
 struct ApiServer::Impl {
@@ -24,6 +47,9 @@ struct ApiServer::Impl {
   std::thread thread;
   std::mutex status_mutex;
   HashCache hashes{layout.hash_cache()};  ///< only touched under status_mutex
+  /// Held while a preview runs: previews fetch and hash, so a flood of GET /plan must not
+  /// multiply that work (or take every API worker) on the host.
+  std::mutex preview_mutex;
 
   Impl(Layout l, ApiWiring w) : layout(std::move(l)), wiring(std::move(w)) {}
 
@@ -48,6 +74,41 @@ struct ApiServer::Impl {
     response.set_content("poll scheduled\n", "text/plain");
   }
 
+  void plan(const httplib::Request& request, httplib::Response& response) {
+    const std::string ref = request.get_param_value("ref");
+    if (wiring.previewer == nullptr) {
+      send_json(response, 404, preview::preview_error_json({"plan previews are off", ""}, ref));
+      return;
+    }
+    if (!request.has_param("ref")) {
+      send_json(
+          response,
+          400,
+          preview::preview_error_json(
+              {"missing ?ref=REF", "GET /plan?ref=pr-42 or /plan?ref=refs/pull/42/head"}, ""));
+      return;
+    }
+    std::unique_lock slot(preview_mutex, std::try_to_lock);
+    if (!slot.owns_lock()) {
+      response.set_header("Retry-After", "5");
+      send_json(
+          response,
+          429,
+          preview::preview_error_json(
+              {"another plan preview is running on this host", "retry in a few seconds"}, ref));
+      return;
+    }
+    const preview::PreviewOutcome outcome = wiring.previewer->preview(ref);
+    if (const auto* error = std::get_if<preview::PreviewError>(&outcome)) {
+      log_warn("plan preview failed",
+               {{"ref", ref.substr(0, 200)}, {"error", error->error.describe()}});
+      send_json(
+          response, http_status_of(error->failure), preview::preview_error_json(error->error, ref));
+      return;
+    }
+    send_json(response, 200, preview::preview_json(std::get<preview::Preview>(outcome)));
+  }
+
   void routes() {
     server.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
       response.set_content("ok\n", "text/plain");
@@ -63,6 +124,9 @@ struct ApiServer::Impl {
                                    .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
                                "\n",
                            "application/json");
+    });
+    server.Get("/plan", [this](const httplib::Request& request, httplib::Response& response) {
+      plan(request, response);
     });
     server.Post("/sync", [this](const httplib::Request& request, httplib::Response& response) {
       sync(request, response);

@@ -4,6 +4,7 @@
 #include "api/status_board.hpp"
 #include "core/layout.hpp"
 #include "core/result.hpp"
+#include "preview/previewer.hpp"
 
 #include <functional>
 #include <memory>
@@ -17,6 +18,8 @@ struct ApiWiring {
   const StatusBoard& board;
   std::string webhook_secret;          ///< empty: POST /sync is disabled (403)
   std::function<void()> request_poll;  ///< wakes the agent loop for an immediate poll
+  /// Serves GET /plan?ref=REF (nullptr: 404). One preview at a time; others get 429.
+  const preview::Previewer* previewer = nullptr;
 };
 
 /// The agent's local HTTP API (cpp-httplib), served from a thread of its own:
@@ -24,6 +27,7 @@ struct ApiWiring {
 ///   GET /status    the host report plus the agent's view (manifests-schema/status.schema.json)
 ///   GET /metrics   Prometheus text format
 ///   POST /sync     webhook: with a valid X-Hub-Signature-256, poll the state repo now
+///   GET /plan?ref=REF  what following REF would do on this host now (plan-preview.schema.json)
 /// Binds to the address given (127.0.0.1 unless an operator says otherwise).
 class ApiServer {
  public:

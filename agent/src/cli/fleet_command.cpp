@@ -4,7 +4,10 @@
 #include "core/files.hpp"
 #include "fleet/fleet_render.hpp"
 #include "fleet/fleet_wait.hpp"
+#include "fleet/plan_summary.hpp"
+#include "fleet/status_source.hpp"
 #include "fleet/targets.hpp"
+#include "source/ref_name.hpp"
 
 #include <cstdio>
 #include <iostream>
@@ -114,6 +117,35 @@ int fleet_wait_command(const FleetWaitFlags& flags) {
     std::fputs(fleet::wait_text(goal, result.progress, summary, result.outcome).c_str(), stdout);
   }
   return result.outcome == fleet::WaitOutcome::met ? k_exit_ok : k_exit_failed;
+}
+
+int fleet_plan_command(const FleetPlanFlags& flags) {
+  const auto timeout = positive_duration("plan", "--timeout", flags.timeout);
+  if (!timeout) return k_exit_usage;
+  if (flags.concurrency < 1) return usage("plan", "--concurrency: expected at least 1");
+  if (flags.format != "text" && flags.format != "markdown" && flags.format != "json")
+    return usage("plan", "--format: expected text, markdown or json, got " + flags.format);
+  if (const std::string expected = check_ref_name(flags.ref); !expected.empty())
+    return usage("plan", "--ref: expected " + expected + ", got \"" + flags.ref + "\"");
+  const auto targets = read_targets(flags.targets);
+  if (!targets) return usage("plan", targets.error().describe());
+
+  std::vector<std::string> urls;
+  for (const std::string& target : *targets) urls.push_back(fleet::plan_url(target, flags.ref));
+  std::vector<fleet::HostPlan> hosts;
+  for (const fleet::Reply& reply :
+       fleet::curl_get_all(*targets, urls, flags.concurrency, *timeout)) {
+    hosts.push_back(fleet::host_plan(reply));
+  }
+  const fleet::FleetPlan plan = fleet::summarize_plan(flags.ref, std::move(hosts));
+  if (flags.format == "json") {
+    std::puts(fleet::plan_json(plan).dump(2).c_str());
+  } else if (flags.format == "markdown") {
+    std::fputs(fleet::plan_markdown(plan).c_str(), stdout);
+  } else {
+    std::fputs(fleet::plan_text(plan).c_str(), stdout);
+  }
+  return plan.complete() ? k_exit_ok : k_exit_failed;
 }
 
 }  // namespace tether

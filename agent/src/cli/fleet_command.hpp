@@ -37,11 +37,23 @@ struct FleetWaitFlags {
 /// k_fleet_wait_footer).
 int fleet_wait_command(const FleetWaitFlags& flags);
 
+struct FleetPlanFlags {
+  std::string targets;
+  std::string ref;
+  std::string format = "text";  ///< text, markdown or json
+  std::string timeout = "60s";  ///< per agent: its fetch of the ref, probe and plan
+  int concurrency = 64;
+};
+
+/// `tether fleet plan`: every agent's preview of a ref against its live state, summed up.
+/// Returns the exit status (see k_fleet_plan_footer).
+int fleet_plan_command(const FleetPlanFlags& flags);
+
 inline constexpr const char* k_fleet_footer =
     "\nEach agent started with --api-listen (api.listen in agent.yaml) serves GET /status:\n"
     "what it runs, what it declares and how its last pass went. `tether fleet` asks every\n"
     "agent listed in a targets file at once; no controller, nothing to install. See\n"
-    "`tether fleet status --help` and `tether fleet wait --help`.";
+    "`tether fleet status --help`, `tether fleet wait --help` and `tether fleet plan --help`.";
 
 inline constexpr const char* k_fleet_status_footer =
     "\nAsks every target's GET /status at once (up to --concurrency requests in flight, each\n"
@@ -113,5 +125,33 @@ inline constexpr const char* k_fleet_wait_footer =
     "hosts:[{host, url, standing, detail}]}.\n"
     "\nExit status: 0 the goal was met; 1 --timeout passed first, or a host quarantined\n"
     "VERSION; 2 usage error (flags, an unreadable or invalid targets file).";
+
+inline constexpr const char* k_fleet_plan_footer =
+    "\nAsks every target's GET /plan?ref=REF at once: each agent fetches REF from the state\n"
+    "repo into a scratch repo of its own, resolves its host's services at REF's tip as it\n"
+    "would (host file, labels, selectors, overrides, rollout share), probes its LIVE state and\n"
+    "runs its own planner. Nothing changes on any host. No credentials to the hosts or the\n"
+    "state repo are needed here: the agents fetch REF themselves.\n"
+    "\nPrints one summary line for a pull request comment (\"2 hosts upgrade web 1.4.2 → 1.5.0;\n"
+    "1 host has drift that this PR would also repair; 1 host unreachable\"), a warning when\n"
+    "agents would refuse the tip's signature, then one row per host and service that changes\n"
+    "or drifted. Drift is what a host's agent would repair at the commit it applied (a binary\n"
+    "or config file modified by hand, a dead process, a container changed by hand); \"repaired\"\n"
+    "means REF's plan replaces or rebuilds it, \"stays\" that it does not.\n"
+    "\nREF: a branch (pr-42), a tag, or a ref such as refs/pull/42/head. Each agent allows one\n"
+    "preview at a time (HTTP 429 otherwise) and gives up fetching after 30 s.\n"
+    "\nExamples:\n"
+    "  tether fleet plan --targets fleet.txt --ref pr-42\n"
+    "  tether fleet plan --targets fleet.txt --ref refs/pull/42/head --format markdown > "
+    "comment.md\n"
+    "\nJSON (\"format\": \"tether.fleet-plan/v1\"): {ref, headline, complete, targets, answered,\n"
+    "changes:[{action, service, from, to, count, hosts}], driftRepaired, driftKept, refusing,\n"
+    "unreachable:[{url, problem}], errored:[{url, problem}], hosts:[{url, host, ok, problem,\n"
+    "refName, commit, signature, admitted, services:[{service, action, reason, live, desired,\n"
+    "drift, driftReason, repairsDrift}]}]}.\n"
+    "\nExit status: 0 every target answered with a preview (whatever it says); 1 a target was\n"
+    "unreachable or answered without a preview (REF not found there, invalid manifests, a\n"
+    "timeout, another preview running); 2 usage error (flags, a ref name that is not\n"
+    "acceptable, an unreadable or invalid targets file).";
 
 }  // namespace tether

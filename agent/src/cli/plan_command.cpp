@@ -53,6 +53,10 @@ int usage(const std::string& problem) {
 }  // namespace
 
 int plan_command(const PlanFlags& flags) {
+  if (flags.live) return plan_live_command(flags);
+  if (!flags.ref.empty()) return usage("--ref previews one host's live state: add --live");
+  if (flags.from.empty()) return usage("--from is required (or --live --ref REF on a host)");
+  const std::string location = flags.repo.empty() ? "." : flags.repo;
   const auto format = review::parse_plan_format(flags.format);
   if (!format) return usage("--format: expected text, markdown or json, got " + flags.format);
   if (flags.history_limit < 1) return usage("--history-limit: expected a positive number");
@@ -61,12 +65,12 @@ int plan_command(const PlanFlags& flags) {
   if (!problem.empty()) return usage(problem);
 
   review::ScratchDir scratch("tether-plan");
-  if (scratch.path().empty() && review::is_remote_location(flags.repo)) {
+  if (scratch.path().empty() && review::is_remote_location(location)) {
     std::fprintf(
-        stderr, "tether plan: cannot create a temp dir to fetch %s into\n", flags.repo.c_str());
+        stderr, "tether plan: cannot create a temp dir to fetch %s into\n", location.c_str());
     return k_exit_failed;
   }
-  auto repo = review::ReviewRepo::open(flags.repo, scratch.path());
+  auto repo = review::ReviewRepo::open(location, scratch.path());
   if (!repo) {
     print_error("plan", repo.error());
     return k_exit_unreachable;

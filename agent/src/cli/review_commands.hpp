@@ -8,18 +8,29 @@
 namespace tether {
 
 struct PlanFlags {
-  std::string repo = ".";  ///< local path (bare or not) or URL
+  std::string repo;  ///< local path (bare or not) or URL; "" = "." (--live: repo.url)
   std::string from;
   std::string to = "HEAD";
   std::string format = "text";      ///< text, markdown or json
   std::string host;                 ///< one more host to plan for
   std::vector<std::string> labels;  ///< its labels, KEY=VALUE
   int history_limit = 1000;
+  // --live: this host's live state against one ref of the state repo.
+  bool live = false;
+  std::string ref;
+  std::string config_file;  ///< agent.yaml (default /etc/tether/agent.yaml if present)
+  std::string root;
+  std::string branch;
+  std::string timeout = "30s";  ///< for the fetch of --ref
 };
 
 /// `tether plan`: per host, what moving the state repo from --from to --to does.
 /// Returns the process exit status (see k_plan_footer).
 int plan_command(const PlanFlags& flags);
+
+/// `tether plan --live --ref REF`: what this host's agent would do if it followed REF now.
+/// Returns the process exit status (see k_plan_footer).
+int plan_live_command(const PlanFlags& flags);
 
 struct RevertFlags {
   std::string commit;
@@ -60,7 +71,21 @@ inline constexpr const char* k_plan_footer =
     "config_hash}.\n"
     "\nExit status: 0 the plan was printed (whatever it says), 2 usage error, 3 invalid input\n"
     "(a revision that does not exist, or manifests at --from/--to the agents would refuse;\n"
-    "each problem is printed as file:line), 4 the repo could not be opened or fetched.";
+    "each problem is printed as file:line), 4 the repo could not be opened or fetched.\n"
+    "\n--live --ref REF (on a host, with the agent's agent.yaml or --root/--repo/--host/--label):\n"
+    "fetches REF (a branch, tag or ref such as refs/pull/42/head) into a temp repo of its own,\n"
+    "resolves this host's services at its tip as the agent does, probes what is live under the\n"
+    "root (not the last applied commit) and runs the agent's planner: per service the live and\n"
+    "desired release, the action (none, install, upgrade, rollback, change, repair, restart,\n"
+    "held) and drift, i.e. what the agent would repair at the commit it applied (a modified\n"
+    "binary, a dead process). The tip's signature is checked against verify.allowedSigners and\n"
+    "reported; an unsigned tip is previewed anyway. Nothing on the host changes; no lock is\n"
+    "taken, so it runs beside the agent. The agent's API serves the same as GET /plan?ref=REF.\n"
+    "  tether plan --live --ref pr-42 --config /etc/tether/agent.yaml --format json\n"
+    "JSON (\"format\": \"tether.plan-preview/v1\", manifests-schema/plan-preview.schema.json).\n"
+    "Exit status: 0 printed, 2 usage error (flags, a ref name that is not acceptable), 3 REF\n"
+    "not found or its manifests would be refused here, 4 the repo could not be fetched or the\n"
+    "fetch took longer than --timeout.";
 
 inline constexpr const char* k_revert_footer =
     "\nClones the state repo into a temp dir (or --workdir), commits the revert of COMMIT on top\n"

@@ -29,6 +29,8 @@ namespace {
 
 /// How long a started service must stay up before the start counts (health checks come on top).
 constexpr Millis k_start_settle{300};
+/// How long GET /plan may spend fetching its ref (docs and `fleet plan --help` say 30 s).
+constexpr Millis k_preview_fetch_timeout{std::chrono::seconds(30)};
 
 void setup_logging(const AgentConfig& config) {
   LogLevel level = LogLevel::info;
@@ -144,6 +146,22 @@ Result<std::string> webhook_secret(const AgentConfig& config) {
   return secret;
 }
 
+/// The previewer behind GET /plan: the agent's settings, its own process runner and engines
+/// (it runs on an API thread beside the loop).
+struct PreviewParts {
+  PreviewParts(const Layout& layout, const AgentConfig& config)
+      : containers(runner, config.runtime),
+        previewer({layout,
+                   host_of(config),
+                   config.repo_url,
+                   config.allowed_signers,
+                   k_preview_fetch_timeout},
+                  &containers) {}
+  ProcessRunner runner;
+  ContainerEngines containers;
+  preview::Previewer previewer;
+};
+
 /// Waits up to `delay` for SIGHUP (poll now) or SIGTERM/SIGINT (stop). True to go on.
 bool wait_for_next_poll(const sigset_t& signals, Millis delay) {
   timespec timeout{delay.count() / 1000, (delay.count() % 1000) * 1'000'000};
@@ -191,6 +209,7 @@ int agent_loop(const AgentConfig& config, const Layout& layout, Reconciler& reco
   StatusBoard board;
   const HostIdentity host = host_of(config);
   board.publish(AgentStatus{host.id, host.labels, "", "", "", "", {}});
+  const PreviewParts preview(layout, config);  // outlives the API that uses it
   std::unique_ptr<ApiServer> api;
   if (!config.api_listen.empty()) {
     auto secret = webhook_secret(config);
@@ -200,7 +219,9 @@ int agent_loop(const AgentConfig& config, const Layout& layout, Reconciler& reco
     }
     // The loop waits in sigtimedwait; a SIGHUP to ourselves is its "poll now" (as from kill).
     auto started = ApiServer::start(
-        config.api_listen, layout, {metrics, board, *secret, [] { ::kill(::getpid(), SIGHUP); }});
+        config.api_listen,
+        layout,
+        {metrics, board, *secret, [] { ::kill(::getpid(), SIGHUP); }, &preview.previewer});
     if (!started) {
       log_error(started.error().describe());
       return k_exit_failed;

@@ -127,8 +127,10 @@ int collect_done(CURLM* multi,
 
 }  // namespace
 
-std::vector<Reply> CurlStatusSource::fetch(const std::vector<std::string>& targets,
-                                           Millis timeout) {
+std::vector<Reply> curl_get_all(const std::vector<std::string>& targets,
+                                const std::vector<std::string>& urls,
+                                int concurrency,
+                                Millis timeout) {
   std::vector<Reply> replies(targets.size());
   for (size_t i = 0; i < targets.size(); ++i) replies[i].target = targets[i];
   // curl_easy_init() runs libcurl's global init the first time; the multi handle needs it done.
@@ -139,8 +141,8 @@ std::vector<Reply> CurlStatusSource::fetch(const std::vector<std::string>& targe
   size_t next = 0;
   int active = 0;
   for (;;) {
-    for (; next < targets.size() && active < m_concurrency; ++next) {
-      if (multi) transfers[next] = start(multi.get(), status_url(targets[next]), next, timeout);
+    for (; next < targets.size() && active < concurrency; ++next) {
+      if (multi) transfers[next] = start(multi.get(), urls[next], next, timeout);
       if (transfers[next]) {
         ++active;
       } else {
@@ -154,6 +156,13 @@ std::vector<Reply> CurlStatusSource::fetch(const std::vector<std::string>& targe
     if (active > 0) curl_multi_poll(multi.get(), nullptr, 0, 100, nullptr);
   }
   return replies;
+}
+
+std::vector<Reply> CurlStatusSource::fetch(const std::vector<std::string>& targets,
+                                           Millis timeout) {
+  std::vector<std::string> urls;
+  for (const std::string& target : targets) urls.push_back(status_url(target));
+  return curl_get_all(targets, urls, m_concurrency, timeout);
 }
 
 }  // namespace tether::fleet

@@ -20,6 +20,13 @@ class StatusSource {
                                                  Millis timeout) = 0;
 };
 
+/// GET urls[i] for every targets[i] through libcurl's multi interface on the calling thread, as
+/// CurlStatusSource does; one Reply per target (its `target` set), in the same order.
+[[nodiscard]] std::vector<Reply> curl_get_all(const std::vector<std::string>& targets,
+                                              const std::vector<std::string>& urls,
+                                              int concurrency,
+                                              Millis timeout);
+
 /// libcurl's multi interface on the calling thread: up to `concurrency` requests in flight,
 /// each with `timeout` for connect and the whole transfer, no proxy, no redirects, bodies over
 /// 8 MiB refused. A fleet that answers finishes in about one round trip; hosts that time out

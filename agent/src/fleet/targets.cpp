@@ -1,5 +1,6 @@
 #include "fleet/targets.hpp"
 
+#include <cctype>
 #include <map>
 
 namespace tether::fleet {
@@ -64,5 +65,21 @@ std::string authority_of(std::string_view url) {
 }
 
 std::string status_url(std::string_view target) { return std::string(target) + "/status"; }
+
+std::string plan_url(std::string_view target, std::string_view ref) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string url = std::string(target) + "/plan?ref=";
+  for (const char c : ref) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) != 0 || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+      url += c;
+    } else {  // '+' too: a query decodes it as a space
+      url += '%';
+      url += k_hex[byte >> 4];
+      url += k_hex[byte & 0xF];
+    }
+  }
+  return url;
+}
 
 }  // namespace tether::fleet

@@ -23,4 +23,7 @@ namespace tether::fleet {
 /// The URL of a target's status document: `<base>/status`.
 [[nodiscard]] std::string status_url(std::string_view target);
 
+/// The URL of a target's preview of `ref`: `<base>/plan?ref=<ref, percent-encoded>`.
+[[nodiscard]] std::string plan_url(std::string_view target, std::string_view ref);
+
 }  // namespace tether::fleet

@@ -1,0 +1,173 @@
+#include "source/ref_fetcher.hpp"
+
+#include "source/ref_name.hpp"
+
+#include <git2.h>
+
+namespace tether {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+template <typename T, void (*Free)(T*)>
+struct Deleter {
+  void operator()(T* p) const { Free(p); }
+};
+template <typename T, void (*Free)(T*)>
+using Handle = std::unique_ptr<T, Deleter<T, Free>>;
+
+using RepoHandle = Handle<git_repository, git_repository_free>;
+using RemoteHandle = Handle<git_remote, git_remote_free>;
+using ReferenceHandle = Handle<git_reference, git_reference_free>;
+using ObjectHandle = Handle<git_object, git_object_free>;
+
+constexpr const char* k_preview_ref = "refs/tether/preview";
+constexpr const char* k_base_ref = "refs/tether/base";
+
+std::string last_git_error() {
+  const git_error* last = git_error_last();
+  return last != nullptr && last->message != nullptr ? last->message : "unknown libgit2 error";
+}
+
+std::string oid_hex(const git_oid& oid) {
+  char buffer[GIT_OID_HEXSZ + 1] = {};
+  git_oid_tostr(buffer, sizeof buffer, &oid);
+  return buffer;
+}
+
+/// The deadline, as libgit2's progress callbacks see it: a negative return cancels the fetch.
+struct Deadline {
+  SteadyClock::time_point at;
+  bool passed = false;
+  int check() {
+    passed = passed || SteadyClock::now() >= at;
+    return passed ? -1 : 0;
+  }
+};
+
+int on_transfer(const git_indexer_progress*, void* payload) {
+  return static_cast<Deadline*>(payload)->check();
+}
+int on_sideband(const char*, int, void* payload) {
+  return static_cast<Deadline*>(payload)->check();
+}
+
+RefFetchError failure(RefFetchFailure kind, std::string message, std::string hint) {
+  return RefFetchError{kind, Error{std::move(message), std::move(hint)}};
+}
+
+}  // namespace
+
+struct RefFetcher::Impl {
+  RepoHandle repo;
+
+  Impl() { git_libgit2_init(); }
+  ~Impl() {
+    repo.reset();
+    git_libgit2_shutdown();
+  }
+
+  /// The advertised ref `ref` stands for, with its tip; nullopt when none matches.
+  static std::optional<FetchedRef> find(git_remote* remote, const std::string& ref) {
+    const git_remote_head** heads = nullptr;
+    size_t count = 0;
+    if (git_remote_ls(&heads, &count, remote) != 0) return std::nullopt;
+    for (const std::string& candidate : ref_candidates(ref)) {
+      for (size_t i = 0; i < count; ++i) {
+        if (candidate == heads[i]->name) return FetchedRef{candidate, oid_hex(heads[i]->oid)};
+      }
+    }
+    return std::nullopt;
+  }
+
+  /// Offers `have` to the server as a common commit: libgit2 negotiates with the local refs.
+  void set_base(const std::string& have) {
+    git_oid oid;
+    if (have.size() != GIT_OID_HEXSZ || git_oid_fromstr(&oid, have.c_str()) != 0) return;
+    git_odb* odb = nullptr;
+    if (git_repository_odb(&odb, repo.get()) != 0) return;
+    const bool present = git_odb_exists(odb, &oid) == 1;
+    git_odb_free(odb);
+    git_reference* ref = nullptr;
+    if (present && git_reference_create(&ref, repo.get(), k_base_ref, &oid, 1, "base") == 0)
+      git_reference_free(ref);
+  }
+
+  /// The commit refs/tether/preview names, peeling an annotated tag.
+  Result<std::string> peeled_tip() {
+    git_reference* raw = nullptr;
+    if (git_reference_lookup(&raw, repo.get(), k_preview_ref) != 0)
+      return Error{
+          "the fetch did not create " + std::string(k_preview_ref) + ": " + last_git_error(), ""};
+    ReferenceHandle ref(raw);
+    git_object* object = nullptr;
+    if (git_reference_peel(&object, ref.get(), GIT_OBJECT_COMMIT) != 0)
+      return Error{"the ref does not name a commit: " + last_git_error(),
+                   "preview a branch, a tag of a commit or a pull request ref"};
+    ObjectHandle commit(object);
+    return oid_hex(*git_object_id(commit.get()));
+  }
+};
+
+RefFetcher::RefFetcher(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+RefFetcher::~RefFetcher() = default;
+
+Result<std::unique_ptr<RefFetcher>> RefFetcher::open(const std::filesystem::path& repo) {
+  auto impl = std::make_unique<Impl>();
+  git_repository* raw = nullptr;
+  if (git_repository_open_bare(&raw, repo.c_str()) != 0)
+    return Error{"cannot open " + repo.string() + ": " + last_git_error(), ""};
+  impl->repo.reset(raw);
+  return std::unique_ptr<RefFetcher>(new RefFetcher(std::move(impl)));
+}
+
+std::variant<FetchedRef, RefFetchError> RefFetcher::fetch(const std::string& url,
+                                                          const std::string& ref,
+                                                          const std::string& have,
+                                                          SteadyClock::time_point deadline) {
+  Deadline limit{deadline};
+  const std::string timed_out = "fetching " + ref + " from " + url + " took too long";
+  const std::string timeout_hint = "the state repo server is slow; try again later";
+  if (limit.check() != 0) return failure(RefFetchFailure::timed_out, timed_out, timeout_hint);
+  git_remote* raw = nullptr;
+  if (git_remote_create_anonymous(&raw, m_impl->repo.get(), url.c_str()) != 0)
+    return failure(RefFetchFailure::unreachable,
+                   "cannot use " + url + ": " + last_git_error(),
+                   "check repo.url in agent.yaml");
+  RemoteHandle remote(raw);
+  git_remote_callbacks callbacks = GIT_REMOTE_CALLBACKS_INIT;
+  callbacks.transfer_progress = on_transfer;
+  callbacks.sideband_progress = on_sideband;
+  callbacks.payload = &limit;
+  if (git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr) != 0)
+    return failure(RefFetchFailure::unreachable,
+                   "cannot reach " + url + ": " + last_git_error(),
+                   "check that the git server is reachable from this host");
+  std::optional<FetchedRef> found = Impl::find(remote.get(), ref);
+  if (!found) {
+    git_remote_disconnect(remote.get());
+    return failure(RefFetchFailure::not_found,
+                   "ref " + ref + " not found at " + url,
+                   "push the branch, or name it as the server does (e.g. refs/pull/42/head)");
+  }
+  m_impl->set_base(have);
+  git_fetch_options options = GIT_FETCH_OPTIONS_INIT;
+  options.callbacks = callbacks;
+  options.update_fetchhead = 0;
+  options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+  const std::string refspec = "+" + found->name + ":" + k_preview_ref;
+  char* specs[] = {const_cast<char*>(refspec.c_str())};
+  const git_strarray refspecs{specs, 1};
+  if (git_remote_fetch(remote.get(), &refspecs, &options, "tether preview") != 0) {
+    if (limit.passed) return failure(RefFetchFailure::timed_out, timed_out, timeout_hint);
+    return failure(RefFetchFailure::unreachable,
+                   "fetch of " + found->name + " from " + url + " failed: " + last_git_error(),
+                   "try again; check the git server's logs if it persists");
+  }
+  auto tip = m_impl->peeled_tip();
+  if (!tip) return failure(RefFetchFailure::not_found, tip.error().message, tip.error().hint);
+  found->commit = *tip;
+  return *found;
+}
+
+}  // namespace tether
