@@ -4,6 +4,7 @@
 // merging it leaves every host where it is. With push: false the proposal is only recorded.
 #include "agent_fixture.hpp"
 
+#include <boost/process.hpp>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -14,6 +15,7 @@
 namespace tether::test {
 namespace {
 
+namespace bp = boost::process;
 namespace fs = std::filesystem;
 
 struct Host {
@@ -123,6 +125,17 @@ class RevertProposalTest : public AgentTest {
     return run_ok(argv);
   }
 
+  /// Holds `document` to manifests-schema/status.schema.json (python3-jsonschema).
+  void expect_valid_status(const std::string& document) const {
+    write_text(m_tmp / "status.json", document);
+    const CommandResult valid =
+        run_command({"/usr/bin/python3",
+                     std::string(TETHER_SOURCE_DIR) + "/tests/schema/validate_json.py",
+                     std::string(TETHER_SOURCE_DIR) + "/manifests-schema/status.schema.json",
+                     (m_tmp / "status.json").string()});
+    EXPECT_EQ(valid.exit_code, 0) << valid.err << document;
+  }
+
   std::vector<Host> m_hosts;
 };
 
@@ -196,6 +209,7 @@ TEST_F(RevertProposalTest, ThreeHostsRollBackAndExactlyOneRevertBranchIsProposed
   EXPECT_EQ(states["pushed"], 1) << "exactly one host pushed";
   EXPECT_EQ(states["already-proposed"], 2) << "the others found the branch";
   ASSERT_NE(pusher, nullptr);
+  expect_valid_status(status_json(*pusher).dump());
 
   // `tether revert --proposal` on the host that pushed says what the branch says.
   const CommandResult shown =
@@ -234,29 +248,69 @@ TEST_F(RevertProposalTest, ThreeHostsRollBackAndExactlyOneRevertBranchIsProposed
   }
 }
 
-TEST_F(RevertProposalTest, WithPushFalseTheProposalIsOnlyRecorded) {
+TEST_F(RevertProposalTest, WithPushFalseTheDaemonOnlyRecordsTheProposal) {
   m_hosts.resize(1);
+  const Host& host = m_hosts[0];
   write_configs(/*push=*/false);
   commit_release("2.0.0");
-  ASSERT_EQ(run_once(m_hosts[0]).exit_code, 0);
+  const int api_port = free_port();
+  bp::child agent(TETHER_BIN,
+                  bp::args = {"run",
+                              "--config",
+                              host.config.string(),
+                              "--interval",
+                              "300ms",
+                              "--api-listen",
+                              "127.0.0.1:" + std::to_string(api_port)},
+                  bp::std_out > bp::null,
+                  bp::std_err > (m_tmp / "agent.log").string());
+  ASSERT_TRUE(eventually([&] { return http_get(host.port, "/") == "hello 2.0.0\n"; },
+                         std::chrono::seconds(20)))
+      << read_text(m_tmp / "agent.log");
+  const auto refs_before_bad = ls_remote(repo_url());
   const std::string bad = commit_release("3.0.0", Build::broken_health);
   const auto refs_before = ls_remote(repo_url());
-  const CommandResult run = run_once(m_hosts[0]);
-  EXPECT_EQ(run.exit_code, 1) << run.err;
+  ASSERT_NE(refs_before, refs_before_bad);
 
-  EXPECT_EQ(ls_remote(repo_url()), refs_before) << "nothing pushed";
-  const nlohmann::json status = status_json(m_hosts[0]);
+  // GET /status shows the proposal once the agent rolled back and recorded it.
+  nlohmann::json status;
+  const bool recorded = eventually(
+      [&] {
+        status = nlohmann::json::parse(http_get(api_port, "/status"), nullptr, false);
+        return !status.is_discarded() && status["services"].size() == 1 &&
+               status["services"][0].contains("revertProposal");
+      },
+      std::chrono::seconds(30));
+  // Three more polls: a recorded proposal is not made again.
+  const auto polls = [&] {
+    const std::string metrics = http_get(api_port, "/metrics");
+    const std::string key = "\ntether_git_polls_total ";
+    const size_t at = metrics.find(key);
+    return at == std::string::npos ? -1LL : std::stoll(metrics.substr(at + key.size()));
+  };
+  const long long polled = polls();
+  EXPECT_TRUE(eventually([&] { return polls() >= polled + 3; }, std::chrono::seconds(20)));
+  ::kill(agent.id(), SIGTERM);
+  agent.wait();
+  ASSERT_TRUE(recorded) << status.dump(2) << read_text(m_tmp / "agent.log");
   const nlohmann::json& proposal = status["services"][0]["revertProposal"];
-  ASSERT_TRUE(proposal.is_object()) << status.dump(2);
   EXPECT_EQ(proposal["state"], "recorded");
   EXPECT_EQ(proposal["branch"], "tether/revert-" + bad.substr(0, 12));
   EXPECT_EQ(proposal["revertedCommit"], bad);
   EXPECT_TRUE(proposal["revertCommit"].is_string()) << "the revert was made, just not pushed";
-  const std::string text =
-      run_command({TETHER_BIN, "status", "--root", m_hosts[0].root.string()}).out;
+  EXPECT_EQ(proposal["attempts"], 1) << "recorded once, not redone on every poll";
+  expect_valid_status(status.dump());
+  EXPECT_EQ(ls_remote(repo_url()), refs_before) << "nothing pushed";
+
+  const std::string text = run_command({TETHER_BIN, "status", "--root", host.root.string()}).out;
   EXPECT_NE(text.find("recorded only"), std::string::npos) << text;
-  EXPECT_FALSE(fs::exists(m_hosts[0].root / "state" / "revert-scratch"))
+  EXPECT_FALSE(fs::exists(host.root / "state" / "revert-scratch"))
       << "the scratch repo is removed after the attempt";
+  size_t proposal_entries = 0;
+  for (const auto& entry : journal(host.root)) {
+    if (entry["action"] == "revert-proposal") ++proposal_entries;
+  }
+  EXPECT_EQ(proposal_entries, 1u) << "one journal event, however many polls ran";
 }
 
 }  // namespace
