@@ -313,5 +313,52 @@ TEST_F(RevertProposalTest, WithPushFalseTheDaemonOnlyRecordsTheProposal) {
   EXPECT_EQ(proposal_entries, 1u) << "one journal event, however many polls ran";
 }
 
+TEST_F(RevertProposalTest, ARefusedPushNeverFailsThePassAndIsRetriedLater) {
+  m_hosts.resize(1);
+  const Host& host = m_hosts[0];
+  write_configs(/*push=*/true);
+  commit_release("2.0.0");
+  ASSERT_EQ(run_once(host).exit_code, 0);
+  const std::string bad = commit_release("3.0.0", Build::broken_health);
+  // The server refuses every push from now on (branch protection, say).
+  const fs::path hook = m_repo->bare() / "hooks" / "pre-receive";
+  write_text(hook, "#!/bin/sh\necho 'protected: no pushes today' >&2\nexit 1\n");
+  fs::permissions(hook, fs::perms::owner_all);
+  const auto refs_before = ls_remote(repo_url());
+
+  const CommandResult run = run_once(host);
+  EXPECT_EQ(run.exit_code, 1) << "the rollback fails the pass, as without proposals\n" << run.err;
+  EXPECT_EQ(http_get(host.port, "/"), "hello 2.0.0\n");
+  EXPECT_EQ(ls_remote(repo_url()), refs_before);
+  nlohmann::json proposal = status_json(host)["services"][0]["revertProposal"];
+  EXPECT_EQ(proposal["state"], "failed") << proposal.dump(2);
+  EXPECT_NE(proposal["error"].get<std::string>().find("tether/revert-" + bad.substr(0, 12)),
+            std::string::npos)
+      << proposal.dump(2);
+  EXPECT_EQ(proposal["attempts"], 1);
+  const pid_t pid = pid_of(host);
+
+  // The next pass converges (the failure is the proposal's, not the host's) and does not
+  // retry yet: the first retry waits 30 s.
+  const size_t entries = journal(host.root).size();
+  const CommandResult quiet = run_once(host);
+  EXPECT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(journal(host.root).size(), entries) << "no attempt before its time";
+  EXPECT_EQ(pid_of(host), pid);
+
+  // Time passes (the retry time is moved into the past) and the server accepts pushes again.
+  fs::remove(hook);
+  const fs::path store = host.root / "state" / "revert-proposals.json";
+  nlohmann::json records = nlohmann::json::parse(read_text(store));
+  records["hello"]["nextAttemptUnix"] = 1;
+  write_text(store, records.dump());
+  EXPECT_EQ(run_once(host).exit_code, 0);
+  proposal = status_json(host)["services"][0]["revertProposal"];
+  EXPECT_EQ(proposal["state"], "pushed") << proposal.dump(2);
+  EXPECT_EQ(proposal["attempts"], 2);
+  EXPECT_EQ(ls_remote(repo_url()).count("refs/heads/tether/revert-" + bad.substr(0, 12)), 1u);
+  EXPECT_EQ(pid_of(host), pid) << "proposing never touches the service";
+}
+
 }  // namespace
 }  // namespace tether::test

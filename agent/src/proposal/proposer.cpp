@@ -241,7 +241,10 @@ ProposalRecord Proposer::propose(const DesiredService& desired,
         return record;
       }
     }
-    return failed(record, pushed.error());
+    return failed(record,
+                  Error{pushed.error().message,
+                        "check that the server accepts pushes from this host (proposeRevert "
+                        "credentials, branch protection); the next attempt is on a later pass"});
   }
   record.state = ProposalState::pushed;
   return record;
