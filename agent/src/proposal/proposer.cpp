@@ -155,7 +155,6 @@ Proposer::Done Proposer::run(const Desired& desired) {
 ProposalRecord Proposer::propose(const DesiredService& desired,
                                  const Quarantine& quarantine,
                                  const std::string& state_commit) const {
-  const std::string& name = desired.service.name;
   ProposalRecord record;
   record.quarantine_dir = quarantine.dir_name;
   record.spec_digest = quarantine.spec_digest;
@@ -182,65 +181,74 @@ ProposalRecord Proposer::propose(const DesiredService& desired,
        state_commit,
        {m_options.config.ssh_key_file, m_options.config.token_file, m_options.config.username}});
   if (!repo) return failed(record, repo.error());
+  if (!find_reverted(**repo, desired, record)) return record;
+  return publish(**repo, std::move(record));
+}
 
-  const std::string path = "services/" + name + ".yaml";
-  auto files = (*repo)->file_history(state_commit, path, k_history_limit);
-  if (!files) return failed(record, files.error());
+bool Proposer::find_reverted(review::RevertRepo& repo,
+                             const DesiredService& desired,
+                             ProposalRecord& record) const {
+  const std::string path = "services/" + desired.service.name + ".yaml";
+  auto files = repo.file_history(record.evidence.state_commit, path, k_history_limit);
+  if (!files) {
+    record = failed(record, files.error());
+    return false;
+  }
   const std::string failing = review::release_view(desired.service, "").identity();
   const auto commit = introducing_commit(declared_history(*files, path), failing);
   if (!commit) {
     record.state = ProposalState::unavailable;
-    record.error = path + " declares " + record.evidence.failing_version +
-                   " since before the last " + std::to_string(files->size()) +
-                   " commits, or since it was created: no commit to revert; fix or revert it by "
-                   "hand";
-    return record;
+    record.error = path + " declares " + record.evidence.failing_version + " in all of the last " +
+                   std::to_string(files->size()) +
+                   " commits (since it was created, or longer ago): no commit to revert; fix "
+                   "or revert it by hand";
+    return false;
   }
   record.evidence.reverted_commit = *commit;
-  record.evidence.reverted_subject = (*repo)->subject(*commit).value_or("");
+  record.evidence.reverted_subject = repo.subject(*commit).value_or("");
   record.branch = proposal_branch(m_options.config.branch_prefix, *commit);
-  const std::string branch_ref = "refs/heads/" + record.branch;
+  return true;
+}
 
-  auto refs = (*repo)->remote_refs();
-  if (!refs) return failed(record, refs.error());
-  if (const auto found = refs->find(branch_ref); found != refs->end()) {
+ProposalRecord Proposer::publish(review::RevertRepo& repo, ProposalRecord record) const {
+  const std::string branch_ref = "refs/heads/" + record.branch;
+  // The remote's refs first: when another host proposed it already there is nothing to do.
+  const auto already = [&](const std::map<std::string, std::string>& refs) {
+    const auto found = refs.find(branch_ref);
+    if (found == refs.end()) return false;
     record.state = ProposalState::already_proposed;
     record.revert_commit = found->second;
-    return record;
-  }
+    return true;
+  };
+  auto refs = repo.remote_refs();
+  if (!refs) return failed(record, refs.error());
+  if (already(*refs)) return record;
   const auto tip = refs->find("refs/heads/" + m_options.branch);
   if (tip == refs->end()) {
     return failed(record,
                   Error{"branch " + m_options.branch + " not found at " + m_options.repo_url,
                         "check repo.branch"});
   }
-  if (Status fetched = (*repo)->fetch_branch(m_options.branch); !fetched) {
+  if (Status fetched = repo.fetch_branch(m_options.branch); !fetched) {
     return failed(record, fetched.error());
   }
   auto reverted =
-      (*repo)->revert({*commit,
-                       tip->second,
-                       record.branch,
-                       1,
-                       review::Author{"tether on " + m_options.host, "tether@" + m_options.host}},
-                      proposal_message(record.evidence));
+      repo.revert({record.evidence.reverted_commit,
+                   tip->second,
+                   record.branch,
+                   1,
+                   review::Author{"tether on " + m_options.host, "tether@" + m_options.host}},
+                  proposal_message(record.evidence));
   if (!reverted) return failed(record, reverted.error());
   record.revert_commit = reverted->commit;
   if (!m_options.config.push) {
     record.state = ProposalState::recorded;
     return record;
   }
-  if (Status pushed = (*repo)->push(record.branch); !pushed) {
+  if (Status pushed = repo.push(record.branch); !pushed) {
     // Another host may have pushed the same branch between our listing and our push: the
     // server (or libgit2, seeing the ref) refuses ours, which is what we want.
-    auto again = (*repo)->remote_refs();
-    if (again) {
-      if (const auto found = again->find(branch_ref); found != again->end()) {
-        record.state = ProposalState::already_proposed;
-        record.revert_commit = found->second;
-        return record;
-      }
-    }
+    if (auto again = repo.remote_refs(); again && already(*again)) return record;
     return failed(record,
                   Error{pushed.error().message,
                         "check that the server accepts pushes from this host (proposeRevert "

@@ -9,6 +9,10 @@
 #include <chrono>
 #include <string>
 
+namespace tether::review {
+class RevertRepo;
+}
+
 namespace tether::proposal {
 
 struct ProposerOptions {
@@ -39,6 +43,13 @@ class Proposer {
   [[nodiscard]] ProposalRecord propose(const DesiredService& service,
                                        const Quarantine& quarantine,
                                        const std::string& state_commit) const;
+  /// Fills the reverted commit and the branch in `record`; false (with `record` settled as
+  /// unavailable, or failed) when there is none.
+  bool find_reverted(review::RevertRepo& repo,
+                     const DesiredService& desired,
+                     ProposalRecord& record) const;
+  /// Lists the remote, makes the revert on the tracked branch's tip, pushes it.
+  [[nodiscard]] ProposalRecord publish(review::RevertRepo& repo, ProposalRecord record) const;
   void record(const ProposalRecord& record, const Quarantine& quarantine) const;
 
   Layout m_layout;
