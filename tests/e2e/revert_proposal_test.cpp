@@ -177,6 +177,7 @@ TEST_F(RevertProposalTest, ThreeHostsRollBackAndExactlyOneRevertBranchIsProposed
   EXPECT_EQ(git_bare({"show", proposal_tip + ":services/hello.yaml"}),
             git_bare({"show", v2 + ":services/hello.yaml"}));
   const std::string message = git_bare({"log", "-1", "--format=%B", proposal_tip});
+  std::cout << "the proposal's commit message:\n" << message;
   EXPECT_NE(message.find("This reverts commit " + bad), std::string::npos) << message;
   EXPECT_NE(message.find("Health probe:    http GET http://127.0.0.1:"), std::string::npos)
       << message;

@@ -23,6 +23,30 @@ struct ProbeText {
   }
 };
 
+/// `text` wrapped at 72 columns on spaces, as commit message bodies are.
+std::string wrapped(const std::string& text) {
+  constexpr size_t k_width = 72;
+  std::string out;
+  size_t column = 0;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    if (column > 0 && column + 1 + word.size() > k_width) {
+      out += '\n';
+      column = 0;
+    } else if (column > 0) {
+      out += ' ';
+      ++column;
+    }
+    out += word;
+    column += word.size();
+    start = end + 1;
+  }
+  return out + "\n";
+}
+
 void line(std::string& out, const char* label, const std::string& value) {
   if (!value.empty()) out += std::string(label) + value + "\n";
 }
@@ -72,11 +96,12 @@ std::vector<std::string> journal_excerpt(const std::vector<JournalEntry>& entrie
 std::string proposal_message(const Evidence& e) {
   std::string out =
       "Revert \"" + e.reverted_subject + "\"\n\nThis reverts commit " + e.reverted_commit + ".\n\n";
-  out += "Proposed by tether on host " + e.host + ": " + e.service + " " + e.failing_version +
-         " failed its health check there, the host rolled back to " + e.rolled_back_to +
-         " by itself and quarantined " + e.failing_version +
-         ". The state repo still declares it; merging this revert makes the repo say what the "
-         "host runs.\n\n";
+  out += wrapped("Proposed by tether on host " + e.host + ": " + e.service + " " +
+                 e.failing_version + " failed its health check there, the host rolled back to " +
+                 e.rolled_back_to + " by itself and quarantined " + e.failing_version +
+                 ". The state repo still declares it; merging this revert makes the repo say "
+                 "what the host runs.") +
+         "\n";
   line(out, "Host:            ", e.host);
   line(out, "Service:         ", e.service);
   line(out,

@@ -133,6 +133,21 @@ TEST(ProposalMessage, GitsRevertTitleThenTheEvidence) {
   }
 }
 
+TEST(ProposalMessage, TheProseIsWrappedAtSeventyTwoColumns) {
+  const std::string message = proposal_message(evidence());
+  const std::string prose = message.substr(message.find("Proposed by"));
+  const std::string paragraph = prose.substr(0, prose.find("\n\n"));
+  EXPECT_NE(paragraph.find('\n'), std::string::npos) << paragraph;
+  for (size_t start = 0; start < paragraph.size();) {
+    const size_t end = std::min(paragraph.find('\n', start), paragraph.size());
+    EXPECT_LE(end - start, 72u) << paragraph;
+    start = end + 1;
+  }
+  EXPECT_NE(message.find("tether on host web-07: hello 3.0.0 failed its health check"),
+            std::string::npos)
+      << message;
+}
+
 TEST(ProposalMessage, LeavesOutWhatIsNotKnown) {
   Evidence e = evidence();
   e.failing_commit.clear();  // a container service
