@@ -137,9 +137,13 @@ int main(int argc, char** argv) {
   tether::RevertFlags revert_flags;
   auto* revert = app.add_subcommand(
       "revert", "Revert a state repo commit on a new branch, ready for a pull request");
-  revert->add_option("commit", revert_flags.commit, "the commit to revert (sha, tag, main~2)")
-      ->required();
-  revert->add_option("--repo", revert_flags.repo, "state repo URL or path to clone")->required();
+  revert->add_option("commit", revert_flags.commit, "the commit to revert (sha, tag, main~2)");
+  revert->add_option("--repo", revert_flags.repo, "state repo URL or path to clone");
+  revert->add_option("--proposal",
+                     revert_flags.proposal,
+                     "SERVICE: on a host, print the revert its agent proposed after rolling "
+                     "SERVICE back (reads --root; no COMMIT or --repo)");
+  add_settings_flags(*revert, settings, /*for_run=*/false);
   revert->add_option("--onto", revert_flags.onto, "branch the revert goes on top of")
       ->capture_default_str();
   revert->add_option("--branch", revert_flags.branch, "new branch (default revert-<sha12>)");
@@ -250,7 +254,12 @@ int main(int argc, char** argv) {
   if (*status) return tether::status_command(settings, status_flags);
   if (*retry) return tether::retry_command(settings, retry_service);
   if (*plan) return tether::plan_command(plan_flags);
-  if (*revert) return tether::revert_command(revert_flags);
+  if (*revert) {
+    return revert_flags.proposal.empty()
+               ? tether::revert_command(revert_flags)
+               : tether::revert_proposal_command(
+                     settings, revert_flags.proposal, revert_flags.format);
+  }
   if (*validate) return tether::validate_command(validate_flags);
   if (*init) return tether::init_command(init_flags);
   if (*fleet) {

@@ -35,6 +35,13 @@ int history_command(const SettingsFlags& settings, const HistoryFlags& flags);
 /// `tether retry SERVICE`: lifts the quarantine of SERVICE so the next pass tries it again.
 int retry_command(const SettingsFlags& settings, const std::string& service);
 
+/// `tether revert --proposal SERVICE`: the revert this host's agent proposed for SERVICE
+/// (state/revert-proposals.json), its message rebuilt by the same builder the agent used.
+/// `format` json prints the record as JSON. Exit 1 when there is none.
+int revert_proposal_command(const SettingsFlags& settings,
+                            const std::string& service,
+                            const std::string& format);
+
 /// Exit statuses shared by the commands (documented in --help).
 inline constexpr int k_exit_ok = 0;
 inline constexpr int k_exit_failed = 1;

@@ -131,6 +131,9 @@ int plan_revert(const fs::path& dir, const RevertFlags& flags, RevertReport& rep
 }  // namespace
 
 int revert_command(const RevertFlags& flags) {
+  if (flags.commit.empty() || flags.repo.empty()) {
+    return fail(k_exit_usage, "pass COMMIT and --repo URL (or --proposal SERVICE on a host)");
+  }
   const auto format = review::parse_plan_format(flags.format);
   if (!format) return fail(k_exit_usage, "--format: expected text, markdown or json");
   std::optional<review::Author> author;

@@ -42,6 +42,7 @@ struct RevertFlags {
   std::string workdir;
   std::string format = "text";  ///< of the plan: text, markdown or json (all of the output)
   int mainline = 0;
+  std::string proposal;  ///< --proposal SERVICE: print this host's proposal instead
 };
 
 /// `tether revert COMMIT`: a revert commit on a new branch, its plan and a pull request text.

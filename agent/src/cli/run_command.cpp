@@ -14,6 +14,7 @@
 #include "core/files.hpp"
 #include "core/log.hpp"
 #include "process/command_runner.hpp"
+#include "proposal/proposer.hpp"
 #include "report/last_pass_file.hpp"
 #include "source/git_source.hpp"
 
@@ -199,6 +200,19 @@ PassMetrics metrics_of(const PassResult& result,
   return pass;
 }
 
+proposal::Proposer proposer_of(const Layout& layout, const AgentConfig& config) {
+  return proposal::Proposer(
+      layout, {config.propose_revert, config.repo_url, config.branch, host_of(config).id});
+}
+
+/// After a pass that applied something (or holds a quarantine): propose the reverts of
+/// auto-rolled-back releases. It never changes the pass's outcome.
+void propose_reverts(proposal::Proposer& proposer, const PassResult& result) {
+  const bool read_state =
+      result.outcome == PassOutcome::converged || result.outcome == PassOutcome::failed;
+  if (result.desired && read_state) (void)proposer.run(*result.desired);
+}
+
 int agent_loop(const AgentConfig& config, const Layout& layout, Reconciler& reconciler) {
   // Signals are taken synchronously by sigtimedwait between passes, never mid-apply.
   sigset_t signals;
@@ -233,6 +247,7 @@ int agent_loop(const AgentConfig& config, const Layout& layout, Reconciler& reco
   const PollSchedule schedule{config.poll_interval, config.poll_jitter_percent};
   int failures = 0;
   LastPassFile last_pass(layout);
+  proposal::Proposer proposer = proposer_of(layout, config);
   log_info("agent started",
            {{"repo", config.repo_url},
             {"branch", config.branch},
@@ -244,6 +259,7 @@ int agent_loop(const AgentConfig& config, const Layout& layout, Reconciler& reco
   do {
     const auto start = std::chrono::steady_clock::now();
     const PassResult result = reconciler.run_once(ApplyMode::apply);
+    propose_reverts(proposer, result);
     metrics.record(metrics_of(result, std::chrono::steady_clock::now() - start, layout));
     const AgentStatus status = status_of(result, host, now_rfc3339());
     board.publish(status);
@@ -287,6 +303,8 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
       layout, host_of(*config), **source, gate, parts.applier, parts.clock, &parts.containers);
   if (flags.once) {
     const PassResult result = reconciler.run_once(ApplyMode::apply);
+    proposal::Proposer proposer = proposer_of(layout, *config);
+    propose_reverts(proposer, result);
     LastPassFile(layout).save(status_of(result, host_of(*config), now_rfc3339()));
     return static_cast<int>(result.outcome);
   }

@@ -80,6 +80,25 @@ void read_notify(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
   }
 }
 
+void read_propose_revert(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
+  const char* section = "proposeRevert";
+  r.reject_unknown_keys(
+      node, section, {"enabled", "branchPrefix", "push", "sshKeyFile", "tokenFile", "username"});
+  ProposeRevertConfig& out = config.propose_revert;
+  if (auto enabled = r.boolean(node, section, "enabled", Need::optional)) out.enabled = *enabled;
+  if (auto push = r.boolean(node, section, "push", Need::optional)) out.push = *push;
+  if (auto prefix = r.string(node, section, "branchPrefix", Need::optional, checks::branch)) {
+    out.branch_prefix = *prefix;
+  }
+  if (auto key = r.string(node, section, "sshKeyFile", Need::optional, checks::absolute_path)) {
+    out.ssh_key_file = *key;
+  }
+  if (auto token = r.string(node, section, "tokenFile", Need::optional, checks::absolute_path)) {
+    out.token_file = *token;
+  }
+  if (auto user = r.string(node, section, "username", Need::optional)) out.username = *user;
+}
+
 }  // namespace
 
 std::optional<AgentConfig> parse_agent_config(const std::string& file,
@@ -102,7 +121,8 @@ std::optional<AgentConfig> parse_agent_config(const std::string& file,
                          "verify",
                          "runtime",
                          "log",
-                         "notify"});
+                         "notify",
+                         "proposeRevert"});
   (void)r.string(root, "", "apiVersion", Need::required, [](const std::string& v) {
     return v == "tether.dev/v1" ? "" : "\"tether.dev/v1\"";
   });
@@ -121,7 +141,8 @@ std::optional<AgentConfig> parse_agent_config(const std::string& file,
                                                       {"api", read_api},
                                                       {"verify", read_verify},
                                                       {"log", read_log},
-                                                      {"notify", read_notify}};
+                                                      {"notify", read_notify},
+                                                      {"proposeRevert", read_propose_revert}};
   if (YAML::Node repo = r.child(root, "", "repo", Need::required);
       repo.IsDefined() && r.expect_map(repo, "repo")) {
     read_repo(r, repo, config);

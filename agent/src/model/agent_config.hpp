@@ -10,6 +10,18 @@ namespace tether {
 
 enum class LogFormat { text, json };
 
+/// proposeRevert: after an automatic rollback, push a branch with the revert of the commit
+/// that declared the failing release (docs/revert-proposals.md).
+struct ProposeRevertConfig {
+  bool enabled = false;
+  std::string branch_prefix = "tether/revert-";
+  bool push = true;          ///< false: make and record the proposal, push nothing
+  std::string ssh_key_file;  ///< ssh:// state repos: the key to push with
+  std::string token_file;    ///< http(s):// state repos: a token to push with
+  std::string username;      ///< for the key or token; default: the URL's, else git/x-access-token
+  bool operator==(const ProposeRevertConfig&) const = default;
+};
+
 /// agent.yaml after validation, with command-line overrides applied on top.
 struct AgentConfig {
   std::string repo_url;
@@ -29,6 +41,7 @@ struct AgentConfig {
   LogFormat log_format = LogFormat::text;
   std::string log_level = "info";
   std::string notify_url;
+  ProposeRevertConfig propose_revert;
   bool operator==(const AgentConfig&) const = default;
 };
 

@@ -16,6 +16,7 @@ struct ServiceReport {
   const LiveService& live;
   const JournalEntry* last = nullptr;
   const Quarantine* quarantine = nullptr;
+  const proposal::ProposalRecord* proposal = nullptr;  ///< of the current quarantine
   bool container = false;  ///< a container service (it has a container.json)
 };
 
@@ -36,7 +37,10 @@ std::map<std::string, JournalEntry> last_entries(const Layout& layout) {
   std::map<std::string, JournalEntry> last;
   if (auto entries = Journal(layout.journal()).read_all()) {
     for (const auto& entry : *entries) {
-      if (entry.action != "prune") last[entry.service] = entry;
+      // Housekeeping and proposals are not changes of what runs.
+      if (entry.action != "prune" && entry.action != "revert-proposal") {
+        last[entry.service] = entry;
+      }
     }
   }
   return last;
@@ -58,6 +62,21 @@ nlohmann::json container_json(const LiveService& live) {
           {"image", label_of(c, "tether.image")},
           {"configHash", label_of(c, "tether.config-hash")},
           {"stateCommit", label_of(c, "tether.state-commit")}};
+}
+
+nlohmann::json proposal_json(const proposal::ProposalRecord& p) {
+  auto text_or_null = [](const std::string& text) {
+    return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
+  };
+  nlohmann::json json = {{"state", proposal::to_string(p.state)},
+                         {"branch", text_or_null(p.branch)},
+                         {"revertedCommit", text_or_null(p.evidence.reverted_commit)},
+                         {"revertCommit", text_or_null(p.revert_commit)},
+                         {"attempts", p.attempts},
+                         {"time", p.time},
+                         {"summary", proposal::summary(p)}};
+  if (!p.error.empty()) json["error"] = p.error;
+  return json;
 }
 
 nlohmann::json service_json(const ServiceReport& r) {
@@ -82,6 +101,7 @@ nlohmann::json service_json(const ServiceReport& r) {
                           {"reason", r.quarantine->reason},
                           {"time", r.quarantine->time}};
   }
+  if (r.proposal) json["revertProposal"] = proposal_json(*r.proposal);
   return json;
 }
 
@@ -94,6 +114,15 @@ std::string quarantine_text(const ServiceReport& r, Colour colour) {
          q.commit.substr(0, 12) + ") failed health at " + q.time + ": " + q.reason +
          "\n  serving " + serving + "; fix or revert in the state repo, or run `tether retry " +
          r.live.name + "`\n";
+}
+
+std::string proposal_text(const proposal::ProposalRecord& p) {
+  std::string out = "  revert proposal: " + proposal::summary(p);
+  if (!p.evidence.reverted_commit.empty()) {
+    out += " (reverts " + p.evidence.reverted_commit.substr(0, 12) + " \"" +
+           p.evidence.reverted_subject + "\")";
+  }
+  return out + "\n";
 }
 
 /// The lines under the table: what an operator has to act on, one service at a time.
@@ -123,6 +152,7 @@ std::string service_notes(const ServiceReport& r, Colour colour) {
     out += s.name + ": last " + r.last->action + " failed: " + r.last->error + "\n";
   }
   if (r.quarantine) out += quarantine_text(r, colour);
+  if (r.proposal) out += proposal_text(*r.proposal);
   return out;
 }
 
@@ -180,6 +210,12 @@ std::vector<ServiceReport> service_reports(const Layout& layout, const HostRepor
     if (const auto it = report.history.find(name);
         it != report.history.end() && it->second.quarantine) {
       r.quarantine = &*it->second.quarantine;
+      const auto proposal = report.proposals.find(name);
+      if (proposal != report.proposals.end() &&
+          proposal->second.quarantine_dir == r.quarantine->dir_name &&
+          proposal->second.spec_digest == r.quarantine->spec_digest) {
+        r.proposal = &proposal->second;
+      }
     }
     reports.push_back(r);
   }
@@ -196,6 +232,7 @@ HostReport read_host_report(const Layout& layout, HashCache& hashes) {
   report.last_change = last_entries(layout);
   report.history = HistoryStore(layout.history()).load().value_or(History{});
   report.last_pass = LastPassFile(layout).load();
+  report.proposals = proposal::ProposalStore(layout).load().value_or(proposal::Proposals{});
   auto commit = read_file(layout.state_dir() / "last-good-commit");
   report.state_commit = commit ? commit->substr(0, commit->find('\n')) : "";
   return report;

@@ -5,6 +5,7 @@
 #include "live/hash_cache.hpp"
 #include "model/history.hpp"
 #include "model/live.hpp"
+#include "proposal/proposal_store.hpp"
 #include "report/agent_status.hpp"
 #include "report/table.hpp"
 
@@ -23,6 +24,7 @@ struct HostReport {
   std::map<std::string, JournalEntry> last_change;  ///< newest journal entry per service
   History history;
   std::optional<AgentStatus> last_pass;  ///< as the agent recorded it (state/last-pass.json)
+  proposal::Proposals proposals;         ///< revert proposals (state/revert-proposals.json)
 };
 
 /// Reads the report from disk (never modifies anything).

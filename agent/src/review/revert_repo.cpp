@@ -1,12 +1,10 @@
 #include "review/revert_repo.hpp"
 
 #include "review/git_handles.hpp"
+#include "review/revert_repo_impl.hpp"
 
 namespace tether::review {
 namespace {
-
-constexpr const char* k_fallback_name = "tether";
-constexpr const char* k_fallback_email = "tether@localhost";
 
 Result<git::CommitHandle> lookup(git_repository* repo, const std::string& hex) {
   git_oid oid;
@@ -15,23 +13,6 @@ Result<git::CommitHandle> lookup(git_repository* repo, const std::string& hex) {
     return git::failure("commit " + hex + " is not in the clone");
   }
   return git::CommitHandle(raw);
-}
-
-/// The files a conflicting revert leaves unmerged, comma separated.
-std::string conflicting_paths(git_index* index) {
-  git_index_conflict_iterator* raw = nullptr;
-  if (git_index_conflict_iterator_new(&raw, index) != 0) return "(unknown files)";
-  std::unique_ptr<git_index_conflict_iterator, void (*)(git_index_conflict_iterator*)> iterator(
-      raw, git_index_conflict_iterator_free);
-  std::string out;
-  const git_index_entry* ancestor = nullptr;
-  const git_index_entry* ours = nullptr;
-  const git_index_entry* theirs = nullptr;
-  while (git_index_conflict_next(&ancestor, &ours, &theirs, iterator.get()) == 0) {
-    const git_index_entry* any = ours != nullptr ? ours : theirs != nullptr ? theirs : ancestor;
-    if (any != nullptr) out += (out.empty() ? "" : ", ") + std::string(any->path);
-  }
-  return out;
 }
 
 std::string revert_message(git_commit* reverted, int mainline) {
@@ -47,7 +28,7 @@ std::string revert_message(git_commit* reverted, int mainline) {
 
 int record_rejection(const char* refname, const char* status, void* payload) {
   if (status != nullptr) {
-    *static_cast<std::string*>(payload) = std::string(refname) + ": " + status;
+    static_cast<RemoteState*>(payload)->rejection = std::string(refname) + ": " + status;
   }
   return 0;
 }
@@ -67,85 +48,6 @@ std::optional<Author> parse_author(const std::string& text) {
   }
   return Author{name, email};
 }
-
-struct RevertRepo::Impl {
-  git::Library library;
-  git::RepoHandle repo;
-  std::string location;
-
-  Result<git::SignatureHandle> signature(const std::optional<Author>& author) {
-    git_signature* raw = nullptr;
-    if (author) {
-      if (git_signature_now(&raw, author->name.c_str(), author->email.c_str()) != 0) {
-        return git::failure("--author \"" + author->name + " <" + author->email + ">\"",
-                            "pass --author \"Name <email>\"");
-      }
-    } else if (git_signature_default(&raw, repo.get()) != 0 &&
-               git_signature_now(&raw, k_fallback_name, k_fallback_email) != 0) {
-      return git::failure("cannot make a commit signature");
-    }
-    return git::SignatureHandle(raw);
-  }
-
-  Result<git_oid> merged_tree(git_commit* reverted, git_commit* onto, int mainline) {
-    git_index* raw = nullptr;
-    git_merge_options options = GIT_MERGE_OPTIONS_INIT;
-    if (git_revert_commit(
-            &raw, repo.get(), reverted, onto, static_cast<unsigned>(mainline), &options) != 0) {
-      return git::failure("cannot revert " + git::hex(*git_commit_id(reverted)));
-    }
-    git::IndexHandle index(raw);
-    if (git_index_has_conflicts(index.get())) {
-      return Error{"reverting " + git::hex(*git_commit_id(reverted)).substr(0, 12) + " onto " +
-                       git::hex(*git_commit_id(onto)).substr(0, 12) + " conflicts in " +
-                       conflicting_paths(index.get()),
-                   "later commits changed the same lines: revert those too (newest first), or "
-                   "run `git revert` by hand and resolve the conflict"};
-    }
-    git_oid tree;
-    if (git_index_write_tree_to(&tree, index.get(), repo.get()) != 0) {
-      return git::failure("cannot write the reverted tree");
-    }
-    return tree;
-  }
-
-  /// A commit of `tree_id` on top of `parent`; no ref moves.
-  Result<std::string> write_commit(const git_oid& tree_id,
-                                   git_commit* parent,
-                                   const git_signature* signature,
-                                   const std::string& message) {
-    git_tree* raw_tree = nullptr;
-    if (git_tree_lookup(&raw_tree, repo.get(), &tree_id) != 0) {
-      return git::failure("cannot read the reverted tree");
-    }
-    git::TreeHandle tree(raw_tree);
-    git_oid id;
-    const git_commit* parents[] = {parent};
-    if (git_commit_create(&id,
-                          repo.get(),
-                          nullptr,
-                          signature,
-                          signature,
-                          nullptr,
-                          message.c_str(),
-                          tree.get(),
-                          1,
-                          parents) != 0) {
-      return git::failure("cannot create the revert commit");
-    }
-    return git::hex(id);
-  }
-
-  Status checkout(git_commit* commit, const std::string& branch) {
-    git_checkout_options options = GIT_CHECKOUT_OPTIONS_INIT;
-    options.checkout_strategy = GIT_CHECKOUT_SAFE;
-    if (git_checkout_tree(repo.get(), reinterpret_cast<git_object*>(commit), &options) != 0 ||
-        git_repository_set_head(repo.get(), ("refs/heads/" + branch).c_str()) != 0) {
-      return git::failure("cannot check out " + branch);
-    }
-    return ok_status();
-  }
-};
 
 RevertRepo::RevertRepo(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 RevertRepo::~RevertRepo() = default;
@@ -182,7 +84,8 @@ std::optional<std::string> RevertRepo::remote_branch(const std::string& branch) 
   return git::hex(oid);
 }
 
-Result<RevertedCommit> RevertRepo::revert(const RevertSpec& spec) {
+Result<RevertedCommit> RevertRepo::revert(const RevertSpec& spec,
+                                          const std::optional<std::string>& message) {
   git_repository* repo = m_impl->repo.get();
   auto reverted = lookup(repo, spec.commit);
   if (!reverted) return reverted.error();
@@ -212,7 +115,7 @@ Result<RevertedCommit> RevertRepo::revert(const RevertSpec& spec) {
   RevertedCommit out;
   const char* summary = git_commit_summary(reverted->get());
   out.subject = summary != nullptr ? summary : "";
-  out.message = revert_message(reverted->get(), mainline);
+  out.message = message ? *message : revert_message(reverted->get(), mainline);
   auto commit_id = m_impl->write_commit(*tree_id, onto->get(), signature->get(), out.message);
   if (!commit_id) return commit_id.error();
   out.commit = *commit_id;
@@ -235,10 +138,11 @@ Status RevertRepo::push(const std::string& branch) {
     return git::failure("the clone has no remote origin");
   }
   git::RemoteHandle remote(raw);
-  std::string rejection;
   git_push_options options = GIT_PUSH_OPTIONS_INIT;
+  m_impl->remote.rejection.clear();
+  m_impl->remote.asked = 0;
+  options.callbacks = remote_callbacks(m_impl->remote);
   options.callbacks.push_update_reference = record_rejection;
-  options.callbacks.payload = &rejection;
   std::string refspec = "refs/heads/" + branch + ":refs/heads/" + branch;
   char* specs[] = {refspec.data()};
   const git_strarray refspecs{specs, 1};
@@ -247,7 +151,7 @@ Status RevertRepo::push(const std::string& branch) {
                         "check that the server accepts pushes from here; the commit is in the "
                         "clone (keep it with --workdir)");
   }
-  if (!rejection.empty()) {
+  if (const std::string& rejection = m_impl->remote.rejection; !rejection.empty()) {
     return Error{m_impl->location + " rejected the push of " + rejection,
                  "pass another --branch NAME, or check the server's branch protection"};
   }

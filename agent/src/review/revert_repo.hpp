@@ -3,6 +3,7 @@
 #include "core/result.hpp"
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,6 +29,32 @@ struct RevertSpec {
   std::optional<Author> author;  ///< default: user.name/user.email from git config, else tether
 };
 
+/// How to authenticate to the state repo's server. None set: anonymous (git://, file://, or
+/// an HTTP server that lets anyone push).
+struct PushCredentials {
+  std::string ssh_key_file;  ///< ssh:// URLs: a private key without a passphrase
+  std::string token_file;    ///< http(s):// URLs: the password (a token) for `username`
+  std::string username;      ///< default: the URL's user, else "git" (ssh) / "x-access-token"
+  bool operator==(const PushCredentials&) const = default;
+};
+
+/// A scratch repository for the agent's revert proposals.
+struct ScratchOptions {
+  std::string url;                          ///< the state repo
+  std::filesystem::path dir;                ///< created (bare); the caller removes it
+  std::filesystem::path alternate_objects;  ///< the agent's mirror objects: nothing re-fetched
+  std::string branch;                       ///< the tracked branch
+  std::string known_tip;                    ///< a commit in the mirror on `branch`: a fetch has
+                                            ///< it already (sent as a "have")
+  PushCredentials credentials;
+};
+
+/// One commit of a file's first-parent history: what the file held there.
+struct FileAt {
+  std::string commit;
+  std::optional<std::string> content;  ///< nullopt: the file does not exist at that commit
+};
+
 /// What was committed.
 struct RevertedCommit {
   std::string commit;   ///< the new commit
@@ -42,6 +69,11 @@ class RevertRepo {
   /// Clones `location` (URL or path) into `workdir`, which must not exist or be empty.
   [[nodiscard]] static Result<std::unique_ptr<RevertRepo>> clone(
       const std::string& location, const std::filesystem::path& workdir);
+  /// A new bare repo at `options.dir` borrowing the mirror's objects (a git alternate), with
+  /// origin at `options.url` and refs/remotes/origin/<branch> at `options.known_tip`. Nothing
+  /// is fetched yet. The agent's own mirror is never written to.
+  [[nodiscard]] static Result<std::unique_ptr<RevertRepo>> open_scratch(
+      const ScratchOptions& options);
   ~RevertRepo();
   RevertRepo(const RevertRepo&) = delete;
   RevertRepo& operator=(const RevertRepo&) = delete;
@@ -54,11 +86,23 @@ class RevertRepo {
   /// Commits the revert of `spec.commit` on top of `spec.onto_commit` with the message git
   /// uses (`Revert "<subject>"` + "This reverts commit <sha>."), creates `spec.branch` there
   /// and checks it out. Errors: a conflict (naming the files), an empty revert (the change is
-  /// not on the target), a root or merge commit without `mainline`.
-  [[nodiscard]] Result<RevertedCommit> revert(const RevertSpec& spec);
+  /// not on the target), a root or merge commit without `mainline`. `message` replaces git's.
+  [[nodiscard]] Result<RevertedCommit> revert(
+      const RevertSpec& spec, const std::optional<std::string>& message = std::nullopt);
 
-  /// Pushes refs/heads/<branch> to origin. Errors when unreachable or rejected.
+  /// Pushes refs/heads/<branch> to origin, never forced. Errors when unreachable or rejected.
   [[nodiscard]] Status push(const std::string& branch);
+
+  /// The remote's refs (ls-remote: name -> 40 hex), nothing downloaded.
+  [[nodiscard]] Result<std::map<std::string, std::string>> remote_refs();
+  /// Fetches origin's `branch` into refs/remotes/origin/<branch>.
+  [[nodiscard]] Status fetch_branch(const std::string& branch);
+  /// `path` at `commit` and at each first-parent ancestor, newest first, at most `limit`.
+  [[nodiscard]] Result<std::vector<FileAt>> file_history(const std::string& commit,
+                                                         const std::string& path,
+                                                         size_t limit);
+  /// The first line of `commit`'s message.
+  [[nodiscard]] Result<std::string> subject(const std::string& commit);
 
  private:
   struct Impl;

@@ -1,0 +1,192 @@
+// The agent's side of RevertRepo: a scratch repo that borrows the mirror's objects, remote
+// listing and fetching with credentials, and the first-parent history of one file.
+#include "core/files.hpp"
+#include "review/revert_repo_impl.hpp"
+
+#include <fstream>
+
+namespace tether::review {
+namespace {
+
+std::string trimmed(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+int answer_credentials(git_credential** out,
+                       const char* /*url*/,
+                       const char* username_from_url,
+                       unsigned int allowed_types,
+                       void* payload) {
+  auto* state = static_cast<RemoteState*>(payload);
+  // libgit2 asks again when the server refuses what we gave: the same answer would loop.
+  if (++state->asked > 1) return GIT_EUSER;
+  const PushCredentials& c = state->credentials;
+  const bool url_user = username_from_url != nullptr && *username_from_url != '\0';
+  if (!c.ssh_key_file.empty() && (allowed_types & GIT_CREDENTIAL_SSH_KEY) != 0) {
+    const std::string user = !c.username.empty() ? c.username
+                             : url_user          ? username_from_url
+                                                 : "git";
+    return git_credential_ssh_key_new(out, user.c_str(), nullptr, c.ssh_key_file.c_str(), "");
+  }
+  if (!state->token.empty() && (allowed_types & GIT_CREDENTIAL_USERPASS_PLAINTEXT) != 0) {
+    const std::string user = !c.username.empty() ? c.username
+                             : url_user          ? username_from_url
+                                                 : "x-access-token";
+    return git_credential_userpass_plaintext_new(out, user.c_str(), state->token.c_str());
+  }
+  return GIT_PASSTHROUGH;  // nothing configured: libgit2 goes on anonymously, or fails
+}
+
+Result<git::CommitHandle> commit_of(git_repository* repo, const std::string& hex) {
+  git_oid oid;
+  git_commit* raw = nullptr;
+  if (git_oid_fromstr(&oid, hex.c_str()) != 0 || git_commit_lookup(&raw, repo, &oid) != 0) {
+    return git::failure("commit " + hex + " is not in the agent's mirror");
+  }
+  return git::CommitHandle(raw);
+}
+
+/// The blob at `path` in `commit`'s tree, nullopt when there is none.
+Result<std::optional<std::string>> file_at(git_repository* repo,
+                                           git_commit* commit,
+                                           const std::string& path) {
+  git_tree* raw_tree = nullptr;
+  if (git_commit_tree(&raw_tree, commit) != 0) return git::failure("cannot read a tree");
+  git::TreeHandle tree(raw_tree);
+  git_tree_entry* raw_entry = nullptr;
+  if (git_tree_entry_bypath(&raw_entry, tree.get(), path.c_str()) != 0) {
+    return std::optional<std::string>();
+  }
+  git::EntryHandle entry(raw_entry);
+  if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) return std::optional<std::string>();
+  git_blob* raw_blob = nullptr;
+  if (git_blob_lookup(&raw_blob, repo, git_tree_entry_id(entry.get())) != 0) {
+    return git::failure("cannot read " + path);
+  }
+  git::BlobHandle blob(raw_blob);
+  return std::optional<std::string>(
+      std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())),
+                  static_cast<size_t>(git_blob_rawsize(blob.get()))));
+}
+
+}  // namespace
+
+git_remote_callbacks remote_callbacks(RemoteState& state) {
+  git_remote_callbacks callbacks = GIT_REMOTE_CALLBACKS_INIT;
+  callbacks.credentials = answer_credentials;
+  callbacks.payload = &state;
+  return callbacks;
+}
+
+Result<std::unique_ptr<RevertRepo>> RevertRepo::open_scratch(const ScratchOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->location = options.url;
+  impl->remote.credentials = options.credentials;
+  if (!options.credentials.token_file.empty()) {
+    auto token = read_file(options.credentials.token_file);
+    if (!token) {
+      return Error{"proposeRevert.tokenFile: " + token.error().describe(),
+                   "write the Git server's access token into that file"};
+    }
+    impl->remote.token = trimmed(*token);
+  }
+  const std::string path = options.dir.string();
+  git_repository* raw = nullptr;
+  if (git_repository_init(&raw, path.c_str(), /*is_bare=*/1) != 0) {
+    return git::failure("cannot create a scratch repository at " + path);
+  }
+  impl->repo.reset(raw);
+  // Every commit the agent has is readable here without a download or a copy.
+  std::ofstream alternates(options.dir / "objects" / "info" / "alternates");
+  alternates << options.alternate_objects.string() << '\n';
+  if (!alternates.flush()) return Error{"cannot write alternates in " + path, ""};
+  git_remote* remote = nullptr;
+  if (git_remote_create(&remote, impl->repo.get(), "origin", options.url.c_str()) != 0) {
+    return git::failure("cannot use " + options.url + " as a remote", "check repo.url");
+  }
+  git_remote_free(remote);
+  // A ref at a commit we have makes the next fetch send it as a "have": only what the
+  // tip added since is downloaded.
+  git_oid tip;
+  git_reference* ref = nullptr;
+  const std::string tracking = "refs/remotes/origin/" + options.branch;
+  if (git_oid_fromstr(&tip, options.known_tip.c_str()) == 0 &&
+      git_reference_create(&ref, impl->repo.get(), tracking.c_str(), &tip, 1, "tether") == 0) {
+    git_reference_free(ref);
+  }
+  return std::unique_ptr<RevertRepo>(new RevertRepo(std::move(impl)));
+}
+
+Result<std::map<std::string, std::string>> RevertRepo::remote_refs() {
+  git_remote* raw = nullptr;
+  if (git_remote_lookup(&raw, m_impl->repo.get(), "origin") != 0) {
+    return git::failure("the scratch repo has no remote origin");
+  }
+  git::RemoteHandle remote(raw);
+  m_impl->remote.asked = 0;
+  const git_remote_callbacks callbacks = remote_callbacks(m_impl->remote);
+  if (git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr) != 0) {
+    return git::failure("cannot reach " + m_impl->location,
+                        "check repo.url and the proposeRevert credentials");
+  }
+  const git_remote_head** heads = nullptr;
+  size_t count = 0;
+  std::map<std::string, std::string> refs;
+  if (git_remote_ls(&heads, &count, remote.get()) == 0) {
+    for (size_t i = 0; i < count; ++i) refs[heads[i]->name] = git::hex(heads[i]->oid);
+  }
+  git_remote_disconnect(remote.get());
+  return refs;
+}
+
+Status RevertRepo::fetch_branch(const std::string& branch) {
+  git_remote* raw = nullptr;
+  if (git_remote_lookup(&raw, m_impl->repo.get(), "origin") != 0) {
+    return git::failure("the scratch repo has no remote origin");
+  }
+  git::RemoteHandle remote(raw);
+  git_fetch_options options = GIT_FETCH_OPTIONS_INIT;
+  m_impl->remote.asked = 0;
+  options.callbacks = remote_callbacks(m_impl->remote);
+  std::string refspec = "+refs/heads/" + branch + ":refs/remotes/origin/" + branch;
+  char* specs[] = {refspec.data()};
+  const git_strarray refspecs{specs, 1};
+  if (git_remote_fetch(remote.get(), &refspecs, &options, "tether revert proposal") != 0) {
+    return git::failure("fetch of " + branch + " from " + m_impl->location + " failed");
+  }
+  return ok_status();
+}
+
+Result<std::vector<FileAt>> RevertRepo::file_history(const std::string& commit,
+                                                     const std::string& path,
+                                                     size_t limit) {
+  git_repository* repo = m_impl->repo.get();
+  auto current = commit_of(repo, commit);
+  if (!current) return current.error();
+  std::vector<FileAt> history;
+  // First parents only: the branch's own sequence of states, as merges landed on it.
+  while (history.size() < limit) {
+    auto content = file_at(repo, current->get(), path);
+    if (!content) return content.error();
+    history.push_back(FileAt{git::hex(*git_commit_id(current->get())), std::move(*content)});
+    if (git_commit_parentcount(current->get()) == 0) break;
+    git_commit* parent = nullptr;
+    if (git_commit_parent(&parent, current->get(), 0) != 0) {
+      return git::failure("cannot read the parent of " + history.back().commit);
+    }
+    current = git::CommitHandle(parent);
+  }
+  return history;
+}
+
+Result<std::string> RevertRepo::subject(const std::string& commit) {
+  auto found = commit_of(m_impl->repo.get(), commit);
+  if (!found) return found.error();
+  const char* summary = git_commit_summary(found->get());
+  return std::string(summary != nullptr ? summary : "");
+}
+
+}  // namespace tether::review
