@@ -49,8 +49,8 @@ TEST_F(AgentTest, RestartsOfAServiceThatKeepsDyingBackOffAndItsRecoveryIsReporte
   std::thread serving([&] { hook.listen_after_bind(); });
 
   // base 1500ms, cap 6s: the waits go 1.5s, 3s, 6s, 6s; 3 s up counts as recovered.
-  const Millis cap = seconds(6);
-  const Millis stable = seconds(3);
+  const milliseconds cap = seconds(6);
+  const milliseconds stable = seconds(3);
   const int api = free_port();
   commit_hello("1.0.0");
   const std::filesystem::path config = m_tmp / "agent.yaml";
@@ -140,7 +140,15 @@ TEST_F(AgentTest, RestartsOfAServiceThatKeepsDyingBackOffAndItsRecoveryIsReporte
         return http_get(api, "/metrics").find("tether_recoveries_total 1") != std::string::npos;
       },
       seconds(5)));
-  const auto status = nlohmann::json::parse(http_get(api, "/status"));
+  const std::string status_text = http_get(api, "/status");
+  const auto status = nlohmann::json::parse(status_text);
+  write_text(m_tmp / "status.json", status_text);
+  const CommandResult valid =
+      run_command({"/usr/bin/python3",
+                   std::string(TETHER_SOURCE_DIR) + "/tests/schema/validate_json.py",
+                   std::string(TETHER_SOURCE_DIR) + "/manifests-schema/status.schema.json",
+                   (m_tmp / "status.json").string()});
+  EXPECT_EQ(valid.exit_code, 0) << valid.err << status_text;
   EXPECT_EQ(status["services"][0]["state"], "converged");
   EXPECT_EQ(status["services"][0]["recoveredAt"], recovered[0]["time"]);
   ASSERT_TRUE(eventually(

@@ -1,5 +1,7 @@
 #include "agent/flap_damper.hpp"
 
+#include <algorithm>
+
 namespace tether {
 
 FlapDamper::FlapDamper(const Clock& clock, DampingSettings settings)

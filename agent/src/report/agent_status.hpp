@@ -31,10 +31,10 @@ struct DeclaredRelease {
 struct ServiceStatus {
   DeclaredRelease desired;
   ServiceState state = ServiceState::pending;
-  std::string error;         ///< why the last attempt failed
-  std::string blocked_on;    ///< blocked: the dependency it waits for
-  std::string reason;        ///< blocked or degraded: why, as the journal says it
-  std::string recovered_at;  ///< RFC 3339: when it last recovered from being degraded
+  std::string error;              ///< why the last attempt failed
+  std::string blocked_on = {};    ///< blocked: the dependency it waits for
+  std::string reason = {};        ///< blocked or degraded: why, as the journal says it
+  std::string recovered_at = {};  ///< RFC 3339: when it last recovered from being degraded
   bool operator==(const ServiceStatus&) const = default;
 };
 

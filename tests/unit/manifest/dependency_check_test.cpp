@@ -112,5 +112,23 @@ TEST(DependencyCheck, FindsTheFirstCycleByName) {
   EXPECT_EQ(cycle_text({"b", "c", "b"}), "b -> c -> b");
 }
 
+TEST(BackoffConfig, AgentYamlSetsTheDampingAndRefusesACapBelowTheBase) {
+  const std::string head =
+      "apiVersion: tether.dev/v1\nkind: Agent\nrepo: {url: \"git://h/s.git\"}\n";
+  Diagnostics diagnostics;
+  const auto config =
+      parse_agent_config("agent.yaml", head + "backoff: {base: 500ms, cap: 8s}\n", diagnostics);
+  ASSERT_TRUE(config) << diagnostics.describe();
+  EXPECT_EQ(config->backoff_base, Millis(500));
+  EXPECT_EQ(config->backoff_cap, std::chrono::seconds(8));
+  EXPECT_EQ(config->backoff_stable, std::chrono::minutes(1)) << "the default";
+
+  Diagnostics bad;
+  EXPECT_FALSE(parse_agent_config("agent.yaml", head + "backoff: {base: 10s, cap: 2s}\n", bad));
+  EXPECT_EQ(bad.describe(),
+            "agent.yaml:4: backoff.cap: backoff.cap (2s) is below backoff.base (10s); raise cap or "
+            "lower base");
+}
+
 }  // namespace
 }  // namespace tether

@@ -170,7 +170,9 @@ TEST(Sequencing, DependentsWaitForUnhealthyDependenciesAndUnrelatedServicesDoNot
     if (c.blocked_reason.empty()) {
       EXPECT_TRUE(plan.blocked.empty());
       for (const ServiceAction& action : plan.actions) {
-        if (action.service == "b") EXPECT_EQ(action.after, c.b_after);
+        if (action.service == "b") {
+          EXPECT_EQ(action.after, c.b_after);
+        }
       }
     } else {
       ASSERT_EQ(plan.blocked.size(), 1u);
