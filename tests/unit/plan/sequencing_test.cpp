@@ -66,7 +66,7 @@ TEST(Sequencing, DependentsWaitForUnhealthyDependenciesAndUnrelatedServicesDoNot
        ProcessState::running,
        {},
        false,
-       {"a", "b", "c"},
+       {"b", "c"},
        {},
        "",
        false},
