@@ -12,12 +12,30 @@ DeclaredRelease declared(const DesiredService& service) {
   return {service.release.version, service.release.commit, ""};
 }
 
-ServiceState state_of(const std::string& name, const PassResult& pass) {
+/// The state, and for blocked and degraded services who they wait for and why.
+ServiceState state_of(const std::string& name, const PassResult& pass, ServiceStatus& status) {
   const auto& quarantined = pass.plan.quarantined;
   if (std::find(quarantined.begin(), quarantined.end(), name) != quarantined.end()) {
     return ServiceState::quarantined;
   }
   if (pass.errors.count(name) != 0) return ServiceState::failed;
+  for (const BlockedService& blocked : pass.blocked) {
+    if (blocked.action.service != name) continue;
+    status.blocked_on = blocked.dependency;
+    status.reason = blocked.reason;
+    return ServiceState::blocked;
+  }
+  for (const DelayedAction& delayed : pass.plan.delayed) {
+    if (delayed.action.service != name) continue;
+    status.reason = std::string(to_string(delayed.action.kind)) + " backed off for another " +
+                    format_duration(delayed.wait) + ": " + delayed.action.reason + " (" +
+                    std::to_string(delayed.attempts) + " in a row)";
+    return ServiceState::degraded;
+  }
+  if (const auto it = pass.failing.find(name); it != pass.failing.end()) {
+    status.error = it->second;
+    return ServiceState::failed;
+  }
   const auto it = pass.converged.find(name);
   return it != pass.converged.end() && it->second ? ServiceState::converged : ServiceState::pending;
 }
@@ -36,8 +54,10 @@ AgentStatus status_of(const PassResult& pass, const HostIdentity& host, std::str
   for (const auto& [name, service] : pass.desired->services) {
     ServiceStatus& s = status.services[name];
     s.desired = declared(service);
-    s.state = state_of(name, pass);
+    s.state = state_of(name, pass, s);
     if (const auto it = pass.errors.find(name); it != pass.errors.end()) s.error = it->second;
+    if (const auto it = pass.recovered_at.find(name); it != pass.recovered_at.end())
+      s.recovered_at = it->second;
   }
   return status;
 }

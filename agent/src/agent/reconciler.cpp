@@ -16,9 +16,6 @@ std::string short_commit(const std::string& commit) { return commit.substr(0, 12
 
 fs::path last_good_file(const Layout& layout) { return layout.state_dir() / "last-good-commit"; }
 
-constexpr Millis k_restart_backoff_base{std::chrono::seconds(1)};
-constexpr Millis k_restart_backoff_cap{std::chrono::minutes(5)};
-constexpr Millis k_restart_stable{std::chrono::minutes(1)};
 constexpr std::uintmax_t k_max_log_bytes = 10 * 1024 * 1024;
 constexpr int k_log_generations = 3;
 
@@ -44,30 +41,16 @@ Reconciler::Reconciler(Layout layout,
                        const CommitGate& gate,
                        const Applier& applier,
                        const Clock& clock,
-                       const ContainerEngines* containers)
+                       const ContainerEngines* containers,
+                       ReconcilerOptions options)
     : m_layout(std::move(layout)),
       m_host(std::move(host)),
       m_source(source),
       m_gate(gate),
       m_applier(applier),
       m_containers(containers),
-      m_backoff(clock, k_restart_backoff_base, k_restart_backoff_cap, k_restart_stable) {}
-
-std::vector<std::string> Reconciler::hold_back_restarts(Plan& plan, const Live& live) {
-  std::vector<std::string> held;
-  for (const auto& [name, service] : live) {
-    if (service.process == ProcessState::running) m_backoff.running(name);
-  }
-  std::erase_if(plan.actions, [&](const ServiceAction& action) {
-    if (action.kind != ActionKind::restart || m_backoff.allows(action.service)) return false;
-    held.push_back(action.service);
-    plan.notes.push_back(
-        action.service + ": " + action.reason + "; restart backed off for another " +
-        format_duration(m_backoff.wait_left(action.service)) + " (it keeps crashing)");
-    return true;
-  });
-  return held;
-}
+      m_notifier(options.notifier),
+      m_damper(clock, options.damping) {}
 
 void Reconciler::rotate_logs(const Live& live) const {
   for (const auto& [name, service] : live) {
@@ -191,9 +174,10 @@ PassResult Reconciler::pass(ApplyMode mode) {
     log_warn("cannot read the history; quarantines are ignored",
              {{"error", history.error().describe()}});
   }
-  result.plan = make_plan(*desired, live, history ? *history : History{});
-  const std::vector<std::string> held_back =
-      mode == ApplyMode::apply ? hold_back_restarts(result.plan, live) : std::vector<std::string>{};
+  // The agent's memory (failures, backoff) is an input of the plan; a dry run has none.
+  const Conditions conditions =
+      mode == ApplyMode::apply ? m_damper.conditions(*desired) : Conditions{};
+  result.plan = make_plan(*desired, live, history ? *history : History{}, conditions);
   // A daemon would repeat the same notes every poll: say each once, until it changes.
   if (result.plan.notes != m_last_notes) {
     for (const std::string& note : result.plan.notes) {
@@ -205,22 +189,20 @@ PassResult Reconciler::pass(ApplyMode mode) {
   rotate_logs(live);
   for (const auto& [name, service] : desired->services) result.converged[name] = true;
   for (const std::string& name : result.plan.quarantined) result.converged[name] = false;
-  for (const std::string& name : held_back) result.converged[name] = false;
+  for (const DelayedAction& delayed : result.plan.delayed)
+    result.converged[delayed.action.service] = false;
+  result.blocked = result.plan.blocked;
   result.live_after = live;
-  if (result.plan.empty()) {
+  if (result.plan.empty() && result.plan.blocked.empty()) {
     log_debug("nothing to apply", {{"stateCommit", short_commit(desired->state_commit)}});
-    return result;
+  } else {
+    apply_in_order(*desired, live, result);
+    result.live_after = probe_live(*desired);
   }
-  for (const ApplyOutcome& outcome : m_applier.apply(result.plan, *desired, live)) {
-    if (outcome.kind == ActionKind::restart) m_backoff.restarted(outcome.service);
-    if (outcome.rolled_back) ++result.rollbacks;
-    if (!outcome.ok) {
-      result.converged[outcome.service] = false;
-      result.errors[outcome.service] = outcome.error;
-      if (result.outcome == PassOutcome::converged) result.outcome = PassOutcome::failed;
-    }
-  }
-  result.live_after = probe_live(*desired);
+  for (const BlockedService& blocked : result.blocked)
+    result.converged[blocked.action.service] = false;
+  report_waits(result.plan, result.blocked);
+  observe_health(*desired, result);
   return result;
 }
 

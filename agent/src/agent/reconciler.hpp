@@ -1,6 +1,6 @@
 #pragma once
 
-#include "agent/restart_backoff.hpp"
+#include "agent/flap_damper.hpp"
 #include "apply/applier.hpp"
 #include "container/container_engine.hpp"
 #include "core/layout.hpp"
@@ -45,8 +45,23 @@ struct PassResult {
   int rollbacks = 0;                          ///< automatic rollbacks during the pass
   std::map<std::string, bool> converged;      ///< per desired service, after the pass
   std::map<std::string, std::string> errors;  ///< per service that failed to converge
-  Live live_after;                            ///< what is live once the pass is done
+  /// Per service whose change failed in an earlier pass and is not healthy since (same
+  /// declaration, nothing succeeded after): its dependents wait.
+  std::map<std::string, std::string> failing;
+  /// Actions that waited for a dependency: blocked when planned, or in the pass because the
+  /// dependency's own action failed or waited.
+  std::vector<BlockedService> blocked;
+  std::vector<Recovery> recoveries;                 ///< degraded services healthy again
+  std::map<std::string, std::string> recovered_at;  ///< per service: its last recovery (RFC 3339)
+  Live live_after;                                  ///< what is live once the pass is done
   PassWork work;
+};
+
+/// What a Reconciler is tuned with beyond its collaborators.
+struct ReconcilerOptions {
+  DampingSettings damping;
+  /// Where blocked, delayed and recovered events are pushed besides the journal (nullptr: none).
+  Notifier* notifier = nullptr;
 };
 
 /// One reconcile pass: fetch, admit (history and signatures), load, probe, plan, apply. Keeps the
@@ -61,7 +76,8 @@ class Reconciler {
              const CommitGate& gate,
              const Applier& applier,
              const Clock& clock,
-             const ContainerEngines* containers = nullptr);
+             const ContainerEngines* containers = nullptr,
+             ReconcilerOptions options = {});
 
   [[nodiscard]] PassResult run_once(ApplyMode mode);
 
@@ -74,9 +90,16 @@ class Reconciler {
   /// Loads the commit the previous agent process applied (once per process).
   void restore_last_good();
   void refuse(const std::string& tip, const std::string& problem, PassResult& result);
-  /// Drops restarts of crash-looping services that are still backing off.
-  /// Returns the services held back.
-  std::vector<std::string> hold_back_restarts(Plan& plan, const Live& live);
+  /// Carries out `result.plan` in its order, one service at a time: an action whose dependency
+  /// failed or waited earlier in the pass waits too.
+  void apply_in_order(const Desired& desired, const Live& live, PassResult& result);
+  /// Journals (and notifies) what waits: each delayed restart or repair once per backoff step,
+  /// each blocked service once per dependency and target.
+  void report_waits(const Plan& plan, const std::vector<BlockedService>& blocked);
+  /// After a pass: which services are healthy, and which degraded ones recovered.
+  void observe_health(const Desired& desired, PassResult& result);
+  /// One line in the journal, and to the notifier as `kind`.
+  void record_event(const JournalEntry& entry, const char* kind) const;
   void rotate_logs(const Live& live) const;
   /// The service dirs under the root plus, for container services, what the runtime says.
   [[nodiscard]] Live probe_live(const Desired& desired);
@@ -89,7 +112,10 @@ class Reconciler {
   const ContainerEngines* m_containers;  ///< nullptr: container services are not probed
   std::optional<Desired> m_last_good;
   bool m_restored = false;  ///< restore_last_good() ran
-  RestartBackoff m_backoff;
+  Notifier* m_notifier;
+  FlapDamper m_damper;
+  std::map<std::string, std::string> m_blocked_reported;  ///< service -> dependency/target
+  std::map<std::string, std::string> m_recovered_at;      ///< service -> time of its recovery
   HashCache m_hashes{m_layout.hash_cache()};  ///< digests of release files, kept across polls
   std::vector<std::string> m_last_notes;      ///< logged already; repeated notes stay quiet
   std::string m_last_refused;                 ///< tip commit already reported as invalid

@@ -31,6 +31,15 @@ void RestartBackoff::restarted(const std::string& service) {
   entry.last = m_clock.now();
 }
 
+int RestartBackoff::restarts(const std::string& service) const {
+  const auto it = m_entries.find(service);
+  return it == m_entries.end() ? 0 : it->second.restarts;
+}
+
+Millis RestartBackoff::current_delay(const std::string& service) const {
+  return delay_after(restarts(service));
+}
+
 void RestartBackoff::running(const std::string& service) {
   const auto it = m_entries.find(service);
   if (it != m_entries.end() && m_clock.now() - it->second.last >= m_stable) m_entries.erase(it);

@@ -7,9 +7,9 @@
 
 namespace tether {
 
-/// Spaces out restarts of a service that keeps crashing: the n-th restart in a row waits
-/// `base * 2^(n-1)` (capped) after the previous one. A service seen running `stable` after
-/// its last restart starts again from zero. In memory: a new agent process starts afresh.
+/// Spaces out restarts (and drift repairs) of a service that keeps needing them: the n-th in a
+/// row waits `base * 2^(n-1)` (capped) after the previous one. A service seen running `stable`
+/// after its last restart starts again from zero. In memory: a new agent process starts afresh.
 class RestartBackoff {
  public:
   RestartBackoff(const Clock& clock, Millis base, Millis cap, Millis stable);
@@ -19,6 +19,10 @@ class RestartBackoff {
   /// How long until it may (0 when allowed).
   [[nodiscard]] Millis wait_left(const std::string& service) const;
   void restarted(const std::string& service);
+  /// Restarts in a row so far (0 once reset).
+  [[nodiscard]] int restarts(const std::string& service) const;
+  /// The wait the next restart gets after the last one (0 before the first).
+  [[nodiscard]] Millis current_delay(const std::string& service) const;
   /// The service's process was found running.
   void running(const std::string& service);
 

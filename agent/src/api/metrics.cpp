@@ -44,6 +44,7 @@ void Metrics::record(const PassMetrics& pass) {
     if (pass.duration_seconds <= k_buckets[i]) ++m_bucket_counts[i];
   }
   m_rollbacks_total += pass.rollbacks;
+  m_recoveries_total += pass.recoveries;
   if (pass.poll_failed) ++m_poll_errors_total;
   m_git_polls_total += pass.git_polls;
   m_git_fetches_total += pass.git_downloads;
@@ -64,6 +65,11 @@ std::string Metrics::render() const {
   out += "tether_reconcile_duration_seconds_count " + std::to_string(m_passes) + "\n";
   family(out, "tether_rollbacks_total", "counter", "Automatic rollbacks carried out.");
   out += "tether_rollbacks_total " + std::to_string(m_rollbacks_total) + "\n";
+  family(out,
+         "tether_recoveries_total",
+         "counter",
+         "Degraded services (crash-looping, repaired repeatedly, failed) that stayed up again.");
+  out += "tether_recoveries_total " + std::to_string(m_recoveries_total) + "\n";
   family(
       out, "tether_git_poll_errors_total", "counter", "Polls that could not fetch the state repo.");
   out += "tether_git_poll_errors_total " + std::to_string(m_poll_errors_total) + "\n";
@@ -101,6 +107,10 @@ std::string Metrics::render() const {
   family(out, "tether_quarantined", "gauge", "1 while a release of the service is quarantined.");
   for (const auto& [service, quarantined] : m_last.quarantined) {
     out += "tether_quarantined{service=" + label(service) + "} " + (quarantined ? "1" : "0") + "\n";
+  }
+  family(out, "tether_blocked", "gauge", "1 while the service's change waits for a dependency.");
+  for (const auto& [service, blocked] : m_last.blocked) {
+    out += "tether_blocked{service=" + label(service) + "} " + (blocked ? "1" : "0") + "\n";
   }
   family(out, "tether_service_info", "gauge", "The release live for each service.");
   for (const auto& [service, release] : m_last.live) {

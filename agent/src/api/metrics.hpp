@@ -20,6 +20,8 @@ struct PassMetrics {
   std::string state_commit;
   std::map<std::string, bool> converged;    ///< per desired service
   std::map<std::string, bool> quarantined;  ///< per service: a release is quarantined
+  std::map<std::string, bool> blocked;      ///< per service: its change waits for a dependency
+  int recoveries = 0;                       ///< degraded services healthy again
   /// service -> (version, commit) of what `current` points at.
   std::map<std::string, std::pair<std::string, std::string>> live;
 };
@@ -42,6 +44,7 @@ class Metrics {
   double m_duration_sum = 0;
   std::array<long long, k_buckets.size()> m_bucket_counts{};
   long long m_rollbacks_total = 0;
+  long long m_recoveries_total = 0;
   long long m_poll_errors_total = 0;
   long long m_git_polls_total = 0;
   long long m_git_fetches_total = 0;

@@ -4,7 +4,8 @@ namespace tether {
 
 std::string plan_as_text(const Plan& plan) {
   std::string out = "state commit " + plan.state_commit.substr(0, 12) + "\n";
-  if (plan.empty()) out += "  no changes: the host matches the state repo\n";
+  if (plan.empty() && plan.delayed.empty() && plan.blocked.empty())
+    out += "  no changes: the host matches the state repo\n";
   for (const ServiceAction& a : plan.actions) {
     out += "  " + a.service + ": " + to_string(a.kind) + " ";
     out += a.from ? a.from->short_text() + " -> " : std::string();
@@ -18,6 +19,14 @@ std::string plan_as_text(const Plan& plan) {
   }
   for (const PruneAction& p : plan.prunes) {
     for (const std::string& dir : p.dir_names) out += "  " + p.service + ": prune " + dir + "\n";
+  }
+  for (const DelayedAction& d : plan.delayed) {
+    out += "  " + d.action.service + ": " + to_string(d.action.kind) + " delayed " +
+           format_duration(d.wait) + " (" + d.action.reason + "; " + std::to_string(d.attempts) +
+           " in a row)\n";
+  }
+  for (const BlockedService& b : plan.blocked) {
+    out += "  " + b.action.service + ": blocked on " + b.dependency + " (" + b.reason + ")\n";
   }
   for (const std::string& note : plan.notes) out += "  note: " + note + "\n";
   return out;

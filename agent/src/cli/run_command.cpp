@@ -43,6 +43,10 @@ HostIdentity host_of(const AgentConfig& config) {
   return HostIdentity{config.host_id, config.host_labels};
 }
 
+DampingSettings damping_of(const AgentConfig& config) {
+  return DampingSettings{config.backoff_base, config.backoff_cap, config.backoff_stable};
+}
+
 CommitGate gate_of(const AgentConfig& config) {
   return CommitGate(
       {config.allowed_signers, config.verify_all_commits, config.allow_non_fast_forward});
@@ -187,6 +191,9 @@ PassMetrics metrics_of(const PassResult& result,
   pass.files_hashed = static_cast<long long>(result.work.files_hashed);
   pass.state_commit = result.state_commit;
   pass.converged = result.converged;
+  pass.recoveries = static_cast<int>(result.recoveries.size());
+  for (const auto& [name, converged] : result.converged) pass.blocked[name] = false;
+  for (const BlockedService& blocked : result.blocked) pass.blocked[blocked.action.service] = true;
   for (const auto& [name, service] : result.live_after) {
     if (const InstalledRelease* current = service.current()) {
       pass.live[name] = {current->id.version, current->id.commit};
@@ -299,8 +306,14 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
   }
   AgentParts parts(layout, *config);
   const CommitGate gate = gate_of(*config);
-  Reconciler reconciler(
-      layout, host_of(*config), **source, gate, parts.applier, parts.clock, &parts.containers);
+  Reconciler reconciler(layout,
+                        host_of(*config),
+                        **source,
+                        gate,
+                        parts.applier,
+                        parts.clock,
+                        &parts.containers,
+                        ReconcilerOptions{damping_of(*config), parts.notifier.get()});
   if (flags.once) {
     const PassResult result = reconciler.run_once(ApplyMode::apply);
     proposal::Proposer proposer = proposer_of(layout, *config);

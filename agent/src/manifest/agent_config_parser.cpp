@@ -99,6 +99,24 @@ void read_propose_revert(FieldReader& r, const YAML::Node& node, AgentConfig& co
   if (auto user = r.string(node, section, "username", Need::optional)) out.username = *user;
 }
 
+void read_backoff(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
+  r.reject_unknown_keys(node, "backoff", {"base", "cap", "stable"});
+  auto base = r.duration(node, "backoff", "base", Need::optional);
+  auto cap = r.duration(node, "backoff", "cap", Need::optional);
+  auto stable = r.duration(node, "backoff", "stable", Need::optional);
+  if (base) config.backoff_base = *base;
+  if (cap) config.backoff_cap = *cap;
+  if (stable) config.backoff_stable = *stable;
+  if (config.backoff_base <= Millis(0) && base) {
+    r.error(node["base"], "backoff.base", "expected a duration above 0, e.g. 1s");
+  } else if (config.backoff_cap < config.backoff_base && (base || cap)) {
+    r.error(node[cap ? "cap" : "base"],
+            cap ? "backoff.cap" : "backoff.base",
+            "backoff.cap (" + format_duration(config.backoff_cap) + ") is below backoff.base (" +
+                format_duration(config.backoff_base) + "); raise cap or lower base");
+  }
+}
+
 }  // namespace
 
 std::optional<AgentConfig> parse_agent_config(const std::string& file,
@@ -122,7 +140,8 @@ std::optional<AgentConfig> parse_agent_config(const std::string& file,
                          "runtime",
                          "log",
                          "notify",
-                         "proposeRevert"});
+                         "proposeRevert",
+                         "backoff"});
   (void)r.string(root, "", "apiVersion", Need::required, [](const std::string& v) {
     return v == "tether.dev/v1" ? "" : "\"tether.dev/v1\"";
   });
@@ -142,7 +161,8 @@ std::optional<AgentConfig> parse_agent_config(const std::string& file,
                                                       {"verify", read_verify},
                                                       {"log", read_log},
                                                       {"notify", read_notify},
-                                                      {"proposeRevert", read_propose_revert}};
+                                                      {"proposeRevert", read_propose_revert},
+                                                      {"backoff", read_backoff}};
   if (YAML::Node repo = r.child(root, "", "repo", Need::required);
       repo.IsDefined() && r.expect_map(repo, "repo")) {
     read_repo(r, repo, config);

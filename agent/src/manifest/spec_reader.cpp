@@ -2,6 +2,7 @@
 
 #include "manifest/field_checks.hpp"
 
+#include <algorithm>
 #include <array>
 #include <span>
 
@@ -9,7 +10,7 @@ namespace tether {
 namespace {
 
 /// Every field of a Service spec; all but the first may be overridden per host.
-constexpr std::array<std::string_view, 11> k_spec_fields = {"selector",
+constexpr std::array<std::string_view, 12> k_spec_fields = {"selector",
                                                             "release",
                                                             "container",
                                                             "runtime",
@@ -19,7 +20,8 @@ constexpr std::array<std::string_view, 11> k_spec_fields = {"selector",
                                                             "health",
                                                             "rollout",
                                                             "keepReleases",
-                                                            "hooks"};
+                                                            "hooks",
+                                                            "dependsOn"};
 
 std::optional<ReleaseSpec> read_release(FieldReader& r,
                                         const YAML::Node& node,
@@ -236,6 +238,30 @@ std::optional<Hooks> read_hooks(FieldReader& r, const YAML::Node& node, const st
   return hooks;
 }
 
+/// `spec.dependsOn`: a list of service names, each once. Whether they exist for the host and
+/// form no cycle is checked once every service is known (state_loader).
+std::optional<std::vector<std::string>> read_depends_on(FieldReader& r,
+                                                        const YAML::Node& spec,
+                                                        const std::string& path) {
+  auto names = r.string_list(spec, path, "dependsOn", Need::optional, false);
+  if (!names) return std::nullopt;
+  const std::string field = join_path(path, "dependsOn");
+  bool ok = true;
+  for (size_t i = 0; i < names->size(); ++i) {
+    const std::string item = field + "[" + std::to_string(i) + "]";
+    if (std::string expected = checks::service_name((*names)[i]); !expected.empty()) {
+      r.error(spec["dependsOn"][i], item, "expected " + expected + ", got \"" + (*names)[i] + "\"");
+      ok = false;
+    } else if (std::find(names->begin(), names->begin() + static_cast<long>(i), (*names)[i]) !=
+               names->begin() + static_cast<long>(i)) {
+      r.error(spec["dependsOn"][i], item, "\"" + (*names)[i] + "\" is listed twice");
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return names;
+}
+
 /// Checks the combinations that only make sense for a whole spec.
 bool check_combinations(FieldReader& r, const YAML::Node& spec, const std::string& path) {
   const bool has_release = spec["release"].IsDefined();
@@ -334,6 +360,10 @@ std::optional<Service> read_service_spec(FieldReader& r,
       ok = false;
     }
   }
+  auto depends_on = read_depends_on(r, spec, path);
+  note(spec["dependsOn"].IsDefined(), depends_on.has_value());
+  service.depends_on = depends_on.value_or(std::vector<std::string>{});
+
   auto keep = r.integer(spec, path, "keepReleases", Need::optional, 1, 100);
   note(spec["keepReleases"].IsDefined(), keep.has_value());
   service.keep_releases = static_cast<int>(keep.value_or(5));

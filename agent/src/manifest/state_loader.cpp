@@ -2,6 +2,7 @@
 
 #include "core/sha256.hpp"
 #include "manifest/config_hash.hpp"
+#include "manifest/dependency_check.hpp"
 #include "manifest/documents.hpp"
 #include "model/image_ref.hpp"
 
@@ -125,6 +126,7 @@ std::optional<Desired> load_desired(const StateSnapshot& snapshot,
   desired.state_commit = snapshot.commit;
   desired.host_labels = labels;
   std::set<std::string> declared;
+  DependencyScope scope{{}, {}, host.id};
   for (const auto& [path, stem] : yaml_files_in(snapshot, "services/")) {
     const std::string& text = snapshot.files.at(path);
     auto service = parse_service(path, text, diagnostics);
@@ -140,6 +142,7 @@ std::optional<Desired> load_desired(const StateSnapshot& snapshot,
       continue;
     }
     declared.insert(service->name);
+    scope.files.emplace(service->name, path);
     std::string declaration = text;
     if (host_file && host_file->overrides.count(service->name) != 0) {
       const YAML::Node& overrides = host_file->overrides.at(service->name);
@@ -149,6 +152,7 @@ std::optional<Desired> load_desired(const StateSnapshot& snapshot,
       declaration += "\n# overrides\n" + YAML::Dump(overrides);
     }
     if (!selector_matches(service->selector, labels)) continue;
+    scope.selected.insert(service->name);
     if (!in_rollout(service->name, host.id, service->rollout_percent)) continue;
     if (auto resolved = resolve_service(path, *service, declaration, snapshot, diagnostics)) {
       desired.services.emplace(service->name, std::move(*resolved));
@@ -164,6 +168,8 @@ std::optional<Desired> load_desired(const StateSnapshot& snapshot,
                            "\" in services/; remove the override or add the service"});
     }
   }
+  // Only once every manifest read cleanly: a service refused above would look unknown here.
+  if (diagnostics.size() == errors_before) check_dependencies(desired.services, scope, diagnostics);
   if (diagnostics.size() != errors_before) return std::nullopt;
   return desired;
 }

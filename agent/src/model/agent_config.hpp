@@ -42,6 +42,12 @@ struct AgentConfig {
   std::string log_level = "info";
   std::string notify_url;
   ProposeRevertConfig propose_revert;
+  /// `backoff`: restarts and drift repairs of one service in a row wait `base`, doubling up to
+  /// `cap`; once it stays up for `stable` the count resets (and a degraded service is reported
+  /// as recovered).
+  Millis backoff_base{std::chrono::seconds(1)};
+  Millis backoff_cap{std::chrono::minutes(5)};
+  Millis backoff_stable{std::chrono::minutes(1)};
   bool operator==(const AgentConfig&) const = default;
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/duration.hpp"
 #include "model/release_id.hpp"
 
 #include <optional>
@@ -29,7 +30,26 @@ struct ServiceAction {
   bool install = false;
   bool switch_current = false;
   std::string reason;
+  /// Dependencies with an action earlier in the same plan: this one runs only if they all
+  /// succeeded in this pass.
+  std::vector<std::string> after;
   bool operator==(const ServiceAction&) const = default;
+};
+
+/// A restart or drift repair held back because the service keeps needing them (flap damping).
+struct DelayedAction {
+  ServiceAction action;
+  Millis wait{0};    ///< how long until it may run
+  int attempts = 0;  ///< restarts and repairs in a row so far
+  bool operator==(const DelayedAction&) const = default;
+};
+
+/// A service whose action waits because a dependency is not healthy yet.
+struct BlockedService {
+  ServiceAction action;    ///< what it will do once the dependency is healthy
+  std::string dependency;  ///< the first dependency it waits for
+  std::string reason;      ///< "waiting for a: ...", naming the dependency and why
+  bool operator==(const BlockedService&) const = default;
 };
 
 /// Release dirs no longer needed (beyond keepReleases, never current or target).
@@ -41,13 +61,16 @@ struct PruneAction {
 
 struct Plan {
   std::string state_commit;
-  std::vector<ServiceAction> actions;  ///< sorted by service
+  /// In dependency order: a service after the services it depends on, ties by name.
+  std::vector<ServiceAction> actions;
   std::vector<PruneAction> prunes;
   std::vector<std::string> notes;  ///< things an operator should know that need no action
   /// Services held on their current release because the declared one is quarantined.
   std::vector<std::string> quarantined;
   /// Services whose quarantine no longer applies (their declaration changed).
   std::vector<std::string> lifted_quarantines;
+  std::vector<DelayedAction> delayed;   ///< restarts and repairs backed off (not in `actions`)
+  std::vector<BlockedService> blocked;  ///< actions waiting for a dependency (not in `actions`)
   bool operator==(const Plan&) const = default;
 
   [[nodiscard]] bool empty() const {

@@ -119,6 +119,9 @@ struct Service {
   Hooks hooks;
   int rollout_percent = 100;
   int keep_releases = 5;
+  /// `spec.dependsOn`: services of the same host that must be healthy before this one is
+  /// changed (as written, each once).
+  std::vector<std::string> depends_on;
   bool operator==(const Service&) const = default;
 
   [[nodiscard]] const ReleaseSpec* release() const { return std::get_if<ReleaseSpec>(&workload); }

@@ -2,6 +2,7 @@
 
 #include "core/version_order.hpp"
 #include "plan/container_plan.hpp"
+#include "plan/sequencing.hpp"
 
 #include <algorithm>
 
@@ -151,7 +152,10 @@ const char* to_string(ActionKind kind) {
   return "unknown";
 }
 
-Plan make_plan(const Desired& desired, const Live& live, const History& history) {
+Plan make_plan(const Desired& desired,
+               const Live& live,
+               const History& history,
+               const Conditions& conditions) {
   Plan plan;
   plan.state_commit = desired.state_commit;
   static const LiveService k_nothing_live{};
@@ -185,6 +189,7 @@ Plan make_plan(const Desired& desired, const Live& live, const History& history)
       plan.notes.push_back(name + ": live but no longer declared for this host; left as it is");
     }
   }
+  sequence_plan(plan, desired, live, conditions);
   return plan;
 }
 

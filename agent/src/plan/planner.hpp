@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/condition.hpp"
 #include "model/desired.hpp"
 #include "model/history.hpp"
 #include "model/live.hpp"
@@ -19,6 +20,11 @@ namespace tether {
 ///   release and only keep it running; a changed declaration lifts the quarantine
 /// - container services: see plan_container (recreate tether-<service> when its digest, config
 ///   hash, labels or state differ from the declaration); never pruned
-[[nodiscard]] Plan make_plan(const Desired& desired, const Live& live, const History& history = {});
+/// - then sequence_plan(): dependency order, restarts and repairs held back by `conditions`
+///   (flap damping) and actions blocked on a dependency that is not healthy
+[[nodiscard]] Plan make_plan(const Desired& desired,
+                             const Live& live,
+                             const History& history = {},
+                             const Conditions& conditions = {});
 
 }  // namespace tether

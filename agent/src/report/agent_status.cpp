@@ -10,6 +10,10 @@ const char* to_string(ServiceState state) {
       return "pending";
     case ServiceState::failed:
       return "failed";
+    case ServiceState::blocked:
+      return "blocked";
+    case ServiceState::degraded:
+      return "degraded";
     case ServiceState::quarantined:
       break;
   }

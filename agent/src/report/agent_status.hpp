@@ -14,6 +14,8 @@ enum class ServiceState {
   pending,      ///< not there yet (held back by a restart backoff, or not tried)
   failed,       ///< the last attempt failed; the previous release keeps serving
   quarantined,  ///< the declared release failed its health check and is not retried
+  blocked,      ///< its change waits for a dependency that is not healthy (spec.dependsOn)
+  degraded,     ///< keeps crashing or drifting: its restarts or repairs are backed off
 };
 
 [[nodiscard]] const char* to_string(ServiceState state);
@@ -29,7 +31,10 @@ struct DeclaredRelease {
 struct ServiceStatus {
   DeclaredRelease desired;
   ServiceState state = ServiceState::pending;
-  std::string error;  ///< why the last attempt failed
+  std::string error;              ///< why the last attempt failed
+  std::string blocked_on = {};    ///< blocked: the dependency it waits for
+  std::string reason = {};        ///< blocked or degraded: why, as the journal says it
+  std::string recovered_at = {};  ///< RFC 3339: when it last recovered from being degraded
   bool operator==(const ServiceStatus&) const = default;
 };
 

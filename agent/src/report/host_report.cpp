@@ -194,7 +194,14 @@ std::string last_pass_text(const AgentStatus& pass) {
   std::string out = "last pass: " + pass.outcome + " at " + pass.pass_time + "\n";
   if (!pass.problem.empty()) out += "  PROBLEM:  " + pass.problem + "\n";
   for (const auto& [name, service] : pass.services) {
+    if (service.state == ServiceState::blocked) {
+      out += "  " + name + " BLOCKED on " + service.blocked_on + ": " + service.reason + "\n";
+    } else if (service.state == ServiceState::degraded) {
+      out += "  " + name + " DEGRADED: " + service.reason + "\n";
+    }
     if (!service.error.empty()) out += "  " + name + " FAILED: " + service.error + "\n";
+    if (!service.recovered_at.empty())
+      out += "  " + name + " recovered at " + service.recovered_at + "\n";
   }
   return out;
 }

@@ -10,6 +10,8 @@ ServiceState state_named(const std::string& name) {
   for (ServiceState s : {ServiceState::converged,
                          ServiceState::failed,
                          ServiceState::quarantined,
+                         ServiceState::blocked,
+                         ServiceState::degraded,
                          ServiceState::pending}) {
     if (name == to_string(s)) return s;
   }
@@ -22,7 +24,11 @@ nlohmann::json to_json(const AgentStatus& status) {
   json["desiredCommit"] = status.desired_commit;
   json["services"] = nlohmann::json::object();
   for (const auto& [name, service] : status.services) {
-    json["services"][name] = {{"state", to_string(service.state)}, {"error", service.error}};
+    nlohmann::json& entry = json["services"][name];
+    entry = {{"state", to_string(service.state)}, {"error", service.error}};
+    if (!service.blocked_on.empty()) entry["blockedOn"] = service.blocked_on;
+    if (!service.reason.empty()) entry["reason"] = service.reason;
+    if (!service.recovered_at.empty()) entry["recoveredAt"] = service.recovered_at;
   }
   return json;
 }
@@ -39,6 +45,9 @@ AgentStatus from_json(const nlohmann::json& json) {
     ServiceStatus& s = status.services[name];
     s.state = state_named(service.value("state", ""));
     s.error = service.value("error", "");
+    s.blocked_on = service.value("blockedOn", "");
+    s.reason = service.value("reason", "");
+    s.recovered_at = service.value("recoveredAt", "");
   }
   return status;
 }

@@ -24,6 +24,9 @@ void add_agent_view(nlohmann::json& service, const ServiceStatus* status) {
   service["desired"] = declared_json(status->desired);
   service["state"] = to_string(status->state);
   if (!status->error.empty()) service["lastError"] = status->error;
+  if (!status->blocked_on.empty()) service["blockedOn"] = status->blocked_on;
+  if (!status->reason.empty()) service["reason"] = status->reason;
+  if (!status->recovered_at.empty()) service["recoveredAt"] = status->recovered_at;
 }
 
 }  // namespace

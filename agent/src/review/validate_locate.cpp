@@ -128,6 +128,10 @@ std::string hint_by_field(std::string_view field) {
     return "pin the image by digest, NAME[:TAG]@sha256:<64 hex> (`podman image inspect "
            "--format '{{.Digest}}' IMAGE`), or set spec.allowFloatingTag: true";
   }
+  if (starts_with(field, "spec.dependsOn")) {
+    return "list services of the same host, each once and without a cycle; see "
+           "docs/dependencies.md";
+  }
   if (key == "percent") return "use a whole number from 0 (no host) to 100 (every selected host)";
   if (key == "version") return "use 1-64 of A-Z a-z 0-9 . _ + -, in quotes; no '/' or '..'";
   if (key == "name")

@@ -61,6 +61,38 @@ TEST(PassStatus, EachServiceGetsTheStateItsPassLeftItIn) {
   EXPECT_TRUE(status.services.at("proxy").desired.version.empty());
 }
 
+TEST(PassStatus, BlockedDegradedFailingAndRecoveredServicesSayWhy) {
+  PassResult pass = pass_with({binary_service("a", "1.0.0"),
+                               binary_service("b", "1.0.0"),
+                               binary_service("c", "1.0.0"),
+                               binary_service("d", "1.0.0")});
+  pass.converged = {{"a", false}, {"b", false}, {"c", false}, {"d", true}};
+  ServiceAction install;
+  install.service = "b";
+  pass.blocked = {BlockedService{install, "a", "waiting for a: its last change failed: HTTP 500"}};
+  ServiceAction restart;
+  restart.service = "c";
+  restart.kind = ActionKind::restart;
+  restart.reason = "process is not running";
+  pass.plan.delayed = {DelayedAction{restart, Millis(3000), 2}};
+  pass.failing = {{"a", "HTTP 500"}};
+  pass.recovered_at = {{"d", "2026-11-23T18:00:00.000Z"}};
+  const AgentStatus status = status_of(pass, {"web-01", {}}, "T");
+
+  EXPECT_EQ(status.services.at("a").state, ServiceState::failed);
+  EXPECT_EQ(status.services.at("a").error, "HTTP 500");
+  EXPECT_EQ(status.services.at("b").state, ServiceState::blocked);
+  EXPECT_EQ(status.services.at("b").blocked_on, "a");
+  EXPECT_EQ(status.services.at("b").reason, "waiting for a: its last change failed: HTTP 500");
+  EXPECT_EQ(status.services.at("c").state, ServiceState::degraded);
+  EXPECT_EQ(status.services.at("c").reason,
+            "restart backed off for another 3s: process is not running (2 in a row)");
+  EXPECT_EQ(status.services.at("d").state, ServiceState::converged);
+  EXPECT_EQ(status.services.at("d").recovered_at, "2026-11-23T18:00:00.000Z");
+  EXPECT_EQ(to_string(ServiceState::blocked), std::string("blocked"));
+  EXPECT_EQ(to_string(ServiceState::degraded), std::string("degraded"));
+}
+
 TEST(PassStatus, AnUnreachablePassWithoutStateKeepsTheAgentsIdentityAndSaysWhy) {
   PassResult pass;
   pass.outcome = PassOutcome::unreachable;

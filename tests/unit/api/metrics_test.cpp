@@ -80,5 +80,21 @@ TEST(Metrics, PassesPromtoolCheck) {
   }
 }
 
+TEST(Metrics, CountsRecoveriesAndShowsBlockedServices) {
+  Metrics metrics;
+  PassMetrics first;
+  first.recoveries = 1;
+  first.blocked = {{"api", true}, {"db", false}};
+  metrics.record(first);
+  PassMetrics second;
+  second.recoveries = 2;
+  second.blocked = {{"api", false}};
+  metrics.record(second);
+  const std::string text = metrics.render();
+  EXPECT_NE(text.find("\ntether_recoveries_total 3\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("tether_blocked{service=\"api\"} 0\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("tether_blocked{service=\"db\"}"), std::string::npos) << "the last pass";
+}
+
 }  // namespace
 }  // namespace tether

@@ -33,6 +33,33 @@ TEST(LastPassFile, RoundTripsWhatStatusPrints) {
   EXPECT_NE(text.find("web FAILED: download failed"), std::string::npos) << text;
 }
 
+TEST(LastPassFile, KeepsBlockedDegradedAndRecoveredServicesForStatus) {
+  test::TempDir tmp;
+  const Layout layout{tmp.path()};
+  AgentStatus status;
+  status.host = "web-01";
+  status.pass_time = "T";
+  status.outcome = "converged";
+  status.services["api"] =
+      ServiceStatus{{}, ServiceState::blocked, "", "db", "waiting for db: its last change failed"};
+  status.services["web"] =
+      ServiceStatus{{}, ServiceState::degraded, "", "", "restart backed off for another 2s"};
+  status.services["db"] =
+      ServiceStatus{{}, ServiceState::converged, "", "", "", "2026-11-23T10:00:00Z"};
+  LastPassFile(layout).save(status);
+  const auto loaded = LastPassFile(layout).load();
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(loaded->services, status.services);
+  HashCache hashes;
+  const std::string text = report_text(layout, read_host_report(layout, hashes));
+  EXPECT_NE(text.find("api BLOCKED on db: waiting for db: its last change failed"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("web DEGRADED: restart backed off for another 2s"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("db recovered at 2026-11-23T10:00:00Z"), std::string::npos) << text;
+}
+
 TEST(LastPassFile, WritesOnlyWhenMoreThanTheTimeChanged) {
   test::TempDir tmp;
   const Layout layout{tmp.path()};

@@ -1,0 +1,77 @@
+#include "agent/flap_damper.hpp"
+
+#include <algorithm>
+
+namespace tether {
+
+FlapDamper::FlapDamper(const Clock& clock, DampingSettings settings)
+    : m_clock(clock),
+      m_settings(settings),
+      m_backoff(clock, settings.base, settings.cap, settings.stable) {}
+
+std::string FlapDamper::failure(const std::string& service, const DesiredService& desired) const {
+  const auto it = m_entries.find(service);
+  if (it == m_entries.end() || it->second.failed_dir != desired.release.dir_name()) return "";
+  return it->second.failure;
+}
+
+Conditions FlapDamper::conditions(const Desired& desired) const {
+  Conditions conditions;
+  for (const auto& [name, service] : desired.services) {
+    ServiceCondition condition{
+        failure(name, service), m_backoff.wait_left(name), m_backoff.restarts(name)};
+    if (condition != ServiceCondition{}) conditions[name] = condition;
+  }
+  return conditions;
+}
+
+void FlapDamper::acted(const ServiceAction& action,
+                       bool ok,
+                       bool rolled_back,
+                       const std::string& error) {
+  Entry& entry = m_entries[action.service];
+  entry.trouble = m_clock.now();
+  if (action.kind == ActionKind::restart || action.kind == ActionKind::repair) {
+    m_backoff.restarted(action.service);
+    entry.worst = std::max(entry.worst, m_backoff.restarts(action.service));
+  }
+  if (ok) {
+    entry.failure.clear();
+    entry.failed_dir.clear();
+  } else if (!rolled_back) {
+    entry.failure = error;
+    entry.failed_dir = action.to.dir_name();
+    entry.degraded = true;
+  }
+}
+
+bool FlapDamper::delayed(const DelayedAction& delayed) {
+  Entry& entry = m_entries[delayed.action.service];
+  entry.degraded = true;
+  entry.trouble = m_clock.now();
+  if (entry.journaled_step == delayed.attempts) return false;
+  entry.journaled_step = delayed.attempts;
+  return true;
+}
+
+std::optional<Recovery> FlapDamper::observe(const std::string& service, bool healthy) {
+  if (healthy) m_backoff.running(service);
+  const auto it = m_entries.find(service);
+  if (it == m_entries.end()) return std::nullopt;
+  Entry& entry = it->second;
+  if (!healthy) {
+    entry.trouble = m_clock.now();
+    return std::nullopt;
+  }
+  if (!entry.degraded || m_clock.now() - entry.trouble < m_settings.stable) return std::nullopt;
+  std::string summary = "up for " + format_duration(m_settings.stable);
+  if (entry.worst > 0) {
+    summary += " after " + std::to_string(entry.worst) + " restarts or repairs in a row";
+  } else {
+    summary += " after a failed change";
+  }
+  m_entries.erase(it);
+  return Recovery{service, summary};
+}
+
+}  // namespace tether

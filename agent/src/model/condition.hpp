@@ -1,0 +1,23 @@
+#pragma once
+
+#include "core/duration.hpp"
+
+#include <map>
+#include <string>
+
+namespace tether {
+
+/// What the agent remembers about a service between passes that the disk does not say. The
+/// planner takes it as input, so the plan stays a pure function of what it is given.
+struct ServiceCondition {
+  /// Why its last change failed (declaration unchanged since, nothing succeeded after); "" when
+  /// it did not. A service in this state is not healthy for the services that depend on it.
+  std::string failure;
+  Millis hold{0};    ///< its restarts and drift repairs are backed off for this much longer
+  int attempts = 0;  ///< restarts and repairs in a row so far (for the operator's note)
+  bool operator==(const ServiceCondition&) const = default;
+};
+
+using Conditions = std::map<std::string, ServiceCondition>;
+
+}  // namespace tether

@@ -1,0 +1,111 @@
+#include "agent/flap_damper.hpp"
+
+#include "fake_clock.hpp"
+
+#include <gtest/gtest.h>
+
+namespace tether {
+namespace {
+
+using std::chrono::seconds;
+
+DesiredService service_at(const std::string& name, const std::string& version) {
+  DesiredService desired;
+  desired.service.name = name;
+  desired.release = ReleaseId{version, std::string(40, 'a'), std::string(64, 'b'), "c0"};
+  return desired;
+}
+
+ServiceAction action_of(ActionKind kind, const DesiredService& desired) {
+  ServiceAction action;
+  action.service = desired.service.name;
+  action.kind = kind;
+  action.to = desired.release;
+  return action;
+}
+
+const DampingSettings k_settings{seconds(1), seconds(8), seconds(30)};
+
+TEST(FlapDamper, RestartsAndRepairsBackOffExponentiallyUpToTheCap) {
+  test::FakeClock clock;
+  FlapDamper damper(clock, k_settings);
+  const DesiredService web = service_at("web", "1.0.0");
+  const Desired desired{"s", {{"web", web}}};
+  EXPECT_TRUE(damper.conditions(desired).empty()) << "the first restart is not held";
+  std::vector<Millis> holds;
+  for (ActionKind kind : {ActionKind::restart,
+                          ActionKind::repair,
+                          ActionKind::restart,
+                          ActionKind::restart,
+                          ActionKind::restart}) {
+    damper.acted(action_of(kind, web), true, false, "");
+    holds.push_back(damper.conditions(desired).at("web").hold);
+    clock.advance(holds.back());
+    EXPECT_EQ(damper.conditions(desired).at("web").hold, Millis(0));
+  }
+  EXPECT_EQ(holds,
+            (std::vector<Millis>{seconds(1), seconds(2), seconds(4), seconds(8), seconds(8)}));
+  EXPECT_EQ(damper.conditions(desired).at("web").attempts, 5);
+}
+
+TEST(FlapDamper, JournalsEachDelayOncePerStep) {
+  test::FakeClock clock;
+  FlapDamper damper(clock, k_settings);
+  const DesiredService web = service_at("web", "1.0.0");
+  damper.acted(action_of(ActionKind::restart, web), true, false, "");
+  DelayedAction delayed{action_of(ActionKind::restart, web), seconds(1), 1};
+  EXPECT_TRUE(damper.delayed(delayed));
+  EXPECT_FALSE(damper.delayed(delayed)) << "the next poll in the same wait is quiet";
+  damper.acted(action_of(ActionKind::restart, web), true, false, "");
+  delayed.attempts = 2;
+  EXPECT_TRUE(damper.delayed(delayed));
+}
+
+TEST(FlapDamper, ADegradedServiceRecoversOnceItStaysHealthyForTheStablePeriod) {
+  test::FakeClock clock;
+  FlapDamper damper(clock, k_settings);
+  const DesiredService web = service_at("web", "1.0.0");
+  EXPECT_FALSE(damper.observe("web", true)) << "never degraded: nothing to recover from";
+  damper.acted(action_of(ActionKind::restart, web), true, false, "");
+  (void)damper.delayed(DelayedAction{action_of(ActionKind::restart, web), seconds(1), 1});
+  damper.acted(action_of(ActionKind::restart, web), true, false, "");
+  clock.advance(seconds(20));
+  EXPECT_FALSE(damper.observe("web", true)) << "up, but not for the stable period yet";
+  EXPECT_FALSE(damper.observe("web", false)) << "down again: the period starts over";
+  clock.advance(seconds(29));
+  EXPECT_FALSE(damper.observe("web", true));
+  clock.advance(seconds(1));
+  const auto recovery = damper.observe("web", true);
+  ASSERT_TRUE(recovery);
+  EXPECT_EQ(recovery->service, "web");
+  EXPECT_EQ(recovery->summary, "up for 30s after 2 restarts or repairs in a row");
+  clock.advance(seconds(60));
+  EXPECT_FALSE(damper.observe("web", true)) << "reported once";
+  EXPECT_TRUE(damper.conditions(Desired{"s", {{"web", web}}}).empty()) << "backoff reset";
+}
+
+TEST(FlapDamper, RemembersAFailureUntilSuccessOrANewDeclaration) {
+  test::FakeClock clock;
+  FlapDamper damper(clock, k_settings);
+  const DesiredService v1 = service_at("web", "1.0.0");
+  damper.acted(action_of(ActionKind::install, v1), false, false, "health check failed");
+  EXPECT_EQ(damper.conditions(Desired{"s", {{"web", v1}}}).at("web").failure,
+            "health check failed");
+  EXPECT_EQ(damper.failure("web", service_at("web", "1.0.1")), "")
+      << "a new declaration is not that failure";
+  clock.advance(seconds(60));
+  EXPECT_FALSE(damper.observe("web", false));
+
+  damper.acted(action_of(ActionKind::upgrade, service_at("web", "1.0.1")), true, false, "");
+  EXPECT_EQ(damper.failure("web", v1), "") << "a success clears it";
+  clock.advance(seconds(30));
+  const auto recovery = damper.observe("web", true);
+  ASSERT_TRUE(recovery);
+  EXPECT_EQ(recovery->summary, "up for 30s after a failed change");
+
+  damper.acted(action_of(ActionKind::upgrade, v1), false, true, "HTTP 500; rolled back");
+  EXPECT_EQ(damper.failure("web", v1), "") << "an auto-rollback leaves it to the quarantine";
+}
+
+}  // namespace
+}  // namespace tether
