@@ -135,6 +135,9 @@ cleanup() {
     if [[ -n "$pid" ]]; then kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; fi
   done
   wait 2>/dev/null || true
+  if [[ -n "${git_cgroup:-}" ]]; then
+    for _ in $(seq 50); do rmdir "$git_cgroup" 2>/dev/null && break; sleep 0.1; done
+  fi
   if ((keep)); then echo "kept $work"; else rm -rf "$work"; fi
   exit "$rc"
 }
@@ -265,22 +268,36 @@ git_port=$(free_port 19618 19619 19620 19621 19622 19623)
 # git-daemon itself (not the `git` wrapper, which would run it as a child), so that its
 # /proc stat, children included, is the Git server's CPU. No connection limit (default 32).
 git_daemon="$(git --exec-path)/git-daemon"
+# The Git server's CPU, dead children included: a cpuacct cgroup when this machine lets us make
+# one (fcgiwrap ignores SIGCHLD, so the CGI processes it runs never reach anyone's cutime);
+# else the measuring helper sums the server's process tree.
+git_cgroup=""
+if [[ -w /sys/fs/cgroup/cpuacct ]] && mkdir "/sys/fs/cgroup/cpuacct/tether-fleet-sim.$$" 2>/dev/null; then
+  git_cgroup="/sys/fs/cgroup/cpuacct/tether-fleet-sim.$$"
+  echo "$git_cgroup" >"$out/git-cgroup"
+else
+  rm -f "$out/git-cgroup"
+fi
+in_git_cgroup() {  # COMMAND...: exec it inside the Git server's cgroup, if there is one
+  if [[ -n "$git_cgroup" ]]; then echo "$BASHPID" >"$git_cgroup/cgroup.procs"; fi
+  exec "$@"
+}
 case "$git_server" in
   daemon)
-    "$git_daemon" --reuseaddr --listen=127.0.0.1 --port="$git_port" \
+    in_git_cgroup "$git_daemon" --reuseaddr --listen=127.0.0.1 --port="$git_port" \
       --base-path="$work/git" --export-all --max-connections=0 "$work/git" 2>"$work/git-daemon.log" &
     ;;
   socket)
     # One git-daemon --inetd per connection; systemd-socket-activate logs every connection on
     # stderr, which is dropped.
-    systemd-socket-activate -l "127.0.0.1:$git_port" --accept --inetd \
+    in_git_cgroup systemd-socket-activate -l "127.0.0.1:$git_port" --accept --inetd \
       "$git_daemon" --inetd --base-path="$work/git" --export-all "$work/git" 2>/dev/null &
     ;;
   http)
     write_nginx_conf "$git_port" >"$work/nginx.conf"
     # One process group (its own session) holding nginx and fcgiwrap, so that the CPU of the
     # whole Git server is this shell's process tree and cleanup stops it with one signal.
-    setsid bash -c 'fcgiwrap -s "unix:$1/fcgi.sock" -c 4 & exec nginx -c "$1/nginx.conf" -e "$1/git-daemon.log"' \
+    in_git_cgroup setsid bash -c 'fcgiwrap -s "unix:$1/fcgi.sock" -c 4 & exec nginx -c "$1/nginx.conf" -e "$1/git-daemon.log"' \
       _ "$work" 2>>"$work/git-daemon.log" &
     ;;
 esac

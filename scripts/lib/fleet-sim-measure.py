@@ -53,6 +53,21 @@ def daemon_pid(run_dir):
         return int(f.read().strip())
 
 
+def git_server_cpu(run_dir, table):
+    """CPU seconds of the Git server so far: its cpuacct cgroup when fleet-sim.sh made one (it
+    counts every process that ran in it, reaped or not), else its process tree."""
+    cgroup_file = os.path.join(run_dir, "git-cgroup")
+    if os.path.exists(cgroup_file):
+        with open(cgroup_file) as f:
+            cgroup = f.read().strip()
+        try:
+            with open(os.path.join(cgroup, "cpuacct.usage")) as f:
+                return int(f.read()) / 1e9
+        except OSError:
+            pass
+    return tree_cpu([daemon_pid(run_dir)], table)
+
+
 def append_stat(run_dir, obj):
     with open(os.path.join(run_dir, "stats.jsonl"), "a") as f:
         f.write(json.dumps(obj) + "\n")
@@ -208,7 +223,7 @@ def snapshot(run_dir, hosts):
     busy, total = machine_cpu()
     return {
         "t": time.time(),
-        "git_cpu": tree_cpu([daemon_pid(run_dir)], table),
+        "git_cpu": git_server_cpu(run_dir, table),
         "agent_cpu": own_cpu([h["pid"] for h in hosts], table),
         "machine_busy": busy,
         "machine_total": total,

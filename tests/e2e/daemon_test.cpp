@@ -79,6 +79,8 @@ TEST_F(DaemonTest, ReexecutesWithoutTlsInitAndServicesInheritTheOperatorsEnviron
   // The daemon re-executed itself in place (same pid) with gnutls' switch set for its start...
   const std::string daemon_env = environment_of(agent.id());
   EXPECT_NE(daemon_env.find("GNUTLS_NO_IMPLICIT_INIT=1\n"), std::string::npos) << daemon_env;
+  // ...under its own name, so that ps, top and pgrep still find "tether".
+  EXPECT_EQ(read_text("/proc/" + std::to_string(agent.id()) + "/comm"), "tether\n");
   // ...and removed it again: the service it started sees neither variable.
   const pid_t service = nlohmann::json::parse(read_text(m_root / "services/hello/run/exec.pid"))
                             .at("pid")

@@ -1,5 +1,7 @@
 #include "process/lean_start.hpp"
 
+#include <climits>
+
 #include <cstdlib>
 #include <cstring>
 #include <unistd.h>
@@ -20,9 +22,15 @@ void reexec_without_implicit_tls_init(char** argv) {
     return;
   }
   if (std::getenv(k_gnutls_switch) != nullptr) return;
+  // The binary's own path, not /proc/self/exe: exec names the process after the file, and
+  // ps, top and pgrep must still say "tether".
+  char self[PATH_MAX];
+  const ssize_t length = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (length <= 0) return;
+  self[length] = '\0';
   if (::setenv(k_gnutls_switch, "1", 1) != 0 || ::setenv(k_reexec_marker, "1", 1) != 0) return;
-  ::execv("/proc/self/exe", argv);
-  // No /proc, or the binary was replaced under us: run with the constructor's work done.
+  ::execv(self, argv);
+  // The binary was removed under us (an upgrade): run with the constructor's work done.
   ::unsetenv(k_gnutls_switch);
   ::unsetenv(k_reexec_marker);
 }
