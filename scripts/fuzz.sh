@@ -32,8 +32,12 @@ for target in $targets; do
   [[ "$name" == manifest ]] && seeds+=(tests/manifests/good tests/manifests/bad)
   log="$build/$target.log"
   # -max_len bounds one input (a gzip bomb still expands, but only so far); -rss_limit_mb
-  # makes unbounded memory growth a finding; -timeout makes a hang one.
-  if ! "$build/$target" "$corpus" "${seeds[@]}" -max_total_time="$seconds" -max_len=65536 \
+  # makes unbounded memory growth a finding; -timeout makes a hang one. The outer timeout:
+  # on an out-of-memory, libFuzzer (LLVM 14) prints ASan's heap profile before it writes the
+  # input, and over millions of live chunks that never finished in CI (the log stopped at
+  # "out-of-memory", no artifact): cut it off so that the script fails instead of hanging.
+  if ! timeout --kill-after=10 "$((seconds + 120))" \
+      "$build/$target" "$corpus" "${seeds[@]}" -max_total_time="$seconds" -max_len=65536 \
       -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="$build/artifacts/$target-" >"$log" 2>&1; then
     failed=1

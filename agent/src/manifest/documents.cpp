@@ -38,12 +38,12 @@ std::optional<YAML::Node> load_yaml_document(const std::string& file,
                                              const std::string& text,
                                              Diagnostics& diagnostics) {
   std::vector<YAML::Node> documents;
-  if (const size_t line = flow_root_comma_line(text); line != 0) {
+  if (const size_t line = stray_comma_line(text); line != 0) {
     diagnostics.add({file,
                      static_cast<int>(line),
                      "<root>",
-                     "malformed YAML: a comma after the document's closing bracket or quote; "
-                     "remove it (one document holds one top-level value)"});
+                     "malformed YAML: a comma where no value can start (before or after the "
+                     "document's top-level value); remove it (one document holds one value)"});
     return std::nullopt;
   }
   try {

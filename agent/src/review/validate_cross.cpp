@@ -69,7 +69,7 @@ void check_override(const HostInfo& host,
 }  // namespace
 
 YAML::Node load_map(const std::string& text) {
-  if (flow_root_comma_line(text) != 0) return YAML::Node(YAML::NodeType::Undefined);
+  if (stray_comma_line(text) != 0) return YAML::Node(YAML::NodeType::Undefined);
   try {
     std::vector<YAML::Node> documents = YAML::LoadAll(text);
     if (documents.size() == 1 && documents[0].IsMap()) return documents[0];
