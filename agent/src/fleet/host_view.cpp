@@ -41,6 +41,22 @@ std::optional<LastPass> last_pass_of(const Json& json) {
   return LastPass{text_at(*it, "time"), text_at(*it, "outcome"), text_at(*it, "problem")};
 }
 
+/// States an agent reports that the fleet view folds into its columns: a service `blocked` on a
+/// dependency has not taken its release yet and will once the dependency is healthy (pending);
+/// a `degraded` one keeps crashing or drifting and its restarts are being held back (failed).
+/// The agent's reason stays in the problem text.
+FleetState folded_state(std::string_view text) {
+  if (text == "blocked") return FleetState::pending;
+  if (text == "degraded") return FleetState::failed;
+  return parse_fleet_state(text);
+}
+
+/// lastError, else the agent's reason for a blocked or degraded service.
+std::string problem_text(const Json& service) {
+  std::string problem = text_at(service, "lastError");
+  return problem.empty() ? text_at(service, "reason") : problem;
+}
+
 /// Fills `host` from a parsed document; returns what makes it no status document, or "".
 std::string read_document(const Json& json, HostView& host) {
   if (!json.is_object()) return "not a tether status document: not a JSON object";
@@ -51,10 +67,10 @@ std::string read_document(const Json& json, HostView& host) {
     if (!service.is_object() || text_at(service, "service").empty())
       return "not a tether status document: a service without a name";
     host.services.push_back(ServiceView{text_at(service, "service"),
-                                        parse_fleet_state(text_at(service, "state")),
+                                        folded_state(text_at(service, "state")),
                                         release_at(service, "desired"),
                                         release_at(service, "current"),
-                                        text_at(service, "lastError"),
+                                        problem_text(service),
                                         quarantine_reason(service)});
   }
   std::sort(host.services.begin(), host.services.end(), [](const auto& a, const auto& b) {

@@ -124,6 +124,25 @@ TEST(FleetHostView, WrongTypesAndUnknownStatesDoNotThrow) {
   EXPECT_EQ(host.services.at(0).desired, std::nullopt);
 }
 
+TEST(FleetHostView, BlockedCountsAsPendingAndDegradedAsFailedWithTheAgentsReason) {
+  const HostView host = host_view(answered("a",
+                                           R"json({"host": "a", "desiredCommit": "c1", "services": [
+          {"service": "api", "state": "blocked", "blockedOn": "db",
+           "reason": "waiting for db: its install failed in this pass",
+           "desired": {"version": "2", "commit": ""}, "current": {"version": "1", "commit": ""}},
+          {"service": "db", "state": "degraded", "reason": "restart delayed 4s (3 in a row)",
+           "desired": {"version": "5", "commit": ""}, "current": {"version": "5", "commit": ""}},
+          {"service": "web", "state": "failed", "lastError": "HTTP 500", "reason": "other",
+           "desired": {"version": "3", "commit": ""}, "current": {"version": "3", "commit": ""}}
+      ]})json"));
+  ASSERT_TRUE(host.reachable()) << host.problem;
+  EXPECT_EQ(host.find("api")->state, FleetState::pending);
+  EXPECT_EQ(host.find("api")->problem(), "waiting for db: its install failed in this pass");
+  EXPECT_EQ(host.find("db")->state, FleetState::failed);
+  EXPECT_EQ(host.find("db")->problem(), "restart delayed 4s (3 in a row)");
+  EXPECT_EQ(host.find("web")->problem(), "HTTP 500") << "lastError first";
+}
+
 TEST(FleetHostView, StatesRoundTrip) {
   for (const FleetState state : {FleetState::converged,
                                  FleetState::pending,
