@@ -1,5 +1,7 @@
 #include "source/git_source.hpp"
 
+#include "source/git_handles.hpp"
+
 #include <git2.h>
 
 #include <fstream>
@@ -7,20 +9,13 @@
 namespace tether {
 namespace {
 
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-template <typename T, void (*Free)(T*)>
-using Handle = std::unique_ptr<T, Deleter<T, Free>>;
-
-using RepoHandle = Handle<git_repository, git_repository_free>;
-using RemoteHandle = Handle<git_remote, git_remote_free>;
-using CommitHandle = Handle<git_commit, git_commit_free>;
-using TreeHandle = Handle<git_tree, git_tree_free>;
-using EntryHandle = Handle<git_tree_entry, git_tree_entry_free>;
-using BlobHandle = Handle<git_blob, git_blob_free>;
-using WalkHandle = Handle<git_revwalk, git_revwalk_free>;
+using git::BlobHandle;
+using git::CommitHandle;
+using git::EntryHandle;
+using git::RemoteHandle;
+using git::RepoHandle;
+using git::TreeHandle;
+using WalkHandle = git::RevwalkHandle;
 
 /// A libgit2 buffer freed on scope exit.
 struct Buffer {
@@ -33,17 +28,7 @@ constexpr size_t k_max_file_size = 8 * 1024 * 1024;
 constexpr const char* k_tracked_dirs[] = {"services", "hosts", "config"};
 
 Error git_failure(const std::string& what) {
-  const git_error* last = git_error_last();
-  return Error{
-      what + ": " +
-          (last != nullptr && last->message != nullptr ? last->message : "unknown libgit2 error"),
-      ""};
-}
-
-std::string oid_hex(const git_oid& oid) {
-  char buffer[GIT_OID_HEXSZ + 1] = {};
-  git_oid_tostr(buffer, sizeof buffer, &oid);
-  return buffer;
+  return Error{what + ": " + git::last_error_message(), ""};
 }
 
 /// Collects blobs under one tree into `files`, prefixed with `prefix`.
@@ -151,7 +136,7 @@ struct GitSource::Impl {
     const std::string wanted = "refs/heads/" + options.branch;
     if (git_remote_ls(&heads, &count, remote) == 0) {
       for (size_t i = 0; i < count; ++i) {
-        if (wanted == heads[i]->name) tip = oid_hex(heads[i]->oid);
+        if (wanted == heads[i]->name) tip = git::hex(heads[i]->oid);
       }
     }
     if (tip.empty()) {
@@ -336,7 +321,7 @@ Result<std::vector<std::string>> GitSource::commits_since(const std::string& bas
   std::vector<std::string> commits;
   git_oid oid;
   while (commits.size() < limit && git_revwalk_next(&oid, walk.get()) == 0) {
-    commits.push_back(oid_hex(oid));
+    commits.push_back(git::hex(oid));
   }
   return commits;
 }

@@ -1,5 +1,6 @@
 #include "source/ref_fetcher.hpp"
 
+#include "source/git_handles.hpp"
 #include "source/ref_name.hpp"
 
 #include <git2.h>
@@ -9,31 +10,13 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-template <typename T, void (*Free)(T*)>
-using Handle = std::unique_ptr<T, Deleter<T, Free>>;
-
-using RepoHandle = Handle<git_repository, git_repository_free>;
-using RemoteHandle = Handle<git_remote, git_remote_free>;
-using ReferenceHandle = Handle<git_reference, git_reference_free>;
-using ObjectHandle = Handle<git_object, git_object_free>;
+using git::ObjectHandle;
+using git::ReferenceHandle;
+using git::RemoteHandle;
+using git::RepoHandle;
 
 constexpr const char* k_preview_ref = "refs/tether/preview";
 constexpr const char* k_base_ref = "refs/tether/base";
-
-std::string last_git_error() {
-  const git_error* last = git_error_last();
-  return last != nullptr && last->message != nullptr ? last->message : "unknown libgit2 error";
-}
-
-std::string oid_hex(const git_oid& oid) {
-  char buffer[GIT_OID_HEXSZ + 1] = {};
-  git_oid_tostr(buffer, sizeof buffer, &oid);
-  return buffer;
-}
 
 /// The deadline, as libgit2's progress callbacks see it: a negative return cancels the fetch.
 struct Deadline {
@@ -74,7 +57,7 @@ struct RefFetcher::Impl {
     if (git_remote_ls(&heads, &count, remote) != 0) return std::nullopt;
     for (const std::string& candidate : ref_candidates(ref)) {
       for (size_t i = 0; i < count; ++i) {
-        if (candidate == heads[i]->name) return FetchedRef{candidate, oid_hex(heads[i]->oid)};
+        if (candidate == heads[i]->name) return FetchedRef{candidate, git::hex(heads[i]->oid)};
       }
     }
     return std::nullopt;
@@ -97,15 +80,16 @@ struct RefFetcher::Impl {
   Result<std::string> peeled_tip() {
     git_reference* raw = nullptr;
     if (git_reference_lookup(&raw, repo.get(), k_preview_ref) != 0)
-      return Error{
-          "the fetch did not create " + std::string(k_preview_ref) + ": " + last_git_error(), ""};
+      return Error{"the fetch did not create " + std::string(k_preview_ref) + ": " +
+                       git::last_error_message(),
+                   ""};
     ReferenceHandle ref(raw);
     git_object* object = nullptr;
     if (git_reference_peel(&object, ref.get(), GIT_OBJECT_COMMIT) != 0)
-      return Error{"the ref does not name a commit: " + last_git_error(),
+      return Error{"the ref does not name a commit: " + git::last_error_message(),
                    "preview a branch, a tag of a commit or a pull request ref"};
     ObjectHandle commit(object);
-    return oid_hex(*git_object_id(commit.get()));
+    return git::hex(*git_object_id(commit.get()));
   }
 };
 
@@ -116,7 +100,7 @@ Result<std::unique_ptr<RefFetcher>> RefFetcher::open(const std::filesystem::path
   auto impl = std::make_unique<Impl>();
   git_repository* raw = nullptr;
   if (git_repository_open_bare(&raw, repo.c_str()) != 0)
-    return Error{"cannot open " + repo.string() + ": " + last_git_error(), ""};
+    return Error{"cannot open " + repo.string() + ": " + git::last_error_message(), ""};
   impl->repo.reset(raw);
   return std::unique_ptr<RefFetcher>(new RefFetcher(std::move(impl)));
 }
@@ -132,7 +116,7 @@ std::variant<FetchedRef, RefFetchError> RefFetcher::fetch(const std::string& url
   git_remote* raw = nullptr;
   if (git_remote_create_anonymous(&raw, m_impl->repo.get(), url.c_str()) != 0)
     return failure(RefFetchFailure::unreachable,
-                   "cannot use " + url + ": " + last_git_error(),
+                   "cannot use " + url + ": " + git::last_error_message(),
                    "check repo.url in agent.yaml");
   RemoteHandle remote(raw);
   git_remote_callbacks callbacks = GIT_REMOTE_CALLBACKS_INIT;
@@ -141,7 +125,7 @@ std::variant<FetchedRef, RefFetchError> RefFetcher::fetch(const std::string& url
   callbacks.payload = &limit;
   if (git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr) != 0)
     return failure(RefFetchFailure::unreachable,
-                   "cannot reach " + url + ": " + last_git_error(),
+                   "cannot reach " + url + ": " + git::last_error_message(),
                    "check that the git server is reachable from this host");
   std::optional<FetchedRef> found = Impl::find(remote.get(), ref);
   if (!found) {
@@ -160,9 +144,10 @@ std::variant<FetchedRef, RefFetchError> RefFetcher::fetch(const std::string& url
   const git_strarray refspecs{specs, 1};
   if (git_remote_fetch(remote.get(), &refspecs, &options, "tether preview") != 0) {
     if (limit.passed) return failure(RefFetchFailure::timed_out, timed_out, timeout_hint);
-    return failure(RefFetchFailure::unreachable,
-                   "fetch of " + found->name + " from " + url + " failed: " + last_git_error(),
-                   "try again; check the git server's logs if it persists");
+    return failure(
+        RefFetchFailure::unreachable,
+        "fetch of " + found->name + " from " + url + " failed: " + git::last_error_message(),
+        "try again; check the git server's logs if it persists");
   }
   auto tip = m_impl->peeled_tip();
   if (!tip) return failure(RefFetchFailure::not_found, tip.error().message, tip.error().hint);
