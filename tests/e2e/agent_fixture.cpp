@@ -74,6 +74,22 @@ const HelloRelease& AgentTest::release(const std::string& version, Build build) 
   return m_releases.emplace(version, r).first->second;
 }
 
+void AgentTest::write_hello_host(const std::string& host_id, int port, const std::string& labels) {
+  const std::string port_text = std::to_string(port);
+  m_repo->write("config/hello/" + host_id + ".conf", "port=" + port_text + "\nmessage=hello\n");
+  m_repo->write("hosts/" + host_id + ".yaml",
+                "apiVersion: tether.dev/v1\nkind: Host\nmetadata: {name: " + host_id +
+                    "}\nspec:\n" + (labels.empty() ? "" : "  labels: " + labels + "\n") +
+                    "  overrides:\n    hello:\n"
+                    "      config: [{source: config/hello/" +
+                    host_id +
+                    ".conf, target: etc/hello.conf}]\n"
+                    "      health: {http: {url: \"http://127.0.0.1:" +
+                    port_text +
+                    "/healthz\"}, timeout: 1s, interval: 100ms, successes: 2, "
+                    "deadline: 4s}\n");
+}
+
 std::string AgentTest::hello_manifest(const HelloRelease& r,
                                       const std::string& artifact_sha256) const {
   return "apiVersion: tether.dev/v1\n"

@@ -41,6 +41,9 @@ class AgentTest : public ::testing::Test {
   std::string hello_manifest(const HelloRelease& r, const std::string& artifact_sha256 = "") const;
   /// m_health with this test's port filled in.
   std::string health_section() const;
+  /// hosts/<host_id>.yaml giving that host hello on its own `port` (config file and health
+  /// probe), with `labels` ("{role: web}") when set, and the config file it names. Not committed.
+  void write_hello_host(const std::string& host_id, int port, const std::string& labels = "");
   /// Commits the hello manifest (and its config file) for `version`; returns the state commit.
   std::string commit_hello(const std::string& version, Build build = Build::healthy);
 

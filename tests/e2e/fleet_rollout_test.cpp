@@ -75,19 +75,7 @@ class FleetRolloutTest : public AgentTest {
   /// The web hosts' files: their role, and their own port for hello (config and health).
   void write_host_files() {
     for (const FleetHost& host : m_hosts) {
-      if (host.role != "web") continue;
-      const std::string port = std::to_string(host.port);
-      m_repo->write("config/hello/" + host.id + ".conf", "port=" + port + "\nmessage=hello\n");
-      m_repo->write("hosts/" + host.id + ".yaml",
-                    "apiVersion: tether.dev/v1\nkind: Host\nmetadata: {name: " + host.id +
-                        "}\nspec:\n  labels: {role: web}\n  overrides:\n    hello:\n"
-                        "      config: [{source: config/hello/" +
-                        host.id +
-                        ".conf, target: etc/hello.conf}]\n"
-                        "      health: {http: {url: \"http://127.0.0.1:" +
-                        port +
-                        "/healthz\"}, timeout: 1s, interval: 100ms, successes: 2, "
-                        "deadline: 4s}\n");
+      if (host.role == "web") write_hello_host(host.id, host.port, "{role: web}");
     }
   }
 

@@ -93,20 +93,7 @@ class PlanPreviewTest : public AgentTest {
 
   /// hello `version` for every host on its own port; the host files override config+health.
   void write_release(const std::string& version) {
-    for (const PreviewHost& host : m_hosts) {
-      const std::string port = std::to_string(host.port);
-      m_repo->write("config/hello/" + host.id + ".conf", "port=" + port + "\nmessage=hello\n");
-      m_repo->write("hosts/" + host.id + ".yaml",
-                    "apiVersion: tether.dev/v1\nkind: Host\nmetadata: {name: " + host.id +
-                        "}\nspec:\n  overrides:\n    hello:\n"
-                        "      config: [{source: config/hello/" +
-                        host.id +
-                        ".conf, target: etc/hello.conf}]\n"
-                        "      health: {http: {url: \"http://127.0.0.1:" +
-                        port +
-                        "/healthz\"}, timeout: 1s, interval: 100ms, successes: 2, "
-                        "deadline: 4s}\n");
-    }
+    for (const PreviewHost& host : m_hosts) write_hello_host(host.id, host.port);
     m_repo->write("config/hello/hello.conf", "port=" + std::to_string(m_port) + "\n");
     m_repo->write("services/hello.yaml", hello_manifest(release(version)));
   }

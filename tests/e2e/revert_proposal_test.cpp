@@ -69,20 +69,7 @@ class RevertProposalTest : public AgentTest {
   /// hello `version` for every host, each on its own port (host files override config and
   /// health), the way fleet_rollout_test does it.
   std::string commit_release(const std::string& version, Build build = Build::healthy) {
-    for (const Host& host : m_hosts) {
-      const std::string port = std::to_string(host.port);
-      m_repo->write("config/hello/" + host.id + ".conf", "port=" + port + "\nmessage=hello\n");
-      m_repo->write("hosts/" + host.id + ".yaml",
-                    "apiVersion: tether.dev/v1\nkind: Host\nmetadata: {name: " + host.id +
-                        "}\nspec:\n  overrides:\n    hello:\n      config: [{source: "
-                        "config/hello/" +
-                        host.id +
-                        ".conf, target: etc/hello.conf}]\n"
-                        "      health: {http: {url: \"http://127.0.0.1:" +
-                        port +
-                        "/healthz\"}, timeout: 1s, interval: 100ms, successes: 2, "
-                        "deadline: 4s}\n");
-    }
+    for (const Host& host : m_hosts) write_hello_host(host.id, host.port);
     m_repo->write("config/hello/hello.conf", "port=" + std::to_string(m_port) + "\n");
     m_repo->write("services/hello.yaml", hello_manifest(release(version, build)));
     return m_repo->commit("hello " + version);
