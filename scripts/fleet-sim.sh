@@ -18,7 +18,7 @@ usage() {
   cat <<'USAGE'
 usage: scripts/fleet-sim.sh N [--interval 5s] [--out DIR] [--tether PATH] [--start-rate R]
                               [--quiet SECONDS] [--timeout SECONDS] [--api-base PORT]
-                              [--git-server daemon|socket|http] [--keep]
+                              [--git-server daemon|socket|http] [--no-pack-cache] [--keep]
 
   N              number of agents (1..2000), host ids sim-0001.., labels role=web and
                  zone=a|b (alternating); the service selects role=web
@@ -38,7 +38,10 @@ usage: scripts/fleet-sim.sh N [--interval 5s] [--out DIR] [--tether PATH] [--sta
                  tell the listen queue apart from CPU; http: smart HTTP, nginx in front of
                  `git http-backend` (fcgiwrap), caching the ref advertisement (GET info/refs)
                  for 1 s, so quiet polls cost the server a cache hit instead of a fork of
-                 git-upload-pack (needs: apt-get install nginx-light fcgiwrap)
+                 git-upload-pack, and the fetches (POST git-upload-pack) by request
+                 body (needs: apt-get install nginx-light fcgiwrap)
+  --no-pack-cache with --git-server http: send every fetch to git (ref advertisement still
+                 cached), to measure what the pack cache saves
   --keep         keep the temp dir (roots, logs, state repo) for inspection
 USAGE
 }
@@ -53,6 +56,7 @@ start_rate=20
 quiet=""
 timeout=""
 git_server=daemon
+pack_cache=1
 api_base=21000
 keep=0
 while (($# > 0)); do
@@ -66,6 +70,7 @@ while (($# > 0)); do
     --timeout) timeout=${2:?--timeout needs seconds}; shift 2 ;;
     --git-server) git_server=${2:?--git-server needs daemon, socket or http}; shift 2 ;;
     --api-base) api_base=${2:?--api-base needs a port}; shift 2 ;;
+    --no-pack-cache) pack_cache=0; shift ;;
     --keep) keep=1; shift ;;
     -*) die "unknown option '$1' (see --help)" ;;
     *) [[ -z "$n" ]] || die "unexpected argument '$1'"; n=$1; shift ;;
@@ -218,7 +223,12 @@ git_w push -q origin HEAD:main
 # info/refs?service=git-upload-pack) is the same bytes for every host until the branch moves, so
 # it is cached for 1 s: one origin request a second whatever the fleet size, at most 1 s stale.
 # cache_lock + use_stale updating: while one request refreshes it the others get the old copy
-# instead of piling onto git. Fetches (POST git-upload-pack) always go to git.
+# instead of piling onto git.
+# A fetch (POST git-upload-pack) is cached too, keyed by its whole request body: the body is the
+# want and have lines, object ids that name immutable content, so the same body always earns
+# the same pack (--no-pack-cache sends every fetch to git). After a push all hosts of the fleet
+# were at the same commit, so they send the same body: git runs once per negotiation round
+# instead of once per host. cache_lock holds the others until the first answer is stored.
 write_nginx_conf() {
   local port=$1
   mkdir -p "$work/nginx-tmp"
@@ -238,6 +248,10 @@ http {
   uwsgi_temp_path $work/nginx-tmp/uwsgi;
   scgi_temp_path $work/nginx-tmp/scgi;
   fastcgi_cache_path $work/nginx-cache levels=1 keys_zone=refs:1m max_size=16m;
+  fastcgi_cache_path $work/nginx-packs levels=1 keys_zone=packs:4m max_size=256m;
+  # A body nginx did not keep in memory leaves \$request_body empty: never cache under that key.
+  map \$request_body \$pack_cache_bypass { "" 1; default 0; }
+  log_format fetches '\$msec \$upstream_cache_status \$request_length \$bytes_sent';
   server {
     listen 127.0.0.1:$port backlog=4096;
     client_max_body_size 0;
@@ -254,6 +268,26 @@ http {
       fastcgi_cache_lock on;
       fastcgi_cache_use_stale updating;
       fastcgi_ignore_headers Cache-Control Expires;
+      fastcgi_pass unix:$work/fcgi.sock;
+    }
+    location ~ /git-upload-pack\$ {
+      access_log $work/fetches.log fetches;
+$(if ((pack_cache)); then cat <<CACHE
+      # \$request_body is only set for a body held in one memory buffer: negotiation bodies
+      # are a few KiB (want/have lines); a larger one is not cached (empty key part -> bypass).
+      client_body_buffer_size 256k;
+      client_body_in_single_buffer on;
+      fastcgi_cache packs;
+      fastcgi_cache_methods POST;
+      fastcgi_cache_key \$request_uri\$http_git_protocol\$request_body;
+      fastcgi_cache_bypass \$pack_cache_bypass;
+      fastcgi_no_cache \$pack_cache_bypass;
+      fastcgi_cache_valid 200 10m;
+      fastcgi_cache_lock on;
+      fastcgi_cache_lock_timeout 30s;
+      fastcgi_ignore_headers Cache-Control Expires;
+CACHE
+fi)
       fastcgi_pass unix:$work/fcgi.sock;
     }
     location / {
@@ -373,14 +407,21 @@ probe "no change (ls-remote)"
 /usr/bin/python3 "$measure" rss "$out"
 echo "agents' warnings and errors:"
 /usr/bin/python3 "$measure" logs "$out" "$work/logs"
+if [[ -s "$work/fetches.log" ]]; then
+  # One line per POST git-upload-pack: HIT = answered from the pack cache, MISS = git ran,
+  # '-' = not cacheable (cache off, or a body too large to key).
+  echo "fetch requests (POST git-upload-pack) by cache status:" \
+    "$(awk '{c[$2]++} END {for (k in c) printf "%s %d  ", k, c[k]}' "$work/fetches.log")"
+  cp "$work/fetches.log" "$out/fetches.log"
+fi
 if [[ -s "$work/git-daemon.log" ]]; then
   echo "git daemon log ($(wc -l <"$work/git-daemon.log") lines, last 5):"
   tail -5 "$work/git-daemon.log"
 fi
 
-meta=$(/usr/bin/python3 - "$n" "$interval" "$interval_s" "$tether" "$load_before" "$start_seconds" "$start_rate" "$git_server" <<'PY'
+meta=$(/usr/bin/python3 - "$n" "$interval" "$interval_s" "$tether" "$load_before" "$start_seconds" "$start_rate" "$git_server" "$pack_cache" <<'PY'
 import json, os, platform, subprocess, sys, datetime
-n, interval, interval_s, tether, load, start_s, rate, server = sys.argv[1:]
+n, interval, interval_s, tether, load, start_s, rate, server, pack_cache = sys.argv[1:]
 mem = next(l for l in open("/proc/meminfo") if l.startswith("MemTotal")).split()[1]
 model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 build = "release" if "/build/release/" in tether else tether
@@ -388,6 +429,7 @@ print(json.dumps({
     "n": int(n), "interval": interval, "interval_seconds": float(interval_s),
     "tether": build, "cores": os.cpu_count(), "load_before": load,
     "start_seconds": start_s, "start_rate": rate, "git_server": server,
+    "pack_cache": server == "http" and pack_cache == "1",
     "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
     "machine": f"{os.cpu_count()} cores ({model}), {int(mem) / 1024 / 1024:.0f} GiB RAM, "
                f"{platform.system()} {platform.release()}, git {subprocess.run(['git', '--version'], capture_output=True, text=True).stdout.split()[-1]}",

@@ -516,6 +516,8 @@ def cmd_summary(run_dir, meta_json):
     server = {"daemon": "git daemon --max-connections=0 (listen backlog 5)",
               "socket": "systemd-socket-activate --accept (backlog 4096) + git-daemon --inetd",
               "http": "smart HTTP: nginx (ref advertisement cached 1 s) + fcgiwrap + git http-backend"}
+    if meta.get("git_server") == "http" and meta.get("pack_cache"):
+        server["http"] += "; fetches cached by request body (pack cache)"
     protocol = ("smart HTTP, protocol v0, through nginx" if meta.get("git_server") == "http"
                 else "git:// protocol v0")
     w(f"tether fleet simulation: {meta['n']} agents, poll interval {meta['interval']} "
