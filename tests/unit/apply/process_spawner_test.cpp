@@ -132,6 +132,35 @@ TEST_F(ProcessSpawner, StartsWithNoBlockedSignals) {
   EXPECT_EQ(status_field(pid, "SigBlk"), "0000000000000000");
 }
 
+TEST_F(ProcessSpawner, SignalsTheAgentIgnoresAreBackToTheirDefaults) {
+  // SIG_IGN survives exec, so a service would inherit an ignored SIGTERM or SIGPIPE.
+  struct sigaction ignore{};
+  ignore.sa_handler = SIG_IGN;
+  struct sigaction old_term{};
+  struct sigaction old_pipe{};
+  ASSERT_EQ(::sigaction(SIGTERM, &ignore, &old_term), 0);
+  ASSERT_EQ(::sigaction(SIGPIPE, &ignore, &old_pipe), 0);
+  const pid_t pid = spawn({"/bin/sleep", "30"});
+  ::sigaction(SIGTERM, &old_term, nullptr);
+  ::sigaction(SIGPIPE, &old_pipe, nullptr);
+  ASSERT_GT(pid, 0);
+  const unsigned long ignored = std::stoul(status_field(pid, "SigIgn"), nullptr, 16);
+  EXPECT_EQ(ignored & (1UL << (SIGTERM - 1)), 0UL) << status_field(pid, "SigIgn");
+  EXPECT_EQ(ignored & (1UL << (SIGPIPE - 1)), 0UL) << status_field(pid, "SigIgn");
+}
+
+TEST_F(ProcessSpawner, ANonExecutableProgramIsAnErrorWithTheReason) {
+  const fs::path program = m_tmp / "not-executable";
+  test::write_text(program, "#!/bin/sh\nexit 0\n");
+  fs::permissions(program, fs::perms::owner_read | fs::perms::owner_write);
+  auto pid = spawn_detached(SpawnRequest{{program.string()}, m_tmp.path(), {}, m_log});
+  ASSERT_FALSE(pid.ok());
+  EXPECT_NE(pid.error().message.find(program.string()), std::string::npos)
+      << pid.error().message;
+  EXPECT_NE(pid.error().message.find("Permission denied"), std::string::npos)
+      << pid.error().message;
+}
+
 TEST_F(ProcessSpawner, RefusesARelativeProgram) {
   auto pid = spawn_detached(SpawnRequest{{"bin/web"}, m_tmp.path(), {}, m_log});
   ASSERT_FALSE(pid.ok());
