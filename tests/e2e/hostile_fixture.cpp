@@ -1,5 +1,6 @@
 #include "hostile_fixture.hpp"
 
+#include "child_env.hpp"
 #include "process_guard.hpp"
 
 #include <iostream>
@@ -39,8 +40,8 @@ void HostileTest::start_host() {
   m_service_pid = service_pid();
   // An hour between polls: only our SIGHUPs make it poll. Short limits so the stalled and
   // oversized downloads fail in seconds (TETHER_TEST_LIMITS only works in test builds).
-  bp::environment env = boost::this_process::environment();
-  env["TETHER_TEST_LIMITS"] = "download-stall-s=2,artifact-max-bytes=8388608";
+  ChildEnv env(std::map<std::string, std::string>{
+      {"TETHER_TEST_LIMITS", "download-stall-s=2,artifact-max-bytes=8388608"}});
   const std::vector<std::string> args = {"run",
                                          "--interval",
                                          "1h",
@@ -54,7 +55,7 @@ void HostileTest::start_host() {
                                          "127.0.0.1:" + std::to_string(m_api_port)};
   m_agent.emplace(TETHER_BIN,
                   bp::args = args,
-                  bp::env = env,
+                  env.on_setup(),
                   bp::std_out > bp::null,
                   bp::std_err > (m_tmp / "agent.log").string());
   ASSERT_TRUE(eventually([this] { return port_accepts(m_api_port); }, std::chrono::seconds(15)));

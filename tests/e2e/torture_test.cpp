@@ -4,6 +4,7 @@
 // to what is declared. The CTest case runs every point once plus a few random kills;
 // scripts/torture.sh runs the full count (TETHER_TORTURE_KILLS) and prints the summary line.
 #include "agent_fixture.hpp"
+#include "child_env.hpp"
 
 #include <boost/process.hpp>
 #include <nlohmann/json.hpp>
@@ -76,13 +77,14 @@ class TortureTest : public AgentTest {
 
   /// Runs the agent once with `kill` armed; true when it really died of SIGKILL.
   bool run_and_kill(const Kill& kill) {
-    bp::environment env = boost::this_process::environment();
-    if (!kill.point.empty()) env["TETHER_FAULT"] = kill.point;
+    std::map<std::string, std::string> fault;
+    if (!kill.point.empty()) fault["TETHER_FAULT"] = kill.point;
+    ChildEnv env(fault);
     const std::vector<std::string> args = {
         "run", "--once", "--repo", repo_url(), "--root", m_root.string(), "--host-id", "e2e-host"};
     bp::child agent(TETHER_BIN,
                     bp::args = args,
-                    bp::env = env,
+                    env.on_setup(),
                     bp::std_out > bp::null,
                     bp::std_err > (m_tmp / "killed.log").string());
     if (kill.point.empty()) {

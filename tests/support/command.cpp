@@ -1,5 +1,7 @@
 #include "command.hpp"
 
+#include "child_env.hpp"
+
 // clang-format off
 #include <utility>  // before asio: Boost 1.74's asio uses std::exchange without it under C++20
 // clang-format on
@@ -26,15 +28,14 @@ CommandResult run_command(const std::vector<std::string>& argv,
   boost::asio::io_context io;
   std::future<std::string> out;
   std::future<std::string> err;
-  bp::environment environment = boost::this_process::environment();
-  for (const auto& [key, value] : env) environment[key] = value;
+  ChildEnv environment(env);
   const std::string exe =
       argv.at(0).find('/') == std::string::npos ? bp::search_path(argv[0]).string() : argv[0];
   if (exe.empty()) throw std::runtime_error("not found on PATH: " + argv[0]);
   bp::child child(bp::exe = exe,
                   bp::args = std::vector<std::string>(argv.begin() + 1, argv.end()),
                   bp::start_dir = (cwd.empty() ? std::filesystem::current_path() : cwd).string(),
-                  bp::env = environment,
+                  environment.on_setup(),
                   bp::std_in<bp::null, bp::std_out> out,
                   bp::std_err > err,
                   io);
