@@ -134,10 +134,10 @@ TEST_F(ProcessSpawner, StartsWithNoBlockedSignals) {
 
 TEST_F(ProcessSpawner, SignalsTheAgentIgnoresAreBackToTheirDefaults) {
   // SIG_IGN survives exec, so a service would inherit an ignored SIGTERM or SIGPIPE.
-  struct sigaction ignore{};
+  struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
-  struct sigaction old_term{};
-  struct sigaction old_pipe{};
+  struct sigaction old_term {};
+  struct sigaction old_pipe {};
   ASSERT_EQ(::sigaction(SIGTERM, &ignore, &old_term), 0);
   ASSERT_EQ(::sigaction(SIGPIPE, &ignore, &old_pipe), 0);
   const pid_t pid = spawn({"/bin/sleep", "30"});
@@ -155,8 +155,7 @@ TEST_F(ProcessSpawner, ANonExecutableProgramIsAnErrorWithTheReason) {
   fs::permissions(program, fs::perms::owner_read | fs::perms::owner_write);
   auto pid = spawn_detached(SpawnRequest{{program.string()}, m_tmp.path(), {}, m_log});
   ASSERT_FALSE(pid.ok());
-  EXPECT_NE(pid.error().message.find(program.string()), std::string::npos)
-      << pid.error().message;
+  EXPECT_NE(pid.error().message.find(program.string()), std::string::npos) << pid.error().message;
   EXPECT_NE(pid.error().message.find("Permission denied"), std::string::npos)
       << pid.error().message;
 }
