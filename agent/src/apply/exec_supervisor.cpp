@@ -144,7 +144,8 @@ Status ExecSupervisor::stop(const std::string& service, Millis timeout) const {
   fs::remove(pid_file, ec);
   if (record && process_group_gone(record->pid)) {
     // Best effort: without the proof the next start() scans for strays, as after a crash.
-    if (Status proved = write_file_atomic(clean_stop_file(service), ""); !proved)
+    // No fsync: a power cut that loses the proof also stopped every process it speaks of.
+    if (Status proved = replace_file(clean_stop_file(service), ""); !proved)
       log_debug("cannot record the clean stop", {{"error", proved.error().describe()}});
   }
   return ok_status();

@@ -24,6 +24,31 @@ bool write_all(int fd, const std::string& content) {
   return true;
 }
 
+/// Writes `content` to a temp file beside `path` and renames it over `path`; `durable`: fsync
+/// the file before the rename and the directory after it.
+Status write_and_rename(const std::filesystem::path& path,
+                        const std::string& content,
+                        bool durable) {
+  std::filesystem::path temp = path;
+  temp += ".tmp." + std::to_string(::getpid());
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Error{"cannot create " + temp.string() + ": " + errno_text(), ""};
+  const bool written = write_all(fd, content) && (!durable || ::fsync(fd) == 0);
+  const std::string reason = written ? "" : errno_text();
+  ::close(fd);
+  if (!written) {
+    ::unlink(temp.c_str());
+    return Error{"cannot write " + temp.string() + ": " + reason, "check free disk space"};
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    const std::string rename_reason = errno_text();
+    ::unlink(temp.c_str());
+    return Error{"cannot rename " + temp.string() + " to " + path.string() + ": " + rename_reason,
+                 ""};
+  }
+  return durable ? fsync_path(path.parent_path()) : ok_status();
+}
+
 }  // namespace
 
 std::string errno_text() { return std::strerror(errno); }
@@ -65,15 +90,11 @@ Status fsync_path(const std::filesystem::path& path) {
 }
 
 Status write_file_atomic(const std::filesystem::path& path, const std::string& content) {
-  std::filesystem::path temp = path;
-  temp += ".tmp." + std::to_string(::getpid());
-  if (Status written = write_file_synced(temp, content); !written) return written;
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const std::string reason = errno_text();
-    ::unlink(temp.c_str());
-    return Error{"cannot rename " + temp.string() + " to " + path.string() + ": " + reason, ""};
-  }
-  return fsync_path(path.parent_path());
+  return write_and_rename(path, content, true);
+}
+
+Status replace_file(const std::filesystem::path& path, const std::string& content) {
+  return write_and_rename(path, content, false);
 }
 
 Status append_line_synced(const std::filesystem::path& path, const std::string& line) {

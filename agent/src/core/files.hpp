@@ -15,6 +15,12 @@ namespace tether {
 [[nodiscard]] Status write_file_atomic(const std::filesystem::path& path,
                                        const std::string& content);
 
+/// The same rename over `path` (readers never see a torn file) without the fsyncs, for files
+/// whose loss in a power cut costs only a redo: caches and reports that the next pass
+/// rewrites (the hash cache, `tether status`'s last pass, a clean-stop proof). After a power
+/// cut such a file may hold its previous content, or be empty: its reader must cope.
+[[nodiscard]] Status replace_file(const std::filesystem::path& path, const std::string& content);
+
 /// Writes a file (no rename) and fsyncs it; for files inside a dir that is renamed later.
 [[nodiscard]] Status write_file_synced(const std::filesystem::path& path,
                                        const std::string& content,

@@ -91,7 +91,8 @@ Status HashCache::retain_used_and_save() {
             std::to_string(id.ctime_ns) + " " + entry.digest + " " + path + "\n";
   }
   if (Status made = make_dirs(m_store->parent_path()); !made) return made;
-  if (Status written = write_file_atomic(*m_store, text); !written) return written;
+  // No fsync: a cache lost in a power cut costs one re-hash (load() skips what it cannot use).
+  if (Status written = replace_file(*m_store, text); !written) return written;
   m_changed = false;
   return ok_status();
 }

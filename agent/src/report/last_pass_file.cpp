@@ -65,8 +65,9 @@ void LastPassFile::save(const AgentStatus& status) {
   untimed.pass_time.clear();
   if (m_saved == untimed) return;
   Status saved = make_dirs(m_path.parent_path());
+  // No fsync: a report the next pass rewrites (load() ignores a damaged one).
   if (saved)
-    saved = write_file_atomic(
+    saved = replace_file(
         m_path,
         to_json(status).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   if (saved) {
