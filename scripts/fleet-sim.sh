@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fleet simulation: N tether agents on this machine, each with its own root, host id, labels and
-# local API, poll one Git server on loopback (git daemon, or smart HTTP behind a caching nginx). A tiny release (a shell script that sleeps) is
+# local API, poll one Git server on loopback (git daemon, or smart HTTP behind a caching nginx). A tiny release (a copy of sleep, or a shell script that execs it) is
 # declared (1.0.0), upgraded (1.1.0) and rolled back with `git revert`; for each change every
 # host's push->converged time is taken from its journal (millisecond times of the applied
 # change), with the Git server's CPU, the fetches it served, the agents' RSS and the load.
@@ -18,7 +18,8 @@ usage() {
   cat <<'USAGE'
 usage: scripts/fleet-sim.sh N [--interval 5s] [--out DIR] [--tether PATH] [--start-rate R]
                               [--quiet SECONDS] [--timeout SECONDS] [--api-base PORT]
-                              [--git-server daemon|socket|http] [--no-pack-cache] [--keep]
+                              [--git-server daemon|socket|http] [--no-pack-cache]
+                              [--service binary|script] [--keep]
 
   N              number of agents (1..2000), host ids sim-0001.., labels role=web and
                  zone=a|b (alternating); the service selects role=web
@@ -42,6 +43,9 @@ usage: scripts/fleet-sim.sh N [--interval 5s] [--out DIR] [--tether PATH] [--sta
                  body (needs: apt-get install nginx-light fcgiwrap)
   --no-pack-cache with --git-server http: send every fetch to git (ref advertisement still
                  cached), to measure what the pack cache saves
+  --service S    the service each agent runs: binary (default: a copy of coreutils' sleep,
+                 one exec per start) or script (a shell script that execs sleep: two execs
+                 and a PATH search per start)
   --keep         keep the temp dir (roots, logs, state repo) for inspection
 USAGE
 }
@@ -57,6 +61,7 @@ quiet=""
 timeout=""
 git_server=daemon
 pack_cache=1
+service=binary
 api_base=21000
 keep=0
 while (($# > 0)); do
@@ -71,6 +76,7 @@ while (($# > 0)); do
     --git-server) git_server=${2:?--git-server needs daemon, socket or http}; shift 2 ;;
     --api-base) api_base=${2:?--api-base needs a port}; shift 2 ;;
     --no-pack-cache) pack_cache=0; shift ;;
+    --service) service=${2:?--service needs binary or script}; shift 2 ;;
     --keep) keep=1; shift ;;
     -*) die "unknown option '$1' (see --help)" ;;
     *) [[ -z "$n" ]] || die "unexpected argument '$1'"; n=$1; shift ;;
@@ -85,6 +91,7 @@ case "$interval" in
   *) die "--interval: expected e.g. 5s, 500ms or 1m" ;;
 esac
 case "$git_server" in daemon | socket | http) ;; *) die "--git-server: daemon, socket or http" ;; esac
+case "$service" in binary | script) ;; *) die "--service: binary or script" ;; esac
 if [[ "$git_server" == http ]]; then
   for tool in nginx fcgiwrap; do
     command -v "$tool" >/dev/null || [[ -x "/usr/sbin/$tool" ]] ||
@@ -158,12 +165,20 @@ free_port() {
   die "no free port among $*"
 }
 
-# ---- the release: bin/app is a POSIX shell script that execs sleep, packed reproducibly ----
+# ---- the release, packed reproducibly: bin/app is a copy of coreutils' sleep (--service
+# binary: one exec per start) or a POSIX shell script that execs sleep (--service script: two,
+# plus the shell's PATH search) ----
 declare -A artifact artifact_sha binary_sha
 make_app_release() {
   local v=$1 stage="$work/stage-$1"
   mkdir -p "$stage/bin" "$work/artifacts"
-  printf '#!/bin/sh\n# app %s (fleet simulation)\nexec sleep 100000\n' "$v" >"$stage/bin/app"
+  if [[ "$service" == binary ]]; then
+    # Bytes after an ELF image are never loaded: they make each version's binary its own.
+    cat "$(command -v sleep)" >"$stage/bin/app"
+    printf '\n# app %s (fleet simulation)\n' "$v" >>"$stage/bin/app"
+  else
+    printf '#!/bin/sh\n# app %s (fleet simulation)\nexec sleep 100000\n' "$v" >"$stage/bin/app"
+  fi
   chmod 0755 "$stage/bin/app"
   printf '%s\n' "$v" >"$stage/VERSION"
   artifact[$v]="$work/artifacts/app-$v.tar.gz"
@@ -193,7 +208,7 @@ spec:
       sha256: "${binary_sha[$v]}"
   run:
     exec:
-      command: ["bin/app"]
+      command: $([[ "$service" == binary ]] && echo '["bin/app", "100000"]' || echo '["bin/app"]')
       stopTimeout: 2s
   keepReleases: 3
 EOF
@@ -419,9 +434,9 @@ if [[ -s "$work/git-daemon.log" ]]; then
   tail -5 "$work/git-daemon.log"
 fi
 
-meta=$(/usr/bin/python3 - "$n" "$interval" "$interval_s" "$tether" "$load_before" "$start_seconds" "$start_rate" "$git_server" "$pack_cache" <<'PY'
+meta=$(/usr/bin/python3 - "$n" "$interval" "$interval_s" "$tether" "$load_before" "$start_seconds" "$start_rate" "$git_server" "$pack_cache" "$service" <<'PY'
 import json, os, platform, subprocess, sys, datetime
-n, interval, interval_s, tether, load, start_s, rate, server, pack_cache = sys.argv[1:]
+n, interval, interval_s, tether, load, start_s, rate, server, pack_cache, service = sys.argv[1:]
 mem = next(l for l in open("/proc/meminfo") if l.startswith("MemTotal")).split()[1]
 model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 build = "release" if "/build/release/" in tether else tether
@@ -429,7 +444,7 @@ print(json.dumps({
     "n": int(n), "interval": interval, "interval_seconds": float(interval_s),
     "tether": build, "cores": os.cpu_count(), "load_before": load,
     "start_seconds": start_s, "start_rate": rate, "git_server": server,
-    "pack_cache": server == "http" and pack_cache == "1",
+    "pack_cache": server == "http" and pack_cache == "1", "service": service,
     "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
     "machine": f"{os.cpu_count()} cores ({model}), {int(mem) / 1024 / 1024:.0f} GiB RAM, "
                f"{platform.system()} {platform.release()}, git {subprocess.run(['git', '--version'], capture_output=True, text=True).stdout.split()[-1]}",

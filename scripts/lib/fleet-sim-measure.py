@@ -349,7 +349,7 @@ def cmd_change(run_dir, name, version, commit, timeout, push):
                     break
         peak_load = max(peak_load, loadavg()[0])
         if pending:
-            time.sleep(0.2)
+            time.sleep(0.5)  # the journal times say when; this only finds them
     s1 = snapshot(run_dir, hosts)
     c1 = scrape_counters(hosts)
     # Every agent must also say so itself: converged to this commit and version.
@@ -523,6 +523,8 @@ def cmd_summary(run_dir, meta_json):
     w(f"tether fleet simulation: {meta['n']} agents, poll interval {meta['interval']} "
       f"(jitter 10%), one Git server on loopback: {server.get(meta.get('git_server'), '?')}")
     w(f"date {meta['date']}, tether {meta['tether']}")
+    if meta.get("service"):
+        w(f"service: bin/app as {'a copy of coreutils sleep' if meta['service'] == 'binary' else 'a shell script that execs sleep'}")
     w(f"machine: {meta['machine']}")
     w(f"load average before the agents started: {meta['load_before']}")
     w(f"agents started in {meta['start_seconds']}s ({meta['start_rate']}/s)")
