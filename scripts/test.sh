@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): installs what is missing, builds from scratch with
 # warnings as errors, checks formatting, runs the whole CTest suite (unit, schema, e2e), and
-# optionally a short bounded libFuzzer pass over each fuzz target.
+# a short bounded libFuzzer pass over each fuzz target.
 #   scripts/test.sh            the asan preset (what CI runs): the dev build (Debug, fault
 #                              injection on) with the agent under AddressSanitizer,
 #                              LeakSanitizer and UBSan; every tether the e2e tests start is
@@ -9,7 +9,8 @@
 #   scripts/test.sh --dev      the dev preset, no sanitizers (a faster local loop)
 #   scripts/test.sh --asan     the asan preset, said explicitly
 # Further arguments go to ctest (e.g. -L unit, -R Planner).
-# FUZZ_SECONDS=N adds scripts/fuzz.sh N (N seconds per target) after the suite; default 0.
+# After the suite, scripts/fuzz.sh runs each libFuzzer target for FUZZ_SECONDS seconds
+# (default 10: the seed corpus replayed under ASan/UBSan plus a short search; 0 skips it).
 #
 # One build and one suite run is what fits CI's budget (BENCHMARKS.md, "Build time and the CI
 # budget"): the sanitized build is that one build.
@@ -21,7 +22,7 @@ case "${1:-}" in
   --asan) shift ;;
   --dev) preset=dev; shift ;;
 esac
-fuzz_seconds="${FUZZ_SECONDS:-0}"
+fuzz_seconds="${FUZZ_SECONDS:-10}"
 
 scripts/install-deps.sh
 scripts/check-format.sh
@@ -37,16 +38,18 @@ cmake --build "$build_dir" -j "$(nproc)"
 echo "test.sh: $preset build took $((SECONDS - start)) s"
 
 start=$SECONDS
-# The preset's environment (sanitizer options) applies; the build dir is this fresh one.
-# Sanitizer reports go to files (not stderr) and are printed below: a daemon that the e2e
-# tests stop and whose exit status nobody checks (a leak found at exit) must fail the run too.
+# The sanitizer options of the asan test preset, set here: `ctest --preset` would run the
+# tests of the preset's own build dir (build/asan) whenever that exists, not this fresh one.
+# Reports go to files (not stderr) and are printed below: a daemon that the e2e tests stop
+# and whose exit status nobody checks (a leak found at exit) must fail the run too.
 reports="$PWD/$build_dir/sanitizer-reports"
 mkdir -p "$reports"
 export ASAN_OPTIONS="log_path=$reports/asan:log_exe_name=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
-export UBSAN_OPTIONS="log_path=$reports/ubsan:log_exe_name=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+export UBSAN_OPTIONS="log_path=$reports/ubsan:log_exe_name=1:print_stacktrace=1:halt_on_error=1"
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 suite_rc=0
-ctest --preset "$preset" --test-dir "$build_dir" --output-on-failure -j "$(nproc)" --timeout 300 "$@" ||
-  suite_rc=$?
+ctest --test-dir "$build_dir" --output-on-failure --no-tests=error -j "$(nproc)" --timeout 300 \
+  "$@" || suite_rc=$?
 echo "test.sh: $preset suite took $((SECONDS - start)) s"
 if [[ -n "$(ls -A "$reports")" ]]; then
   echo "test.sh: sanitizer reports (from processes the tests started):" >&2
