@@ -24,6 +24,22 @@ bool write_all(int fd, const std::string& content) {
   return true;
 }
 
+/// Creates or truncates `path` and writes `content`; `sync`: fsync it before closing.
+Status write_whole_file(const std::filesystem::path& path,
+                        const std::string& content,
+                        unsigned mode,
+                        bool sync) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return Error{"cannot create " + path.string() + ": " + errno_text(), ""};
+  const bool written = write_all(fd, content) && (!sync || ::fsync(fd) == 0);
+  const std::string reason = written ? "" : errno_text();
+  ::close(fd);
+  if (!written) {
+    return Error{"cannot write " + path.string() + ": " + reason, "check free disk space"};
+  }
+  return ok_status();
+}
+
 /// Writes `content` to a temp file beside `path` and renames it over `path`; `durable`: fsync
 /// the file before the rename and the directory after it.
 Status write_and_rename(const std::filesystem::path& path,
@@ -31,20 +47,14 @@ Status write_and_rename(const std::filesystem::path& path,
                         bool durable) {
   std::filesystem::path temp = path;
   temp += ".tmp." + std::to_string(::getpid());
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Error{"cannot create " + temp.string() + ": " + errno_text(), ""};
-  const bool written = write_all(fd, content) && (!durable || ::fsync(fd) == 0);
-  const std::string reason = written ? "" : errno_text();
-  ::close(fd);
-  if (!written) {
+  if (Status written = write_whole_file(temp, content, 0644, durable); !written) {
     ::unlink(temp.c_str());
-    return Error{"cannot write " + temp.string() + ": " + reason, "check free disk space"};
+    return written;
   }
   if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const std::string rename_reason = errno_text();
+    const std::string reason = errno_text();
     ::unlink(temp.c_str());
-    return Error{"cannot rename " + temp.string() + " to " + path.string() + ": " + rename_reason,
-                 ""};
+    return Error{"cannot rename " + temp.string() + " to " + path.string() + ": " + reason, ""};
   }
   return durable ? fsync_path(path.parent_path()) : ok_status();
 }
@@ -69,15 +79,7 @@ Result<std::string> read_file(const std::filesystem::path& path) {
 Status write_file_synced(const std::filesystem::path& path,
                          const std::string& content,
                          unsigned mode) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return Error{"cannot create " + path.string() + ": " + errno_text(), ""};
-  const bool written = write_all(fd, content) && ::fsync(fd) == 0;
-  const std::string reason = written ? "" : errno_text();
-  ::close(fd);
-  if (!written) {
-    return Error{"cannot write " + path.string() + ": " + reason, "check free disk space"};
-  }
-  return ok_status();
+  return write_whole_file(path, content, mode, true);
 }
 
 Status fsync_path(const std::filesystem::path& path) {
