@@ -11,6 +11,9 @@ namespace tether {
 struct Error {
   std::string message;
   std::string hint;
+  /// The operation gave up because the agent is stopping (core/termination.hpp), not because
+  /// what it waited for failed.
+  bool stopping = false;
 
   /// "message (hint)" or just the message when there is no hint.
   [[nodiscard]] std::string describe() const {
@@ -18,7 +21,9 @@ struct Error {
   }
   /// The same error with `context: ` in front, so callers can say where it happened.
   [[nodiscard]] Error with_context(const std::string& context) const {
-    return Error{context + ": " + message, hint};
+    Error out{context + ": " + message, hint};
+    out.stopping = stopping;
+    return out;
   }
 };
 
