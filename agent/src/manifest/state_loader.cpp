@@ -4,6 +4,7 @@
 #include "manifest/config_hash.hpp"
 #include "manifest/dependency_check.hpp"
 #include "manifest/documents.hpp"
+#include "manifest/fingerprint.hpp"
 #include "model/image_ref.hpp"
 
 #include <filesystem>
@@ -61,7 +62,7 @@ std::optional<DesiredService> resolve_service(const std::string& path,
                                               const std::string& declaration,
                                               const StateSnapshot& snapshot,
                                               Diagnostics& diagnostics) {
-  DesiredService desired{service, {}, {}, {}};
+  DesiredService desired{service, {}, {}, {}, {}};
   bool ok = true;
   for (size_t i = 0; i < service.config.size(); ++i) {
     const ConfigFile& file = service.config[i];
@@ -94,6 +95,7 @@ std::optional<DesiredService> resolve_service(const std::string& path,
   } else if (const ContainerSpec* container = service.container()) {
     desired.release = container_release_id(container->image, desired.release.config_hash);
   }
+  desired.fingerprint = fingerprint_of(runtime_spec_of(service, desired.release));
   return desired;
 }
 

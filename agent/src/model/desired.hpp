@@ -16,6 +16,9 @@ struct DesiredService {
   /// Digest of everything that declares this service for this host (manifest text, host
   /// overrides, config files): when it changes, a quarantined release may be tried again.
   std::string spec_digest;
+  /// fingerprint_of(runtime_spec_of(service, release)) (manifest/fingerprint.hpp): what runs and
+  /// how its health is judged. When the live one differs, the service is reconfigured.
+  std::string fingerprint;
   bool operator==(const DesiredService&) const = default;
 };
 

@@ -16,7 +16,8 @@ DesiredService desired(const std::string& image, const std::string& config_hash 
   ContainerSpec spec;
   spec.image = image;
   service.workload = spec;
-  return DesiredService{service, container_release_id(image, config_hash), {}, "spec-" + image};
+  return DesiredService{
+      service, container_release_id(image, config_hash), {}, "spec-" + image, "fp-" + image};
 }
 
 /// What `inspect` shows for a container tether made for `image`.

@@ -21,7 +21,7 @@ DesiredService desired_exec(const ReleaseId& id, int keep = 5) {
                                  {"bin/web", id.binary_sha256}};
   service.run = RunSpec{ExecRun{{"bin/web"}, {}, Millis(1000)}};
   service.keep_releases = keep;
-  return DesiredService{service, id, {}, "digest-1"};
+  return DesiredService{service, id, {}, "digest-1", "fp-1"};
 }
 
 InstalledRelease installed(const ReleaseId& id, const std::string& at, bool intact = true) {

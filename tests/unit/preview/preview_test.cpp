@@ -21,7 +21,7 @@ DesiredService declared(const ReleaseId& id) {
                                  {"bin/web", id.binary_sha256}};
   service.run = RunSpec{ExecRun{{"bin/web"}, {}, Millis(1000)}};
   service.keep_releases = 5;
-  return DesiredService{service, id, {}, "digest-1"};
+  return DesiredService{service, id, {}, "digest-1", "fp-1"};
 }
 
 Desired desired_at(const std::string& commit, const ReleaseId& id) {
