@@ -11,15 +11,23 @@ FlapDamper::FlapDamper(const Clock& clock, DampingSettings settings)
 
 std::string FlapDamper::failure(const std::string& service, const DesiredService& desired) const {
   const auto it = m_entries.find(service);
-  if (it == m_entries.end() || it->second.failed_dir != desired.release.dir_name()) return "";
+  if (it == m_entries.end() || it->second.failed_fingerprint != desired.fingerprint) return "";
   return it->second.failure;
 }
 
-Conditions FlapDamper::conditions(const Desired& desired) const {
+Conditions FlapDamper::conditions(const Desired& desired,
+                                  const std::map<std::string, std::string>& unhealthy,
+                                  bool bypass_holds) const {
   Conditions conditions;
   for (const auto& [name, service] : desired.services) {
-    ServiceCondition condition{
-        failure(name, service), m_backoff.wait_left(name), m_backoff.restarts(name)};
+    ServiceCondition condition;
+    condition.failure = failure(name, service);
+    condition.hold = bypass_holds ? Millis(0) : m_backoff.wait_left(name);
+    condition.attempts = m_backoff.restarts(name);
+    if (const auto it = m_entries.find(name); it != m_entries.end())
+      condition.failed_fingerprint = it->second.failed_fingerprint;
+    if (const auto it = unhealthy.find(name); it != unhealthy.end())
+      condition.unhealthy = it->second;
     if (condition != ServiceCondition{}) conditions[name] = condition;
   }
   return conditions;
@@ -31,16 +39,19 @@ void FlapDamper::acted(const ServiceAction& action,
                        const std::string& error) {
   Entry& entry = m_entries[action.service];
   entry.trouble = m_clock.now();
-  if (action.kind == ActionKind::restart || action.kind == ActionKind::repair) {
+  const bool damped = action.kind == ActionKind::restart || action.kind == ActionKind::repair;
+  if (damped || (!ok && !rolled_back)) {
     m_backoff.restarted(action.service);
-    entry.worst = std::max(entry.worst, m_backoff.restarts(action.service));
+    if (damped) entry.worst = std::max(entry.worst, m_backoff.restarts(action.service));
+  } else if (ok) {
+    m_backoff.reset(action.service);  // a change went through: its retries start afresh
   }
   if (ok) {
     entry.failure.clear();
-    entry.failed_dir.clear();
+    entry.failed_fingerprint.clear();
   } else if (!rolled_back) {
     entry.failure = error;
-    entry.failed_dir = action.to.dir_name();
+    entry.failed_fingerprint = action.fingerprint;
     entry.degraded = true;
   }
 }

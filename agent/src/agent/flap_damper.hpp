@@ -26,19 +26,24 @@ struct Recovery {
 };
 
 /// The agent's memory of how each service has been behaving, across passes: restarts and
-/// repairs back off exponentially (RestartBackoff), a failed change is remembered while the
-/// declaration stays the same (its dependents wait), and a service that was degraded (held
-/// back, or failed) and then stays healthy for `stable` is reported once as recovered, so
-/// alerts can resolve. In memory: a new agent process starts afresh.
+/// repairs back off exponentially (RestartBackoff), and so do retries of a change that failed
+/// (a download, a pull, a start) while the declaration stays the same; a failed change is
+/// remembered (its dependents wait); the health watch's verdict is passed on; and a service that
+/// was degraded (held back, failed or unhealthy) and then stays healthy for `stable` is reported
+/// once as recovered, so alerts can resolve. In memory: a new agent process starts afresh.
 class FlapDamper {
  public:
   FlapDamper(const Clock& clock, DampingSettings settings);
 
-  /// The planner's input for the services of `desired`.
-  [[nodiscard]] Conditions conditions(const Desired& desired) const;
-  /// An action of the plan ran. Restarts and repairs count towards the backoff; a failure not
-  /// undone by an automatic rollback is remembered until something succeeds or the declaration
-  /// changes (an auto-rollback leaves the quarantine to say so).
+  /// The planner's input for the services of `desired`. `unhealthy`: the health watch's
+  /// verdicts (service -> why), passed on. With `bypass_holds` (an operator asked for a pass:
+  /// SIGHUP, POST /sync) nothing is held back.
+  [[nodiscard]] Conditions conditions(const Desired& desired,
+                                      const std::map<std::string, std::string>& unhealthy = {},
+                                      bool bypass_holds = false) const;
+  /// An action of the plan ran. Restarts, repairs and failures count towards the backoff; a
+  /// failure not undone by an automatic rollback is remembered until something succeeds or the
+  /// declaration changes (an auto-rollback leaves the quarantine to say so).
   void acted(const ServiceAction& action, bool ok, bool rolled_back, const std::string& error);
   /// A restart or repair was held back. True the first time for this step of the backoff (the
   /// agent journals it then, not on every poll).
@@ -53,7 +58,7 @@ class FlapDamper {
  private:
   struct Entry {
     std::string failure;
-    std::string failed_dir;  ///< the release whose change failed
+    std::string failed_fingerprint;  ///< the spec whose change failed
     bool degraded = false;
     int journaled_step = 0;      ///< the backoff step whose delay was journaled
     int worst = 0;               ///< most restarts/repairs in a row while degraded

@@ -19,6 +19,10 @@ ServiceState state_of(const std::string& name, const PassResult& pass, ServiceSt
     return ServiceState::quarantined;
   }
   if (pass.errors.count(name) != 0) return ServiceState::failed;
+  if (const auto it = pass.unhealthy.find(name); it != pass.unhealthy.end()) {
+    status.reason = it->second;
+    return ServiceState::unhealthy;
+  }
   for (const BlockedService& blocked : pass.blocked) {
     if (blocked.action.service != name) continue;
     status.blocked_on = blocked.dependency;

@@ -1,9 +1,11 @@
 #include "agent/reconciler.hpp"
 
+#include "agent/watch_targets.hpp"
 #include "apply/history_store.hpp"
 #include "apply/log_rotation.hpp"
 #include "apply/switch_marker.hpp"
 #include "container/container_probe.hpp"
+#include "container/container_record.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
 #include "live/live_probe.hpp"
@@ -50,6 +52,7 @@ Reconciler::Reconciler(Layout layout,
       m_applier(applier),
       m_containers(containers),
       m_notifier(options.notifier),
+      m_health_watch(options.health_watch),
       m_damper(clock, options.damping) {}
 
 void Reconciler::rotate_logs(const Live& live) const {
@@ -62,8 +65,40 @@ void Reconciler::rotate_logs(const Live& live) const {
 
 Live Reconciler::probe_live(const Desired& desired) {
   Live live = probe_all(m_layout, m_hashes);
-  if (m_containers != nullptr) probe_containers(desired, *m_containers, live);
+  if (m_containers == nullptr) return live;
+  probe_containers(desired, *m_containers, live);
+  // A container service no longer declared: its record says which runtime runs it, so that
+  // its removal finds the container.
+  for (auto& [name, service] : live) {
+    if (desired.services.count(name) != 0) continue;
+    const auto record = read_container_record(m_layout, name);
+    if (!record) continue;
+    Service by_runtime;
+    by_runtime.runtime = record->runtime;
+    auto inspected = m_containers->engine_for(by_runtime).inspect(container_name_of(name));
+    if (inspected) service.container = *inspected;
+  }
   return live;
+}
+
+std::optional<std::string> Reconciler::removes_everything(const Desired& desired) {
+  if (!desired.services.empty() || !desired.held_back.empty() || desired.allow_removing_all)
+    return std::nullopt;
+  std::string running;
+  for (const auto& [name, live] : probe_all(m_layout, m_hashes)) {
+    if (!live.current_dir && live.process != ProcessState::running &&
+        !read_container_record(m_layout, name))
+      continue;
+    running += (running.empty() ? "" : ", ") + name;
+  }
+  if (running.empty()) return std::nullopt;
+  return "it declares no service for host " + m_host.id +
+         ", which would stop every service it "
+         "runs (" +
+         running +
+         "). If that is intended, set `spec.allowRemovingAllServices: true` "
+         "in hosts/" +
+         m_host.id + ".yaml in the same commit";
 }
 
 std::optional<Desired> Reconciler::load_commit(const std::string& commit, std::string& problem) {
@@ -132,6 +167,10 @@ std::optional<Desired> Reconciler::desired_state(ApplyMode mode, PassResult& res
     refuse(*tip, problem + "\nFix the manifests in a new commit", result);
     return m_last_good;
   }
+  if (const auto everything = removes_everything(*desired)) {
+    refuse(*tip, *everything, result);
+    return m_last_good;
+  }
   m_last_good = desired;
   if (mode == ApplyMode::apply) {
     Status saved = make_dirs(m_layout.state_dir());
@@ -141,10 +180,10 @@ std::optional<Desired> Reconciler::desired_state(ApplyMode mode, PassResult& res
   return desired;
 }
 
-PassResult Reconciler::run_once(ApplyMode mode) {
+PassResult Reconciler::run_once(ApplyMode mode, PassTrigger trigger) {
   const SourceCounters source_before = m_source.counters();
   const size_t hashed_before = m_hashes.files_hashed();
-  PassResult result = pass(mode);
+  PassResult result = pass(mode, trigger);
   const SourceCounters source_after = m_source.counters();
   result.work.polls = source_after.polls - source_before.polls;
   result.work.downloads = source_after.downloads - source_before.downloads;
@@ -161,10 +200,16 @@ PassResult Reconciler::run_once(ApplyMode mode) {
   return result;
 }
 
-PassResult Reconciler::pass(ApplyMode mode) {
+PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
   PassResult result;
   auto desired = desired_state(mode, result);
   if (!desired) return result;
+  // What the watch held unhealthy when the pass began is what it acts on; the watch then
+  // rests until the pass hands it what runs afterwards.
+  if (m_health_watch != nullptr && mode == ApplyMode::apply) {
+    result.unhealthy = m_health_watch->unhealthy();
+    m_health_watch->pause();
+  }
   result.state_commit = desired->state_commit;
   result.desired = desired;
   if (mode == ApplyMode::apply) undo_unsettled_switches(m_layout);
@@ -176,7 +221,9 @@ PassResult Reconciler::pass(ApplyMode mode) {
   }
   // The agent's memory (failures, backoff) is an input of the plan; a dry run has none.
   const Conditions conditions =
-      mode == ApplyMode::apply ? m_damper.conditions(*desired) : Conditions{};
+      mode == ApplyMode::apply
+          ? m_damper.conditions(*desired, result.unhealthy, trigger == PassTrigger::operator_asked)
+          : Conditions{};
   result.plan = make_plan(*desired, live, history ? *history : History{}, conditions);
   // A daemon would repeat the same notes every poll: say each once, until it changes.
   if (result.plan.notes != m_last_notes) {
@@ -189,6 +236,7 @@ PassResult Reconciler::pass(ApplyMode mode) {
   rotate_logs(live);
   for (const auto& [name, service] : desired->services) result.converged[name] = true;
   for (const std::string& name : result.plan.quarantined) result.converged[name] = false;
+
   for (const DelayedAction& delayed : result.plan.delayed)
     result.converged[delayed.action.service] = false;
   result.blocked = result.plan.blocked;
@@ -201,8 +249,14 @@ PassResult Reconciler::pass(ApplyMode mode) {
   }
   for (const BlockedService& blocked : result.blocked)
     result.converged[blocked.action.service] = false;
+  for (const std::string& name : result.applied) result.unhealthy.erase(name);
+  for (const auto& [name, why] : result.unhealthy) {
+    if (desired->services.count(name) != 0) result.converged[name] = false;
+  }
   report_waits(result.plan, result.blocked);
   observe_health(*desired, result);
+  if (m_health_watch != nullptr)
+    m_health_watch->watch(watch_targets(m_layout, *desired, result.live_after));
   return result;
 }
 

@@ -4,6 +4,7 @@
 #include "apply/applier.hpp"
 #include "container/container_engine.hpp"
 #include "core/layout.hpp"
+#include "health/health_watch.hpp"
 #include "live/hash_cache.hpp"
 #include "manifest/state_loader.hpp"
 #include "model/desired.hpp"
@@ -12,11 +13,19 @@
 #include "trust/commit_gate.hpp"
 
 #include <optional>
+#include <set>
 #include <string>
 
 namespace tether {
 
 enum class ApplyMode { apply, dry_run };
+
+/// Why a pass runs.
+enum class PassTrigger {
+  schedule,        ///< the poll interval came round (or the first pass)
+  operator_asked,  ///< SIGHUP or POST /sync: try everything now, backoffs included
+  health_changed,  ///< the health watch saw a service turn unhealthy or healthy again
+};
 
 /// How one pass ended; also the exit status of `run --once`.
 enum class PassOutcome {
@@ -51,6 +60,17 @@ struct PassResult {
   /// Actions that waited for a dependency: blocked when planned, or in the pass because the
   /// dependency's own action failed or waited.
   std::vector<BlockedService> blocked;
+  /// Per service the health watch held unhealthy at the start of the pass and that no action
+  /// of the pass brought up healthy -> why.
+  std::map<std::string, std::string> unhealthy;
+  /// Services whose action succeeded in this pass (it passed its gate, or was removed).
+  std::set<std::string> applied;
+  /// The agent was asked to stop (SIGTERM) during the pass: what was left undone is taken up
+  /// by the next start.
+  bool stopping = false;
+  /// Per desired service after the pass: it runs and nothing says it is unwell (no failure,
+  /// no unhealthy verdict, no action waiting).
+  std::map<std::string, bool> healthy;
   std::vector<Recovery> recoveries;                 ///< degraded services healthy again
   std::map<std::string, std::string> recovered_at;  ///< per service: its last recovery (RFC 3339)
   Live live_after;                                  ///< what is live once the pass is done
@@ -62,6 +82,9 @@ struct ReconcilerOptions {
   DampingSettings damping;
   /// Where blocked, delayed and recovered events are pushed besides the journal (nullptr: none).
   Notifier* notifier = nullptr;
+  /// The daemon's continuous health watch (nullptr: none, as in `run --once`): paused while a
+  /// pass applies, given what to probe after it; its verdicts feed the plan.
+  HealthWatch* health_watch = nullptr;
 };
 
 /// One reconcile pass: fetch, admit (history and signatures), load, probe, plan, apply. Keeps the
@@ -79,17 +102,20 @@ class Reconciler {
              const ContainerEngines* containers = nullptr,
              ReconcilerOptions options = {});
 
-  [[nodiscard]] PassResult run_once(ApplyMode mode);
+  [[nodiscard]] PassResult run_once(ApplyMode mode, PassTrigger trigger = PassTrigger::schedule);
 
  private:
   /// run_once without the accounting of what it cost.
-  [[nodiscard]] PassResult pass(ApplyMode mode);
+  [[nodiscard]] PassResult pass(ApplyMode mode, PassTrigger trigger);
   /// The desired state to converge to, or nullopt (with `result` set) when there is none.
   std::optional<Desired> desired_state(ApplyMode mode, PassResult& result);
   std::optional<Desired> load_commit(const std::string& commit, std::string& problem);
   /// Loads the commit the previous agent process applied (once per process).
   void restore_last_good();
   void refuse(const std::string& tip, const std::string& problem, PassResult& result);
+  /// A commit that would leave this host with no service while some still run here: the error
+  /// that refuses it, unless the host file allows it (nullopt: fine).
+  [[nodiscard]] std::optional<std::string> removes_everything(const Desired& desired);
   /// Carries out `result.plan` in its order, one service at a time: an action whose dependency
   /// failed or waited earlier in the pass waits too.
   void apply_in_order(const Desired& desired, const Live& live, PassResult& result);
@@ -113,6 +139,7 @@ class Reconciler {
   std::optional<Desired> m_last_good;
   bool m_restored = false;  ///< restore_last_good() ran
   Notifier* m_notifier;
+  HealthWatch* m_health_watch;
   FlapDamper m_damper;
   std::map<std::string, std::string> m_blocked_reported;  ///< service -> dependency/target
   std::map<std::string, std::string> m_recovered_at;      ///< service -> time of its recovery

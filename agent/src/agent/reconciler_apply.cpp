@@ -3,8 +3,10 @@
 #include "agent/reconciler.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
+#include "core/termination.hpp"
 #include "plan/sequencing.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace tether {
@@ -70,35 +72,61 @@ void Reconciler::apply_in_order(const Desired& desired, const Live& live, PassRe
   PassTrouble trouble;
   std::set<std::string> handled;
   for (const BlockedService& blocked : plan.blocked) handled.insert(blocked.action.service);
+  const auto take = [&](const ApplyOutcome& outcome, const ServiceAction& action) {
+    if (outcome.stopping) {
+      // Neither success nor failure: the next agent start takes up from here.
+      result.stopping = true;
+      result.converged[outcome.service] = false;
+      return;
+    }
+    if (outcome.rolled_back) ++result.rollbacks;
+    if (action.kind != ActionKind::remove)
+      m_damper.acted(action, outcome.ok, outcome.rolled_back, outcome.error);
+    if (outcome.ok) {
+      result.applied.insert(outcome.service);
+      return;
+    }
+    trouble[outcome.service] =
+        std::string("its ") + to_string(outcome.kind) + " failed in this pass: " + outcome.error;
+    result.converged[outcome.service] = false;
+    result.errors[outcome.service] = outcome.error;
+    if (result.outcome == PassOutcome::converged) result.outcome = PassOutcome::failed;
+  };
   for (const ServiceAction& action : plan.actions) {
     handled.insert(action.service);
+    if (result.stopping || termination_requested()) {
+      result.stopping = true;  // what is left waits for the next start
+      result.converged[action.service] = false;
+      continue;
+    }
     if (auto blocked = blocked_in_pass(action, trouble)) {
       trouble[action.service] = "it waits for " + blocked->dependency;
       result.blocked.push_back(std::move(*blocked));
       continue;
     }
     // One service at a time, so that a failure is known before its dependents' turn.
-    for (const ApplyOutcome& outcome : m_applier.apply(plan_of(plan, action), desired, live)) {
-      if (outcome.rolled_back) ++result.rollbacks;
-      m_damper.acted(action, outcome.ok, outcome.rolled_back, outcome.error);
-      if (outcome.ok) continue;
-      trouble[outcome.service] =
-          std::string("its ") + to_string(outcome.kind) + " failed in this pass: " + outcome.error;
-      result.converged[outcome.service] = false;
-      result.errors[outcome.service] = outcome.error;
-      if (result.outcome == PassOutcome::converged) result.outcome = PassOutcome::failed;
-    }
+    for (const ApplyOutcome& outcome : m_applier.apply(plan_of(plan, action), desired, live))
+      take(outcome, action);
   }
-  // Prunes and lifted quarantines of services that had no action to carry them.
+  if (result.stopping) return;
+  // Removals, and prunes and lifted quarantines of services that had no action to carry them.
   Plan rest;
   rest.state_commit = plan.state_commit;
+  rest.removals = plan.removals;
   for (const PruneAction& prune : plan.prunes) {
     if (handled.count(prune.service) == 0) rest.prunes.push_back(prune);
   }
   for (const std::string& name : plan.lifted_quarantines) {
     if (handled.count(name) == 0) rest.lifted_quarantines.push_back(name);
   }
-  if (!rest.empty()) (void)m_applier.apply(rest, desired, live);
+  if (rest.empty()) return;
+  for (const ApplyOutcome& outcome : m_applier.apply(rest, desired, live)) {
+    const auto removal =
+        std::find_if(plan.removals.begin(), plan.removals.end(), [&](const ServiceAction& a) {
+          return a.service == outcome.service;
+        });
+    if (removal != plan.removals.end()) take(outcome, *removal);
+  }
 }
 
 void Reconciler::report_waits(const Plan& plan, const std::vector<BlockedService>& blocked) {
@@ -143,8 +171,9 @@ void Reconciler::observe_health(const Desired& desired, PassResult& result) {
     }
     const auto live = result.live_after.find(name);
     const bool healthy = result.failing.count(name) == 0 && result.errors.count(name) == 0 &&
-                         waiting.count(name) == 0 &&
+                         waiting.count(name) == 0 && result.unhealthy.count(name) == 0 &&
                          is_up(service, live == result.live_after.end() ? nullptr : &live->second);
+    result.healthy[name] = healthy;
     const auto recovery = m_damper.observe(name, healthy);
     if (!recovery) continue;
     log_info("recovered", {{"service", name}, {"reason", recovery->summary}});

@@ -25,6 +25,8 @@ class RestartBackoff {
   [[nodiscard]] Millis current_delay(const std::string& service) const;
   /// The service's process was found running.
   void running(const std::string& service);
+  /// Starts `service` from zero (a change succeeded).
+  void reset(const std::string& service) { m_entries.erase(service); }
 
  private:
   struct Entry {

@@ -52,6 +52,14 @@ void Metrics::record(const PassMetrics& pass) {
   m_files_hashed_total += pass.files_hashed;
 }
 
+void Metrics::set_health(const std::string& service, bool healthy) {
+  std::lock_guard lock(m_mutex);
+  const auto it = m_last.healthy.find(service);
+  if (it == m_last.healthy.end()) return;
+  it->second = healthy;
+  if (!healthy) m_last.converged[service] = false;
+}
+
 std::string Metrics::render() const {
   std::lock_guard lock(m_mutex);
   std::string out;
@@ -107,6 +115,13 @@ std::string Metrics::render() const {
   family(out, "tether_quarantined", "gauge", "1 while a release of the service is quarantined.");
   for (const auto& [service, quarantined] : m_last.quarantined) {
     out += "tether_quarantined{service=" + label(service) + "} " + (quarantined ? "1" : "0") + "\n";
+  }
+  family(out,
+         "tether_service_healthy",
+         "gauge",
+         "1 while the service runs and passes its health probes (watched continuously).");
+  for (const auto& [service, healthy] : m_last.healthy) {
+    out += "tether_service_healthy{service=" + label(service) + "} " + (healthy ? "1" : "0") + "\n";
   }
   family(out, "tether_blocked", "gauge", "1 while the service's change waits for a dependency.");
   for (const auto& [service, blocked] : m_last.blocked) {

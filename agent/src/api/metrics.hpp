@@ -21,7 +21,9 @@ struct PassMetrics {
   std::map<std::string, bool> converged;    ///< per desired service
   std::map<std::string, bool> quarantined;  ///< per service: a release is quarantined
   std::map<std::string, bool> blocked;      ///< per service: its change waits for a dependency
-  int recoveries = 0;                       ///< degraded services healthy again
+  /// Per desired service: false while the health watch holds it unhealthy (or nothing runs).
+  std::map<std::string, bool> healthy;
+  int recoveries = 0;  ///< degraded services healthy again
   /// service -> (version, commit) of what `current` points at.
   std::map<std::string, std::pair<std::string, std::string>> live;
 };
@@ -31,6 +33,9 @@ struct PassMetrics {
 class Metrics {
  public:
   void record(const PassMetrics& pass);
+  /// The health watch's verdict between passes: `tether_service_healthy` (and, when unhealthy,
+  /// `tether_converged`) move at once, not at the next pass.
+  void set_health(const std::string& service, bool healthy);
   /// Prometheus text exposition format 0.0.4.
   [[nodiscard]] std::string render() const;
 

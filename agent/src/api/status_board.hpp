@@ -4,6 +4,7 @@
 
 #include <mutex>
 #include <optional>
+#include <string>
 
 namespace tether {
 
@@ -17,6 +18,22 @@ class StatusBoard {
   [[nodiscard]] std::optional<AgentStatus> latest() const {
     std::lock_guard lock(m_mutex);
     return m_status;
+  }
+  /// The health watch's verdict between passes: a converged service it holds unhealthy reads
+  /// `unhealthy` (with why) until the next pass publishes; one healthy again reads converged.
+  void set_health(const std::string& service, bool healthy, const std::string& why) {
+    std::lock_guard lock(m_mutex);
+    if (!m_status) return;
+    const auto it = m_status->services.find(service);
+    if (it == m_status->services.end()) return;
+    ServiceStatus& status = it->second;
+    if (!healthy && status.state == ServiceState::converged) {
+      status.state = ServiceState::unhealthy;
+      status.reason = why;
+    } else if (healthy && status.state == ServiceState::unhealthy) {
+      status.state = ServiceState::converged;
+      status.reason.clear();
+    }
   }
 
  private:

@@ -1,34 +1,24 @@
 #include "apply/applier.hpp"
 
-#include "apply/current_link.hpp"
+#include "apply/applier_context.hpp"
 #include "apply/release_installer.hpp"
-#include "apply/switch_marker.hpp"
 #include "core/fault_point.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
-#include "live/release_record.hpp"
+#include "live/serving_record.hpp"
 
 #include <algorithm>
 
 namespace tether {
 namespace {
 
-JournalRelease journal_release(const ReleaseId& id) {
-  return JournalRelease{id.version, id.commit, id.dir_name()};
-}
-
 std::string text_of(const std::optional<ReleaseId>& id) { return id ? id->short_text() : "-"; }
 
-}  // namespace
+std::string failure_key(const JournalEntry& entry) {
+  return entry.action + "\n" + (entry.to ? entry.to->dir : "") + "\n" + entry.error;
+}
 
-/// What one action works with.
-struct Applier::Context {
-  const DesiredService& desired;
-  const LiveService* live;
-  const std::string& state_commit;
-  History& history;
-  std::vector<JournalEntry> follow_ups;  ///< journaled after the action's own entry
-};
+}  // namespace
 
 Applier::Applier(Layout layout,
                  const ServiceRunner& runner,
@@ -45,6 +35,14 @@ Applier::Applier(Layout layout,
       m_notifier(notifier),
       m_containers(containers) {}
 
+bool Applier::repeats_last_failure(const JournalEntry& entry) const {
+  std::string& last = m_last_failure[entry.service];
+  const std::string key = failure_key(entry);
+  if (last == key) return true;
+  last = key;
+  return false;
+}
+
 void Applier::record(const JournalEntry& entry) const {
   if (Status logged = m_journal.append(entry); !logged) {
     log_error("journal write failed; the change itself was made",
@@ -57,110 +55,24 @@ void Applier::record(const JournalEntry& entry) const {
   m_notifier.notify(NotifyEvent{kind, entry});
 }
 
-void Applier::roll_back(const ServiceAction& action,
-                        const std::string& previous,
-                        const Error& failure,
-                        Context& context) const {
-  const std::string& name = action.service;
-  log_warn("auto-rollback",
-           {{"service", name},
-            {"from", action.to.short_text()},
-            {"to", previous},
-            {"reason", failure.message},
-            {"stateCommit", context.state_commit}});
-  // The previous release runs the way it was declared when it was installed: the new
-  // declaration's command line may not suit the old binary.
-  DesiredService as_installed = context.desired;
-  if (auto record = read_release_record(m_layout.release_dir(name, previous));
-      record && record->run) {
-    as_installed.service.run = record->run;
-    as_installed.service.health = record->health;
+void Applier::record_serving(const DesiredService& serving, Context& context) const {
+  const std::string& name = serving.service.name;
+  if (Status saved =
+          write_serving_record(m_layout, name, serving_record_of(serving, context.state_commit));
+      !saved) {
+    log_warn("cannot record what serves; the next pass checks it again",
+             {{"service", name}, {"error", saved.error().describe()}});
   }
-  Status back = switch_current(m_layout, name, previous);
-  fault::point("mid-rollback");
-  if (back) back = m_runner.bring_up(as_installed, previous);
-  if (back)
-    log_info("restored",
-             {{"service", name}, {"release", previous}, {"stateCommit", context.state_commit}});
-  JournalEntry entry{now_rfc3339(),
-                     context.state_commit,
-                     name,
-                     "auto-rollback",
-                     journal_release(action.to),
-                     std::nullopt,
-                     back ? "ok" : "failed",
-                     back ? "" : back.error().describe(),
-                     failure.message};
-  if (const InstalledRelease* release = context.live->find(previous))
-    entry.to = journal_release(release->id);
-  context.follow_ups.push_back(entry);
-  if (!back)
-    log_error("auto-rollback failed", {{"service", name}, {"error", back.error().describe()}});
-}
-
-Status Applier::switch_and_verify(const ServiceAction& action, Context& context) const {
-  const std::string& name = action.service;
-  const std::string target = action.to.dir_name();
-  const Hooks& hooks = context.desired.service.hooks;
-  const HookContext hook_context{name, action.from, action.to, context.state_commit};
-  // A failing preSwitch aborts before anything live changes.
-  if (Status pre = m_hooks.run("preSwitch", hooks.pre_switch, hooks.timeout, hook_context); !pre)
-    return pre;
-  // Stop before switching: if the agent dies in between, the next pass sees `current` on the
-  // new release with nothing running and starts it.
-  if (Status stopped = m_runner.stop(context.desired); !stopped) return stopped;
-  fault::point("after-stop");
-  const std::string leaving = context.live ? context.live->current_dir.value_or("") : "";
-  if (Status begun = begin_switch(m_layout, name, leaving, target); !begun) return begun;
-  if (Status switched = switch_current(m_layout, name, target); !switched) return switched;
-  log_info("switched", {{"service", name}, {"to", target}, {"stateCommit", context.state_commit}});
-  fault::point("before-restart");
-  Status healthy = m_runner.bring_up(context.desired, target);
-  fault::point("after-restart");
-  if (healthy) healthy = m_hooks.run("postSwitch", hooks.post_switch, hooks.timeout, hook_context);
-  if (healthy) {
-    end_switch(m_layout, name);
-    return healthy;
+  ServiceHistory& history = context.history[name];
+  const std::string dir = serving.release.dir_name();
+  if (history.last_good_dir != dir) {
+    history.previous_good_dir = history.last_good_dir;
+    history.last_good_dir = dir;
   }
-
-  const std::optional<std::string> previous =
-      context.live != nullptr ? context.live->current_dir : std::nullopt;
-  const InstalledRelease* previous_release = previous ? context.live->find(*previous) : nullptr;
-  if (previous_release == nullptr || !previous_release->intact) {
-    end_switch(m_layout, name);
-    // Nothing to go back to: no quarantine (it would leave the service down for good); the
-    // next passes restart it, spaced out by the restart backoff.
-    return Error{healthy.error().message + "; no previous release to go back to",
-                 healthy.error().hint};
-  }
-  context.history[name].quarantine = Quarantine{target,
-                                                action.to.version,
-                                                action.to.commit,
-                                                context.desired.spec_digest,
-                                                healthy.error().message,
-                                                now_rfc3339()};
-  m_notifier.notify(NotifyEvent{"quarantined",
-                                JournalEntry{now_rfc3339(),
-                                             context.state_commit,
-                                             name,
-                                             "quarantine",
-                                             std::nullopt,
-                                             journal_release(action.to),
-                                             "ok",
-                                             "",
-                                             healthy.error().message}});
-  roll_back(action, *previous, healthy.error(), context);
-  end_switch(m_layout, name);
-  return Error{
-      healthy.error().message + "; rolled back to " + *previous + " and quarantined " + target,
-      healthy.error().hint};
 }
 
 Status Applier::apply_action(const ServiceAction& action, Context& context) const {
-  if (context.desired.service.container() != nullptr) {
-    return apply_container(
-        action, context.desired, context.state_commit, context.history, context.follow_ups);
-  }
+  if (context.desired.service.container() != nullptr) return apply_container(action, context);
   if (action.install) {
     if (Status installed = install_release(m_layout, context.desired, context.state_commit);
         !installed) {
@@ -168,8 +80,12 @@ Status Applier::apply_action(const ServiceAction& action, Context& context) cons
                                             action.to.short_text() + " failed");
     }
   }
-  if (action.switch_current) return switch_and_verify(action, context);
-  return m_runner.bring_up(context.desired, action.to.dir_name());
+  if (action.switch_current || action.kind == ActionKind::reconfigure)
+    return switch_and_verify(action, context);
+  // A restart or an in-place repair of what already passed its gate: nothing to go back to.
+  Status up = m_runner.bring_up(context.desired, action.to.dir_name());
+  if (up) record_serving(context.desired, context);
+  return up;
 }
 
 void Applier::prune(const PruneAction& prune, const std::string& state_commit) const {
@@ -199,17 +115,24 @@ ApplyOutcome Applier::apply_one(const ServiceAction& action,
                                 const std::string& state_commit,
                                 History& history) const {
   const auto live_it = live.find(action.service);
-  Context context{desired.services.at(action.service),
-                  live_it == live.end() ? nullptr : &live_it->second,
+  const LiveService* live_service = live_it == live.end() ? nullptr : &live_it->second;
+  const DesiredService& declared = desired.services.at(action.service);
+  const bool from_serving = action.spec == SpecSource::serving && live_service != nullptr &&
+                            live_service->serving.has_value();
+  Context context{declared,
+                  from_serving ? as_serving(declared, *live_service->serving) : declared,
+                  live_service,
                   state_commit,
                   history,
                   {}};
   const std::string kind = to_string(action.kind);
+  const std::string from = text_of(action.from);
+  const std::string to = action.to.short_text();
   log_info("applying",
            {{"service", action.service},
             {"action", kind},
-            {"from", text_of(action.from)},
-            {"to", action.to.short_text()},
+            {"from", from},
+            {"to", to},
             {"stateCommit", state_commit}});
   const Status status = apply_action(action, context);
   JournalEntry entry{now_rfc3339(),
@@ -222,33 +145,41 @@ ApplyOutcome Applier::apply_one(const ServiceAction& action,
                      status ? "" : status.error().describe(),
                      action.reason};
   if (action.from) entry.from = journal_release(*action.from);
-  // The failed switch is journaled before the auto-rollback entry that undid it.
-  record(entry);
+  const bool stopping = !status && status.error().stopping;
+  const bool repeat =
+      !status && !stopping && context.follow_ups.empty() && repeats_last_failure(entry);
+  // The failed switch is journaled before the auto-rollback entry that undid it. A failure
+  // that only repeats the last one (a registry still down) is not journaled again.
+  if (!repeat && !stopping) record(entry);
   for (JournalEntry follow_up : context.follow_ups) {
     follow_up.time = now_rfc3339();  // journal time order is the order of the lines
     record(follow_up);
   }
   if (status) {
-    history[action.service].last_good_dir = action.to.dir_name();
+    if (m_last_failure.erase(action.service) > 0)
+      log_info("recovered: the action succeeded after failing", {{"service", action.service}});
     log_info("applied",
              {{"service", action.service},
               {"action", kind},
-              {"from", text_of(action.from)},
-              {"to", action.to.short_text()},
+              {"from", from},
+              {"to", to},
               {"stateCommit", state_commit}});
   } else {
-    log_error("apply failed",
+    log_event(repeat || stopping ? LogLevel::debug : LogLevel::error,
+              repeat ? "apply still failing" : "apply failed",
               {{"service", action.service},
                {"action", kind},
-               {"to", action.to.short_text()},
+               {"to", to},
                {"stateCommit", state_commit},
                {"error", status.error().describe()}});
   }
-  return ApplyOutcome{action.service,
-                      action.kind,
-                      status.ok(),
-                      !context.follow_ups.empty(),
-                      status ? "" : status.error().describe()};
+  ApplyOutcome outcome{action.service,
+                       action.kind,
+                       status.ok(),
+                       !context.follow_ups.empty(),
+                       status ? "" : status.error().describe()};
+  outcome.stopping = stopping;
+  return outcome;
 }
 
 std::vector<ApplyOutcome> Applier::apply(const Plan& plan,
@@ -266,6 +197,9 @@ std::vector<ApplyOutcome> Applier::apply(const Plan& plan,
   std::vector<ApplyOutcome> outcomes;
   for (const ServiceAction& action : plan.actions) {
     outcomes.push_back(apply_one(action, desired, live, plan.state_commit, history));
+  }
+  for (const ServiceAction& removal : plan.removals) {
+    outcomes.push_back(remove(removal, live, plan.state_commit, history));
   }
   fault::point("before-history-save");
   if (Status saved = m_history.save(history); !saved) {

@@ -11,6 +11,7 @@
 #include "model/live.hpp"
 #include "model/plan.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,13 +25,20 @@ struct ApplyOutcome {
   bool ok = false;
   bool rolled_back = false;  ///< an automatic rollback restored the previous release
   std::string error;
+  /// The action gave up because the agent is stopping: neither a success nor a failure of the
+  /// service (no backoff, no quarantine); the next agent start takes up from there.
+  bool stopping = false;
 };
 
-/// Carries out a Plan on the host: install, switch, bring up behind the health gate, journal,
-/// prune. Each service is handled on its own: one failing service does not stop the others.
-/// A failure before the switch changes nothing live. A new release that does not come up
-/// healthy is switched away from at once (auto-rollback to the release that was serving) and
-/// quarantined so later passes do not retry it.
+/// Carries out a Plan on the host: install, switch, reconfigure, restart, bring up behind the
+/// health gate, remove what is no longer declared, journal, prune. Each service is handled on
+/// its own: one failing service does not stop the others. A failure before the switch changes
+/// nothing live. A new release or new settings that do not come up healthy are switched away
+/// from at once (auto-rollback to what served, as its serving record says) and quarantined so
+/// later passes do not retry them. Every spec that passes its gate becomes the service's
+/// serving record. A failure that repeats the service's previous one is logged at debug level
+/// and neither journaled nor notified again; the first success after failures says
+/// "recovered".
 class Applier {
  public:
   Applier(Layout layout,
@@ -54,19 +62,30 @@ class Applier {
                                        const std::string& state_commit,
                                        History& history) const;
   [[nodiscard]] Status apply_action(const ServiceAction& action, Context& context) const;
+  /// applier_switch.cpp: a switch to another release or to other settings, behind the gate,
+  /// with the auto-rollback to the serving spec and the quarantine of what failed.
   [[nodiscard]] Status switch_and_verify(const ServiceAction& action, Context& context) const;
   void roll_back(const ServiceAction& action,
-                 const std::string& previous,
+                 const DesiredService& previous,
                  const Error& failure,
                  Context& context) const;
-  /// A container service's action (applier_container.cpp): the same health gate,
-  /// auto-rollback, quarantine and journal as a binary release, through the container runtime.
-  [[nodiscard]] Status apply_container(const ServiceAction& action,
-                                       const DesiredService& desired,
-                                       const std::string& state_commit,
-                                       History& history,
-                                       std::vector<JournalEntry>& follow_ups) const;
+  void quarantine(const ServiceAction& action,
+                  const std::string& previous_dir,
+                  const Error& failure,
+                  Context& context) const;
+  /// The spec that passed its gate: the service's serving record and last good release.
+  void record_serving(const DesiredService& serving, Context& context) const;
+  /// applier_container.cpp: a container service's action, with the same gate, auto-rollback,
+  /// quarantine and journal as a binary release, through the container runtime.
+  [[nodiscard]] Status apply_container(const ServiceAction& action, Context& context) const;
+  /// applier_removal.cpp: stop what is no longer declared, remove `current`, journal it.
+  [[nodiscard]] ApplyOutcome remove(const ServiceAction& action,
+                                    const Live& live,
+                                    const std::string& state_commit,
+                                    History& history) const;
   void record(const JournalEntry& entry) const;
+  /// Whether `entry` (a failed action) repeats the service's last failure (and remembers it).
+  [[nodiscard]] bool repeats_last_failure(const JournalEntry& entry) const;
   void prune(const PruneAction& prune, const std::string& state_commit) const;
 
   Layout m_layout;
@@ -76,6 +95,8 @@ class Applier {
   HistoryStore m_history;
   Notifier& m_notifier;
   const ContainerSwitcher* m_containers;  ///< nullptr: container services fail with a hint
+  /// service -> the failure journaled last (action, target, error), until an action succeeds.
+  mutable std::map<std::string, std::string> m_last_failure;
 };
 
 }  // namespace tether

@@ -51,6 +51,7 @@ ExecSupervisor::ExecSupervisor(Layout layout, Millis settle)
 Result<ProcessRecord> ExecSupervisor::start(const std::string& service,
                                             const ExecRun& run,
                                             const std::string& release_dir,
+                                            const std::string& fingerprint,
                                             std::optional<Millis> settle) const {
   const fs::path dir = m_layout.release_dir(service, release_dir);
   SpawnRequest request;
@@ -89,7 +90,7 @@ Result<ProcessRecord> ExecSupervisor::start(const std::string& service,
                      log_tail(request.log_file, 400),
                  "fix the release or its config, or revert the change in the state repo"};
   }
-  const ProcessRecord record{*pid, *start_time, release_dir};
+  const ProcessRecord record{*pid, *start_time, release_dir, fingerprint};
   // Record first: if the agent dies now, the next one still knows what it started.
   if (Status written = write_process_record(m_layout.pid_file(service), record); !written) {
     ::kill(-*pid, SIGKILL);
@@ -132,6 +133,9 @@ Status ExecSupervisor::stop(const std::string& service, Millis timeout) const {
     // The service leads its own process group (setsid at spawn): signal the group so its
     // children stop with it.
     ::kill(-record->pid, SIGTERM);
+    // As systemd does: a stopped (SIGSTOP'd, hung in a debugger) process only acts on the
+    // SIGTERM once continued, instead of waiting out the whole stop timeout for SIGKILL.
+    ::kill(-record->pid, SIGCONT);
     if (!wait_gone(*record, timeout)) {
       ::kill(-record->pid, SIGKILL);
       if (!wait_gone(*record, std::chrono::seconds(5))) {

@@ -18,13 +18,14 @@ class ExecSupervisor {
   /// `settle` is how long a started process must stay up before start() reports success.
   ExecSupervisor(Layout layout, Millis settle);
 
-  /// Starts `run.command` in `releases/<release_dir>` and records it in the pid file. Fails if
-  /// the program cannot be started or exits within the settle time (the error quotes the end
-  /// of the service log).
+  /// Starts `run.command` in `releases/<release_dir>` and records it in the pid file with
+  /// `fingerprint` (the spec it runs, for the planner). Fails if the program cannot be started
+  /// or exits within the settle time (the error quotes the end of the service log).
   /// `settle` overrides the constructor's (a caller with a health gate of its own passes 0).
   [[nodiscard]] Result<ProcessRecord> start(const std::string& service,
                                             const ExecRun& run,
                                             const std::string& release_dir,
+                                            const std::string& fingerprint = "",
                                             std::optional<Millis> settle = std::nullopt) const;
 
   /// Stops the recorded process, if it is still ours and alive: SIGTERM to its process group,

@@ -9,6 +9,8 @@ namespace {
 
 nlohmann::json to_json(const ServiceHistory& h) {
   nlohmann::json json = {{"lastGood", h.last_good_dir}};
+  if (!h.previous_good_dir.empty()) json["previousGood"] = h.previous_good_dir;
+  if (!h.failed_dirs.empty()) json["failed"] = h.failed_dirs;
   if (h.quarantine) {
     const Quarantine& q = *h.quarantine;
     json["quarantine"] = {{"dir", q.dir_name},
@@ -24,6 +26,12 @@ nlohmann::json to_json(const ServiceHistory& h) {
 ServiceHistory from_json(const nlohmann::json& json) {
   ServiceHistory h;
   h.last_good_dir = json.value("lastGood", "");
+  h.previous_good_dir = json.value("previousGood", "");
+  if (const auto failed = json.find("failed"); failed != json.end() && failed->is_array()) {
+    for (const auto& dir : *failed) {
+      if (dir.is_string()) h.failed_dirs.push_back(dir.get<std::string>());
+    }
+  }
   if (json.contains("quarantine") && json["quarantine"].is_object()) {
     const auto& q = json["quarantine"];
     h.quarantine = Quarantine{q.value("dir", ""),

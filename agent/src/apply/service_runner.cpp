@@ -1,6 +1,7 @@
 #include "apply/service_runner.hpp"
 
 #include "core/log.hpp"
+#include "core/termination.hpp"
 
 namespace tether {
 namespace {
@@ -32,6 +33,11 @@ Status ServiceRunner::stop(const DesiredService& desired) const {
   return m_supervisor.stop(desired.service.name, exec->stop_timeout);
 }
 
+Status ServiceRunner::shut_down(const DesiredService& desired) const {
+  if (const SystemdRun* unit = unit_of(desired)) return m_systemd.stop(unit->unit);
+  return stop(desired);
+}
+
 Status ServiceRunner::gate(const DesiredService& desired,
                            const std::string& dir,
                            const ProcessCheck& check) const {
@@ -46,6 +52,7 @@ Status ServiceRunner::gate(const DesiredService& desired,
              {"elapsed", format_duration(verdict.elapsed)},
              {"detail", verdict.reason}});
   if (verdict.healthy) return ok_status();
+  if (verdict.stopping) return stop_requested_error(name + ": health check of " + dir);
   return Error{"release " + dir + " is unhealthy: " + verdict.reason,
                "fix the release or revert its commit in the state repo"};
 }
@@ -70,11 +77,11 @@ Status ServiceRunner::bring_up(const DesiredService& desired, const std::string&
   if (exec == nullptr) return Error{name + ": no run section", "set run.exec or run.systemd"};
   if (Status stopped = m_supervisor.stop(name, exec->stop_timeout); !stopped) return stopped;
   if (!desired.service.health) {
-    auto started = m_supervisor.start(name, *exec, dir);
+    auto started = m_supervisor.start(name, *exec, dir, desired.fingerprint);
     return started ? ok_status() : Status(started.error());
   }
   // The health gate watches the process from its first probe: no settle wait before it.
-  auto started = m_supervisor.start(name, *exec, dir, Millis(0));
+  auto started = m_supervisor.start(name, *exec, dir, desired.fingerprint, Millis(0));
   if (!started) return started.error();
   const ProcessRecord record = *started;
   return gate(desired, dir, [&] { return m_supervisor.exit_reason(name, record); });

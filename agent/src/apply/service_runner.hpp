@@ -33,6 +33,10 @@ class ServiceRunner {
   /// makes it.
   [[nodiscard]] Status stop(const DesiredService& desired) const;
 
+  /// Stops the service for good (it is no longer declared here): the exec process, or the
+  /// systemd unit with `systemctl stop`.
+  [[nodiscard]] Status shut_down(const DesiredService& desired) const;
+
  private:
   Layout m_layout;
   [[nodiscard]] Status bring_up_unit(const DesiredService& desired, const std::string& unit) const;

@@ -13,6 +13,7 @@
 #include "core/file_lock.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
+#include "health/health_watch.hpp"
 #include "process/command_runner.hpp"
 #include "proposal/proposer.hpp"
 #include "report/last_pass_file.hpp"
@@ -167,12 +168,28 @@ struct PreviewParts {
   preview::Previewer previewer;
 };
 
-/// Waits up to `delay` for SIGHUP (poll now) or SIGTERM/SIGINT (stop). True to go on.
-bool wait_for_next_poll(const sigset_t& signals, Millis delay) {
+/// The signals the daemon takes synchronously (sigtimedwait between passes, sigpending within
+/// them): SIGHUP polls now, SIGUSR1 is the health watch asking for a pass, SIGTERM and SIGINT
+/// stop. Blocked before any thread starts, so that none of them is delivered to a thread that
+/// would die of it (the notifier's, the health watch's, the API's).
+sigset_t agent_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int sig : {SIGHUP, SIGUSR1, SIGTERM, SIGINT}) sigaddset(&signals, sig);
+  return signals;
+}
+
+/// Waits up to `delay` for a reason to run the next pass; nullopt when the agent must stop.
+std::optional<PassTrigger> wait_for_next_poll(const sigset_t& signals, Millis delay) {
   timespec timeout{delay.count() / 1000, (delay.count() % 1000) * 1'000'000};
   const int sig = ::sigtimedwait(&signals, nullptr, &timeout);
-  if (sig == SIGHUP) log_info("SIGHUP: polling now");
-  return sig != SIGTERM && sig != SIGINT;
+  if (sig == SIGTERM || sig == SIGINT) return std::nullopt;
+  if (sig == SIGHUP) {
+    log_info("SIGHUP: polling now");
+    return PassTrigger::operator_asked;
+  }
+  if (sig == SIGUSR1) return PassTrigger::health_changed;
+  return PassTrigger::schedule;
 }
 
 /// What a pass tells the metrics: timing, outcome and what is live afterwards.
@@ -192,6 +209,7 @@ PassMetrics metrics_of(const PassResult& result,
   pass.state_commit = result.state_commit;
   pass.converged = result.converged;
   pass.recoveries = static_cast<int>(result.recoveries.size());
+  pass.healthy = result.healthy;
   for (const auto& [name, converged] : result.converged) pass.blocked[name] = false;
   for (const BlockedService& blocked : result.blocked) pass.blocked[blocked.action.service] = true;
   for (const auto& [name, service] : result.live_after) {
@@ -220,14 +238,33 @@ void propose_reverts(proposal::Proposer& proposer, const PassResult& result) {
   if (result.desired && read_state) (void)proposer.run(*result.desired);
 }
 
-int agent_loop(const AgentConfig& config, const Layout& layout, Reconciler& reconciler) {
-  // Signals are taken synchronously by sigtimedwait between passes, never mid-apply.
-  sigset_t signals;
-  sigemptyset(&signals);
-  for (int sig : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&signals, sig);
-  ::sigprocmask(SIG_BLOCK, &signals, nullptr);
-  Metrics metrics;
-  StatusBoard board;
+/// The daemon's health watch and what it tells: the status board and metrics at once, and the
+/// loop (SIGUSR1) for a pass that acts on it.
+struct WatchParts {
+  WatchParts(Metrics& metrics, StatusBoard& board)
+      : prober(runner),
+        watch(prober, [&metrics, &board](const std::string& service, const HealthState& state) {
+          const std::string why = state.healthy ? "" : describe_unhealthy(state);
+          if (state.healthy) {
+            log_info("healthy again", {{"service", service}, {"detail", state.detail}});
+          } else {
+            log_warn("unhealthy", {{"service", service}, {"reason", why}});
+          }
+          board.set_health(service, state.healthy, why);
+          metrics.set_health(service, state.healthy);
+          ::kill(::getpid(), SIGUSR1);
+        }) {}
+  ProcessRunner runner;
+  RealProber prober;
+  HealthWatch watch;
+};
+
+int agent_loop(const AgentConfig& config,
+               const Layout& layout,
+               Reconciler& reconciler,
+               Metrics& metrics,
+               StatusBoard& board) {
+  const sigset_t signals = agent_signals();
   const HostIdentity host = host_of(config);
   board.publish(AgentStatus{host.id, host.labels, "", "", "", "", {}});
   const PreviewParts preview(layout, config);  // outlives the API that uses it
@@ -262,10 +299,10 @@ int agent_loop(const AgentConfig& config, const Layout& layout, Reconciler& reco
             {"host", config.host_id},
             {"interval", format_duration(config.poll_interval)},
             {"api", config.api_listen.empty() ? "off" : config.api_listen}});
-  if (!wait_for_next_poll(signals, schedule.first(draw(random)))) return k_exit_ok;
-  do {
+  std::optional<PassTrigger> trigger = wait_for_next_poll(signals, schedule.first(draw(random)));
+  while (trigger) {
     const auto start = std::chrono::steady_clock::now();
-    const PassResult result = reconciler.run_once(ApplyMode::apply);
+    const PassResult result = reconciler.run_once(ApplyMode::apply, *trigger);
     propose_reverts(proposer, result);
     metrics.record(metrics_of(result, std::chrono::steady_clock::now() - start, layout));
     const AgentStatus status = status_of(result, host, now_rfc3339());
@@ -277,7 +314,9 @@ int agent_loop(const AgentConfig& config, const Layout& layout, Reconciler& reco
     // next to nothing, so they skip the walk over the heap.
     if (result.work.downloads > 0 || result.work.manifests_loaded || !result.plan.empty())
       ::malloc_trim(0);
-  } while (wait_for_next_poll(signals, schedule.next(failures, draw(random))));
+    if (result.stopping) break;
+    trigger = wait_for_next_poll(signals, schedule.next(failures, draw(random)));
+  }
   log_info("agent stopping; services keep running");
   return k_exit_ok;
 }
@@ -294,6 +333,10 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
   if (flags.dry_run) return dry_run(*config);
 
   const Layout layout{config->root};
+  // Before any thread starts (the notifier's, the health watch's, the API's): the agent takes
+  // these signals itself, between passes and at the waits inside them (core/termination.hpp).
+  const sigset_t signals = agent_signals();
+  ::sigprocmask(SIG_BLOCK, &signals, nullptr);
   auto lock = FileLock::acquire(layout.lock_file());
   if (!lock) {
     log_error(lock.error().describe());
@@ -306,14 +349,21 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
   }
   AgentParts parts(layout, *config);
   const CommitGate gate = gate_of(*config);
-  Reconciler reconciler(layout,
-                        host_of(*config),
-                        **source,
-                        gate,
-                        parts.applier,
-                        parts.clock,
-                        &parts.containers,
-                        ReconcilerOptions{damping_of(*config), parts.notifier.get()});
+  Metrics metrics;
+  StatusBoard board;
+  // Only the daemon watches health between passes; `run --once` judges what it sees.
+  std::optional<WatchParts> watch;
+  if (!flags.once) watch.emplace(metrics, board);
+  Reconciler reconciler(
+      layout,
+      host_of(*config),
+      **source,
+      gate,
+      parts.applier,
+      parts.clock,
+      &parts.containers,
+      ReconcilerOptions{
+          damping_of(*config), parts.notifier.get(), watch ? &watch->watch : nullptr});
   if (flags.once) {
     const PassResult result = reconciler.run_once(ApplyMode::apply);
     proposal::Proposer proposer = proposer_of(layout, *config);
@@ -321,7 +371,7 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
     LastPassFile(layout).save(status_of(result, host_of(*config), now_rfc3339()));
     return static_cast<int>(result.outcome);
   }
-  return agent_loop(*config, layout, reconciler);
+  return agent_loop(*config, layout, reconciler, metrics, board);
 }
 
 }  // namespace tether

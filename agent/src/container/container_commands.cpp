@@ -32,6 +32,7 @@ std::vector<std::string> run_args(const ContainerLaunch& launch) {
   label(k_label_config_hash, launch.config_hash);
   label(k_label_state_commit, launch.state_commit);
   label(k_label_image, spec.image);
+  label(k_label_fingerprint, launch.fingerprint);
   if (!spec.name.empty()) args.insert(args.end(), {"--hostname", spec.name});
   if (!spec.user.empty()) args.insert(args.end(), {"--user", spec.user});
   for (const auto& [key, value] : spec.env) args.insert(args.end(), {"--env", key + "=" + value});

@@ -19,6 +19,8 @@ inline constexpr const char* k_label_release = "tether.release";  ///< the image
 inline constexpr const char* k_label_config_hash = "tether.config-hash";
 inline constexpr const char* k_label_state_commit = "tether.state-commit";
 inline constexpr const char* k_label_image = "tether.image";  ///< the declared reference
+/// The fingerprint of the declaration it runs (model/runtime_spec.hpp): settings included.
+inline constexpr const char* k_label_fingerprint = "tether.fingerprint";
 
 /// A config file bind-mounted read-only into the container.
 struct ConfigMount {
@@ -34,6 +36,7 @@ struct ContainerLaunch {
   std::string config_hash;
   std::string state_commit;
   std::vector<ConfigMount> config;
+  std::string fingerprint;
 };
 
 /// The engine's program name ("podman", "docker").

@@ -16,6 +16,11 @@ void probe_containers(const Desired& desired, const ContainerEngines& engines, L
       continue;
     }
     entry.container = *inspected;
+    if (*inspected) {
+      const auto label = (*inspected)->labels.find(k_label_fingerprint);
+      entry.fingerprint = label == (*inspected)->labels.end() ? "" : label->second;
+      entry.instance = (*inspected)->id;
+    }
   }
 }
 

@@ -3,6 +3,7 @@
 #include "container/config_files.hpp"
 #include "container/container_record.hpp"
 #include "core/log.hpp"
+#include "core/termination.hpp"
 #include "health/health_gate.hpp"
 #include "model/image_ref.hpp"
 
@@ -13,6 +14,8 @@ namespace {
 constexpr Millis k_state_check_interval{1000};
 /// Without a health spec the container only has to stay up this long.
 constexpr Millis k_settle{500};
+/// How long a removed service's container gets to stop cleanly.
+constexpr Millis k_removal_stop_timeout{std::chrono::seconds(10)};
 
 std::string label_of(const LiveContainer& container, const char* key) {
   const auto it = container.labels.find(key);
@@ -55,6 +58,7 @@ Status ContainerSwitcher::gate(const DesiredService& desired, const ContainerEng
              {"elapsed", format_duration(verdict.elapsed)},
              {"detail", verdict.reason}});
   if (verdict.healthy) return ok_status();
+  if (verdict.stopping) return stop_requested_error(service + ": health check of " + name);
   return Error{"container " + name + " (" + desired.release.short_text() +
                    ") is unhealthy: " + verdict.reason,
                "fix the image or revert its commit in the state repo"};
@@ -98,8 +102,25 @@ Status ContainerSwitcher::restore_previous(const std::string& service,
   return engine.rename(parked, name);
 }
 
+Status ContainerSwitcher::remove_service(const std::string& service,
+                                         ContainerRuntime runtime) const {
+  Service named;
+  named.runtime = runtime;
+  const ContainerEngine& engine = m_engines.engine_for(named);
+  const std::string name = container_name_of(service);
+  auto live = engine.inspect(name);
+  if (!live) return live.error();
+  if (*live && (*live)->running) {
+    // A clean stop first (the service may flush state on SIGTERM), then the removal.
+    if (Status stopped = engine.stop(name, k_removal_stop_timeout); !stopped) return stopped;
+  }
+  if (Status removed = engine.remove(name); !removed) return removed;
+  return engine.remove(previous_container_name_of(service));
+}
+
 ContainerSwitchResult ContainerSwitcher::converge(const DesiredService& desired,
-                                                  const std::string& state_commit) const {
+                                                  const std::string& state_commit,
+                                                  ContainerSwitchMode mode) const {
   const std::string& service = desired.service.name;
   const ContainerEngine& engine = m_engines.engine_for(desired.service);
   ContainerSwitchResult result;
@@ -113,14 +134,23 @@ ContainerSwitchResult ContainerSwitcher::converge(const DesiredService& desired,
     result.failure = mounts.error();
     return result;
   }
-  auto parked = park_current(desired, engine, result.previous);
+  Result<bool> parked = false;
+  if (mode == ContainerSwitchMode::with_rollback) {
+    parked = park_current(desired, engine, result.previous);
+  } else if (Status removed = engine.remove(container_name_of(service)); !removed) {
+    parked = removed.error();
+  }
   if (!parked) {
     result.end = ContainerSwitchEnd::down;
     result.failure = parked.error();
     return result;
   }
-  const ContainerLaunch launch{
-      service, *desired.service.container(), desired.release.config_hash, state_commit, *mounts};
+  const ContainerLaunch launch{service,
+                               *desired.service.container(),
+                               desired.release.config_hash,
+                               state_commit,
+                               *mounts,
+                               desired.fingerprint};
   Status healthy = engine.run(launch);
   if (healthy) {
     log_info("container started",

@@ -11,6 +11,15 @@
 
 namespace tether {
 
+/// What a container switch may go back to.
+enum class ContainerSwitchMode {
+  /// A new declaration: park the serving container and start it again if the new one fails.
+  with_rollback,
+  /// The same declaration again (a repair, a restart): the live container is replaced, there is
+  /// nothing verified to go back to.
+  replace,
+};
+
 /// How a container switch ended.
 enum class ContainerSwitchEnd {
   converged,    ///< the new container is healthy and the previous one is gone
@@ -37,7 +46,12 @@ class ContainerSwitcher {
       : m_layout(std::move(layout)), m_engines(engines), m_prober(prober), m_clock(clock) {}
 
   [[nodiscard]] ContainerSwitchResult converge(const DesiredService& desired,
-                                               const std::string& state_commit) const;
+                                               const std::string& state_commit,
+                                               ContainerSwitchMode mode) const;
+
+  /// Stops and removes tether-<service> (and a parked tether-<service>-prev) under `runtime`:
+  /// the service is no longer declared for this host. Nothing there is fine.
+  [[nodiscard]] Status remove_service(const std::string& service, ContainerRuntime runtime) const;
 
  private:
   /// Error when the new container is not healthy (or not running, without a health spec).

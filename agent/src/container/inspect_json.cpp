@@ -14,6 +14,11 @@ std::string string_at(const json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+bool bool_at(const json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_boolean() && it->get<bool>();
+}
+
 std::string digest_of(const json& container) {
   const std::string podman_digest = string_at(container, "ImageDigest");
   if (!podman_digest.empty()) return podman_digest;
@@ -33,13 +38,18 @@ Result<LiveContainer> parse_inspect(const std::string& text) {
   const json& container = parsed[0];
   LiveContainer live;
   live.name = string_at(container, "Name");
+  live.id = string_at(container, "Id");
   if (!live.name.empty() && live.name.front() == '/') live.name.erase(0, 1);  // docker's "/name"
   live.image_digest = digest_of(container);
   live.image_id = string_at(container, "Image");
   if (!live.image_digest.empty()) live.image_digests.push_back(live.image_digest);
   if (const auto state = container.find("State"); state != container.end() && state->is_object()) {
     live.status = string_at(*state, "Status");
-    live.running = state->value("Running", false);
+    // A paused container is "running" to both engines (State.Running stays true) but serves
+    // nothing: State.Paused says so.
+    const bool paused = bool_at(*state, "Paused");
+    live.running = bool_at(*state, "Running") && !paused;
+    if (paused) live.status = "paused";
   }
   const auto config = container.find("Config");
   if (config != container.end() && config->is_object()) {

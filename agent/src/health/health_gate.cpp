@@ -1,5 +1,7 @@
 #include "health/health_gate.hpp"
 
+#include "core/termination.hpp"
+
 #include <algorithm>
 
 namespace tether {
@@ -7,6 +9,18 @@ namespace {
 
 Millis since(const Clock& clock, Clock::TimePoint start) {
   return std::chrono::duration_cast<Millis>(clock.now() - start);
+}
+
+/// Sleeps `duration` in short slices; false as soon as the agent is asked to stop.
+bool sleep_unless_stopping(Clock& clock, Millis duration) {
+  constexpr Millis k_slice{200};
+  while (duration > Millis(0)) {
+    if (termination_requested()) return false;
+    const Millis step = std::min(duration, k_slice);
+    clock.sleep_for(step);
+    duration -= step;
+  }
+  return !termination_requested();
 }
 
 }  // namespace
@@ -18,10 +32,13 @@ HealthVerdict await_healthy(const HealthSpec& spec,
                             const ProcessCheck& process_check) {
   const Clock::TimePoint start = clock.now();
   HealthVerdict verdict;
-  clock.sleep_for(std::min(spec.initial_delay, spec.deadline));
   int consecutive = 0;
   std::string last_failure = "no probe ran before the deadline";
-  for (;;) {
+  const auto until_next_probe = [&] {
+    return std::max(Millis(0), std::min(spec.interval, spec.deadline - since(clock, start)));
+  };
+  bool go_on = sleep_unless_stopping(clock, std::min(spec.initial_delay, spec.deadline));
+  while (go_on) {
     if (const std::string gone = process_check ? process_check() : ""; !gone.empty()) {
       verdict.reason = gone;
       break;
@@ -43,8 +60,11 @@ HealthVerdict await_healthy(const HealthSpec& spec,
       consecutive = 0;
       last_failure = result.detail;
     }
-    clock.sleep_for(
-        std::max(Millis(0), std::min(spec.interval, spec.deadline - since(clock, start))));
+    go_on = sleep_unless_stopping(clock, until_next_probe());
+  }
+  if (!go_on) {
+    verdict.stopping = true;
+    verdict.reason = "the agent is stopping (SIGTERM) before the health check ended";
   }
   verdict.elapsed = since(clock, start);
   return verdict;

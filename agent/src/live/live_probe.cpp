@@ -2,7 +2,9 @@
 
 #include "live/process_record.hpp"
 #include "live/release_record.hpp"
+#include "live/serving_record.hpp"
 #include "manifest/config_hash.hpp"
+#include "manifest/fingerprint.hpp"
 
 #include <algorithm>
 #include <system_error>
@@ -44,6 +46,27 @@ std::optional<InstalledRelease> probe_release(const fs::path& dir, HashCache& ha
   return release;
 }
 
+/// A serving record for a host last touched by an older agent (none was written then): the
+/// release in `current` as its release.json says it runs. What an older agent left running
+/// was not restarted by it when settings changed, so its settings are those recorded at install.
+std::optional<ServingRecord> serving_from_release(const Layout& layout, const LiveService& live) {
+  const InstalledRelease* current = live.current();
+  if (current == nullptr || !current->intact) return std::nullopt;
+  auto record = read_release_record(layout.release_dir(live.name, current->dir_name));
+  if (!record || !record->run) return std::nullopt;
+  ServingRecord serving;
+  serving.release = record->id;
+  serving.spec = RuntimeSpec{current->dir_name, record->run, record->health, {}, {}};
+  serving.fingerprint = fingerprint_of(serving.spec);
+  serving.state_commit = record->state_commit;
+  serving.since = record->installed_at;
+  return serving;
+}
+
+bool runs_under_systemd(const ServingRecord& serving) {
+  return serving.spec.run && std::holds_alternative<SystemdRun>(*serving.spec.run);
+}
+
 }  // namespace
 
 LiveService probe_service(const Layout& layout, const std::string& name, HashCache& hashes) {
@@ -64,11 +87,25 @@ LiveService probe_service(const Layout& layout, const std::string& name, HashCac
   std::sort(live.installed.begin(), live.installed.end(), [](const auto& a, const auto& b) {
     return a.dir_name < b.dir_name;
   });
+  live.serving = read_serving_record(layout, name);
+  const bool recorded = live.serving.has_value();
+  if (!recorded) live.serving = serving_from_release(layout, live);
   if (auto process = read_process_record(layout.pid_file(name))) {
     live.process = is_alive(*process) ? ProcessState::running : ProcessState::stopped;
     live.process_release_dir = process->release_dir;
+    live.fingerprint = process->fingerprint;
+    live.instance = std::to_string(process->pid) + "@" + std::to_string(process->start_time);
+    // Started by an older agent: trust the release's recorded settings, as it did.
+    if (live.fingerprint.empty() && !recorded && live.serving &&
+        live.serving->release.dir_name() == process->release_dir)
+      live.fingerprint = live.serving->fingerprint;
   } else {
     live.process = ProcessState::stopped;
+    // A systemd unit's settings are the unit's: what tether changes (the unit name, the
+    // health spec) is what passed the gate last.
+    if (live.serving && runs_under_systemd(*live.serving) && live.current_dir &&
+        live.serving->release.dir_name() == *live.current_dir)
+      live.fingerprint = live.serving->fingerprint;
   }
   return live;
 }

@@ -9,8 +9,10 @@
 namespace tether {
 
 Status write_process_record(const std::filesystem::path& file, const ProcessRecord& record) {
-  const nlohmann::json json = {
-      {"pid", record.pid}, {"startTime", record.start_time}, {"release", record.release_dir}};
+  const nlohmann::json json = {{"pid", record.pid},
+                               {"startTime", record.start_time},
+                               {"release", record.release_dir},
+                               {"fingerprint", record.fingerprint}};
   return write_file_atomic(file, json.dump() + "\n");
 }
 
@@ -21,7 +23,8 @@ std::optional<ProcessRecord> read_process_record(const std::filesystem::path& fi
     const auto json = nlohmann::json::parse(*text);
     return ProcessRecord{json.at("pid").get<pid_t>(),
                          json.at("startTime").get<unsigned long long>(),
-                         json.at("release").get<std::string>()};
+                         json.at("release").get<std::string>(),
+                         json.value("fingerprint", "")};
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
   }

@@ -15,6 +15,8 @@ struct ProcessRecord {
   pid_t pid = 0;
   unsigned long long start_time = 0;  ///< clock ticks since boot, field 22 of /proc/<pid>/stat
   std::string release_dir;            ///< dir name under releases/
+  /// The fingerprint of the spec it was started with ("" in records of older agents).
+  std::string fingerprint = {};
   bool operator==(const ProcessRecord&) const = default;
 };
 

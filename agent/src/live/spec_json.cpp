@@ -35,7 +35,8 @@ nlohmann::json health_to_json(const HealthSpec& health) {
                          {"intervalMs", health.interval.count()},
                          {"deadlineMs", health.deadline.count()},
                          {"initialDelayMs", health.initial_delay.count()},
-                         {"successes", health.successes}};
+                         {"successes", health.successes},
+                         {"failureThreshold", health.failure_threshold}};
   if (const auto* http = std::get_if<HttpProbe>(&health.probe)) {
     json["http"] = {{"url", http->url}, {"status", http->status}, {"body", http->body}};
   } else if (const auto* tcp = std::get_if<TcpProbe>(&health.probe)) {
@@ -63,7 +64,36 @@ std::optional<HealthSpec> health_from_json(const nlohmann::json& json) {
     health.deadline = ms(json, "deadlineMs", health.deadline);
     health.initial_delay = ms(json, "initialDelayMs", health.initial_delay);
     health.successes = json.value("successes", health.successes);
+    health.failure_threshold = json.value("failureThreshold", health.failure_threshold);
     return health;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
+
+nlohmann::json container_to_json(const ContainerSpec& container) {
+  return {{"image", container.image},
+          {"name", container.name},
+          {"args", container.args},
+          {"env", container.env},
+          {"ports", container.ports},
+          {"volumes", container.volumes},
+          {"user", container.user},
+          {"stopTimeoutMs", container.stop_timeout.count()}};
+}
+
+std::optional<ContainerSpec> container_from_json(const nlohmann::json& json) {
+  try {
+    ContainerSpec container;
+    container.image = json.at("image").get<std::string>();
+    container.name = json.value("name", "");
+    container.args = json.value("args", std::vector<std::string>{});
+    container.env = json.value("env", StringMap{});
+    container.ports = json.value("ports", std::vector<std::string>{});
+    container.volumes = json.value("volumes", std::vector<std::string>{});
+    container.user = json.value("user", "");
+    container.stop_timeout = ms(json, "stopTimeoutMs", container.stop_timeout);
+    return container;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
   }

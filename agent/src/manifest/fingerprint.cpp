@@ -1,7 +1,6 @@
 #include "manifest/fingerprint.hpp"
 
 #include "core/sha256.hpp"
-#include "model/image_ref.hpp"
 
 namespace tether {
 namespace {
@@ -63,6 +62,7 @@ void encode_health(const HealthSpec& health, Encoder& out) {
   out.add("health.deadline", health.deadline.count());
   out.add("health.initialDelay", health.initial_delay.count());
   out.add("health.successes", health.successes);
+  out.add("health.failureThreshold", health.failure_threshold);
 }
 
 void encode_container(const ContainerSpec& container, Encoder& out) {
@@ -77,23 +77,6 @@ void encode_container(const ContainerSpec& container, Encoder& out) {
 }
 
 }  // namespace
-
-RuntimeSpec runtime_spec_of(const Service& service, const ReleaseId& release) {
-  RuntimeSpec spec;
-  spec.run = service.run;
-  spec.health = service.health;
-  spec.runtime = service.runtime;
-  if (const ContainerSpec* container = service.container()) {
-    spec.container = *container;
-    // A floating tag (allowFloatingTag) has no digest: the reference is all there is.
-    const std::string digest = parse_image_ref(container->image).digest;
-    spec.container->image = digest.empty() ? container->image : digest;
-    spec.release = spec.container->image + "/" + release.config_hash;
-  } else {
-    spec.release = release.dir_name();
-  }
-  return spec;
-}
 
 std::string fingerprint_of(const RuntimeSpec& spec) {
   Encoder out;

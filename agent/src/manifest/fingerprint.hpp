@@ -8,10 +8,6 @@
 
 namespace tether {
 
-/// The RuntimeSpec a validated Service declares for `release` (whose config hash is already
-/// computed): the run and health specs as written, a container's image reduced to its digest.
-[[nodiscard]] RuntimeSpec runtime_spec_of(const Service& service, const ReleaseId& release);
-
 /// SHA-256 (hex) of a canonical encoding of `spec`: equal specs give equal fingerprints on every
 /// host and in every tool (the agent's planner, `tether plan`, `validate`), whatever the key
 /// order or formatting of the manifest they came from.

@@ -189,10 +189,17 @@ std::optional<HealthSpec> read_health(FieldReader& r,
                                       const YAML::Node& node,
                                       const std::string& path) {
   if (!r.expect_map(node, path)) return std::nullopt;
-  r.reject_unknown_keys(
-      node,
-      path,
-      {"http", "tcp", "exec", "timeout", "interval", "deadline", "initialDelay", "successes"});
+  r.reject_unknown_keys(node,
+                        path,
+                        {"http",
+                         "tcp",
+                         "exec",
+                         "timeout",
+                         "interval",
+                         "deadline",
+                         "initialDelay",
+                         "successes",
+                         "failureThreshold"});
   auto probe = read_probe(r, node, path);
   HealthSpec health;
   bool ok = probe.has_value();
@@ -210,6 +217,11 @@ std::optional<HealthSpec> read_health(FieldReader& r,
     auto successes = r.integer(node, path, "successes", Need::optional, 1, 1000);
     ok = ok && successes.has_value();
     if (successes) health.successes = static_cast<int>(*successes);
+  }
+  if (node["failureThreshold"].IsDefined()) {
+    auto threshold = r.integer(node, path, "failureThreshold", Need::optional, 1, 1000);
+    ok = ok && threshold.has_value();
+    if (threshold) health.failure_threshold = static_cast<int>(*threshold);
   }
   if (!ok) return std::nullopt;
   health.probe = *probe;

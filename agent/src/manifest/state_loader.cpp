@@ -127,6 +127,7 @@ std::optional<Desired> load_desired(const StateSnapshot& snapshot,
   Desired desired;
   desired.state_commit = snapshot.commit;
   desired.host_labels = labels;
+  desired.allow_removing_all = host_file && host_file->host.allow_removing_all;
   std::set<std::string> declared;
   DependencyScope scope{{}, {}, host.id};
   for (const auto& [path, stem] : yaml_files_in(snapshot, "services/")) {
@@ -155,7 +156,10 @@ std::optional<Desired> load_desired(const StateSnapshot& snapshot,
     }
     if (!selector_matches(service->selector, labels)) continue;
     scope.selected.insert(service->name);
-    if (!in_rollout(service->name, host.id, service->rollout_percent)) continue;
+    if (!in_rollout(service->name, host.id, service->rollout_percent)) {
+      desired.held_back.insert(service->name);
+      continue;
+    }
     if (auto resolved = resolve_service(path, *service, declaration, snapshot, diagnostics)) {
       desired.services.emplace(service->name, std::move(*resolved));
     }

@@ -4,6 +4,7 @@
 #include "model/service.hpp"
 
 #include <map>
+#include <set>
 #include <string>
 
 namespace tether {
@@ -27,6 +28,12 @@ struct Desired {
   std::string state_commit;
   std::map<std::string, DesiredService> services;  ///< by service name
   StringMap host_labels = {};  ///< the labels the services were selected with (agent's + repo's)
+  /// Services selected for this host but outside their rollout share: what runs of them stays
+  /// as it is (a staged rollout never removes anything).
+  std::set<std::string> held_back = {};
+  /// hosts/<id>.yaml `spec.allowRemovingAllServices`: a commit may leave this host with no
+  /// service at all (otherwise such a commit is refused as a likely accident).
+  bool allow_removing_all = false;
   bool operator==(const Desired&) const = default;
 };
 

@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace tether {
 
@@ -22,6 +23,11 @@ struct Quarantine {
 struct ServiceHistory {
   std::optional<Quarantine> quarantine;
   std::string last_good_dir;  ///< the last release that passed its health gate here
+  /// The release that passed its gate here before last_good_dir: what a rollback of the
+  /// last one returns to (pruning keeps it).
+  std::string previous_good_dir;
+  /// Releases that failed their health gate here, most recent last (bounded): pruned first.
+  std::vector<std::string> failed_dirs;
   bool operator==(const ServiceHistory&) const = default;
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/release_id.hpp"
+#include "model/serving.hpp"
 
 #include <map>
 #include <optional>
@@ -29,9 +30,10 @@ struct LiveContainer {
   /// Every digest the engine knows its image by: an image imported or pulled by another
   /// reference first keeps that digest as its own, and a declared digest may be any of these.
   std::vector<std::string> image_digests;
-  bool running = false;
-  std::string status;                         ///< the runtime's word: running, exited, ...
+  bool running = false;                       ///< up and not paused
+  std::string status;                         ///< the runtime's word: running, paused, exited
   std::map<std::string, std::string> labels;  ///< tether.service, tether.release, ...
+  std::string id = {};  ///< the engine's container id: a new one for every container made
   bool operator==(const LiveContainer&) const = default;
 };
 
@@ -44,6 +46,14 @@ struct LiveService {
   std::string process_release_dir;  ///< release dir the running process was started from
   /// Container services only: tether-<service> (nullopt when there is no such container).
   std::optional<LiveContainer> container;
+  /// The fingerprint of what runs: the exec process's (its pid file), the container's (its
+  /// label) or, for systemd units, the serving record's. "" when unknown.
+  std::string fingerprint = {};
+  /// Which start of it runs: "<pid>@<start time>" of the exec process, the container's id;
+  /// "" when unknown. The health watch starts its count afresh when it changes.
+  std::string instance = {};
+  /// The last spec that passed a health gate here (nullopt: none recorded).
+  std::optional<ServingRecord> serving = {};
   bool operator==(const LiveService&) const = default;
 
   [[nodiscard]] const InstalledRelease* find(const std::string& dir_name) const;

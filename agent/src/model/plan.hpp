@@ -10,12 +10,20 @@
 namespace tether {
 
 enum class ActionKind {
-  install,   ///< nothing live yet
-  upgrade,   ///< to a newer version
-  rollback,  ///< to an older version
-  change,    ///< same version, other commit, binary or config
-  repair,    ///< the live release was damaged; rebuild it in place
-  restart,   ///< release is right, process is not running (or runs another release)
+  install,      ///< nothing live yet
+  upgrade,      ///< to a newer version
+  rollback,     ///< to an older version
+  change,       ///< same version, other commit, binary or config
+  repair,       ///< the live release was damaged; rebuild it in place
+  restart,      ///< release is right, process is not running (or runs another release)
+  reconfigure,  ///< same release, other settings (run, health, container spec): restart with them
+  remove,       ///< no longer declared for this host: stop it and remove `current`
+};
+
+/// Which spec an action starts the service with.
+enum class SpecSource {
+  declared,  ///< the declaration at the state commit
+  serving,   ///< the serving record's: the declared one is quarantined
 };
 
 [[nodiscard]] const char* to_string(ActionKind kind);
@@ -29,6 +37,9 @@ struct ServiceAction {
   ReleaseId to;
   bool install = false;
   bool switch_current = false;
+  SpecSource spec = SpecSource::declared;
+  /// The fingerprint of the spec the action starts the service with ("" for a removal).
+  std::string fingerprint;
   std::string reason;
   /// Dependencies with an action earlier in the same plan: this one runs only if they all
   /// succeeded in this pass.
@@ -71,10 +82,13 @@ struct Plan {
   std::vector<std::string> lifted_quarantines;
   std::vector<DelayedAction> delayed;   ///< restarts and repairs backed off (not in `actions`)
   std::vector<BlockedService> blocked;  ///< actions waiting for a dependency (not in `actions`)
+  /// Services that run here but are no longer declared for this host (ActionKind::remove), by
+  /// name: carried out after `actions`.
+  std::vector<ServiceAction> removals;
   bool operator==(const Plan&) const = default;
 
   [[nodiscard]] bool empty() const {
-    return actions.empty() && prunes.empty() && lifted_quarantines.empty();
+    return actions.empty() && prunes.empty() && lifted_quarantines.empty() && removals.empty();
   }
 };
 

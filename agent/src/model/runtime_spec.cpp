@@ -1,5 +1,7 @@
 #include "model/runtime_spec.hpp"
 
+#include "model/image_ref.hpp"
+
 namespace tether {
 namespace {
 
@@ -39,6 +41,23 @@ void compare_container(const std::optional<ContainerSpec>& from,
 }
 
 }  // namespace
+
+RuntimeSpec runtime_spec_of(const Service& service, const ReleaseId& release) {
+  RuntimeSpec spec;
+  spec.run = service.run;
+  spec.health = service.health;
+  spec.runtime = service.runtime;
+  if (const ContainerSpec* container = service.container()) {
+    spec.container = *container;
+    // A floating tag (allowFloatingTag) has no digest: the reference is all there is.
+    const std::string digest = parse_image_ref(container->image).digest;
+    spec.container->image = digest.empty() ? container->image : digest;
+    spec.release = spec.container->image + "/" + release.config_hash;
+  } else {
+    spec.release = release.dir_name();
+  }
+  return spec;
+}
 
 std::vector<std::string> spec_differences(const RuntimeSpec& from, const RuntimeSpec& to) {
   std::vector<std::string> out;

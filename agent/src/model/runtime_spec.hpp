@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/release_id.hpp"
 #include "model/service.hpp"
 
 #include <optional>
@@ -23,6 +24,10 @@ struct RuntimeSpec {
   std::optional<ContainerRuntime> runtime;
   bool operator==(const RuntimeSpec&) const = default;
 };
+
+/// The RuntimeSpec a validated Service declares for `release` (whose config hash is already
+/// computed): the run and health specs as written, a container's image reduced to its digest.
+[[nodiscard]] RuntimeSpec runtime_spec_of(const Service& service, const ReleaseId& release);
 
 /// The parts of `to` that differ from `from`, named as the manifest names them
 /// ("release", "run.exec.command", "run.exec.env", "health", "container.ports", ...), in a

@@ -93,6 +93,9 @@ struct HealthSpec {
   Millis deadline{std::chrono::seconds(30)};
   Millis initial_delay{0};
   int successes = 1;
+  /// After the gate passed: consecutive failed probes (one every `interval`) before the
+  /// service counts as unhealthy and is restarted.
+  int failure_threshold = 3;
   bool operator==(const HealthSpec&) const = default;
 };
 
@@ -134,6 +137,8 @@ struct Service {
 struct Host {
   std::string name;
   StringMap labels;
+  /// `spec.allowRemovingAllServices`: a commit may leave this host with no service at all.
+  bool allow_removing_all = false;
   bool operator==(const Host&) const = default;
 };
 

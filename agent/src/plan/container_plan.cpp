@@ -1,6 +1,7 @@
 #include "plan/container_plan.hpp"
 
 #include "model/image_ref.hpp"
+#include "plan/release_plan.hpp"
 
 #include <algorithm>
 
@@ -12,10 +13,11 @@ std::string label_of(const LiveContainer& container, const std::string& key) {
   return it == container.labels.end() ? "" : it->second;
 }
 
-/// Why the live container is not what tether made for `desired`'s release ("" when it is).
-std::string drift_of(const DesiredService& desired, const LiveContainer& container) {
-  const std::string& digest = desired.release.binary_sha256;
-  if (label_of(container, "tether.service") != desired.service.name)
+/// Why the live container does not run `digest` as tether made it ("" when it does).
+std::string drift_of(const std::string& service,
+                     const std::string& digest,
+                     const LiveContainer& container) {
+  if (label_of(container, "tether.service") != service)
     return "container " + container.name + " was not created by tether";
   const auto& known = container.image_digests;
   if (std::find(known.begin(), known.end(), digest) == known.end()) {
@@ -30,6 +32,9 @@ std::string drift_of(const DesiredService& desired, const LiveContainer& contain
   return "";
 }
 
+/// The image digest and config hash of `id` without the tag: what the container runs.
+std::string content_of(const ReleaseId& id) { return id.binary_sha256 + "/" + id.config_hash; }
+
 }  // namespace
 
 std::optional<ReleaseId> release_of(const LiveContainer& container) {
@@ -40,14 +45,19 @@ std::optional<ReleaseId> release_of(const LiveContainer& container) {
 
 std::optional<ServiceAction> plan_container(const DesiredService& desired,
                                             const LiveService& live,
-                                            const ServiceHistory& history) {
+                                            const ServiceHistory& history,
+                                            const std::string& unhealthy) {
   const ReleaseId& target = desired.release;
   ServiceAction action;
   action.service = desired.service.name;
   action.to = target;
+  action.fingerprint = desired.fingerprint;
   action.install = true;  // pull (a no-op for the engine when it has the image)
   action.switch_current = true;
-  const bool applied_here = history.last_good_dir == target.dir_name();
+  const bool verified = live.serving && live.serving->fingerprint == desired.fingerprint;
+  // Hosts last served by an agent that kept no serving record: the history says what it ran.
+  const bool applied_here =
+      verified || (!live.serving && history.last_good_dir == target.dir_name());
   if (!live.container) {
     action.kind = applied_here ? ActionKind::repair : ActionKind::install;
     action.reason = applied_here ? "container tether-" + desired.service.name + " is gone"
@@ -56,17 +66,67 @@ std::optional<ServiceAction> plan_container(const DesiredService& desired,
   }
   const LiveContainer& container = *live.container;
   action.from = release_of(container);
-  const bool declared_here = action.from && *action.from == target;
-  const std::string drift = drift_of(desired, container);
-  if (declared_here && drift.empty()) return std::nullopt;
-  if (declared_here || applied_here || !action.from) {
+  const std::string drift = drift_of(desired.service.name, target.binary_sha256, container);
+  const bool same_content = action.from && content_of(*action.from) == content_of(target);
+  if (live.fingerprint == desired.fingerprint && drift.empty()) {
+    if (!applied_here) {
+      action.kind = ActionKind::reconfigure;
+      action.reason = describe_reconfigure(desired, live);
+      return action;
+    }
+    if (unhealthy.empty()) return std::nullopt;
+    action.kind = ActionKind::restart;
+    action.reason = "unhealthy: " + unhealthy;
+    return action;
+  }
+  // What runs differs from a declaration that passed its gate here: drift, put back.
+  if (applied_here || !action.from || (!drift.empty() && same_content)) {
     action.kind = ActionKind::repair;
-    action.reason = drift.empty() ? "container " + container.name + " carries other labels" : drift;
+    action.reason =
+        drift.empty() ? "container " + container.name + " runs other settings or labels" : drift;
+    return action;
+  }
+  if (same_content) {
+    action.kind = ActionKind::reconfigure;
+    action.reason = describe_reconfigure(desired, live);
     return action;
   }
   action.kind = ActionKind::change;
   action.reason = "change to " + target.short_text() + " from " + action.from->short_text();
   if (action.from->commit == target.commit) action.reason += " (config only)";
+  return action;
+}
+
+std::optional<ServiceAction> plan_container_serving(const DesiredService& desired,
+                                                    const LiveService& live,
+                                                    const std::string& unhealthy) {
+  if (!live.serving || live.serving->image.empty()) return std::nullopt;
+  const ServingRecord& serving = *live.serving;
+  ServiceAction action;
+  action.service = desired.service.name;
+  action.to = serving.release;
+  action.install = true;
+  action.switch_current = true;
+  action.spec = SpecSource::serving;
+  action.fingerprint = serving.fingerprint;
+  action.kind = ActionKind::repair;
+  if (!live.container) {
+    action.reason = "container tether-" + desired.service.name + " is gone";
+    return action;
+  }
+  action.from = release_of(*live.container);
+  const std::string drift =
+      drift_of(desired.service.name, serving.release.binary_sha256, *live.container);
+  if (!drift.empty()) {
+    action.reason = drift;
+  } else if (live.fingerprint != serving.fingerprint) {
+    action.reason = "it runs other settings than the ones that passed the health gate";
+  } else if (!unhealthy.empty()) {
+    action.kind = ActionKind::restart;
+    action.reason = "unhealthy: " + unhealthy;
+  } else {
+    return std::nullopt;
+  }
   return action;
 }
 

@@ -6,20 +6,29 @@
 namespace tether {
 namespace {
 
-bool damped(const ServiceAction& action) {
-  return action.kind == ActionKind::restart || action.kind == ActionKind::repair;
+/// Restarts and repairs back off whenever the service keeps needing them; any other action
+/// only when it retries the very change that failed (a new declaration is tried at once).
+bool held(const ServiceAction& action, const ServiceCondition& condition) {
+  if (condition.hold <= Millis(0)) return false;
+  if (action.kind == ActionKind::restart || action.kind == ActionKind::repair) return true;
+  return !condition.failed_fingerprint.empty() &&
+         condition.failed_fingerprint == action.fingerprint;
 }
 
-/// Why a quarantined service serves nothing healthy ("" when its previous release serves).
+/// Why a quarantined service serves nothing healthy ("" when what passed its gate serves).
 std::string quarantine_degraded(const DesiredService& desired, const LiveService& live) {
+  if (!live.serving) return "nothing that passed its health gate here serves it";
+  if (live.fingerprint != live.serving->fingerprint) return "what runs never passed its gate";
   if (desired.service.container() != nullptr) {
     return live.container && live.container->running ? "" : "no container serves it";
   }
   const InstalledRelease* current = live.current();
-  if (current == nullptr) return "nothing serves it";
+  if (current == nullptr || current->dir_name != live.serving->release.dir_name())
+    return "current does not point at its serving release";
   if (!current->intact) return "its serving release " + current->dir_name + " is damaged";
-  if (current->dir_name == desired.release.dir_name()) return "it still runs that release";
-  if (live.process == ProcessState::stopped) return "its process is not running";
+  const auto& run = live.serving->spec.run;
+  if (run && std::holds_alternative<ExecRun>(*run) && live.process != ProcessState::running)
+    return "its process is not running";
   return "";
 }
 
@@ -40,6 +49,9 @@ std::string unhealthy_reason(const std::string& name,
   const auto it = conditions.find(name);
   if (it != conditions.end() && !it->second.failure.empty()) {
     return "its last change failed: " + it->second.failure;
+  }
+  if (it != conditions.end() && !it->second.unhealthy.empty()) {
+    return "it is unhealthy: " + it->second.unhealthy;
   }
   return "";
 }
@@ -103,7 +115,7 @@ void sequence_plan(Plan& plan,
     }
     ServiceAction action = action_it->second;
     const auto condition = conditions.find(name);
-    if (damped(action) && condition != conditions.end() && condition->second.hold > Millis(0)) {
+    if (condition != conditions.end() && held(action, condition->second)) {
       DelayedAction delayed{action, condition->second.hold, condition->second.attempts};
       not_ready[name] = delay_reason(delayed);
       plan.delayed.push_back(std::move(delayed));

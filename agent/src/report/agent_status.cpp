@@ -14,6 +14,8 @@ const char* to_string(ServiceState state) {
       return "blocked";
     case ServiceState::degraded:
       return "degraded";
+    case ServiceState::unhealthy:
+      return "unhealthy";
     case ServiceState::quarantined:
       break;
   }

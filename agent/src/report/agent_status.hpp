@@ -16,6 +16,7 @@ enum class ServiceState {
   quarantined,  ///< the declared release failed its health check and is not retried
   blocked,      ///< its change waits for a dependency that is not healthy (spec.dependsOn)
   degraded,     ///< keeps crashing or drifting: its restarts or repairs are backed off
+  unhealthy,    ///< runs, but its health probe keeps failing (the health watch): restarted
 };
 
 [[nodiscard]] const char* to_string(ServiceState state);

@@ -13,6 +13,7 @@ DesiredService service_at(const std::string& name, const std::string& version) {
   DesiredService desired;
   desired.service.name = name;
   desired.release = ReleaseId{version, std::string(40, 'a'), std::string(64, 'b'), "c0"};
+  desired.fingerprint = "fp-" + version;
   return desired;
 }
 
@@ -21,6 +22,7 @@ ServiceAction action_of(ActionKind kind, const DesiredService& desired) {
   action.service = desired.service.name;
   action.kind = kind;
   action.to = desired.release;
+  action.fingerprint = desired.fingerprint;
   return action;
 }
 
@@ -105,6 +107,30 @@ TEST(FlapDamper, RemembersAFailureUntilSuccessOrANewDeclaration) {
 
   damper.acted(action_of(ActionKind::upgrade, v1), false, true, "HTTP 500; rolled back");
   EXPECT_EQ(damper.failure("web", v1), "") << "an auto-rollback leaves it to the quarantine";
+}
+
+TEST(FlapDamper, AFailedChangeBacksOffItsRetriesButNotANewDeclaration) {
+  test::FakeClock clock;
+  FlapDamper damper(clock, k_settings);
+  const DesiredService v2 = service_at("web", "2.0.0");
+  std::vector<Millis> holds;
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    damper.acted(action_of(ActionKind::upgrade, v2), false, false, "registry unreachable");
+    const ServiceCondition condition = damper.conditions(Desired{"s", {{"web", v2}}}).at("web");
+    EXPECT_EQ(condition.failed_fingerprint, v2.fingerprint);
+    holds.push_back(condition.hold);
+    clock.advance(condition.hold);
+  }
+  EXPECT_EQ(holds, (std::vector<Millis>{seconds(1), seconds(2), seconds(4), seconds(8)}));
+  damper.acted(action_of(ActionKind::upgrade, v2), false, false, "registry unreachable");
+  const Desired fixed{"s", {{"web", service_at("web", "2.0.1")}}};
+  EXPECT_NE(damper.conditions(fixed).at("web").failed_fingerprint,
+            fixed.services.at("web").fingerprint)
+      << "the sequencer holds only the spec that failed";
+  EXPECT_EQ(damper.conditions(Desired{"s", {{"web", v2}}}, {}, true).at("web").hold, Millis(0))
+      << "an operator's SIGHUP or POST /sync tries at once";
+  damper.acted(action_of(ActionKind::upgrade, service_at("web", "2.0.1")), true, false, "");
+  EXPECT_EQ(damper.conditions(fixed).count("web"), 0u) << "a success starts afresh";
 }
 
 }  // namespace

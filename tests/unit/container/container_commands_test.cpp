@@ -24,7 +24,8 @@ ContainerLaunch launch() {
                          spec,
                          "c0ffee",
                          std::string(40, 'f'),
-                         {{"/root/services/web/config/c0/etc/a.conf", "/etc/a.conf"}}};
+                         {{"/root/services/web/config/c0/etc/a.conf", "/etc/a.conf"}},
+                         "fp-web"};
 }
 
 TEST(ContainerCommands, RunCreatesANamedLabelledContainerWithInit) {
@@ -45,6 +46,8 @@ TEST(ContainerCommands, RunCreatesANamedLabelledContainerWithInit) {
                          "tether.state-commit=" + std::string(40, 'f'),
                          "--label",
                          "tether.image=" + k_image,
+                         "--label",
+                         "tether.fingerprint=fp-web",
                          "--hostname",
                          "web-host",
                          "--user",

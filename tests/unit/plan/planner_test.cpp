@@ -21,7 +21,7 @@ DesiredService desired_exec(const ReleaseId& id, int keep = 5) {
                                  {"bin/web", id.binary_sha256}};
   service.run = RunSpec{ExecRun{{"bin/web"}, {}, Millis(1000)}};
   service.keep_releases = keep;
-  return DesiredService{service, id, {}, "digest-1", "fp-1"};
+  return DesiredService{service, id, {}, "digest-1", "fp-" + id.dir_name()};
 }
 
 InstalledRelease installed(const ReleaseId& id, const std::string& at, bool intact = true) {
@@ -39,6 +39,10 @@ LiveService live_with(std::vector<InstalledRelease> releases,
   if (current != nullptr) {
     live.current_dir = current->dir_name();
     live.process_release_dir = current->dir_name();
+    // It runs, and passed its gate with, the settings desired_exec() declares for it.
+    live.fingerprint = "fp-" + current->dir_name();
+    live.serving = ServingRecord{*current, live.fingerprint};
+    live.serving->spec.run = RunSpec{ExecRun{{"bin/web"}, {}, Millis(1000)}};
   }
   live.process = process;
   return live;
@@ -164,12 +168,31 @@ TEST(Planner, PrunesOldestBeyondKeepReleasesButNeverCurrentOrTarget) {
   EXPECT_TRUE(roomy.prunes.empty());
 }
 
-TEST(Planner, NotesServicesThatAreLiveButNoLongerDeclared) {
+TEST(Planner, RemovesServicesThatAreLiveButNoLongerDeclared) {
   const ReleaseId v1 = release("1.0.0");
-  const Plan plan = make_plan(Desired{"s", {}}, {{"web", live_with({installed(v1, "t1")}, &v1)}});
+  const Live live = {{"web", live_with({installed(v1, "t1")}, &v1)}};
+  const Plan plan = make_plan(Desired{"s", {}}, live);
   EXPECT_TRUE(plan.actions.empty());
-  ASSERT_EQ(plan.notes.size(), 1u);
-  EXPECT_NE(plan.notes[0].find("web"), std::string::npos);
+  ASSERT_EQ(plan.removals.size(), 1u);
+  EXPECT_EQ(plan.removals[0].service, "web");
+  EXPECT_EQ(plan.removals[0].kind, ActionKind::remove);
+  EXPECT_EQ(plan.removals[0].from, v1);
+  EXPECT_TRUE(plan.prunes.empty()) << "its releases stay for a revert of the removal";
+
+  // Outside its rollout share, a service keeps what it runs: a note, never a removal.
+  Desired held{"s", {}};
+  held.held_back = {"web"};
+  const Plan kept = make_plan(held, live);
+  EXPECT_TRUE(kept.removals.empty());
+  ASSERT_EQ(kept.notes.size(), 1u);
+  EXPECT_NE(kept.notes[0].find("rollout share"), std::string::npos);
+
+  // Nothing live of it (removed already): nothing to do.
+  LiveService gone;
+  gone.name = "web";
+  gone.installed = {installed(v1, "t1")};
+  gone.process = ProcessState::stopped;
+  EXPECT_TRUE(make_plan(Desired{"s", {}}, {{"web", gone}}).empty());
 }
 
 TEST(Planner, IsDeterministicAcrossServices) {

@@ -24,7 +24,7 @@ DesiredService exec_service(const std::string& name,
       id.version, id.commit, {"file:///a.tgz", std::string(64, 'e')}, {"bin/x", id.binary_sha256}};
   service.run = RunSpec{ExecRun{{"bin/x"}, {}, Millis(1000)}};
   service.depends_on = std::move(depends_on);
-  return DesiredService{service, id, {}, "digest-" + name, "fp-" + name};
+  return DesiredService{service, id, {}, "digest-" + name, "fp-" + id.dir_name()};
 }
 
 LiveService live_at(const std::string& name,
@@ -37,6 +37,9 @@ LiveService live_at(const std::string& name,
   live.current_dir = id.dir_name();
   live.process_release_dir = id.dir_name();
   live.process = process;
+  live.fingerprint = "fp-" + id.dir_name();
+  live.serving = ServingRecord{id, live.fingerprint};
+  live.serving->spec.run = RunSpec{ExecRun{{"bin/x"}, {}, Millis(1000)}};
   return live;
 }
 

@@ -21,7 +21,7 @@ DesiredService declared(const ReleaseId& id) {
                                  {"bin/web", id.binary_sha256}};
   service.run = RunSpec{ExecRun{{"bin/web"}, {}, Millis(1000)}};
   service.keep_releases = 5;
-  return DesiredService{service, id, {}, "digest-1", "fp-1"};
+  return DesiredService{service, id, {}, "digest-1", "fp-" + id.dir_name()};
 }
 
 Desired desired_at(const std::string& commit, const ReleaseId& id) {
@@ -37,6 +37,9 @@ Live live_on(const ReleaseId& id, bool damaged, ProcessState process = ProcessSt
   live.current_dir = id.dir_name();
   live.process = process;
   live.process_release_dir = id.dir_name();
+  live.fingerprint = "fp-" + id.dir_name();
+  live.serving = ServingRecord{id, live.fingerprint};
+  live.serving->spec.run = RunSpec{ExecRun{{"bin/web"}, {}, Millis(1000)}};
   return Live{{"web", live}};
 }
 
