@@ -29,15 +29,17 @@ ServiceState state_of(const std::string& name, const PassResult& pass, ServiceSt
     status.reason = blocked.reason;
     return ServiceState::blocked;
   }
+  // A change that failed stays `failed` while its retry is backed off.
+  const auto failing = pass.failing.find(name);
   for (const DelayedAction& delayed : pass.plan.delayed) {
     if (delayed.action.service != name) continue;
     status.reason = std::string(to_string(delayed.action.kind)) + " backed off for another " +
                     format_duration(delayed.wait) + ": " + delayed.action.reason + " (" +
                     std::to_string(delayed.attempts) + " in a row)";
-    return ServiceState::degraded;
+    if (failing == pass.failing.end()) return ServiceState::degraded;
   }
-  if (const auto it = pass.failing.find(name); it != pass.failing.end()) {
-    status.error = it->second;
+  if (failing != pass.failing.end()) {
+    status.error = failing->second;
     return ServiceState::failed;
   }
   const auto it = pass.converged.find(name);

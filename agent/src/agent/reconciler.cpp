@@ -63,8 +63,8 @@ void Reconciler::rotate_logs(const Live& live) const {
   }
 }
 
-Live Reconciler::probe_live(const Desired& desired) {
-  Live live = probe_all(m_layout, m_hashes);
+Live Reconciler::probe_live(const Desired& desired, const History& history) {
+  Live live = probe_all(m_layout, m_hashes, history);
   if (m_containers == nullptr) return live;
   probe_containers(desired, *m_containers, live);
   // A container service no longer declared: its record says which runtime runs it, so that
@@ -213,18 +213,19 @@ PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
   result.state_commit = desired->state_commit;
   result.desired = desired;
   if (mode == ApplyMode::apply) undo_unsettled_switches(m_layout);
-  const Live live = probe_live(*desired);
-  auto history = HistoryStore(m_layout.history()).load();
-  if (!history) {
+  auto loaded = HistoryStore(m_layout.history()).load();
+  if (!loaded) {
     log_warn("cannot read the history; quarantines are ignored",
-             {{"error", history.error().describe()}});
+             {{"error", loaded.error().describe()}});
   }
+  const History history = loaded ? *loaded : History{};
+  const Live live = probe_live(*desired, history);
   // The agent's memory (failures, backoff) is an input of the plan; a dry run has none.
   const Conditions conditions =
       mode == ApplyMode::apply
           ? m_damper.conditions(*desired, result.unhealthy, trigger == PassTrigger::operator_asked)
           : Conditions{};
-  result.plan = make_plan(*desired, live, history ? *history : History{}, conditions);
+  result.plan = make_plan(*desired, live, history, conditions);
   // A daemon would repeat the same notes every poll: say each once, until it changes.
   if (result.plan.notes != m_last_notes) {
     for (const std::string& note : result.plan.notes) {
@@ -245,7 +246,8 @@ PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
     log_debug("nothing to apply", {{"stateCommit", short_commit(desired->state_commit)}});
   } else {
     apply_in_order(*desired, live, result);
-    result.live_after = probe_live(*desired);
+    result.live_after =
+        probe_live(*desired, HistoryStore(m_layout.history()).load().value_or(History{}));
   }
   for (const BlockedService& blocked : result.blocked)
     result.converged[blocked.action.service] = false;

@@ -128,7 +128,7 @@ class Reconciler {
   void record_event(const JournalEntry& entry, const char* kind) const;
   void rotate_logs(const Live& live) const;
   /// The service dirs under the root plus, for container services, what the runtime says.
-  [[nodiscard]] Live probe_live(const Desired& desired);
+  [[nodiscard]] Live probe_live(const Desired& desired, const History& history);
 
   Layout m_layout;
   HostIdentity m_host;

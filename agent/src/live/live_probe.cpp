@@ -47,11 +47,15 @@ std::optional<InstalledRelease> probe_release(const fs::path& dir, HashCache& ha
 }
 
 /// A serving record for a host last touched by an older agent (none was written then): the
-/// release in `current` as its release.json says it runs. What an older agent left running
-/// was not restarted by it when settings changed, so its settings are those recorded at install.
-std::optional<ServingRecord> serving_from_release(const Layout& layout, const LiveService& live) {
+/// release in `current`, if it passed its gate here (`last_good_dir`), as its release.json says
+/// it runs. What an older agent left running was not restarted by it when settings changed, so
+/// its settings are those recorded at install.
+std::optional<ServingRecord> serving_from_release(const Layout& layout,
+                                                  const LiveService& live,
+                                                  const std::string& last_good_dir) {
   const InstalledRelease* current = live.current();
-  if (current == nullptr || !current->intact) return std::nullopt;
+  if (current == nullptr || !current->intact || current->dir_name != last_good_dir)
+    return std::nullopt;
   auto record = read_release_record(layout.release_dir(live.name, current->dir_name));
   if (!record || !record->run) return std::nullopt;
   ServingRecord serving;
@@ -69,7 +73,10 @@ bool runs_under_systemd(const ServingRecord& serving) {
 
 }  // namespace
 
-LiveService probe_service(const Layout& layout, const std::string& name, HashCache& hashes) {
+LiveService probe_service(const Layout& layout,
+                          const std::string& name,
+                          HashCache& hashes,
+                          const History& history) {
   LiveService live;
   live.name = name;
   std::error_code ec;
@@ -89,7 +96,11 @@ LiveService probe_service(const Layout& layout, const std::string& name, HashCac
   });
   live.serving = read_serving_record(layout, name);
   const bool recorded = live.serving.has_value();
-  if (!recorded) live.serving = serving_from_release(layout, live);
+  if (!recorded) {
+    const auto past = history.find(name);
+    if (past != history.end())
+      live.serving = serving_from_release(layout, live, past->second.last_good_dir);
+  }
   if (auto process = read_process_record(layout.pid_file(name))) {
     live.process = is_alive(*process) ? ProcessState::running : ProcessState::stopped;
     live.process_release_dir = process->release_dir;
@@ -110,13 +121,13 @@ LiveService probe_service(const Layout& layout, const std::string& name, HashCac
   return live;
 }
 
-Live probe_all(const Layout& layout, HashCache& hashes) {
+Live probe_all(const Layout& layout, HashCache& hashes, const History& history) {
   Live live;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(layout.services_dir(), ec)) {
     if (!entry.is_directory(ec)) continue;
     const std::string name = entry.path().filename().string();
-    live.emplace(name, probe_service(layout, name, hashes));
+    live.emplace(name, probe_service(layout, name, hashes, history));
   }
   return live;
 }

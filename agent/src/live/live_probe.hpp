@@ -2,6 +2,7 @@
 
 #include "core/layout.hpp"
 #include "live/hash_cache.hpp"
+#include "model/history.hpp"
 #include "model/live.hpp"
 
 #include <string>
@@ -12,11 +13,15 @@ namespace tether {
 /// release.json and whether its files still match their recorded hashes, and the supervised
 /// process. Never modifies anything; a service with nothing on disk yields an empty value.
 /// File digests come through `hashes`, so unchanged files are not re-read on every poll.
+/// `history` is the agent's (state/history.json): a host last served by an agent that kept no
+/// serving record has one made from the release.json of `current` when the history says that
+/// release passed its gate here.
 [[nodiscard]] LiveService probe_service(const Layout& layout,
                                         const std::string& name,
-                                        HashCache& hashes);
+                                        HashCache& hashes,
+                                        const History& history = {});
 
 /// probe_service for every service dir under `<root>/services`.
-[[nodiscard]] Live probe_all(const Layout& layout, HashCache& hashes);
+[[nodiscard]] Live probe_all(const Layout& layout, HashCache& hashes, const History& history = {});
 
 }  // namespace tether

@@ -117,7 +117,11 @@ void sequence_plan(Plan& plan,
     const auto condition = conditions.find(name);
     if (condition != conditions.end() && held(action, condition->second)) {
       DelayedAction delayed{action, condition->second.hold, condition->second.attempts};
-      not_ready[name] = delay_reason(delayed);
+      // A retry of a change that failed says why it failed, not only that it waits.
+      not_ready[name] = condition->second.failure.empty()
+                            ? delay_reason(delayed)
+                            : "its last change failed: " + condition->second.failure +
+                                  " (tried again in " + format_duration(delayed.wait) + ")";
       plan.delayed.push_back(std::move(delayed));
       continue;
     }

@@ -126,14 +126,14 @@ PreviewOutcome Previewer::preview(const std::string& ref) const {
   }
   // Own cache, loaded from the agent's store and never saved: the store stays the agent's.
   HashCache hashes(layout.hash_cache());
-  input.live = probe_all(layout, hashes);
+  input.history = HistoryStore(layout.history()).load().value_or(History{});
+  input.live = probe_all(layout, hashes, input.history);
   if (m_containers != nullptr) {
     Desired declared = input.proposed;
     if (input.applied)
       declared.services.insert(input.applied->services.begin(), input.applied->services.end());
     probe_containers(declared, *m_containers, input.live);
   }
-  input.history = HistoryStore(layout.history()).load().value_or(History{});
   Preview preview = make_preview(input);
   log_info("plan preview",
            {{"ref", ref},

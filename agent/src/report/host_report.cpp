@@ -234,10 +234,10 @@ std::vector<ServiceReport> service_reports(const Layout& layout, const HostRepor
 HostReport read_host_report(const Layout& layout, HashCache& hashes) {
   HostReport report;
   report.root = layout.root.string();
-  report.live = probe_all(layout, hashes);
+  report.history = HistoryStore(layout.history()).load().value_or(History{});
+  report.live = probe_all(layout, hashes, report.history);
   probe_recorded_containers(layout, report.live);
   report.last_change = last_entries(layout);
-  report.history = HistoryStore(layout.history()).load().value_or(History{});
   report.last_pass = LastPassFile(layout).load();
   report.proposals = proposal::ProposalStore(layout).load().value_or(proposal::Proposals{});
   auto commit = read_file(layout.state_dir() / "last-good-commit");

@@ -47,8 +47,10 @@ void classify_move(const std::string& service,
       change.change = ChangeKind::config_only;
     } else if (!from.rollout.included && to.rollout.included) {
       change.change = ChangeKind::joins_rollout;
-    } else if (!(from.settings == to.settings)) {
+    } else if (from.fingerprint != to.fingerprint) {
+      // Exactly when the agent reconfigures: the same fingerprint function decides both.
       change.change = ChangeKind::settings;
+      change.settings_changed = spec_differences(from.runtime, to.runtime);
     }
     return;
   }
@@ -131,8 +133,8 @@ std::string summary_text(const SummaryEntry& entry) {
     case ChangeKind::added:
       return head + verb(n, "adds ", "add ") + svc + " " + entry.to;
     case ChangeKind::removed:
-      return head + verb(n, "no longer gets ", "no longer get ") + svc + " " + entry.from +
-             " (left as it is)";
+      return head + verb(n, "stops ", "stop ") + svc + " " + entry.from +
+             " (no longer declared; its releases stay for a revert)";
     case ChangeKind::joins_rollout:
       return head + verb(n, "joins", "join") + " the rollout of " + svc + " " + entry.to;
     case ChangeKind::unchanged:

@@ -49,6 +49,12 @@ std::string rollout_text(const Rollout& rollout) {
 }
 
 std::string reason_text(const ServiceChange& change) {
+  if (!change.settings_changed.empty()) {
+    std::string fields;
+    for (const std::string& field : change.settings_changed)
+      fields += (fields.empty() ? "" : ", ") + field;
+    return fields + " changed";
+  }
   switch (change.reason) {
     case RollbackReason::declared_earlier:
       return "declared earlier (first at " + short_hash(change.declared_at) + ")";

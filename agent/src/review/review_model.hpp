@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/runtime_spec.hpp"
 #include "model/service.hpp"
 
 #include <map>
@@ -42,9 +43,10 @@ struct Rollout {
 struct DeclaredService {
   ReleaseView release;
   Rollout rollout;
-  /// The rest of the declaration (run, health, hooks, container args...) with the release
-  /// identity and the rollout percentage blanked: when it differs, the settings changed.
-  Service settings;
+  /// What runs and how its health is judged (model/runtime_spec.hpp), and its fingerprint: the
+  /// agent reconfigures the service exactly when the fingerprint changes.
+  RuntimeSpec runtime;
+  std::string fingerprint;
   bool operator==(const DeclaredService&) const = default;
 };
 
@@ -82,12 +84,12 @@ struct HistoricBlob {
 enum class ChangeKind {
   unchanged,      ///< same release, config and settings
   added,          ///< newly declared for this host ("new")
-  removed,        ///< no longer declared for this host (the agent leaves it as it is)
+  removed,        ///< no longer declared for this host: the agent stops it, keeps its releases
   upgrade,        ///< another binary release, not a rollback
   rollback,       ///< back to a release declared earlier, or to a lower version
   config_only,    ///< same release, other config files
   image_change,   ///< another container image digest, not a rollback
-  settings,       ///< same release and config; run, health, hooks or other fields changed
+  settings,       ///< same release and config; what runs changed (run, health, container spec)
   joins_rollout,  ///< same release; the host enters the rollout share and takes it
 };
 
@@ -104,6 +106,8 @@ struct ServiceChange {
   bool applies = false;
   RollbackReason reason = RollbackReason::none;
   std::string declared_at;  ///< for declared_earlier: the commit that first declared `to`
+  /// For settings: the fields that changed ("run.exec.env", "health", "container.ports").
+  std::vector<std::string> settings_changed = {};
   bool operator==(const ServiceChange&) const = default;
 };
 

@@ -1,6 +1,7 @@
 // The checks of `tether validate` that span files: config sources, host overrides, selectors.
 #include "manifest/documents.hpp"
 #include "manifest/field_checks.hpp"
+#include "manifest/host_resolver.hpp"
 #include "manifest/yaml_guard.hpp"
 #include "review/validate_context.hpp"
 
@@ -14,13 +15,6 @@ std::string join_labels(const StringMap& labels) {
   std::string out;
   for (const auto& [key, value] : labels) out += (out.empty() ? "" : ", ") + key + ": " + value;
   return "{" + out + "}";
-}
-
-bool selector_matches(const StringMap& selector, const StringMap& labels) {
-  return std::all_of(selector.begin(), selector.end(), [&](const auto& entry) {
-    const auto it = labels.find(entry.first);
-    return it != labels.end() && it->second == entry.second;
-  });
 }
 
 /// A diagnostic of a service parsed with a host's override, moved to the host file: the service

@@ -31,7 +31,9 @@ DeclaredService declared(const ReleaseView& release, int percent = 100, bool inc
   DeclaredService service;
   service.release = release;
   service.rollout = Rollout{percent, 42, included};
-  service.settings.name = "web";
+  service.runtime.release = release.identity() + "/" + release.config_hash;
+  service.runtime.run = RunSpec{ExecRun{{"bin/web"}, {{"PORT", "80"}}, Millis(1000)}};
+  service.fingerprint = "fp-" + service.runtime.release;
   return service;
 }
 
@@ -154,8 +156,18 @@ TEST(ReviewPlanClassify, ContainerDigestChangeIsAnImageChangeOrARollback) {
 TEST(ReviewPlanClassify, OtherSettingsWithTheSameRelease) {
   DeclaredService before = declared(binary("1.4.2", 'a'));
   DeclaredService after = before;
-  after.settings.keep_releases = 9;
-  EXPECT_EQ(change_of(before, after).change, ChangeKind::settings);
+  std::get<ExecRun>(*after.runtime.run).env["PORT"] = "81";
+  after.fingerprint = "fp-other";
+  const ServiceChange change = change_of(before, after);
+  EXPECT_EQ(change.change, ChangeKind::settings);
+  EXPECT_EQ(change.settings_changed, std::vector<std::string>{"run.exec.env"});
+  EXPECT_TRUE(change.applies);
+
+  // What the fingerprint leaves out (hooks, keepReleases, ...) changes nothing on the host, so
+  // the plan says so too: the agent would not restart anything.
+  DeclaredService same = before;
+  same.runtime.run = after.runtime.run;  // a stale copy: only the fingerprint decides
+  EXPECT_EQ(change_of(before, same).change, ChangeKind::unchanged);
 }
 
 TEST(ReviewPlanClassify, HostOutsideTheRolloutIsHeldBack) {

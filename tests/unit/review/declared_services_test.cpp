@@ -50,7 +50,8 @@ TEST(ReviewPlanDeclared, SelectorOverridesAndConfigAsTheAgentResolvesThem) {
        {"services/db.yaml", service_yaml("db", "2.0", "  selector: {role: db}\n")},
        {"config/web/app.yaml", "port: 1\n"},
        {"hosts/web-01.yaml",
-        host_yaml("web-01", "  labels: {role: web}\n  overrides:\n    web: {keepReleases: 2}\n")}}};
+        host_yaml("web-01",
+                  "  labels: {role: web}\n  overrides:\n    web: {rollout: {percent: 0}}\n")}}};
   Diagnostics diagnostics;
   const auto declared = declared_for(snapshot, HostIdentity{"web-01", {}}, diagnostics);
   ASSERT_TRUE(declared) << diagnostics.describe();
@@ -61,7 +62,9 @@ TEST(ReviewPlanDeclared, SelectorOverridesAndConfigAsTheAgentResolvesThem) {
   EXPECT_EQ(web.release.version, "1.4.2");
   EXPECT_EQ(web.release.commit, std::string(40, 'a'));
   EXPECT_EQ(web.release.config_hash, config_hash({{"etc/app.yaml", "port: 1\n"}}));
-  EXPECT_EQ(web.settings.keep_releases, 2) << "host overrides apply";
+  EXPECT_EQ(web.rollout.percent, 0) << "host overrides apply";
+  EXPECT_FALSE(web.rollout.included);
+  EXPECT_FALSE(web.fingerprint.empty());
 
   // The agent's own labels count for hosts without a file.
   const auto db = declared_for(snapshot, HostIdentity{"db-07", {{"role", "db"}}}, diagnostics);
