@@ -4,6 +4,7 @@
 
 #include <signal.h>
 #include <sstream>
+#include <sys/wait.h>
 
 namespace tether::test {
 namespace fs = std::filesystem;
@@ -45,6 +46,10 @@ AgentTest::AgentTest() : m_root(m_tmp / "root"), m_port(free_port()) {
 }
 
 AgentTest::~AgentTest() {
+  if (m_daemon_pid > 0) {
+    ::kill(m_daemon_pid, SIGKILL);
+    ::waitpid(m_daemon_pid, nullptr, 0);
+  }
   // Services run in their own process groups and outlive the agent: stop them here.
   std::error_code ec;
   for (const auto& service : fs::directory_iterator(m_root / "services", ec)) {
@@ -141,6 +146,35 @@ void AgentTest::deploy(const std::string& version) {
   ASSERT_TRUE(hello_eventually_says("hello " + version + "\n"));
 }
 
+pid_t AgentTest::start_daemon(const std::string& interval,
+                              int api_port,
+                              const std::vector<std::string>& extra) {
+  std::vector<std::string> argv = {TETHER_BIN,
+                                   "run",
+                                   "--interval",
+                                   interval,
+                                   "--repo",
+                                   repo_url(),
+                                   "--root",
+                                   m_root.string(),
+                                   "--host-id",
+                                   "e2e-host"};
+  if (api_port != 0)
+    argv.insert(argv.end(), {"--api-listen", "127.0.0.1:" + std::to_string(api_port)});
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  m_daemon_pid = spawn_background(argv, m_tmp / "agent.log");
+  return m_daemon_pid;
+}
+
+int AgentTest::stop_daemon() {
+  if (m_daemon_pid <= 0) return -1;
+  ::kill(m_daemon_pid, SIGTERM);
+  int status = 0;
+  ::waitpid(m_daemon_pid, &status, 0);
+  m_daemon_pid = 0;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 CommandResult AgentTest::tether(std::vector<std::string> args) const {
   std::vector<std::string> argv = {TETHER_BIN};
   argv.insert(argv.end(), args.begin(), args.end());
@@ -154,9 +188,10 @@ bool AgentTest::hello_eventually_says(const std::string& expected) const {
 }
 
 pid_t AgentTest::service_pid() const {
-  return nlohmann::json::parse(read_text(m_root / "services/hello/run/exec.pid"))
-      .at("pid")
-      .get<pid_t>();
+  // Between a stop and the next start there is no pid file: 0, as for nothing running.
+  const std::string text = read_text(m_root / "services/hello/run/exec.pid");
+  if (!nlohmann::json::accept(text)) return 0;
+  return nlohmann::json::parse(text).value("pid", 0);
 }
 
 std::string AgentTest::current_release_dir() const {

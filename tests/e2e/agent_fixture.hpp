@@ -53,12 +53,23 @@ class AgentTest : public ::testing::Test {
 
   /// `tether <args...> --root <root>`, plus `--repo/--host-id` for `run`.
   CommandResult tether(std::vector<std::string> args) const;
+
+  /// The agent as a daemon: `tether run --interval INTERVAL` (with `--api-listen` on
+  /// 127.0.0.1:`api_port` when not 0, then `extra`) in the background, its log in
+  /// m_tmp/agent.log. SIGKILLed at the end of the test unless stopped before.
+  pid_t start_daemon(const std::string& interval,
+                     int api_port = 0,
+                     const std::vector<std::string>& extra = {});
+  /// SIGTERMs the daemon, as an init system stops it, and waits: its exit status.
+  int stop_daemon();
+  /// The daemon's log so far.
+  [[nodiscard]] std::string daemon_log() const { return read_text(m_tmp / "agent.log"); }
   /// What the hello service answers on GET / ("" if nothing).
   std::string hello_says() const { return http_get(m_port, "/"); }
   /// Waits up to 15 s for hello to answer `expected`.
   bool hello_eventually_says(const std::string& expected) const;
 
-  /// The pid the agent recorded for the hello service.
+  /// The pid the agent recorded for the hello service (0 when none is recorded).
   [[nodiscard]] pid_t service_pid() const;
   /// The release dir `current` points at ("" if none).
   std::string current_release_dir() const;
@@ -75,6 +86,7 @@ class AgentTest : public ::testing::Test {
   int m_port = 0;
   std::string m_repo_url;
   std::map<std::string, HelloRelease> m_releases;
+  pid_t m_daemon_pid = 0;  ///< start_daemon()'s, until stop_daemon()
   /// The health: section every hello manifest gets (fast timings for tests).
   std::string m_health =
       "  health:\n    http: {url: \"http://127.0.0.1:PORT/healthz\"}\n"

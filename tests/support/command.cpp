@@ -11,8 +11,11 @@
 #include <httplib.h>
 
 #include <arpa/inet.h>
+#include <cstring>
+#include <fcntl.h>
 #include <future>
 #include <netinet/in.h>
+#include <spawn.h>
 #include <stdexcept>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -67,6 +70,24 @@ std::string run_ok(const std::vector<std::string>& argv, const std::filesystem::
                              "\nstdout: " + result.out + "\nstderr: " + result.err);
   }
   return result.out;
+}
+
+pid_t spawn_background(const std::vector<std::string>& argv, const std::filesystem::path& log) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(
+      &actions, STDERR_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  std::vector<char*> args;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  const int error = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (error != 0)
+    throw std::runtime_error("cannot start " + argv.at(0) + ": " + std::strerror(error));
+  return pid;
 }
 
 int free_port() {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <sys/types.h>
 #include <thread>
 #include <vector>
 
@@ -24,6 +25,10 @@ CommandResult run_command(const std::vector<std::string>& argv,
 
 /// Like run_command but throws with the output when the exit code is not 0.
 std::string run_ok(const std::vector<std::string>& argv, const std::filesystem::path& cwd = {});
+
+/// Starts argv (no shell) in the background with stdout to /dev/null and stderr appended to
+/// `log`; the caller reaps it. Throws if it cannot start.
+pid_t spawn_background(const std::vector<std::string>& argv, const std::filesystem::path& log);
 
 /// A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
 int free_port();

@@ -24,6 +24,7 @@ struct HttpFileServer::Impl {
   std::map<std::string, std::string> bodies;
   std::map<std::string, size_t> rates;  ///< bytes per second of the slow bodies
   std::map<std::string, int> hits;
+  bool unavailable = false;
 };
 
 HttpFileServer::HttpFileServer() : m_impl(std::make_unique<Impl>()) {
@@ -31,6 +32,11 @@ HttpFileServer::HttpFileServer() : m_impl(std::make_unique<Impl>()) {
   impl->server.Get(".*", [impl](const httplib::Request& request, httplib::Response& response) {
     std::lock_guard lock(impl->mutex);
     ++impl->hits[request.path];
+    if (impl->unavailable) {
+      response.status = 503;
+      response.set_content("down for maintenance", "text/plain");
+      return;
+    }
     const auto it = impl->bodies.find(request.path);
     if (it == impl->bodies.end()) {
       response.status = 404;
@@ -62,6 +68,11 @@ HttpFileServer::HttpFileServer() : m_impl(std::make_unique<Impl>()) {
 HttpFileServer::~HttpFileServer() {
   m_impl->server.stop();
   m_impl->thread.join();
+}
+
+void HttpFileServer::set_unavailable(bool down) {
+  std::lock_guard lock(m_impl->mutex);
+  m_impl->unavailable = down;
 }
 
 void HttpFileServer::add(const std::string& path, const std::string& body) {

@@ -11,6 +11,8 @@
 #include "live/live_probe.hpp"
 #include "plan/planner.hpp"
 
+#include <algorithm>
+
 namespace tether {
 namespace {
 
@@ -207,8 +209,10 @@ PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
   // What the watch held unhealthy when the pass began is what it acts on; the watch then
   // rests until the pass hands it what runs afterwards.
   if (m_health_watch != nullptr && mode == ApplyMode::apply) {
-    result.unhealthy = m_health_watch->unhealthy();
+    const auto unhealthy = m_health_watch->unhealthy();
+    for (const auto& [name, state] : unhealthy) result.unhealthy[name] = describe_unhealthy(state);
     m_health_watch->pause();
+    report_unhealthy(*desired, unhealthy);
   }
   result.state_commit = desired->state_commit;
   result.desired = desired;
@@ -257,6 +261,13 @@ PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
   }
   report_waits(result.plan, result.blocked);
   observe_health(*desired, result);
+  // "converged" only when every declared service is: a quarantined, unhealthy, blocked or
+  // backed-off service is a host that does not equal its repo.
+  const bool all_converged = std::all_of(result.converged.begin(),
+                                         result.converged.end(),
+                                         [](const auto& entry) { return entry.second; });
+  if (result.outcome == PassOutcome::converged && !all_converged)
+    result.outcome = PassOutcome::failed;
   if (m_health_watch != nullptr)
     m_health_watch->watch(watch_targets(m_layout, *desired, result.live_after));
   return result;

@@ -122,6 +122,9 @@ class Reconciler {
   /// Journals (and notifies) what waits: each delayed restart or repair once per backoff step,
   /// each blocked service once per dependency and target.
   void report_waits(const Plan& plan, const std::vector<BlockedService>& blocked);
+  /// Journals (and notifies) each service the health watch holds unhealthy, once per episode.
+  void report_unhealthy(const Desired& desired,
+                        const std::map<std::string, HealthState>& unhealthy);
   /// After a pass: which services are healthy, and which degraded ones recovered.
   void observe_health(const Desired& desired, PassResult& result);
   /// One line in the journal, and to the notifier as `kind`.
@@ -143,6 +146,7 @@ class Reconciler {
   FlapDamper m_damper;
   std::map<std::string, std::string> m_blocked_reported;  ///< service -> dependency/target
   std::map<std::string, std::string> m_recovered_at;      ///< service -> time of its recovery
+  std::map<std::string, std::string> m_unhealthy_since;   ///< service -> episode journaled
   HashCache m_hashes{m_layout.hash_cache()};  ///< digests of release files, kept across polls
   std::vector<std::string> m_last_notes;      ///< logged already; repeated notes stay quiet
   std::string m_last_refused;                 ///< tip commit already reported as invalid

@@ -132,6 +132,10 @@ void Reconciler::apply_in_order(const Desired& desired, const Live& live, PassRe
 void Reconciler::report_waits(const Plan& plan, const std::vector<BlockedService>& blocked) {
   for (const DelayedAction& delayed : plan.delayed) {
     if (!m_damper.delayed(delayed)) continue;
+    const ActionKind kind_held = delayed.action.kind;
+    // A retry of a change that failed waits quietly: its failure was journaled once, and the
+    // status says when it is tried again. Restarts and repairs that keep coming are news.
+    if (kind_held != ActionKind::restart && kind_held != ActionKind::repair) continue;
     const ServiceAction& action = delayed.action;
     const std::string kind = to_string(action.kind);
     std::string reason = kind + " delayed " + format_duration(delayed.wait) + ": " + action.reason +
@@ -158,6 +162,27 @@ void Reconciler::report_waits(const Plan& plan, const std::vector<BlockedService
     record_event(event(plan.state_commit, b.action, "blocked", "skipped", b.reason), "blocked");
   }
   m_blocked_reported = std::move(now_blocked);
+}
+
+void Reconciler::report_unhealthy(const Desired& desired,
+                                  const std::map<std::string, HealthState>& unhealthy) {
+  std::map<std::string, std::string> episodes;
+  for (const auto& [name, state] : unhealthy) {
+    const auto declared = desired.services.find(name);
+    if (declared == desired.services.end()) continue;
+    episodes[name] = state.since;
+    if (m_unhealthy_since[name] == state.since) continue;
+    ServiceAction serving;
+    serving.service = name;
+    serving.to = declared->second.release;
+    record_event(event(desired.state_commit,
+                       serving,
+                       "unhealthy",
+                       "failed",
+                       "health probe failing: " + describe_unhealthy(state)),
+                 "unhealthy");
+  }
+  m_unhealthy_since = std::move(episodes);
 }
 
 void Reconciler::observe_health(const Desired& desired, PassResult& result) {

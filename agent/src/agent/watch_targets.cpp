@@ -1,17 +1,6 @@
 #include "agent/watch_targets.hpp"
 
 namespace tether {
-namespace {
-
-bool runs_as_served(const LiveService& live, const ServingRecord& serving) {
-  if (live.fingerprint != serving.fingerprint) return false;
-  if (serving.spec.container) return live.container && live.container->running;
-  const auto& run = serving.spec.run;
-  if (run && std::holds_alternative<ExecRun>(*run)) return live.process == ProcessState::running;
-  return true;  // a systemd unit: systemd keeps it up; the probe says whether it serves
-}
-
-}  // namespace
 
 std::map<std::string, WatchTarget> watch_targets(const Layout& layout,
                                                  const Desired& desired,
@@ -19,12 +8,14 @@ std::map<std::string, WatchTarget> watch_targets(const Layout& layout,
   std::map<std::string, WatchTarget> targets;
   for (const auto& [name, service] : desired.services) {
     const auto it = live.find(name);
-    if (it == live.end() || !it->second.serving) continue;
+    if (it == live.end() || !it->second.serving || !it->second.serving->spec.health) continue;
     const ServingRecord& serving = *it->second.serving;
-    if (!serving.spec.health || !runs_as_served(it->second, serving)) continue;
     const fs::path dir = serving.spec.container
                              ? layout.service_dir(name)
                              : layout.release_dir(name, serving.release.dir_name());
+    // Watched whatever runs now: a process that died after the pass, a container paused or
+    // removed meanwhile, fails its probes like a hung one and wakes a pass that repairs it,
+    // instead of waiting for the next poll.
     targets[name] =
         WatchTarget{*serving.spec.health, dir, serving.fingerprint + "/" + it->second.instance};
   }

@@ -11,9 +11,9 @@
 namespace tether {
 
 /// What the health watch probes after a pass: every service of `desired` whose serving record
-/// has a health probe and that runs as it passed its gate (its exec process up, its container
-/// running, with the serving record's fingerprint). A service that runs anything else is the
-/// planner's business (restart, reconfigure, repair), not the watch's.
+/// (what passed its gate) has a health probe, with that probe, whatever runs at the moment. The
+/// generation is the serving fingerprint and the running instance: a restart starts the count
+/// afresh.
 [[nodiscard]] std::map<std::string, WatchTarget> watch_targets(const Layout& layout,
                                                                const Desired& desired,
                                                                const Live& live);

@@ -10,12 +10,18 @@ std::string plan_as_text(const Plan& plan) {
     out += "  " + a.service + ": " + to_string(a.kind) + " ";
     out += a.from ? a.from->short_text() + " -> " : std::string();
     out += a.to.short_text();
-    if (a.kind == ActionKind::restart || a.kind == ActionKind::repair) {
+    if (a.kind == ActionKind::restart || a.kind == ActionKind::repair ||
+        a.kind == ActionKind::reconfigure) {
       out += " (" + a.reason + ")";
     } else {
       out += a.install ? ", download and install" : ", already installed";
     }
+    if (a.spec == SpecSource::serving) out += ", with the settings that last passed its gate";
     out += "\n";
+  }
+  for (const ServiceAction& r : plan.removals) {
+    out += "  " + r.service + ": remove" + (r.from ? " " + r.from->short_text() : std::string()) +
+           " (" + r.reason + ")\n";
   }
   for (const PruneAction& p : plan.prunes) {
     for (const std::string& dir : p.dir_names) out += "  " + p.service + ": prune " + dir + "\n";

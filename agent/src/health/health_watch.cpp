@@ -1,6 +1,7 @@
 #include "health/health_watch.hpp"
 
 #include "core/files.hpp"
+#include "core/log.hpp"
 
 namespace tether {
 namespace {
@@ -65,6 +66,8 @@ void HealthWatch::watch(std::map<std::string, WatchTarget> targets) {
     }
     m_watched = std::move(next);
     m_paused = false;
+    for (const auto& [name, watched] : m_watched)
+      log_debug("health watch", {{"service", name}, {"generation", watched.target.generation}});
     ++m_epoch;
   }
   m_wake.notify_all();
@@ -76,11 +79,11 @@ void HealthWatch::pause() {
   ++m_epoch;
 }
 
-std::map<std::string, std::string> HealthWatch::unhealthy() const {
+std::map<std::string, HealthState> HealthWatch::unhealthy() const {
   std::lock_guard lock(m_mutex);
-  std::map<std::string, std::string> out;
+  std::map<std::string, HealthState> out;
   for (const auto& [name, watched] : m_watched) {
-    if (!watched.state.healthy) out[name] = describe_unhealthy(watched.state);
+    if (!watched.state.healthy) out[name] = watched.state;
   }
   return out;
 }
@@ -134,6 +137,8 @@ void HealthWatch::run() {
     if (epoch != m_epoch || it == m_watched.end()) continue;
     Watched& watched = it->second;
     watched.due = std::chrono::steady_clock::now() + watched_interval(watched.target);
+    if (!result.healthy)
+      log_debug("health probe failed", {{"service", service}, {"detail", result.detail}});
     if (!tally_probe(watched.state, result, watched.target.health)) continue;
     const HealthState state = watched.state;
     lock.unlock();

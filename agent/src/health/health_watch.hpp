@@ -59,9 +59,9 @@ class HealthWatch {
   void watch(std::map<std::string, WatchTarget> targets);
   /// No probe results are counted until the next watch(): a pass is changing things.
   void pause();
-  /// The services the watch holds unhealthy now -> why ("HTTP 500 from ...; 3 failed probes in
-  /// a row since ..."), for the planner.
-  [[nodiscard]] std::map<std::string, std::string> unhealthy() const;
+  /// The services the watch holds unhealthy now, with what it saw (describe_unhealthy() says
+  /// it in words), for the planner.
+  [[nodiscard]] std::map<std::string, HealthState> unhealthy() const;
   [[nodiscard]] std::map<std::string, HealthState> states() const;
 
  private:

@@ -5,12 +5,23 @@
 namespace tether {
 namespace {
 
-ActionKind kind_of_switch(const ReleaseId& to, const InstalledRelease* from) {
+/// As `tether plan` labels the move: the same build with other config is a change; another
+/// build is a rollback when it sorts lower, or when it was here before the current one
+/// (installed earlier: `git revert` brings back what was declared earlier, and a host that
+/// followed the branch installed it then).
+ActionKind kind_of_switch(const ReleaseId& to,
+                          const InstalledRelease* from,
+                          const InstalledRelease* installed) {
   if (from == nullptr) return ActionKind::install;
   const int order = compare_versions(to.version, from->id.version);
-  if (order > 0) return ActionKind::upgrade;
+  const bool same_build = to.version == from->id.version && to.commit == from->id.commit &&
+                          to.binary_sha256 == from->id.binary_sha256;
+  if (same_build) return ActionKind::change;
   if (order < 0) return ActionKind::rollback;
-  return ActionKind::change;
+  if (installed != nullptr && !installed->installed_at.empty() &&
+      installed->installed_at < from->installed_at)
+    return ActionKind::rollback;
+  return ActionKind::upgrade;  // a newer version, or a rebuild of the same one
 }
 
 std::string describe_switch(ActionKind kind, const InstalledRelease* from, const ReleaseId& to) {
@@ -103,7 +114,7 @@ std::optional<ServiceAction> plan_release(const DesiredService& desired,
   }
 
   const InstalledRelease* installed = live.find(dir);
-  action.kind = kind_of_switch(target, current);
+  action.kind = kind_of_switch(target, current, installed);
   action.install = installed == nullptr || !installed->intact;
   action.switch_current = true;
   action.reason = describe_switch(action.kind, current, target);

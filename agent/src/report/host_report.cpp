@@ -6,6 +6,7 @@
 #include "core/files.hpp"
 #include "live/live_probe.hpp"
 #include "live/process_record.hpp"
+#include "live/spec_json.hpp"
 #include "report/last_pass_file.hpp"
 
 namespace tether {
@@ -79,6 +80,22 @@ nlohmann::json proposal_json(const proposal::ProposalRecord& p) {
   return json;
 }
 
+/// What last passed its health gate here: the settings the service runs with (a live
+/// fingerprint other than this one means it runs something that never passed).
+nlohmann::json serving_json(const ServingRecord& serving) {
+  nlohmann::json json = {{"fingerprint", serving.fingerprint},
+                         {"release", serving.release.dir_name()},
+                         {"stateCommit", serving.state_commit},
+                         {"since", serving.since}};
+  if (serving.spec.run) json["run"] = run_to_json(*serving.spec.run);
+  if (serving.spec.health) json["health"] = health_to_json(*serving.spec.health);
+  if (serving.spec.container) {
+    json["container"] = container_to_json(*serving.spec.container);
+    json["container"]["image"] = serving.image;
+  }
+  return json;
+}
+
 nlohmann::json service_json(const ServiceReport& r) {
   const InstalledRelease* current = r.live.current();
   nlohmann::json json = {{"service", r.live.name}, {"process", process_text(r.live.process)}};
@@ -93,6 +110,8 @@ nlohmann::json service_json(const ServiceReport& r) {
                                              {"damage", current->damage}}
                             : nlohmann::json(nullptr);
   json["installed"] = r.live.installed.size();
+  if (!r.live.fingerprint.empty()) json["fingerprint"] = r.live.fingerprint;
+  if (r.live.serving) json["serving"] = serving_json(*r.live.serving);
   if (r.last) json["lastChange"] = nlohmann::json::parse(to_json_line(*r.last));
   if (r.quarantine) {
     json["quarantine"] = {{"version", r.quarantine->version},

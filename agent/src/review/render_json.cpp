@@ -33,7 +33,7 @@ Json change_json(const ServiceChange& change) {
   out["change"] = to_string(change.change);
   out["applies"] = change.applies;
   out["reason"] = or_null(to_string(change.reason));
-  if (!change.settings_changed.empty()) out["settingsChanged"] = change.settings_changed;
+  if (!change.settings_changed.empty()) out["settings_changed"] = change.settings_changed;
   out["declared_at"] = or_null(change.declared_at);
   out["from"] = release_json(change.from);
   out["to"] = release_json(change.to);

@@ -89,6 +89,19 @@ TEST(Planner, LabelsEachSwitchByVersionOrder) {
        v2,
        ActionKind::rollback,
        true},
+      {"back to a newer-numbered release that was here first (a revert): rollback, as plan "
+       "says",
+       v2,
+       {installed(v2, "t1"), installed(v10, "t2")},
+       v10,
+       ActionKind::rollback,
+       false},
+      {"same release, back to the config that was here first: a config change, as plan says",
+       v2,
+       {installed(v2, "t1"), installed(v2_new_config, "t2")},
+       v2_new_config,
+       ActionKind::change,
+       false},
   };
   for (const SwitchCase& c : cases) {
     SCOPED_TRACE(c.name);
