@@ -80,10 +80,11 @@ TEST_F(HealthRollbackTest, UnhealthyReleaseIsRolledBackAndQuarantined) {
   EXPECT_NE(status.out.find("QUARANTINED: 3.0.0"), std::string::npos) << status.out;
   EXPECT_NE(status.out.find("serving 2.0.0"), std::string::npos) << status.out;
 
-  // The next poll does not retry 3.0.0 and leaves the serving process alone.
+  // The next poll does not retry 3.0.0 and leaves the serving process alone; the host is not
+  // converged while the declared release is quarantined (exit 1).
   const pid_t pid = service_pid();
   const CommandResult again = tether({"run", "--once"});
-  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.exit_code, 1) << again.err;
   EXPECT_NE(again.err.find("failed health"), std::string::npos) << again.err;
   EXPECT_EQ(journal(m_root).size(), entries.size()) << "nothing new was attempted";
   EXPECT_EQ(service_pid(), pid);

@@ -209,9 +209,9 @@ TEST_F(RevertProposalTest, ThreeHostsRollBackAndExactlyOneRevertBranchIsProposed
       << shown.out << "\n---\n"
       << message;
 
-  // A later pass does not propose again.
+  // A later pass does not propose again (and says the host is not converged: quarantined).
   const size_t entries_before = journal(m_hosts[0].root).size();
-  EXPECT_EQ(run_once(m_hosts[0]).exit_code, 0);
+  EXPECT_EQ(run_once(m_hosts[0]).exit_code, 1);
   EXPECT_EQ(journal(m_hosts[0].root).size(), entries_before);
 
   // Merge it (fast-forward main to the branch): every host stays on the 2.0.0 process the
@@ -326,11 +326,11 @@ TEST_F(RevertProposalTest, ARefusedPushNeverFailsThePassAndIsRetriedLater) {
   EXPECT_EQ(proposal["attempts"], 1);
   const pid_t pid = pid_of(host);
 
-  // The next pass converges (the failure is the proposal's, not the host's) and does not
-  // retry yet: the first retry waits 30 s.
+  // The next pass does not retry yet (the first retry waits 30 s); its exit status is the
+  // quarantine's (1: not converged), never the proposal's.
   const size_t entries = journal(host.root).size();
   const CommandResult quiet = run_once(host);
-  EXPECT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(quiet.exit_code, 1) << quiet.err;
   EXPECT_EQ(journal(host.root).size(), entries) << "no attempt before its time";
   EXPECT_EQ(pid_of(host), pid);
 
@@ -340,7 +340,7 @@ TEST_F(RevertProposalTest, ARefusedPushNeverFailsThePassAndIsRetriedLater) {
   nlohmann::json records = nlohmann::json::parse(read_text(store));
   records["hello"]["nextAttemptUnix"] = 1;
   write_text(store, records.dump());
-  EXPECT_EQ(run_once(host).exit_code, 0);
+  EXPECT_EQ(run_once(host).exit_code, 1);
   proposal = status_json(host)["services"][0]["revertProposal"];
   EXPECT_EQ(proposal["state"], "pushed") << proposal.dump(2);
   EXPECT_EQ(proposal["attempts"], 2);
