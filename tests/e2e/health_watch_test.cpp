@@ -3,6 +3,7 @@
 // shown as such in /status and /metrics, restarted, and reported healthy again. After an
 // auto-rollback, what serves is repaired while the quarantine stays.
 #include "agent_fixture.hpp"
+#include "process_guard.hpp"
 
 #include <atomic>
 #include <functional>
@@ -135,6 +136,36 @@ TEST_F(HealthWatchTest, AfterAnAutoRollbackWhatServesIsRepairedAndTheQuarantineS
       << daemon_log();
   EXPECT_EQ(hello_status(api).value("state", ""), "quarantined") << "the quarantine stays";
   EXPECT_EQ(hello_entries("auto-rollback").size(), 1u) << "2.0.0 was not tried again";
+  EXPECT_EQ(stop_daemon(), 0);
+}
+
+TEST_F(HealthWatchTest, SigtermDuringAHealthGateStopsTheAgentAndTheNextStartTakesUp) {
+  ASSERT_NO_FATAL_FAILURE(deploy("1.0.0"));
+  m_health =
+      "  health:\n    http: {url: \"http://127.0.0.1:PORT/healthz\"}\n"
+      "    timeout: 500ms\n    interval: 200ms\n    deadline: 8s\n";
+  commit_hello("2.0.0", Build::broken_health);
+  const pid_t agent = start_daemon("500ms");
+  ASSERT_TRUE(
+      eventually([&] { return daemon_log().find("switched service=hello") != std::string::npos; },
+                 seconds(20)))
+      << daemon_log();
+  ::kill(agent, SIGTERM);
+  // Mid-gate (its deadline is 8 s away): the agent stops within 5 s, judging nothing.
+  EXPECT_TRUE(eventually([&] { return !process_running(agent); }, seconds(5))) << daemon_log();
+  EXPECT_EQ(stop_daemon(), 0);
+  EXPECT_TRUE(hello_entries("auto-rollback").empty()) << "nothing was judged";
+  EXPECT_TRUE(hello_entries("upgrade").empty()) << "nor journaled as failed";
+  // The next start puts current back on 1.0.0 and tries 2.0.0 again behind its gate.
+  start_daemon("500ms");
+  EXPECT_TRUE(eventually(
+      [&] {
+        const auto rollbacks = hello_entries("auto-rollback");
+        return !rollbacks.empty() && rollbacks.back()["result"] == "ok" &&
+               hello_says() == "hello 1.0.0\n";
+      },
+      seconds(30)))
+      << daemon_log();
   EXPECT_EQ(stop_daemon(), 0);
 }
 
