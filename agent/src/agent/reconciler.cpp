@@ -141,9 +141,17 @@ std::optional<Desired> Reconciler::desired_state(ApplyMode mode, PassResult& res
   if (!tip) {
     result.outcome = PassOutcome::unreachable;
     result.problem = tip.error().describe();
-    log_warn("cannot fetch the state repo; keeping the last good state",
-             {{"error", tip.error().describe()}});
+    // Said when it starts failing (or fails differently), and when it recovers; the polls in
+    // between (backed off by the loop) only at debug level.
+    log_event(result.problem == m_unreachable ? LogLevel::debug : LogLevel::warn,
+              "cannot fetch the state repo; keeping the last good state",
+              {{"error", result.problem}});
+    m_unreachable = result.problem;
     return m_last_good;
+  }
+  if (!m_unreachable.empty()) {
+    log_info("the state repo is reachable again", {{"after", m_unreachable}});
+    m_unreachable.clear();
   }
   if (m_last_good && m_last_good->state_commit == *tip) {
     return m_last_good;  // unchanged since the last pass: nothing to parse

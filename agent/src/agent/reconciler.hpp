@@ -151,6 +151,7 @@ class Reconciler {
   std::vector<std::string> m_last_notes;      ///< logged already; repeated notes stay quiet
   std::string m_last_refused;                 ///< tip commit already reported as invalid
   std::string m_last_refused_problem;         ///< and why
+  std::string m_unreachable;                  ///< why the last fetch failed ("" when it did not)
 };
 
 }  // namespace tether
