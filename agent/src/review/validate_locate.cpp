@@ -156,7 +156,7 @@ std::string hint_by_field(std::string_view field) {
 
 int locate_field_line(const std::string& text, const std::string& field) {
   std::vector<YAML::Node> documents;
-  if (const size_t line = stray_comma_line(text); line != 0) return static_cast<int>(line);
+  if (const auto problem = yaml_guard(text)) return static_cast<int>(problem->line);
   try {
     documents = YAML::LoadAll(text);
   } catch (const YAML::Exception&) {
