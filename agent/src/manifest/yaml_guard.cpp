@@ -22,7 +22,7 @@ class DocumentShape : public YAML::EventHandler {
     m_start = mark;
     m_started = true;
     m_open.clear();
-    m_anchor_nodes.clear();
+    m_anchors.clear();
     m_expanded = 0;
   }
   void OnDocumentEnd() override {}
@@ -34,13 +34,18 @@ class DocumentShape : public YAML::EventHandler {
     leaf(mark, anchor);
   }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    const auto it = m_anchor_nodes.find(anchor);
-    if (it == m_anchor_nodes.end()) {
+    const auto it = m_anchors.find(anchor);
+    if (it == m_anchors.end()) {
       // Registered but not finished: the alias sits inside the node it names.
       note(mark, "an alias refers to a node that contains it (a cycle); write the value out");
       return;
     }
-    add(mark, it->second);
+    if (m_open.size() + it->second.height > k_yaml_max_depth) {
+      note(mark,
+           "an alias nests this document more than " + std::to_string(k_yaml_max_depth) +
+               " levels deep; write the value out");
+    }
+    add(mark, it->second.nodes, it->second.height);
   }
   void OnSequenceStart(const YAML::Mark& mark,
                        const std::string&,
@@ -63,9 +68,14 @@ class DocumentShape : public YAML::EventHandler {
   [[nodiscard]] const std::optional<YamlGuardProblem>& problem() const { return m_problem; }
 
  private:
+  /// What an anchored node expands to wherever an alias repeats it.
+  struct Shape {
+    uint64_t nodes = 1;  ///< the node and everything in it, aliases expanded
+    size_t height = 0;   ///< collections nested in it (a scalar: 0)
+  };
   struct Frame {
     YAML::anchor_t anchor;
-    uint64_t nodes;  ///< this collection and everything in it, aliases expanded
+    Shape shape;
   };
   // Counts saturate just past the limit: nested aliases would overflow any integer.
   static constexpr uint64_t k_cap = k_yaml_max_nodes + 1;
@@ -74,10 +84,15 @@ class DocumentShape : public YAML::EventHandler {
     if (!m_problem)
       m_problem = YamlGuardProblem{static_cast<size_t>(mark.line) + 1, std::move(message)};
   }
-  /// `nodes` more nodes at the current place (a leaf: 1; an alias: its anchor's size).
-  void add(const YAML::Mark& mark, uint64_t nodes) {
+  /// `nodes` more nodes `height` levels high at the current place (a leaf: 1 and 0; an alias:
+  /// its anchor's shape).
+  void add(const YAML::Mark& mark, uint64_t nodes, size_t height) {
     m_expanded = std::min(k_cap, m_expanded + nodes);
-    if (!m_open.empty()) m_open.back().nodes = std::min(k_cap, m_open.back().nodes + nodes);
+    if (!m_open.empty()) {
+      Shape& parent = m_open.back().shape;
+      parent.nodes = std::min(k_cap, parent.nodes + nodes);
+      parent.height = std::max(parent.height, height + 1);
+    }
     if (m_expanded >= k_cap) {
       note(mark,
            "aliases expand this document to more than " + std::to_string(k_yaml_max_nodes) +
@@ -85,12 +100,12 @@ class DocumentShape : public YAML::EventHandler {
     }
   }
   void leaf(const YAML::Mark& mark, YAML::anchor_t anchor) {
-    add(mark, 1);
-    if (anchor != YAML::NullAnchor) m_anchor_nodes[anchor] = 1;
+    add(mark, 1, 0);
+    if (anchor != YAML::NullAnchor) m_anchors[anchor] = Shape{};
   }
   void open(const YAML::Mark& mark, YAML::anchor_t anchor) {
     m_expanded = std::min(k_cap, m_expanded + 1);
-    m_open.push_back(Frame{anchor, 1});
+    m_open.push_back(Frame{anchor, Shape{}});
     if (m_open.size() > k_yaml_max_depth) {
       note(mark,
            "nested more than " + std::to_string(k_yaml_max_depth) +
@@ -101,16 +116,20 @@ class DocumentShape : public YAML::EventHandler {
     if (m_open.empty()) return;
     const Frame done = m_open.back();
     m_open.pop_back();
-    if (done.anchor != YAML::NullAnchor) m_anchor_nodes[done.anchor] = done.nodes;
-    if (!m_open.empty()) m_open.back().nodes = std::min(k_cap, m_open.back().nodes + done.nodes);
+    if (done.anchor != YAML::NullAnchor) m_anchors[done.anchor] = done.shape;
+    if (!m_open.empty()) {
+      Shape& parent = m_open.back().shape;
+      parent.nodes = std::min(k_cap, parent.nodes + done.shape.nodes);
+      parent.height = std::max(parent.height, done.shape.height + 1);
+    }
   }
 
   bool m_started = false;
   bool m_stuck = false;
   YAML::Mark m_start;
   std::vector<Frame> m_open;
-  std::map<YAML::anchor_t, uint64_t> m_anchor_nodes;  ///< finished anchors: their size
-  uint64_t m_expanded = 0;                            ///< the document's size so far
+  std::map<YAML::anchor_t, Shape> m_anchors;  ///< finished anchors
+  uint64_t m_expanded = 0;                    ///< the document's size so far
   std::optional<YamlGuardProblem> m_problem;
 };
 

@@ -23,7 +23,7 @@ struct YamlGuardProblem {
 /// - aliases that expand to more than k_yaml_max_nodes nodes (an "alias bomb": 692 bytes of
 ///   nested aliases is billions of nodes to every walk over the document), or an alias to a
 ///   node that contains it (a cycle);
-/// - collections nested deeper than k_yaml_max_depth.
+/// - collections nested deeper than k_yaml_max_depth, as written or once aliases are expanded.
 /// nullopt when YAML::LoadAll is safe to call (it may still throw YAML::Exception).
 [[nodiscard]] std::optional<YamlGuardProblem> yaml_guard(const std::string& text);
 

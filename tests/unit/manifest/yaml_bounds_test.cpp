@@ -78,6 +78,16 @@ TEST(YamlBounds, DeepNestingIsRefusedWithAMessageThatSaysSo) {
   }
   const std::string ok = "spec: " + std::string(60, '[') + std::string(60, ']') + "\n";
   EXPECT_FALSE(yaml_guard(ok).has_value());
+  // Nesting counts once aliases are expanded: 40 levels repeated inside 40 levels is 80.
+  const std::string deep = std::string(40, '[') + std::string(40, ']');
+  const std::string stacked =
+      "a: &a " + deep + "\nb: " + std::string(40, '[') + "*a" + std::string(40, ']') + "\n";
+  const auto problem = yaml_guard(stacked);
+  ASSERT_TRUE(problem.has_value());
+  EXPECT_EQ(problem->line, 2U);
+  EXPECT_NE(problem->message.find("an alias nests this document more than 64 levels deep"),
+            std::string::npos)
+      << problem->message;
 }
 
 }  // namespace
