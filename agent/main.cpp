@@ -3,6 +3,7 @@
 #include "cli/fleet_command.hpp"
 #include "cli/init_command.hpp"
 #include "cli/review_commands.hpp"
+#include "core/agent_signals.hpp"
 #include "process/lean_start.hpp"
 
 #include <CLI/CLI.hpp>
@@ -63,6 +64,9 @@ bool starts_daemon(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before any thread exists (and kept across the daemon's re-exec): the agent takes SIGHUP,
+  // SIGUSR1, SIGTERM and SIGINT itself, synchronously; no thread may die of them.
+  if (argc >= 2 && std::string_view(argv[1]) == "run") tether::block_agent_signals();
   if (starts_daemon(argc, argv)) tether::reexec_without_implicit_tls_init(argv);
   CLI::App app{k_description, "tether"};
   app.require_subcommand(1);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (tests/fuzz: manifest parsing, archive extraction, SSH signature
-# parsing) with clang-14 + ASan/UBSan from only the sources they need, and runs each for a
+# Builds the libFuzzer targets (tests/fuzz: manifest parsing, YAML alias and nesting bounds,
+# archive extraction, SSH signature parsing) with clang-14 + ASan/UBSan from only the sources they need, and runs each for a
 # bounded time from the seed corpus in tests/fuzz/corpus/<target> (plus the manifest corpus
 # in tests/manifests). New inputs go to build/fuzz/corpus/<target>, never into the repo;
 # a crash leaves its input in build/fuzz/artifacts/ and makes the script fail.
@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 seconds="${1:-600}"
-targets="${FUZZ_TARGETS:-fuzz_manifest fuzz_archive fuzz_signature}"
+targets="${FUZZ_TARGETS:-fuzz_manifest fuzz_yaml fuzz_archive fuzz_signature}"
 build=build/fuzz
 
 compgen -G "/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null || scripts/install-deps.sh
@@ -30,6 +30,7 @@ for target in $targets; do
   mkdir -p "$corpus"
   seeds=(tests/fuzz/corpus/"$name")
   [[ "$name" == manifest ]] && seeds+=(tests/manifests/good tests/manifests/bad)
+  [[ "$name" == yaml ]] && seeds+=(tests/fuzz/corpus/manifest tests/manifests/good)
   log="$build/$target.log"
   # -max_len bounds one input (a gzip bomb still expands, but only so far); -rss_limit_mb
   # makes unbounded memory growth a finding; -timeout makes a hang one. The outer timeout:

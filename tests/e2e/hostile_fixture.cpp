@@ -3,6 +3,8 @@
 #include "child_env.hpp"
 #include "process_guard.hpp"
 
+#include <httplib.h>
+
 #include <iostream>
 #include <signal.h>
 
@@ -14,7 +16,27 @@ std::string sha256_of(const fs::path& file) {
   return run_ok({"sha256sum", file.string()}).substr(0, 64);
 }
 
-HostileTest::HostileTest() : m_api_port(free_port()) {
+/// The notify.url endpoint: an httplib server counting the events POSTed to it.
+struct HostileTest::NotifyHook {
+  httplib::Server server;
+  std::atomic<int> events{0};
+  int port = 0;
+  std::thread thread;
+
+  NotifyHook() {
+    server.Post("/notify", [this](const httplib::Request&, httplib::Response&) { ++events; });
+    port = server.bind_to_any_port("127.0.0.1");
+    thread = std::thread([this] { server.listen_after_bind(); });
+  }
+  ~NotifyHook() {
+    server.stop();
+    thread.join();
+  }
+};
+
+int HostileTest::notifications() const { return m_hook->events; }
+
+HostileTest::HostileTest() : m_hook(std::make_unique<NotifyHook>()), m_api_port(free_port()) {
   // The releases dir on a 32 MiB tmpfs: small enough to fill, and remountable read-only.
   fs::create_directories(releases());
   run_ok({"mount", "-t", "tmpfs", "-o", "size=32m", "tether-hostile", releases().string()});
@@ -38,11 +60,23 @@ void HostileTest::start_host() {
   ASSERT_NO_FATAL_FAILURE(deploy("1.0.0"));
   m_v1_dir = current_release_dir();
   m_service_pid = service_pid();
-  // An hour between polls: only our SIGHUPs make it poll. Short limits so the stalled and
-  // oversized downloads fail in seconds (TETHER_TEST_LIMITS only works in test builds).
+  // An hour between polls: only our SIGHUPs (and webhooks) make it poll. Short limits so the
+  // stalled and oversized downloads and slow API clients fail in seconds (TETHER_TEST_LIMITS
+  // only works in test builds).
   ChildEnv env(std::map<std::string, std::string>{
-      {"TETHER_TEST_LIMITS", "download-stall-s=2,artifact-max-bytes=8388608"}});
+      {"TETHER_TEST_LIMITS",
+       "download-stall-s=2,artifact-max-bytes=8388608,api-request-deadline-ms=1500"}});
+  // notify.url keeps the notifier's thread alive all along: every SIGHUP below would have
+  // killed the agent if that thread could take it (issue #18, 8).
+  write_text(m_tmp / "webhook.secret", m_webhook_secret + "\n");
+  write_text(m_tmp / "agent.yaml",
+             "apiVersion: tether.dev/v1\nkind: Agent\nrepo: {url: \"" + repo_url() +
+                 "\"}\napi: {webhookSecretFile: \"" + (m_tmp / "webhook.secret").string() +
+                 "\"}\nnotify: {url: \"http://127.0.0.1:" + std::to_string(m_hook->port) +
+                 "/notify\"}\n");
   const std::vector<std::string> args = {"run",
+                                         "--config",
+                                         (m_tmp / "agent.yaml").string(),
                                          "--interval",
                                          "1h",
                                          "--repo",
@@ -68,13 +102,18 @@ nlohmann::json HostileTest::api_status() const {
   return body.empty() ? nlohmann::json() : nlohmann::json::parse(body);
 }
 
-nlohmann::json HostileTest::poll_now() {
+nlohmann::json HostileTest::poll_now(bool webhook) {
   const auto time_of = [](const nlohmann::json& status) {
     return status.is_object() && status["lastPass"].is_object() ? status["lastPass"]["time"].dump()
                                                                 : std::string("none");
   };
   const std::string before = time_of(api_status());
-  ::kill(m_agent->id(), SIGHUP);
+  if (webhook) {
+    const auto [code, body] = post_sync("{\"ref\": \"refs/heads/main\"}", true);
+    EXPECT_EQ(code, 202) << body;
+  } else {
+    ::kill(m_agent->id(), SIGHUP);
+  }
   nlohmann::json status;
   const bool passed = eventually(
       [&] {
@@ -82,8 +121,41 @@ nlohmann::json HostileTest::poll_now() {
         return time_of(status) != before;
       },
       std::chrono::seconds(30));
-  EXPECT_TRUE(passed) << "no pass finished within 30 s of SIGHUP";
+  EXPECT_TRUE(passed) << "no pass finished within 30 s of " << (webhook ? "the webhook" : "SIGHUP");
   return status;
+}
+
+std::pair<int, std::string> HostileTest::post_sync(const std::string& body, bool sign) const {
+  httplib::Client client("127.0.0.1", m_api_port);
+  client.set_connection_timeout(2);
+  client.set_read_timeout(5);
+  httplib::Headers headers;
+  if (sign) {
+    const std::string digest = run_ok({"sh",
+                                       "-c",
+                                       "printf '%s' \"$1\" | openssl dgst -sha256 -hmac \"$2\"",
+                                       "sign",
+                                       body,
+                                       m_webhook_secret});
+    const std::string hex = digest.substr(digest.rfind(' ') + 1, 64);
+    headers.emplace("X-Hub-Signature-256", "sha256=" + hex);
+  }
+  auto response = client.Post("/sync", headers, body, "application/json");
+  if (!response) return {0, ""};
+  return {response->status, response->body};
+}
+
+void HostileTest::declare_v2_tarball(const std::string& name,
+                                     const std::vector<ArchiveEntry>& entries,
+                                     const std::string& limits) {
+  std::string sha;
+  const std::string url = hostile_tarball(name, entries, sha);
+  declare_v2_artifact(url, sha);
+  if (limits.empty()) return;
+  std::string text = read_text(m_repo->work() / "services/hello.yaml");
+  const std::string binary = "    binary:";
+  text.replace(text.find(binary), binary.size(), "    limits: " + limits + "\n" + binary);
+  m_repo->write("services/hello.yaml", text);
 }
 
 void HostileTest::reset_work_tree() const {

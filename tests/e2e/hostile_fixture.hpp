@@ -7,8 +7,10 @@
 #include <boost/process.hpp>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <functional>
 #include <optional>
+#include <thread>
 
 namespace tether::test {
 
@@ -32,13 +34,26 @@ class HostileTest : public AgentTest {
   HostileTest();
   ~HostileTest() override;
 
-  /// Deploys v1 and starts the daemon; fatal-fails if it cannot.
+  /// Deploys v1 and starts the daemon (notify.url and a webhook secret configured); fatal-fails
+  /// if it cannot.
   void start_host();
   /// The catalogue (hostile_input_test.cpp): refused commits, a broken Git remote, poisoned or
   /// unreachable artifacts and a disk that refuses them.
   std::vector<HostileCase> manifest_cases();
   std::vector<HostileCase> git_cases();
   std::vector<HostileCase> artifact_cases();
+  /// Issue #18 (hostile_archive_cases.cpp, hostile_bounds_cases.cpp): archives that try to
+  /// escalate or corrupt, and inputs that try to exhaust the parser or the tree reader.
+  std::vector<HostileCase> archive_cases();
+  std::vector<HostileCase> bounds_cases();
+  /// Slow-loris and greedy clients against the API (hostile_api.cpp): /status, /metrics and
+  /// the webhook keep answering, every slow connection is cut at its deadline.
+  void check_api_under_slow_clients();
+  /// A good release whose archive carries setuid bits, world-writable files and a config
+  /// target hard-linked to the binary installs with all of it defused (hostile_api.cpp).
+  void check_release_is_defused(const std::string& version);
+  /// SIGTERM, with a slow client connected: the agent exits 0 within 5 s.
+  void check_stops_promptly();
   /// Inflicts `c`, makes the agent poll once and checks the four outcomes.
   void check(const HostileCase& c);
 
@@ -50,14 +65,28 @@ class HostileTest : public AgentTest {
   std::string hostile_tarball(const std::string& name,
                               const std::vector<ArchiveEntry>& entries,
                               std::string& sha256) const;
-  /// SIGHUP, then waits for the pass to finish; returns GET /status.
-  nlohmann::json poll_now();
+  /// services/hello.yaml for v2 from the tarball of `entries`, with `limits` (a YAML flow
+  /// mapping such as "{maxFiles: 10}") when given.
+  void declare_v2_tarball(const std::string& name,
+                          const std::vector<ArchiveEntry>& entries,
+                          const std::string& limits = "");
+  /// SIGHUP (or a signed POST /sync: `webhook`), then waits for the pass to finish; returns
+  /// GET /status.
+  nlohmann::json poll_now(bool webhook = false);
+  /// POST /sync with `body` signed by the webhook secret (or not): status code and body.
+  std::pair<int, std::string> post_sync(const std::string& body, bool sign) const;
+  /// How many events the agent's notifier has delivered to notify.url so far.
+  [[nodiscard]] int notifications() const;
   [[nodiscard]] nlohmann::json api_status() const;
   [[nodiscard]] std::filesystem::path releases() const {
     return m_root / "services/hello/releases";
   }
 
   HostileHttpServer m_http;
+  /// notify.url: counts the events the agent POSTs (its notifier thread runs all along).
+  struct NotifyHook;
+  std::unique_ptr<NotifyHook> m_hook;
+  std::string m_webhook_secret = "hostile-test-secret";
   int m_api_port = 0;
   std::optional<boost::process::child> m_agent;
   std::string m_v1_dir;

@@ -48,4 +48,26 @@ void write_tar_gz(const std::filesystem::path& out, const std::vector<ArchiveEnt
   archive_write_free(a);
 }
 
+void write_tar_claiming_size(const std::filesystem::path& out,
+                             const std::string& name,
+                             long long declared_size) {
+  archive* a = archive_write_new();
+  archive_write_set_format_pax_restricted(a);
+  archive_write_set_bytes_per_block(a, 0);  // unbuffered: what was written is in the file
+  if (archive_write_open_filename(a, out.c_str()) != ARCHIVE_OK) {
+    throw std::runtime_error(std::string("cannot write archive: ") + archive_error_string(a));
+  }
+  archive_entry* entry = archive_entry_new();
+  archive_entry_set_pathname(entry, name.c_str());
+  archive_entry_set_filetype(entry, AE_IFREG);
+  archive_entry_set_perm(entry, 0644);
+  archive_entry_set_size(entry, declared_size);
+  archive_write_header(a, entry);
+  archive_write_data(a, "0123456789", 10);
+  archive_entry_free(entry);
+  // Not closed: closing would pad the entry to its declared size.
+  archive_write_fail(a);
+  archive_write_free(a);
+}
+
 }  // namespace tether::test

@@ -18,4 +18,10 @@ struct ArchiveEntry {
 /// ones (absolute names, "..", escaping links) that `tar` itself would refuse to create.
 void write_tar_gz(const std::filesystem::path& out, const std::vector<ArchiveEntry>& entries);
 
+/// Writes an uncompressed tar whose one entry `name` claims `declared_size` bytes but carries
+/// only a few: a header that lies, as a decompression bomb's would.
+void write_tar_claiming_size(const std::filesystem::path& out,
+                             const std::string& name,
+                             long long declared_size);
+
 }  // namespace tether::test

@@ -1,8 +1,10 @@
 #include "api/api_server.hpp"
 
+#include "api/guarded_server.hpp"
 #include "api/webhook.hpp"
+#include "core/fault_point.hpp"
+#include "core/json_text.hpp"
 #include "core/log.hpp"
-#include "live/hash_cache.hpp"
 #include "preview/preview_render.hpp"
 #include "report/status_json.hpp"
 
@@ -13,8 +15,6 @@
 
 namespace tether {
 namespace {
-
-constexpr size_t k_api_workers = 2;
 
 int http_status_of(preview::PreviewFailure failure) {
   switch (failure) {
@@ -34,8 +34,31 @@ int http_status_of(preview::PreviewFailure failure) {
 
 void send_json(httplib::Response& response, int status, const nlohmann::json& body) {
   response.status = status;
-  response.set_content(body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
-                       "application/json");
+  response.set_content(json_text(body, 2) + "\n", "application/json");
+}
+
+/// The defaults of ConnectionLimits; tests shorten the request deadline (TETHER_TEST_LIMITS).
+ConnectionLimits connection_limits() {
+  ConnectionLimits limits;
+  limits.request_deadline =
+      Millis(fault::limit("api-request-deadline-ms", limits.request_deadline.count()));
+  return limits;
+}
+
+/// What an error status the handlers did not set themselves means, for its body.
+std::string error_text(int status) {
+  switch (status) {
+    case 400:
+      return "400 malformed request";
+    case 404:
+      return "404 no such endpoint (GET /healthz, /status, /metrics, /plan?ref=REF; POST /sync)";
+    case 405:
+      return "405 method not allowed";
+    case 413:
+      return "413 request body larger than 1 MiB";
+    default:
+      return std::to_string(status) + " error";
+  }
 }
 
 }  // namespace
@@ -43,10 +66,8 @@ void send_json(httplib::Response& response, int status, const nlohmann::json& bo
 struct ApiServer::Impl {
   Layout layout;
   ApiWiring wiring;
-  httplib::Server server;
+  GuardedServer server{connection_limits(), error_text};
   std::thread thread;
-  std::mutex status_mutex;
-  HashCache hashes{layout.hash_cache()};  ///< only touched under status_mutex
   /// Held while a preview runs: previews fetch and hash, so a flood of GET /plan must not
   /// multiply that work (or take every API worker) on the host.
   std::mutex preview_mutex;
@@ -117,13 +138,11 @@ struct ApiServer::Impl {
       response.set_content(wiring.metrics.render(), "text/plain; version=0.0.4");
     });
     server.Get("/status", [this](const httplib::Request&, httplib::Response& response) {
+      // What the last pass published: a request costs no probe, hash or runtime command.
       const std::optional<AgentStatus> agent = wiring.board.latest();
-      std::lock_guard lock(status_mutex);
-      const HostReport report = read_host_report(layout, hashes);
-      response.set_content(status_json(report, agent ? &*agent : nullptr)
-                                   .dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
-                               "\n",
-                           "application/json");
+      const std::optional<HostReport> report = wiring.board.report();
+      const HostReport empty{layout.root.string(), "", {}, {}, {}, {}, {}};
+      send_json(response, 200, status_json(report ? *report : empty, agent ? &*agent : nullptr));
     });
     server.Get("/plan", [this](const httplib::Request& request, httplib::Response& response) {
       plan(request, response);
@@ -147,10 +166,6 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const std::string& listen,
   auto impl = std::make_unique<Impl>(std::move(layout), std::move(wiring));
   impl->routes();
   impl->server.set_payload_max_length(1024 * 1024);  // webhook bodies are small
-  // Scrapes and webhooks are rare and tiny: two workers rather than httplib's default of one
-  // per core (at least 8), since every idle thread costs a stack and a malloc arena on every
-  // host of the fleet.
-  impl->server.new_task_queue = [] { return new httplib::ThreadPool(k_api_workers); };
   // httplib reuses ports by default; a second agent must not silently share this one.
   impl->server.set_socket_options([](socket_t sock) {
     int yes = 1;
@@ -168,6 +183,8 @@ Result<std::unique_ptr<ApiServer>> ApiServer::start(const std::string& listen,
 
 ApiServer::~ApiServer() {
   m_impl->server.stop();
+  // A slow client must not hold up the agent's exit (SIGTERM is answered within seconds).
+  m_impl->server.abort_connections();
   m_impl->thread.join();
 }
 

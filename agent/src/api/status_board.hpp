@@ -1,6 +1,7 @@
 #pragma once
 
 #include "report/agent_status.hpp"
+#include "report/host_report.hpp"
 
 #include <mutex>
 #include <optional>
@@ -8,12 +9,18 @@
 
 namespace tether {
 
-/// The agent's latest status, written by the loop after each pass and read by the API thread.
+/// What the agent last published about itself, written by the loop after each pass and read by
+/// the API's threads: a GET /status renders these and probes nothing itself.
 class StatusBoard {
  public:
   void publish(AgentStatus status) {
     std::lock_guard lock(m_mutex);
     m_status = std::move(status);
+  }
+  /// The host as the last pass left it (release dirs, processes, containers, journal).
+  void publish_report(HostReport report) {
+    std::lock_guard lock(m_mutex);
+    m_report = std::move(report);
   }
   [[nodiscard]] std::optional<AgentStatus> latest() const {
     std::lock_guard lock(m_mutex);
@@ -35,10 +42,15 @@ class StatusBoard {
       status.reason.clear();
     }
   }
+  [[nodiscard]] std::optional<HostReport> report() const {
+    std::lock_guard lock(m_mutex);
+    return m_report;
+  }
 
  private:
   mutable std::mutex m_mutex;
   std::optional<AgentStatus> m_status;
+  std::optional<HostReport> m_report;
 };
 
 }  // namespace tether

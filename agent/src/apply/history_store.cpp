@@ -1,6 +1,7 @@
 #include "apply/history_store.hpp"
 
 #include "core/files.hpp"
+#include "core/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -65,8 +66,7 @@ Status HistoryStore::save(const History& history) const {
   nlohmann::json json = nlohmann::json::object();
   for (const auto& [service, entry] : history) json[service] = to_json(entry);
   if (Status made = make_dirs(m_path.parent_path()); !made) return made;
-  return write_file_atomic(
-      m_path, json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  return write_file_atomic(m_path, json_text(json, 2) + "\n");
 }
 
 }  // namespace tether

@@ -2,6 +2,7 @@
 
 #include "core/fault_point.hpp"
 #include "core/files.hpp"
+#include "core/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -48,7 +49,7 @@ std::string to_json_line(const JournalEntry& e) {
   if (!e.error.empty()) json["error"] = e.error;
   if (!e.reason.empty()) json["reason"] = e.reason;
   // Errors quote hostile input (archive entry names) that may not be UTF-8: replace, not throw.
-  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return json_text(json);
 }
 
 Status Journal::append(const JournalEntry& entry) const {

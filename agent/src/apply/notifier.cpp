@@ -1,5 +1,6 @@
 #include "apply/notifier.hpp"
 
+#include "core/json_text.hpp"
 #include "core/log.hpp"
 
 #include <curl/curl.h>
@@ -59,7 +60,7 @@ std::string HttpNotifier::body_of(const NotifyEvent& event) const {
                          {"time", e.time}};
   if (!e.error.empty()) json["error"] = e.error;
   if (!e.reason.empty()) json["reason"] = e.reason;
-  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return json_text(json);
 }
 
 bool HttpNotifier::post(const std::string& body) const {

@@ -2,14 +2,16 @@
 
 #include "apply/archive_unpacker.hpp"
 #include "apply/artifact_fetcher.hpp"
+#include "apply/confined_dir.hpp"
 #include "core/fault_point.hpp"
 #include "core/files.hpp"
 #include "core/sha256.hpp"
 #include "live/release_record.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
+#include <array>
+#include <cerrno>
 #include <unistd.h>
+#include <vector>
 
 namespace tether {
 namespace {
@@ -17,21 +19,37 @@ namespace {
 /// Removes half-built dirs left by an earlier run that died mid-install.
 void remove_leftovers(const fs::path& releases) {
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(releases, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind(".tmp-", 0) == 0 || name.rfind(".old-", 0) == 0)
-      fs::remove_all(entry.path(), ec);
+  std::vector<fs::path> leftovers;
+  for (fs::directory_iterator it(releases, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(".tmp-", 0) == 0 || name.rfind(".old-", 0) == 0) leftovers.push_back(it->path());
+  }
+  for (const fs::path& path : leftovers) fs::remove_all(path, ec);
+}
+
+/// SHA-256 of what `fd` reads from its start to its end.
+Result<std::string> digest_of(int fd, const std::string& what) {
+  Sha256 sha;
+  std::array<char, 64 * 1024> buffer{};
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Error{"cannot read " + what + ": " + errno_text(), ""};
+    if (n == 0) return sha.hex();
+    sha.update(std::string_view(buffer.data(), static_cast<size_t>(n)));
   }
 }
 
-Status verify_binary(const fs::path& dir, const BinaryCheck& binary) {
-  const fs::path path = dir / binary.path;
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-    return Error{"the artifact has no regular file at " + binary.path,
-                 "fix spec.release.binary.path or the artifact"};
+/// Hashes the binary through the release dir's descriptor, refusing symlinks on the way: the
+/// file checked is the file that runs.
+Status verify_binary(const ConfinedDir& dir, const BinaryCheck& binary) {
+  auto fd = dir.open_file(binary.path);
+  if (!fd) {
+    return Error{
+        "the artifact has no regular file at " + binary.path + " (" + fd.error().message + ")",
+        "fix spec.release.binary.path or the artifact"};
   }
-  auto digest = Sha256::of_file(path);
+  auto digest = digest_of(fd->get(), binary.path);
   if (!digest) return digest.error();
   if (*digest != binary.sha256) {
     return Error{"binary " + binary.path + " has sha256 " + *digest +
@@ -59,19 +77,25 @@ ReleaseRecord make_record(const DesiredService& desired, const std::string& stat
   return record;
 }
 
-Status build_release(const fs::path& temp,
+Status build_release(const ConfinedDir& dir,
                      const DesiredService& desired,
                      const fs::path& artifact,
                      const std::string& state_commit) {
   const ReleaseSpec& spec = *desired.service.release();
-  if (Status unpacked = unpack_archive(artifact, temp); !unpacked) return unpacked;
-  if (Status verified = verify_binary(temp, spec.binary); !verified) return verified;
+  if (Status unpacked = unpack_archive(artifact, dir, spec.limits); !unpacked) return unpacked;
+  // Config files and the record are written read-only, as new files: an artifact's file or
+  // link of the same name is replaced, never written through.
   for (const auto& [target, content] : desired.config_files) {
-    if (Status placed = place_file_no_follow(temp, target, content); !placed) return placed;
+    if (Status placed = dir.write_file(target, content, 0444); !placed) {
+      return Error{"config target " + target + ": " + placed.error().message,
+                   "choose another spec.config target or change the artifact"};
+    }
   }
-  if (Status made = make_dirs(temp / ".tether"); !made) return made;
-  return write_file_synced(temp / k_release_record,
-                           to_json_text(make_record(desired, state_commit)));
+  if (Status made = dir.make_dirs(".tether"); !made) return made;
+  const std::string record = to_json_text(make_record(desired, state_commit));
+  if (Status written = dir.write_file(k_release_record, record, 0444); !written) return written;
+  // Last, after every write into the dir: the binary that runs is the one pinned.
+  return verify_binary(dir, spec.binary);
 }
 
 /// Moves `temp` to `final_dir`; a damaged dir already there is moved aside first.
@@ -96,31 +120,6 @@ Status rename_into_place(const fs::path& temp, const fs::path& final_dir) {
 
 }  // namespace
 
-Status place_file_no_follow(const fs::path& dir,
-                            const std::string& relative,
-                            const std::string& content) {
-  fs::path current = dir;
-  const fs::path rel(relative);
-  for (auto it = rel.begin(); it != rel.end(); ++it) {
-    current /= *it;
-    struct stat st {};
-    const bool last = std::next(it) == rel.end();
-    if (::lstat(current.c_str(), &st) == 0) {
-      if (S_ISLNK(st.st_mode)) {
-        return Error{"config target " + relative + " passes through a symlink in the artifact",
-                     "choose another spec.config target or remove the link from the artifact"};
-      }
-      if (!last && !S_ISDIR(st.st_mode)) {
-        return Error{"config target " + relative + ": " + current.string() + " is not a directory",
-                     ""};
-      }
-    } else if (!last && ::mkdir(current.c_str(), 0755) != 0) {
-      return Error{"cannot create " + current.string() + ": " + errno_text(), ""};
-    }
-  }
-  return write_file_synced(current, content, 0644);
-}
-
 Status install_release(const Layout& layout,
                        const DesiredService& desired,
                        const std::string& state_commit) {
@@ -136,27 +135,24 @@ Status install_release(const Layout& layout,
   fault::point("after-download");
 
   const std::string dir_name = desired.release.dir_name();
-  const fs::path temp = releases / (".tmp-" + dir_name);
-  std::error_code ec;
-  fs::create_directory(temp, ec);
-  if (ec)
-    return Error{"cannot create " + temp.string() + ": " + ec.message(),
-                 "check free disk space and permissions"};
-  Status built = build_release(temp, desired, *artifact, state_commit);
-  if (built) {
-    // Unpacked files were written without fsync; flush the whole filesystem once before the
-    // rename makes the release visible, so the dir is never complete-looking but empty.
-    const int fd = ::open(temp.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0 || ::syncfs(fd) != 0)
-      built = Error{"cannot sync " + temp.string() + ": " + errno_text(), ""};
-    if (fd >= 0) ::close(fd);
+  // A fresh, private dir the agent made: nothing an earlier run or an artifact left can be in
+  // it or stand in for it.
+  auto temp = ConfinedDir::create_fresh(releases, ".tmp-" + dir_name);
+  if (!temp) return temp.error();
+  Status built = build_release(*temp, desired, *artifact, state_commit);
+  // Unpacked files were written without fsync; flush the whole filesystem once before the
+  // rename makes the release visible, so the dir is never complete-looking but empty.
+  if (built && ::syncfs(temp->fd()) != 0) {
+    built = Error{"cannot sync " + temp->path().string() + ": " + errno_text(), ""};
   }
+  if (built) built = temp->seal();
+  std::error_code ec;
   if (!built) {
-    fs::remove_all(temp, ec);
+    fs::remove_all(temp->path(), ec);
     // The cache names the file by digest only: say which artifact it came from.
     return built.error().with_context("artifact " + spec->artifact.url);
   }
-  return rename_into_place(temp, layout.release_dir(name, dir_name));
+  return rename_into_place(temp->path(), layout.release_dir(name, dir_name));
 }
 
 }  // namespace tether

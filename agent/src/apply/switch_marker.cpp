@@ -6,6 +6,8 @@
 #include "core/log.hpp"
 #include "live/release_record.hpp"
 
+#include <vector>
+
 namespace tether {
 namespace {
 
@@ -29,17 +31,37 @@ void end_switch(const Layout& layout, const std::string& service) {
   // Not fsync'd: a marker that survives a crash only costs one more health-gated switch.
 }
 
-void undo_unsettled_switches(const Layout& layout) {
+namespace {
+
+/// The services with a switch marker. Never throws: a services dir that cannot be listed (yet)
+/// has none.
+std::vector<std::string> services_with_marker(const Layout& layout) {
+  std::vector<std::string> services;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(layout.services_dir(), ec)) {
-    const std::string service = entry.path().filename().string();
+  for (fs::directory_iterator it(layout.services_dir(), ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const std::string service = it->path().filename().string();
+    std::error_code marker_ec;
+    if (fs::exists(marker_of(layout, service), marker_ec)) services.push_back(service);
+  }
+  return services;
+}
+
+}  // namespace
+
+void undo_unsettled_switches(const Layout& layout) {
+  for (const std::string& service : services_with_marker(layout)) {
     auto text = read_file(marker_of(layout, service));
     if (!text) continue;
     const std::string from = text->substr(0, text->find('\n'));
     std::error_code link_ec;
     const std::string to =
         fs::read_symlink(layout.current_link(service), link_ec).filename().string();
-    if (from.empty() || from == to || !fs::is_directory(layout.release_dir(service, from))) {
+    std::error_code dir_ec;
+    // A marker naming anything but a release dir name (a path, "..") is not followed.
+    const bool plain_name = from.find('/') == std::string::npos && from != "." && from != "..";
+    if (from.empty() || from == to || !plain_name ||
+        !fs::is_directory(layout.release_dir(service, from), dir_ec)) {
       end_switch(layout, service);
       continue;
     }

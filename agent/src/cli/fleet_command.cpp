@@ -2,6 +2,7 @@
 
 #include "cli/commands.hpp"
 #include "core/files.hpp"
+#include "core/json_text.hpp"
 #include "fleet/fleet_render.hpp"
 #include "fleet/fleet_wait.hpp"
 #include "fleet/plan_summary.hpp"
@@ -72,7 +73,7 @@ int fleet_status_command(const FleetStatusFlags& flags) {
   const std::vector<fleet::HostView> hosts = views_of(source.fetch(*targets, *timeout));
   const fleet::FleetSummary summary = fleet::summarize(hosts, flags.service);
   if (flags.json) {
-    std::puts(fleet::status_json(hosts, summary).dump(2).c_str());
+    std::puts(json_text(fleet::status_json(hosts, summary), 2).c_str());
   } else {
     const auto table = flags.hosts ? fleet::HostTable::show : fleet::HostTable::hide;
     std::fputs(fleet::status_text(hosts, summary, table).c_str(), stdout);
@@ -111,7 +112,7 @@ int fleet_wait_command(const FleetWaitFlags& flags) {
   const fleet::WaitResult result =
       fleet::wait_for_goal(source, clock, *targets, goal, options, report);
   if (flags.json) {
-    std::puts(fleet::wait_json(goal, result.progress, result.outcome).dump(2).c_str());
+    std::puts(json_text(fleet::wait_json(goal, result.progress, result.outcome), 2).c_str());
   } else {
     const fleet::FleetSummary summary = fleet::summarize(result.hosts, goal.service);
     std::fputs(fleet::wait_text(goal, result.progress, summary, result.outcome).c_str(), stdout);
@@ -139,7 +140,7 @@ int fleet_plan_command(const FleetPlanFlags& flags) {
   }
   const fleet::FleetPlan plan = fleet::summarize_plan(flags.ref, std::move(hosts));
   if (flags.format == "json") {
-    std::puts(fleet::plan_json(plan).dump(2).c_str());
+    std::puts(json_text(fleet::plan_json(plan), 2).c_str());
   } else if (flags.format == "markdown") {
     std::fputs(fleet::plan_markdown(plan).c_str(), stdout);
   } else {

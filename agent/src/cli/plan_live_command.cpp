@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/error_output.hpp"
 #include "cli/review_commands.hpp"
+#include "core/json_text.hpp"
 #include "core/log.hpp"
 #include "preview/preview_render.hpp"
 #include "preview/previewer.hpp"
@@ -74,7 +75,7 @@ int plan_live_command(const PlanFlags& flags) {
   }
   const auto& result = std::get<preview::Preview>(outcome);
   if (flags.format == "json") {
-    std::puts(preview::preview_json(result).dump(2).c_str());
+    std::puts(json_text(preview::preview_json(result), 2).c_str());
   } else {
     std::fputs(preview::preview_text(result).c_str(), stdout);
   }

@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 #include "cli/review_commands.hpp"
+#include "core/json_text.hpp"
 #include "review/classify.hpp"
 #include "review/plan_builder.hpp"
 #include "review/render.hpp"
@@ -85,7 +86,7 @@ void print_json(const RevertReport& report, const RevertFlags& flags, const fs::
   out["plan"] = report.plan ? nlohmann::ordered_json::parse(review::render_json(*report.plan))
                             : nlohmann::ordered_json(nullptr);
   out["plan_note"] = report.plan_note;
-  std::puts(out.dump(2).c_str());
+  std::puts(json_text(out, 2).c_str());
 }
 
 /// Where to clone: --workdir (must be new or empty) or a temp dir.

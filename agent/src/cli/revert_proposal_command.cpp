@@ -1,6 +1,7 @@
 #include "apply/history_store.hpp"
 #include "cli/commands.hpp"
 #include "cli/error_output.hpp"
+#include "core/json_text.hpp"
 #include "core/layout.hpp"
 #include "proposal/proposal_store.hpp"
 
@@ -39,7 +40,7 @@ void print_json(const std::string& service, const proposal::ProposalRecord& p) {
                                 {"attempts", p.attempts},
                                 {"time", p.time},
                                 {"message", proposal::proposal_message(p.evidence)}};
-  std::puts(out.dump(2).c_str());
+  std::puts(json_text(out, 2).c_str());
 }
 
 void print_text(const std::string& service, const proposal::ProposalRecord& p) {

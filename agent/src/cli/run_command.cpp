@@ -9,6 +9,7 @@
 #include "cli/error_output.hpp"
 #include "cli/plan_text.hpp"
 #include "container/container_switcher.hpp"
+#include "core/agent_signals.hpp"
 #include "core/clock.hpp"
 #include "core/file_lock.hpp"
 #include "core/files.hpp"
@@ -16,6 +17,7 @@
 #include "health/health_watch.hpp"
 #include "process/command_runner.hpp"
 #include "proposal/proposer.hpp"
+#include "report/host_report.hpp"
 #include "report/last_pass_file.hpp"
 #include "source/git_source.hpp"
 
@@ -168,17 +170,6 @@ struct PreviewParts {
   preview::Previewer previewer;
 };
 
-/// The signals the daemon takes synchronously (sigtimedwait between passes, sigpending within
-/// them): SIGHUP polls now, SIGUSR1 is the health watch asking for a pass, SIGTERM and SIGINT
-/// stop. Blocked before any thread starts, so that none of them is delivered to a thread that
-/// would die of it (the notifier's, the health watch's, the API's).
-sigset_t agent_signals() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  for (int sig : {SIGHUP, SIGUSR1, SIGTERM, SIGINT}) sigaddset(&signals, sig);
-  return signals;
-}
-
 /// Waits up to `delay` for a reason to run the next pass; nullopt when the agent must stop.
 std::optional<PassTrigger> wait_for_next_poll(const sigset_t& signals, Millis delay) {
   timespec timeout{delay.count() / 1000, (delay.count() % 1000) * 1'000'000};
@@ -259,14 +250,31 @@ struct WatchParts {
   HealthWatch watch;
 };
 
+/// After a pass: what GET /status serves until the next one, from what the pass probed.
+void publish_report(StatusBoard& board,
+                    const Layout& layout,
+                    const PassResult& result,
+                    HashCache& hashes) {
+  std::set<std::string> probed;
+  if (result.desired) {
+    for (const auto& [name, service] : result.desired->services) probed.insert(name);
+  }
+  Live live = result.desired ? result.live_after : read_host_report(layout, hashes).live;
+  board.publish_report(host_report_after_pass(layout, std::move(live), probed));
+}
+
 int agent_loop(const AgentConfig& config,
                const Layout& layout,
                Reconciler& reconciler,
                Metrics& metrics,
                StatusBoard& board) {
+  // Blocked since main() started (core/agent_signals.hpp); taken here, synchronously, between
+  // passes: never mid-apply.
   const sigset_t signals = agent_signals();
+  HashCache report_hashes(layout.hash_cache());  ///< for reports of passes that probed nothing
   const HostIdentity host = host_of(config);
   board.publish(AgentStatus{host.id, host.labels, "", "", "", "", {}});
+  board.publish_report(read_host_report(layout, report_hashes));
   const PreviewParts preview(layout, config);  // outlives the API that uses it
   std::unique_ptr<ApiServer> api;
   if (!config.api_listen.empty()) {
@@ -308,6 +316,7 @@ int agent_loop(const AgentConfig& config,
     const AgentStatus status = status_of(result, host, now_rfc3339());
     board.publish(status);
     last_pass.save(status);
+    publish_report(board, layout, result, report_hashes);
     failures = result.outcome == PassOutcome::unreachable ? failures + 1 : 0;
     // A clone, a manifest parse or an apply leaves freed heap that glibc keeps mapped; hand it
     // back so the idle daemon's footprint is what it needs for a quiet poll. Quiet polls free
@@ -330,13 +339,14 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
     return k_exit_usage;
   }
   setup_logging(*config);
-  if (flags.dry_run) return dry_run(*config);
+  if (flags.dry_run) {
+    unblock_agent_signals();  // it changes nothing: Ctrl-C may simply end it
+    return dry_run(*config);
+  }
 
+  // The agent's signals are blocked since main() started, before any thread (the notifier's,
+  // the health watch's, the API's, libcurl's) existed: core/agent_signals.hpp.
   const Layout layout{config->root};
-  // Before any thread starts (the notifier's, the health watch's, the API's): the agent takes
-  // these signals itself, between passes and at the waits inside them (core/termination.hpp).
-  const sigset_t signals = agent_signals();
-  ::sigprocmask(SIG_BLOCK, &signals, nullptr);
   auto lock = FileLock::acquire(layout.lock_file());
   if (!lock) {
     log_error(lock.error().describe());

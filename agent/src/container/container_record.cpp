@@ -2,6 +2,7 @@
 
 #include "container/container_engine.hpp"
 #include "core/files.hpp"
+#include "core/json_text.hpp"
 #include "process/command_runner.hpp"
 
 #include <nlohmann/json.hpp>
@@ -21,7 +22,7 @@ Status write_container_record(const Layout& layout,
                                {"configHash", record.config_hash},
                                {"stateCommit", record.state_commit}};
   if (Status made = make_dirs(layout.service_dir(service)); !made) return made;
-  return write_file_atomic(container_record_path(layout, service), json.dump(2) + "\n");
+  return write_file_atomic(container_record_path(layout, service), json_text(json, 2) + "\n");
 }
 
 std::optional<ContainerRecord> read_container_record(const Layout& layout,

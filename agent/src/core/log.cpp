@@ -1,6 +1,7 @@
 #include "core/log.hpp"
 
 #include "core/files.hpp"
+#include "core/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -32,7 +33,7 @@ spdlog::level::level_enum to_spdlog(LogLevel level) {
 std::string text_value(const std::string& value) {
   if (!value.empty() && value.find_first_of(" \"=\n") == std::string::npos) return value;
   // Hostile input (a manifest, an archive entry name) may not be UTF-8: replace, never throw.
-  return nlohmann::json(value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return json_text(nlohmann::json(value));
 }
 
 }  // namespace
@@ -73,7 +74,7 @@ void log_event(LogLevel level, std::string_view message, std::initializer_list<L
                            {"level", std::string(spdlog::level::to_string_view(spd_level).data())},
                            {"msg", message}};
     for (const auto& [key, value] : fields) json[std::string(key)] = value;
-    line = json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    line = json_text(json);
   } else {
     line = std::string(message);
     for (const auto& [key, value] : fields)

@@ -1,6 +1,7 @@
 #include "live/process_record.hpp"
 
 #include "core/files.hpp"
+#include "core/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -13,7 +14,7 @@ Status write_process_record(const std::filesystem::path& file, const ProcessReco
                                {"startTime", record.start_time},
                                {"release", record.release_dir},
                                {"fingerprint", record.fingerprint}};
-  return write_file_atomic(file, json.dump() + "\n");
+  return write_file_atomic(file, json_text(json) + "\n");
 }
 
 std::optional<ProcessRecord> read_process_record(const std::filesystem::path& file) {

@@ -1,6 +1,7 @@
 #include "live/release_record.hpp"
 
 #include "core/files.hpp"
+#include "core/json_text.hpp"
 #include "core/layout.hpp"
 #include "live/spec_json.hpp"
 
@@ -21,7 +22,7 @@ std::string to_json_text(const ReleaseRecord& r) {
   };
   if (r.run) json["run"] = run_to_json(*r.run);
   if (r.health) json["health"] = health_to_json(*r.health);
-  return json.dump(2) + "\n";
+  return json_text(json, 2) + "\n";
 }
 
 Result<ReleaseRecord> release_record_from_json(const std::string& text) {

@@ -2,6 +2,7 @@
 
 #include "manifest/field_checks.hpp"
 #include "manifest/spec_reader.hpp"
+#include "manifest/utf8_fields.hpp"
 #include "manifest/yaml_fields.hpp"
 #include "manifest/yaml_guard.hpp"
 
@@ -38,12 +39,11 @@ std::optional<YAML::Node> load_yaml_document(const std::string& file,
                                              const std::string& text,
                                              Diagnostics& diagnostics) {
   std::vector<YAML::Node> documents;
-  if (const size_t line = stray_comma_line(text); line != 0) {
-    diagnostics.add({file,
-                     static_cast<int>(line),
-                     "<root>",
-                     "malformed YAML: a comma where no value can start (before or after the "
-                     "document's top-level value); remove it (one document holds one value)"});
+  // Before any node is built: a stray comma hangs yaml-cpp, an alias bomb or deep nesting
+  // makes every walk over the nodes unbounded.
+  if (const auto problem = yaml_guard(text)) {
+    diagnostics.add(
+        {file, static_cast<int>(problem->line), "<root>", "malformed YAML: " + problem->message});
     return std::nullopt;
   }
   try {
@@ -67,6 +67,10 @@ std::optional<YAML::Node> load_yaml_document(const std::string& file,
                      duplicate->Mark().line + 1,
                      "<root>",
                      "key \"" + duplicate->Scalar() + "\" appears twice in one mapping; keep one"});
+    return std::nullopt;
+  }
+  if (auto invalid = find_invalid_utf8(file, documents[0])) {
+    diagnostics.add(std::move(*invalid));
     return std::nullopt;
   }
   if (!documents[0].IsMap()) {

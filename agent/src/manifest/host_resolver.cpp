@@ -53,9 +53,7 @@ std::optional<DesiredService> resolve_service(const std::string& path,
       diagnostics.add({path,
                        0,
                        "spec.config[" + std::to_string(i) + "].source",
-                       "\"" + file.source +
-                           "\" is not in the state repo at this commit; add "
-                           "the file or fix the path"});
+                       config_source_problem(snapshot, file.source)});
       ok = false;
       continue;
     }

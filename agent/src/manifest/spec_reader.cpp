@@ -1,6 +1,7 @@
 #include "manifest/spec_reader.hpp"
 
 #include "manifest/field_checks.hpp"
+#include "manifest/release_reader.hpp"
 
 #include <algorithm>
 #include <array>
@@ -22,43 +23,6 @@ constexpr std::array<std::string_view, 12> k_spec_fields = {"selector",
                                                             "keepReleases",
                                                             "hooks",
                                                             "dependsOn"};
-
-std::optional<ReleaseSpec> read_release(FieldReader& r,
-                                        const YAML::Node& node,
-                                        const std::string& path) {
-  if (!r.expect_map(node, path)) return std::nullopt;
-  r.reject_unknown_keys(node, path, {"version", "commit", "artifact", "binary"});
-  ReleaseSpec release;
-  auto version = r.string(node, path, "version", Need::required, checks::version);
-  auto commit = r.string(node, path, "commit", Need::required, checks::commit);
-  bool ok = version && commit;
-  const std::string artifact_path = join_path(path, "artifact");
-  const YAML::Node artifact = r.child(node, path, "artifact", Need::required);
-  if (artifact.IsDefined() && r.expect_map(artifact, artifact_path)) {
-    r.reject_unknown_keys(artifact, artifact_path, {"url", "sha256"});
-    auto url = r.string(artifact, artifact_path, "url", Need::required, checks::artifact_url);
-    auto sha = r.string(artifact, artifact_path, "sha256", Need::required, checks::sha256);
-    ok = ok && url && sha;
-    if (url && sha) release.artifact = Artifact{*url, *sha};
-  } else {
-    ok = false;
-  }
-  const std::string binary_path = join_path(path, "binary");
-  const YAML::Node binary = r.child(node, path, "binary", Need::required);
-  if (binary.IsDefined() && r.expect_map(binary, binary_path)) {
-    r.reject_unknown_keys(binary, binary_path, {"path", "sha256"});
-    auto file = r.string(binary, binary_path, "path", Need::required, checks::safe_relative_path);
-    auto sha = r.string(binary, binary_path, "sha256", Need::required, checks::sha256);
-    ok = ok && file && sha;
-    if (file && sha) release.binary = BinaryCheck{*file, *sha};
-  } else {
-    ok = false;
-  }
-  if (!ok) return std::nullopt;
-  release.version = *version;
-  release.commit = *commit;
-  return release;
-}
 
 std::optional<ContainerSpec> read_container(FieldReader& r,
                                             const YAML::Node& node,
@@ -380,6 +344,7 @@ std::optional<Service> read_service_spec(FieldReader& r,
   note(spec["keepReleases"].IsDefined(), keep.has_value());
   service.keep_releases = static_cast<int>(keep.value_or(5));
 
+  if (mode == SpecMode::whole && ok) ok = check_config_targets(r, spec, service);
   if (!ok) return std::nullopt;
   return service;
 }

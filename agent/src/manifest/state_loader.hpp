@@ -21,6 +21,11 @@ std::optional<Desired> load_desired(const StateSnapshot& snapshot,
                                     const HostIdentity& host,
                                     Diagnostics& diagnostics);
 
+/// Why `source` cannot be a config file at this commit ("" when it can): it is missing, or a
+/// symlink (tether reads only regular files from the state repo).
+[[nodiscard]] std::string config_source_problem(const StateSnapshot& snapshot,
+                                                const std::string& source);
+
 /// The stable rollout bucket (0-99) of a host for a service: the first 8 bytes of
 /// SHA-256("<host id>/<service>") as an integer, mod 100. `tether plan` uses the same function.
 [[nodiscard]] int rollout_bucket(const std::string& host_id, const std::string& service);

@@ -24,12 +24,22 @@ struct BinaryCheck {
   bool operator==(const BinaryCheck&) const = default;
 };
 
+/// `spec.release.limits`: what one release may unpack to; an archive beyond is refused whole.
+struct UnpackLimits {
+  static constexpr long long k_default_bytes = 2LL * 1024 * 1024 * 1024;
+  static constexpr long long k_default_files = 100'000;
+  long long max_bytes = k_default_bytes;  ///< the files' sizes added up (`maxUnpackedMiB`)
+  long long max_files = k_default_files;  ///< entries of any type (`maxFiles`)
+  bool operator==(const UnpackLimits&) const = default;
+};
+
 /// `spec.release`: a binary release built by CI from `commit`.
 struct ReleaseSpec {
   std::string version;
   std::string commit;
   Artifact artifact;
   BinaryCheck binary;
+  UnpackLimits limits{};
   bool operator==(const ReleaseSpec&) const = default;
 };
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 
 namespace tether {
@@ -10,6 +11,9 @@ namespace tether {
 struct StateSnapshot {
   std::string commit;
   std::map<std::string, std::string> files;  ///< repo path -> content
+  /// Symlinks under the same dirs: never read (they could point anywhere once placed), kept
+  /// so that an error about one can say what it is.
+  std::set<std::string> symlinks{};
 };
 
 }  // namespace tether

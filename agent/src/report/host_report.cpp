@@ -248,20 +248,39 @@ std::vector<ServiceReport> service_reports(const Layout& layout, const HostRepor
   return reports;
 }
 
-}  // namespace
-
-HostReport read_host_report(const Layout& layout, HashCache& hashes) {
+/// The report around `live`: the rest is read from the state files.
+HostReport report_from(const Layout& layout, Live live) {
   HostReport report;
   report.root = layout.root.string();
   report.history = HistoryStore(layout.history()).load().value_or(History{});
-  report.live = probe_all(layout, hashes, report.history);
-  probe_recorded_containers(layout, report.live);
+  report.live = std::move(live);
   report.last_change = last_entries(layout);
   report.last_pass = LastPassFile(layout).load();
   report.proposals = proposal::ProposalStore(layout).load().value_or(proposal::Proposals{});
   auto commit = read_file(layout.state_dir() / "last-good-commit");
   report.state_commit = commit ? commit->substr(0, commit->find('\n')) : "";
   return report;
+}
+
+}  // namespace
+
+HostReport read_host_report(const Layout& layout, HashCache& hashes) {
+  const History history = HistoryStore(layout.history()).load().value_or(History{});
+  Live live = probe_all(layout, hashes, history);
+  probe_recorded_containers(layout, live);
+  return report_from(layout, std::move(live));
+}
+
+HostReport host_report_after_pass(const Layout& layout,
+                                  Live live,
+                                  const std::set<std::string>& probed) {
+  Live unprobed;
+  for (const auto& [name, service] : live) {
+    if (probed.count(name) == 0) unprobed.emplace(name, service);
+  }
+  probe_recorded_containers(layout, unprobed);
+  for (auto& [name, service] : unprobed) live[name] = std::move(service);
+  return report_from(layout, std::move(live));
 }
 
 nlohmann::json report_json(const HostReport& report) {

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <set>
 #include <string>
 
 namespace tether {
@@ -29,6 +30,12 @@ struct HostReport {
 
 /// Reads the report from disk (never modifies anything).
 [[nodiscard]] HostReport read_host_report(const Layout& layout, HashCache& hashes);
+/// The report after a pass of the running agent, built from what the pass probed (`live`)
+/// instead of probing again; only containers of services not in `probed` (no longer declared)
+/// are asked of their runtime. The API serves this, so a request runs no runtime command.
+[[nodiscard]] HostReport host_report_after_pass(const Layout& layout,
+                                                Live live,
+                                                const std::set<std::string>& probed);
 /// The JSON document of `tether status --json` and GET /status.
 [[nodiscard]] nlohmann::json report_json(const HostReport& report);
 /// The text of `tether status`: a header line, one table row per service, then a note for

@@ -1,6 +1,7 @@
 #include "report/last_pass_file.hpp"
 
 #include "core/files.hpp"
+#include "core/json_text.hpp"
 #include "core/log.hpp"
 
 namespace tether {
@@ -66,10 +67,7 @@ void LastPassFile::save(const AgentStatus& status) {
   if (m_saved == untimed) return;
   Status saved = make_dirs(m_path.parent_path());
   // No fsync: a report the next pass rewrites (load() ignores a damaged one).
-  if (saved)
-    saved = replace_file(
-        m_path,
-        to_json(status).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  if (saved) saved = replace_file(m_path, json_text(to_json(status)) + "\n");
   if (saved) {
     m_saved = std::move(untimed);
     m_warned = false;

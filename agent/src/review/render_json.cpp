@@ -1,4 +1,5 @@
 // The JSON shape of a plan (nlohmann_json stays in this file).
+#include "core/json_text.hpp"
 #include "review/classify.hpp"
 #include "review/render.hpp"
 
@@ -77,7 +78,7 @@ std::string render_json(const ReviewPlan& plan) {
   for (const HostPlan& host : plan.hosts) out["hosts"].push_back(host_json(host));
   out["summary"] = Json::array();
   for (const SummaryEntry& entry : plan.summary) out["summary"].push_back(summary_json(entry));
-  return out.dump(2) + "\n";
+  return json_text(out, 2) + "\n";
 }
 
 }  // namespace tether::review

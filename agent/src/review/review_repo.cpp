@@ -1,6 +1,7 @@
 #include "review/review_repo.hpp"
 
 #include "review/git_handles.hpp"
+#include "source/tree_snapshot.hpp"
 
 #include <map>
 
@@ -8,7 +9,6 @@ namespace tether::review {
 namespace {
 
 constexpr size_t k_max_file_size = 8 * 1024 * 1024;
-constexpr const char* k_tracked_dirs[] = {"services", "hosts", "config"};
 
 Result<std::string> read_blob(git_repository* repo, const git_oid& id, const std::string& path) {
   git_blob* raw = nullptr;
@@ -19,28 +19,6 @@ Result<std::string> read_blob(git_repository* repo, const git_oid& id, const std
     return Error{path + " is larger than 8 MiB", "tether reads only manifests and config files"};
   }
   return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())), size);
-}
-
-struct WalkState {
-  git_repository* repo;
-  std::string prefix;
-  std::map<std::string, std::string>* files;
-  std::string error;
-};
-
-int collect_blob(const char* root, const git_tree_entry* entry, void* payload) {
-  auto* state = static_cast<WalkState*>(payload);
-  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return 0;
-  // The agent skips symlinks too: what plan shows must be what the agent would read.
-  if (git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK) return 0;
-  const std::string path = state->prefix + root + git_tree_entry_name(entry);
-  auto content = read_blob(state->repo, *git_tree_entry_id(entry), path);
-  if (!content) {
-    state->error = content.error().describe();
-    return -1;
-  }
-  state->files->emplace(path, std::move(*content));
-  return 0;
 }
 
 Result<git::TreeHandle> subtree(git_repository* repo, git_tree* tree, const char* dir) {
@@ -159,22 +137,8 @@ Result<std::string> ReviewRepo::resolve(const std::string& rev) {
 }
 
 Result<StateSnapshot> ReviewRepo::snapshot(const std::string& commit) {
-  git_repository* repo = m_impl->repo.get();
-  auto tree = tree_of(repo, commit);
-  if (!tree) return tree.error();
-  StateSnapshot snapshot;
-  snapshot.commit = commit;
-  for (const char* dir : k_tracked_dirs) {
-    auto sub = subtree(repo, tree->get(), dir);
-    if (!sub) return sub.error();
-    if (!*sub) continue;  // absent: fine
-    WalkState state{repo, std::string(dir) + "/", &snapshot.files, {}};
-    if (git_tree_walk(sub->get(), GIT_TREEWALK_PRE, collect_blob, &state) != 0) {
-      return state.error.empty() ? git::failure("cannot walk " + std::string(dir) + "/")
-                                 : Error{state.error, ""};
-    }
-  }
-  return snapshot;
+  // The agent's own reader and limits: what plan and validate see is what an agent would read.
+  return read_tree_snapshot(m_impl->repo.get(), commit);
 }
 
 Result<std::vector<HistoricBlob>> ReviewRepo::service_history(const std::string& commit,

@@ -2,6 +2,7 @@
 #include "manifest/documents.hpp"
 #include "manifest/field_checks.hpp"
 #include "manifest/host_resolver.hpp"
+#include "manifest/state_loader.hpp"
 #include "manifest/yaml_guard.hpp"
 #include "review/validate_context.hpp"
 
@@ -63,7 +64,7 @@ void check_override(const HostInfo& host,
 }  // namespace
 
 YAML::Node load_map(const std::string& text) {
-  if (stray_comma_line(text) != 0) return YAML::Node(YAML::NodeType::Undefined);
+  if (yaml_guard(text)) return YAML::Node(YAML::NodeType::Undefined);
   try {
     std::vector<YAML::Node> documents = YAML::LoadAll(text);
     if (documents.size() == 1 && documents[0].IsMap()) return documents[0];
@@ -107,7 +108,7 @@ void check_config(const YAML::Node& spec,
       out.add(Severity::error,
               file,
               item + ".source",
-              "\"" + source.Scalar() + "\" is not in the state repo at this commit",
+              config_source_problem(snapshot, source.Scalar()),
               "commit the file (under config/, paths from the repo root) or fix the path");
     }
     if (!target.IsScalar() || !checks::config_target(target.Scalar()).empty()) continue;

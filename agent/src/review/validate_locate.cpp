@@ -79,6 +79,20 @@ std::string_view last_key(std::string_view field) {
 
 /// Hints chosen by what the message says, whatever the field.
 std::string hint_by_message(std::string_view field, std::string_view message) {
+  if (contains(message, "aliases expand") || contains(message, "an alias")) {
+    return "write the values out instead of repeating anchors through aliases (docs/security.md "
+           "lists the limits)";
+  }
+  if (contains(message, "levels deep")) return "flatten the document: manifests need few levels";
+  if (contains(message, "not valid UTF-8")) {
+    return "save the file as UTF-8; binary data belongs in a config file, not a manifest";
+  }
+  if (contains(message, "would replace the pinned binary")) {
+    return "place the config file beside the binary, e.g. under etc/";
+  }
+  if (contains(message, "is a symlink in the state repo")) {
+    return "commit the file itself at that path, not a link to it";
+  }
   if (starts_with(message, "malformed YAML")) {
     return "fix the YAML syntax at this line: indentation, a missing ':', an unclosed quote or "
            "bracket, a tab";
@@ -156,7 +170,7 @@ std::string hint_by_field(std::string_view field) {
 
 int locate_field_line(const std::string& text, const std::string& field) {
   std::vector<YAML::Node> documents;
-  if (const size_t line = stray_comma_line(text); line != 0) return static_cast<int>(line);
+  if (const auto problem = yaml_guard(text)) return static_cast<int>(problem->line);
   try {
     documents = YAML::LoadAll(text);
   } catch (const YAML::Exception&) {

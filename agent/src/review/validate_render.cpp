@@ -1,4 +1,5 @@
 // How `tether validate` prints a report (nlohmann_json stays in this file).
+#include "core/json_text.hpp"
 #include "review/validate.hpp"
 
 #include <nlohmann/json.hpp>
@@ -67,7 +68,7 @@ std::string render_validation_json(const ValidationReport& report, const std::st
                  {"services", report.services},
                  {"hosts", report.hosts},
                  {"findings", findings}};
-  return out.dump(2) + "\n";
+  return json_text(out, 2) + "\n";
 }
 
 }  // namespace tether::review

@@ -1,6 +1,7 @@
 #include "source/git_source.hpp"
 
 #include "source/git_handles.hpp"
+#include "source/tree_snapshot.hpp"
 
 #include <git2.h>
 
@@ -9,12 +10,9 @@
 namespace tether {
 namespace {
 
-using git::BlobHandle;
 using git::CommitHandle;
-using git::EntryHandle;
 using git::RemoteHandle;
 using git::RepoHandle;
-using git::TreeHandle;
 using WalkHandle = git::RevwalkHandle;
 
 /// A libgit2 buffer freed on scope exit.
@@ -24,41 +22,8 @@ struct Buffer {
   [[nodiscard]] std::string text() const { return std::string(buf.ptr, buf.size); }
 };
 
-constexpr size_t k_max_file_size = 8 * 1024 * 1024;
-constexpr const char* k_tracked_dirs[] = {"services", "hosts", "config"};
-
 Error git_failure(const std::string& what) {
   return Error{what + ": " + git::last_error_message(), ""};
-}
-
-/// Collects blobs under one tree into `files`, prefixed with `prefix`.
-struct WalkState {
-  git_repository* repo;
-  std::string prefix;
-  std::map<std::string, std::string>* files;
-  std::string error;
-};
-
-int collect_blob(const char* root, const git_tree_entry* entry, void* payload) {
-  auto* state = static_cast<WalkState*>(payload);
-  if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB) return 0;
-  // Symlinks in the state repo could point anywhere on the host once materialized; skip them.
-  if (git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK) return 0;
-  const std::string path = state->prefix + root + git_tree_entry_name(entry);
-  git_blob* raw = nullptr;
-  if (git_blob_lookup(&raw, state->repo, git_tree_entry_id(entry)) != 0) {
-    state->error = git_failure("cannot read " + path).message;
-    return -1;
-  }
-  BlobHandle blob(raw);
-  const auto size = static_cast<size_t>(git_blob_rawsize(blob.get()));
-  if (size > k_max_file_size) {
-    state->error = path + " is larger than 8 MiB; tether reads only manifests and config files";
-    return -1;
-  }
-  state->files->emplace(
-      path, std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())), size));
-  return 0;
 }
 
 }  // namespace
@@ -223,37 +188,7 @@ Result<std::string> GitSource::fetch() {
 SourceCounters GitSource::counters() const { return m_impl->counters; }
 
 Result<StateSnapshot> GitSource::snapshot(const std::string& commit_hex) {
-  git_oid oid;
-  if (git_oid_fromstr(&oid, commit_hex.c_str()) != 0) {
-    return Error{"not a commit id: " + commit_hex, ""};
-  }
-  git_commit* raw_commit = nullptr;
-  if (git_commit_lookup(&raw_commit, m_impl->repo.get(), &oid) != 0) {
-    return git_failure("commit " + commit_hex + " is not in the mirror");
-  }
-  CommitHandle commit(raw_commit);
-  git_tree* raw_tree = nullptr;
-  if (git_commit_tree(&raw_tree, commit.get()) != 0) return git_failure("cannot read tree");
-  TreeHandle tree(raw_tree);
-
-  StateSnapshot snapshot;
-  snapshot.commit = commit_hex;
-  for (const char* dir : k_tracked_dirs) {
-    git_tree_entry* raw_entry = nullptr;
-    if (git_tree_entry_bypath(&raw_entry, tree.get(), dir) != 0) continue;  // absent: fine
-    EntryHandle entry(raw_entry);
-    if (git_tree_entry_type(entry.get()) != GIT_OBJECT_TREE) continue;
-    git_tree* raw_subtree = nullptr;
-    if (git_tree_lookup(&raw_subtree, m_impl->repo.get(), git_tree_entry_id(entry.get())) != 0) {
-      return git_failure(std::string("cannot read ") + dir + "/");
-    }
-    TreeHandle subtree(raw_subtree);
-    WalkState state{m_impl->repo.get(), std::string(dir) + "/", &snapshot.files, {}};
-    if (git_tree_walk(subtree.get(), GIT_TREEWALK_PRE, collect_blob, &state) != 0) {
-      return Error{state.error.empty() ? git_failure("tree walk").message : state.error, ""};
-    }
-  }
-  return snapshot;
+  return read_tree_snapshot(m_impl->repo.get(), commit_hex);  // source/tree_snapshot.cpp
 }
 
 }  // namespace tether

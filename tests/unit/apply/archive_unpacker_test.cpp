@@ -57,7 +57,7 @@ class ArchiveUnpacker : public ::testing::Test {
   fs::path m_archive = m_tmp / "artifact.tar.gz";
 };
 
-TEST_F(ArchiveUnpacker, UnpacksFilesDirsAndInsideLinksKeepingModes) {
+TEST_F(ArchiveUnpacker, UnpacksFilesDirsAndInsideLinksKeepingOnlyReadAndExecuteBits) {
   const Status status = unpack({{"bin", "", Type::dir, 0755},
                                 {"bin/web", "#!/bin/sh\necho hi\n", Type::file, 0755},
                                 {"share/doc/README", "read me", Type::file, 0644},
@@ -66,10 +66,11 @@ TEST_F(ArchiveUnpacker, UnpacksFilesDirsAndInsideLinksKeepingModes) {
                                 {"share/bin", "../bin", Type::symlink}});
   ASSERT_TRUE(status.ok()) << status.error().describe();
   EXPECT_EQ(test::read_text(m_dest / "bin/web"), "#!/bin/sh\necho hi\n");
-  EXPECT_EQ(mode_of(m_dest / "bin/web"), 0755u);
+  EXPECT_EQ(mode_of(m_dest / "bin/web"), 0555u);
   EXPECT_EQ(test::read_text(m_dest / "share/doc/README"), "read me");
-  EXPECT_EQ(mode_of(m_dest / "share/doc/README"), 0644u);
-  EXPECT_EQ(mode_of(m_dest / "etc/secret"), 0600u);
+  EXPECT_EQ(mode_of(m_dest / "share/doc/README"), 0444u);
+  EXPECT_EQ(mode_of(m_dest / "etc/secret"), 0400u);
+  EXPECT_EQ(mode_of(m_dest / "bin"), 0755u);
   EXPECT_EQ(fs::read_symlink(m_dest / "bin/web-link"), "web");
   EXPECT_EQ(fs::read_symlink(m_dest / "share/bin"), "../bin");
   EXPECT_EQ(test::read_text(m_dest / "share/bin/web"), "#!/bin/sh\necho hi\n");

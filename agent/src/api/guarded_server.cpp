@@ -1,0 +1,238 @@
+#include "api/guarded_server.hpp"
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+
+namespace tether {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// Set by this thread's DeadlineStream when its request ran out of time: the error handler,
+/// called on the same thread, answers 408 instead of httplib's 400.
+thread_local bool t_request_timed_out = false;
+
+/// Waits until `sock` is ready for `events` or `deadline` passes; false on timeout or error.
+bool wait_ready(socket_t sock, short events, Clock::time_point deadline) {
+  for (;;) {
+    const auto left = std::chrono::ceil<Millis>(deadline - Clock::now()).count();
+    if (left <= 0) return false;
+    pollfd fd{sock, events, 0};
+    const int rc = ::poll(&fd, 1, static_cast<int>(std::min<long long>(left, 1000 * 60)));
+    if (rc > 0) return (fd.revents & (events | POLLHUP | POLLERR)) != 0;
+    if (rc < 0 && errno != EINTR) return false;
+  }
+}
+
+/// The address of the socket's peer (or its own address), as text.
+std::string address_of(socket_t sock, bool peer, int* port = nullptr) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  auto* raw = reinterpret_cast<sockaddr*>(&address);
+  if ((peer ? ::getpeername(sock, raw, &length) : ::getsockname(sock, raw, &length)) != 0) {
+    return "unknown";
+  }
+  char text[INET6_ADDRSTRLEN] = {};
+  if (address.ss_family == AF_INET) {
+    const auto* in = reinterpret_cast<const sockaddr_in*>(&address);
+    ::inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
+    if (port != nullptr) *port = ntohs(in->sin_port);
+  } else if (address.ss_family == AF_INET6) {
+    const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&address);
+    ::inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
+    if (port != nullptr) *port = ntohs(in6->sin6_port);
+  }
+  return text[0] != '\0' ? text : "unknown";
+}
+
+/// A client socket read against one deadline for the whole request, buffered (httplib reads
+/// request lines a byte at a time), and written with a timeout per write and for the whole
+/// response.
+class DeadlineStream final : public httplib::Stream {
+ public:
+  DeadlineStream(socket_t sock, const ConnectionLimits& limits)
+      : m_sock(sock),
+        m_read_deadline(Clock::now() + limits.request_deadline),
+        m_write_timeout(limits.write_timeout) {}
+
+  bool is_readable() const override {
+    if (wait_ready(m_sock, POLLIN, m_read_deadline)) return true;
+    t_request_timed_out = Clock::now() >= m_read_deadline;
+    return false;
+  }
+  bool is_writable() const override {
+    return wait_ready(m_sock, POLLOUT, std::min(Clock::now() + m_write_timeout, write_deadline()));
+  }
+  ssize_t read(char* ptr, size_t size) override {
+    if (m_begin == m_end) {
+      if (!is_readable()) return -1;
+      const ssize_t n = ::recv(m_sock, m_buffer, sizeof m_buffer, 0);
+      if (n <= 0) return n;
+      m_begin = 0;
+      m_end = static_cast<size_t>(n);
+    }
+    const size_t n = std::min(size, m_end - m_begin);
+    std::copy(m_buffer + m_begin, m_buffer + m_begin + n, ptr);
+    m_begin += n;
+    return static_cast<ssize_t>(n);
+  }
+  ssize_t write(const char* ptr, size_t size) override {
+    if (m_write_start == Clock::time_point{}) m_write_start = Clock::now();
+    if (!is_writable()) return -1;
+    return ::send(m_sock, ptr, size, MSG_NOSIGNAL);
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = address_of(m_sock, true, &port);
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip = address_of(m_sock, false, &port);
+  }
+  socket_t socket() const override { return m_sock; }
+
+ private:
+  Clock::time_point write_deadline() const {
+    const Clock::time_point start =
+        m_write_start == Clock::time_point{} ? Clock::now() : m_write_start;
+    return start + 4 * m_write_timeout;
+  }
+
+  socket_t m_sock;
+  Clock::time_point m_read_deadline;
+  Millis m_write_timeout;
+  Clock::time_point m_write_start{};
+  char m_buffer[4096];
+  size_t m_begin = 0;
+  size_t m_end = 0;
+};
+
+/// httplib's task queue with a thread per connection, started when one arrives, up to `max`
+/// at once (the rest queue); an idle agent holds no API threads.
+class OnDemandThreads final : public httplib::TaskQueue {
+ public:
+  explicit OnDemandThreads(size_t max) : m_max(max) {}
+  ~OnDemandThreads() override { shutdown(); }
+
+  void enqueue(std::function<void()> job) override {
+    std::lock_guard lock(m_mutex);
+    m_jobs.push_back(std::move(job));
+    if (m_running >= m_max) return;  // a running thread takes it when its job is done
+    ++m_running;
+    std::thread([this] { work(); }).detach();
+  }
+  /// Waits until every queued connection was served and every thread has finished.
+  void shutdown() override {
+    std::unique_lock lock(m_mutex);
+    m_idle.wait(lock, [this] { return m_running == 0; });
+  }
+
+ private:
+  void work() {
+    std::unique_lock lock(m_mutex);
+    while (!m_jobs.empty()) {
+      std::function<void()> job = std::move(m_jobs.front());
+      m_jobs.pop_front();
+      lock.unlock();
+      job();
+      lock.lock();
+    }
+    // Last touch of `this`, under the lock: shutdown() returns only once it is released.
+    --m_running;
+    m_idle.notify_all();
+  }
+
+  const size_t m_max;
+  std::mutex m_mutex;
+  std::condition_variable m_idle;
+  std::deque<std::function<void()>> m_jobs;
+  size_t m_running = 0;
+};
+
+/// Answers a refused connection without reading its request.
+void refuse(socket_t sock, const std::string& client, size_t cap) {
+  const std::string body = "too many connections from " + client + " (at most " +
+                           std::to_string(cap) + " at once); retry later\n";
+  const std::string response =
+      "HTTP/1.1 429 Too Many Requests\r\nContent-Type: text/plain\r\n"
+      "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body;
+  (void)::send(sock, response.data(), response.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  // Closing with the request unread would reset the connection, and the client could lose the
+  // answer: say we are done, then drain what it sent for a moment.
+  ::shutdown(sock, SHUT_WR);
+  const auto until = Clock::now() + std::chrono::milliseconds(200);
+  char sink[1024];
+  while (wait_ready(sock, POLLIN, until) && ::recv(sock, sink, sizeof sink, 0) > 0) {
+  }
+}
+
+}  // namespace
+
+GuardedServer::GuardedServer(ConnectionLimits limits, ErrorText error_text)
+    : m_limits(limits), m_error_text(std::move(error_text)) {
+  const size_t threads = m_limits.max_threads;
+  new_task_queue = [threads] { return new OnDemandThreads(threads); };
+  set_keep_alive_max_count(1);
+  set_error_handler([this](const httplib::Request& request, httplib::Response& response) {
+    if (t_request_timed_out) {
+      response.status = 408;
+      response.set_content("408 the request did not arrive within " +
+                               std::to_string(m_limits.request_deadline.count()) + " ms\n",
+                           "text/plain");
+      return;
+    }
+    if (!response.body.empty()) return;
+    const std::string text =
+        m_error_text ? m_error_text(response.status) : std::to_string(response.status) + " error";
+    response.set_content(text + ": " + request.method + " " + request.path.substr(0, 200) + "\n",
+                         "text/plain");
+  });
+}
+
+GuardedServer::Admission GuardedServer::admit(socket_t sock, const std::string& client) {
+  std::lock_guard lock(m_mutex);
+  if (m_aborting) return Admission::stopping;
+  if (m_per_client[client] >= m_limits.per_client) return Admission::over_cap;
+  ++m_per_client[client];
+  m_open.insert(sock);
+  return Admission::admitted;
+}
+
+void GuardedServer::release(socket_t sock, const std::string& client) {
+  std::lock_guard lock(m_mutex);
+  m_open.erase(sock);
+  if (--m_per_client[client] == 0) m_per_client.erase(client);
+}
+
+void GuardedServer::abort_connections() {
+  std::lock_guard lock(m_mutex);
+  m_aborting = true;
+  // Under the lock: a socket in m_open is not closed yet (release() comes first).
+  for (const socket_t sock : m_open) ::shutdown(sock, SHUT_RDWR);
+}
+
+bool GuardedServer::process_and_close_socket(socket_t sock) {
+  const std::string client = address_of(sock, true);
+  const Admission admission = admit(sock, client);
+  if (admission == Admission::admitted) {
+    t_request_timed_out = false;
+    DeadlineStream stream(sock, m_limits);
+    bool closed = false;
+    // One request per connection (close_connection = true): the deadline covers all of it.
+    (void)process_request(stream, true, closed, nullptr);
+    release(sock, client);
+  } else if (admission == Admission::over_cap) {
+    refuse(sock, client, m_limits.per_client);
+  }
+  ::shutdown(sock, SHUT_RDWR);
+  ::close(sock);
+  return true;
+}
+
+}  // namespace tether
