@@ -3,6 +3,9 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 namespace tether::test {
@@ -51,9 +54,11 @@ void write_tar_gz(const std::filesystem::path& out, const std::vector<ArchiveEnt
 void write_tar_claiming_size(const std::filesystem::path& out,
                              const std::string& name,
                              long long declared_size) {
+  // An honest one-entry ustar first, then its header is made to lie: libarchive cannot write a
+  // truncated entry without archive_write_fail, and that path leaks inside libarchive 3.6.
+  const std::string carried = "0123456789";
   archive* a = archive_write_new();
-  archive_write_set_format_pax_restricted(a);
-  archive_write_set_bytes_per_block(a, 0);  // unbuffered: what was written is in the file
+  archive_write_set_format_ustar(a);
   if (archive_write_open_filename(a, out.c_str()) != ARCHIVE_OK) {
     throw std::runtime_error(std::string("cannot write archive: ") + archive_error_string(a));
   }
@@ -61,13 +66,32 @@ void write_tar_claiming_size(const std::filesystem::path& out,
   archive_entry_set_pathname(entry, name.c_str());
   archive_entry_set_filetype(entry, AE_IFREG);
   archive_entry_set_perm(entry, 0644);
-  archive_entry_set_size(entry, declared_size);
+  archive_entry_set_size(entry, static_cast<la_int64_t>(carried.size()));
   archive_write_header(a, entry);
-  archive_write_data(a, "0123456789", 10);
+  archive_write_data(a, carried.data(), carried.size());
   archive_entry_free(entry);
-  // Not closed: closing would pad the entry to its declared size.
-  archive_write_fail(a);
+  archive_write_close(a);
   archive_write_free(a);
+
+  std::string tar;
+  {
+    std::ifstream in(out, std::ios::binary);
+    tar.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  constexpr std::size_t header_size = 512;
+  constexpr std::size_t size_field = 124;     // 12 bytes: 11 octal digits and a NUL
+  constexpr std::size_t checksum_field = 148;  // 8 bytes: 6 octal digits, NUL, space
+  if (tar.size() < header_size + carried.size()) throw std::runtime_error("short tar");
+  char octal[16];
+  std::snprintf(octal, sizeof octal, "%011llo", static_cast<unsigned long long>(declared_size));
+  tar.replace(size_field, 12, std::string(octal, 11) + '\0');
+  tar.replace(checksum_field, 8, std::string(8, ' '));
+  unsigned sum = 0;
+  for (std::size_t i = 0; i < header_size; ++i) sum += static_cast<unsigned char>(tar[i]);
+  std::snprintf(octal, sizeof octal, "%06o", sum);
+  tar.replace(checksum_field, 8, std::string(octal, 6) + '\0' + ' ');
+  tar.resize(header_size + carried.size());  // the data stops long before the size it claims
+  std::ofstream(out, std::ios::binary | std::ios::trunc) << tar;
 }
 
 }  // namespace tether::test

@@ -48,6 +48,9 @@ HealthVerdict await_healthy(const HealthSpec& spec,
       verdict.reason = "not healthy within " + format_duration(spec.deadline) + ": " + last_failure;
       break;
     }
+    // A probe squeezed into the last few milliseconds of the window can only time out; its
+    // "timed out after 2 ms" would hide the failure an operator needs to see (an HTTP 500).
+    const bool cut_short = left < spec.timeout;
     const ProbeResult result = prober.probe(spec.probe, std::min(spec.timeout, left), release_dir);
     ++verdict.probes;
     if (result.healthy) {
@@ -58,7 +61,7 @@ HealthVerdict await_healthy(const HealthSpec& spec,
       }
     } else {
       consecutive = 0;
-      last_failure = result.detail;
+      if (!cut_short || verdict.probes == 1) last_failure = result.detail;
     }
     go_on = sleep_unless_stopping(clock, until_next_probe());
   }

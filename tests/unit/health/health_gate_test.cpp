@@ -73,6 +73,29 @@ TEST(HealthGate, NeverLetsAProbeRunPastTheDeadline) {
   EXPECT_EQ(prober.m_timeouts[1], Millis(500)) << "the second probe only gets what is left";
 }
 
+/// Fails with "HTTP 500" when given its full timeout and with a timeout when cut short.
+class CutShortProber final : public Prober {
+ public:
+  explicit CutShortProber(FakeClock& clock) : m_clock(clock) {}
+  ProbeResult probe(const Probe&, Millis timeout, const std::filesystem::path&) override {
+    m_clock.advance(std::min(Millis(10), timeout));
+    if (timeout < Millis(2000)) return {false, "Operation timed out after 2 milliseconds"};
+    return {false, "HTTP 500"};
+  }
+
+ private:
+  FakeClock& m_clock;
+};
+
+TEST(HealthGate, AProbeCutShortByTheDeadlineDoesNotHideTheRealFailure) {
+  FakeClock clock;
+  CutShortProber prober(clock);
+  const HealthVerdict verdict =
+      await_healthy(spec(1, Millis(4000), Millis(100), Millis(2000)), "/r", prober, clock, {});
+  EXPECT_FALSE(verdict.healthy);
+  EXPECT_EQ(verdict.reason, "not healthy within 4s: HTTP 500");
+}
+
 TEST(HealthGate, WaitsTheInitialDelayBeforeTheFirstProbe) {
   FakeClock clock;
   ScriptedProber prober(clock, {true});
