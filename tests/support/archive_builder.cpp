@@ -79,7 +79,7 @@ void write_tar_claiming_size(const std::filesystem::path& out,
     tar.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
   constexpr std::size_t header_size = 512;
-  constexpr std::size_t size_field = 124;     // 12 bytes: 11 octal digits and a NUL
+  constexpr std::size_t size_field = 124;      // 12 bytes: 11 octal digits and a NUL
   constexpr std::size_t checksum_field = 148;  // 8 bytes: 6 octal digits, NUL, space
   if (tar.size() < header_size + carried.size()) throw std::runtime_error("short tar");
   char octal[16];
