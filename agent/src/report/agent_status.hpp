@@ -45,9 +45,9 @@ struct AgentStatus {
   std::string host;
   StringMap labels;
   std::string desired_commit;  ///< the state commit the last pass converged towards
-  std::string pass_time;                          ///< RFC 3339, when the last pass finished
-  std::string outcome;                            ///< converged, failed, refused or unreachable
-  std::string problem;                            ///< why the last pass was refused or unreachable
+  std::string pass_time;       ///< RFC 3339, when the last pass finished
+  std::string outcome;         ///< converged, failed, refused or unreachable
+  std::string problem;         ///< why the last pass was refused or unreachable
   std::map<std::string, ServiceStatus> services;  ///< the services declared for this host
   /// The branch tip the last pass fetched ("" when the repo was unreachable): not the
   /// desired commit while the tip is refused.
