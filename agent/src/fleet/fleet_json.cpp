@@ -70,6 +70,7 @@ Json status_json(const std::vector<HostView>& hosts, const FleetSummary& summary
                {"targets", summary.targets},
                {"answered", summary.answered},
                {"majorityCommit", summary.majority_commit},
+               {"withoutPass", summary.without_pass},
                {"services", Json::array()},
                {"unreachable", Json::array()},
                {"behind", Json::array()},

@@ -100,7 +100,8 @@ bool StateCounts::settled() const {
 }
 
 bool FleetSummary::converged() const {
-  if (!unreachable.empty() || !behind.empty() || !tip_not_applied.empty()) return false;
+  if (!unreachable.empty() || !behind.empty() || !tip_not_applied.empty() || without_pass > 0)
+    return false;
   if (!service.empty() && rows.empty()) return false;
   return std::all_of(
       rows.begin(), rows.end(), [](const auto& row) { return row.counts.settled(); });
@@ -113,6 +114,7 @@ FleetSummary summarize(const std::vector<HostView>& hosts, std::string_view serv
   for (const HostView& host : hosts) {
     if (host.reachable()) {
       ++summary.answered;
+      if (!host.last_pass) ++summary.without_pass;
     } else {
       summary.unreachable.push_back({host.target, host.problem});
     }

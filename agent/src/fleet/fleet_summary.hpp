@@ -74,9 +74,13 @@ struct FleetSummary {
   int majority_hosts = 0;
   std::vector<BehindHost> behind;
   std::vector<TipNotApplied> tip_not_applied;  ///< answering hosts, in target order
+  /// Answering hosts whose agent has not finished a pass yet (lastPass null): nothing they
+  /// report says they converged.
+  int without_pass = 0;
   bool operator==(const FleetSummary&) const = default;
 
-  /// Every target answered, every answering host applied its branch tip and none is behind,
+  /// Every target answered, every answering host finished a pass, applied its branch tip and
+  /// none is behind,
   /// every row is settled, and (with a service) some host declares or runs it: what
   /// `tether fleet status` exits 0 for.
   [[nodiscard]] bool converged() const;

@@ -149,6 +149,8 @@ std::string verdict(const FleetSummary& summary) {
     text += ", " + std::to_string(refused) + " refused the tip";
   if (const auto cut_off = ended("unreachable"); cut_off > 0)
     text += ", " + std::to_string(cut_off) + " cannot reach the state repo";
+  if (summary.without_pass > 0)
+    text += ", " + std::to_string(summary.without_pass) + " not through a first pass yet";
   return "\n" + text + "\n";
 }
 

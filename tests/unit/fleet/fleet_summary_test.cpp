@@ -212,6 +212,10 @@ TEST(FleetSummary, AnUnreachableStateRepoAndAnUnhealthyServiceAreNotConverged) {
   EXPECT_EQ(unwell.rows[0].counts, one_unhealthy) << "not unknown: the agent said why";
   EXPECT_FALSE(unwell.converged());
 
+  const FleetSummary before_first_pass = summarize(views({answered("a", R"({"services": []})")}));
+  EXPECT_EQ(before_first_pass.without_pass, 1);
+  EXPECT_FALSE(before_first_pass.converged()) << "an agent that has not finished a pass";
+
   const FleetSummary well = summarize(views({
       answered("a", document("a", state('c'), {service("web", "converged", "1.4.2", "1.4.2")})),
   }));
