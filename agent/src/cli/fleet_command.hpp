@@ -90,18 +90,16 @@ inline constexpr const char* k_fleet_status_footer =
     "  inventory | tether fleet status --targets - --json | jq '.unreachable'\n"
     "\nJSON (\"format\": \"tether.fleet-status/v1\"): {service, converged, targets, answered,\n"
     "majorityCommit, withoutPass, services:[{service, release:{version, commit, image}|null,\n"
-    "releaseText,\n"
-    "hosts, converged, pending, failed, quarantined, unhealthy, undeclared, unknown}],\n"
-    "unreachable:[{url, problem}], behind:[{host, url, desiredCommit, lastPass}],\n"
+    "releaseText, hosts, converged, pending, failed, quarantined, unhealthy, undeclared,\n"
+    "unknown}], unreachable:[{url, problem}], behind:[{host, url, desiredCommit, lastPass}],\n"
     "tipNotApplied:[{host, url, outcome: refused|unreachable, desiredCommit, tipCommit,\n"
     "problem}], hosts:[{url, host, reachable, problem (if unreachable), desiredCommit, tipCommit,\n"
     "lastPass:{time, outcome, problem}|null, services:[{service, state, desired, current,\n"
     "lastError, quarantineReason}]}]}.\n"
-    "\nExit status: 0 every target answered, finished a pass, applied its branch tip, none is\n"
-    "behind, and every\n"
-    "service is converged (or undeclared); 1 otherwise (the reason is printed), also when "
-    "--service names a service no answering host\n"
-    "declares or runs; 2 usage error (flags, an unreadable or invalid targets file).";
+    "\nExit status: 0 every target answered, finished a pass and applied its branch tip, none\n"
+    "is behind, and every service is converged (or undeclared); 1 otherwise (the reason is\n"
+    "printed), also when --service names a service no answering host declares or runs; 2 usage\n"
+    "error (flags, an unreadable or invalid targets file).";
 
 inline constexpr const char* k_fleet_wait_footer =
     "\nPolls the fleet every --interval until at least --percent % of the counted hosts run\n"
