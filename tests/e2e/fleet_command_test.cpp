@@ -331,6 +331,21 @@ TEST_F(FleetCommandTest, EveryAgentRefusingTheTipIsNotAConvergedFleet) {
   const auto waited = nlohmann::json::parse(wait.out);
   EXPECT_EQ(waited["done"], 0);
   for (const auto& host : waited["hosts"]) EXPECT_EQ(host["standing"], "tip-refused") << host;
+
+  // The Git server goes away: the same hosts now cannot reach it, and say so.
+  m_daemon.reset();
+  for (const Agent& agent : m_agents) {
+    ASSERT_TRUE(eventually(
+        [&] {
+          return http_get(agent.api_port, "/metrics").find("\ntether_state_unreachable 1\n") !=
+                 std::string::npos;
+        },
+        std::chrono::seconds(30)))
+        << agent.id;
+  }
+  const CommandResult cut_off = fleet({"status"});
+  EXPECT_EQ(cut_off.exit_code, 1) << cut_off.out;
+  EXPECT_NE(cut_off.out.find("3 cannot reach the state repo"), std::string::npos) << cut_off.out;
 }
 
 }  // namespace
