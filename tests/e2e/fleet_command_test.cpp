@@ -260,5 +260,93 @@ TEST_F(FleetCommandTest, AQuarantinedReleaseFailsTheWaitBeforeItsTimeout) {
   }
 }
 
+TEST_F(FleetCommandTest, EveryAgentRefusingTheTipIsNotAConvergedFleet) {
+  // #17: all agents refuse a bad tip and keep serving the last good commit. That is not
+  // "converged: 3 of 3": fleet status names the refusal and exits 1, and the metric moves.
+  commit_release("1.0.0");
+  start_agents();
+  write_targets(/*with_dead=*/false);
+  ASSERT_TRUE(
+      eventually([&] { return fleet({"status"}).exit_code == 0; }, std::chrono::seconds(30)));
+  for (const Agent& agent : m_agents) {
+    const std::string metrics = http_get(agent.api_port, "/metrics");
+    EXPECT_NE(metrics.find("\ntether_state_refused 0\n"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("\ntether_host_converged 1\n"), std::string::npos) << metrics;
+  }
+
+  m_repo->write("services/hello.yaml",
+                "apiVersion: tether.dev/v1\nkind: Service\nmetadata: {name: hello}\nspec: {}\n");
+  const std::string bad = m_repo->commit("hello without a release");
+  for (const Agent& agent : m_agents) {
+    ASSERT_TRUE(eventually(
+        [&] {
+          return http_get(agent.api_port, "/metrics").find("\ntether_state_refused 1\n") !=
+                 std::string::npos;
+        },
+        std::chrono::seconds(30)))
+        << agent.id;
+    const std::string metrics = http_get(agent.api_port, "/metrics");
+    EXPECT_NE(metrics.find("\ntether_host_converged 0\n"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("tether_state_info{tip=\"" + bad + "\""), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("tether_converged{service=\"hello\"} 1"), std::string::npos)
+        << "hello still runs what the last good commit declares";
+    EXPECT_EQ(http_get(agent.port, "/"), "hello 1.0.0\n") << agent.id;
+  }
+
+  const CommandResult text = fleet({"status"});
+  EXPECT_EQ(text.exit_code, 1) << text.out << text.err;
+  EXPECT_NE(text.out.find("tip not applied: 3 hosts keep their last good state commit"),
+            std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find(bad.substr(0, 12)), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("not converged: 3 of 3 targets answered, 3 refused the tip"),
+            std::string::npos)
+      << text.out;
+
+  const CommandResult json_run = fleet({"status", "--json"});
+  EXPECT_EQ(json_run.exit_code, 1);
+  const auto json = nlohmann::json::parse(json_run.out);
+  EXPECT_EQ(json["converged"], false);
+  EXPECT_EQ(json["services"][0]["converged"], 3) << "each service runs the last good release";
+  ASSERT_EQ(json["tipNotApplied"].size(), 3u) << json.dump(2);
+  for (const auto& host : json["tipNotApplied"]) {
+    EXPECT_EQ(host["outcome"], "refused");
+    EXPECT_EQ(host["tipCommit"], bad);
+    EXPECT_NE(host["desiredCommit"], bad);
+    EXPECT_NE(host["problem"].get<std::string>().find("services/hello.yaml"), std::string::npos)
+        << host;
+  }
+
+  const CommandResult wait = fleet({"wait",
+                                    "--service",
+                                    "hello",
+                                    "--version",
+                                    "1.0.0",
+                                    "--timeout",
+                                    "1s",
+                                    "--interval",
+                                    "200ms",
+                                    "--json"});
+  EXPECT_EQ(wait.exit_code, 1) << wait.out << wait.err;
+  const auto waited = nlohmann::json::parse(wait.out);
+  EXPECT_EQ(waited["done"], 0);
+  for (const auto& host : waited["hosts"]) EXPECT_EQ(host["standing"], "tip-refused") << host;
+
+  // The Git server goes away: the same hosts now cannot reach it, and say so.
+  m_daemon.reset();
+  for (const Agent& agent : m_agents) {
+    ASSERT_TRUE(eventually(
+        [&] {
+          return http_get(agent.api_port, "/metrics").find("\ntether_state_unreachable 1\n") !=
+                 std::string::npos;
+        },
+        std::chrono::seconds(30)))
+        << agent.id;
+  }
+  const CommandResult cut_off = fleet({"status"});
+  EXPECT_EQ(cut_off.exit_code, 1) << cut_off.out;
+  EXPECT_NE(cut_off.out.find("3 cannot reach the state repo"), std::string::npos) << cut_off.out;
+}
+
 }  // namespace
 }  // namespace tether::test

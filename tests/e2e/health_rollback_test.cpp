@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <optional>
 #include <signal.h>
 
@@ -205,6 +206,48 @@ TEST_F(AgentTest, RollbackRunsThePreviousReleaseWithItsOwnCommandLine) {
   EXPECT_EQ(current_release_dir(), v2_dir);
   EXPECT_TRUE(hello_eventually_says("hello 2.0.0\n")) << run.err;
   EXPECT_EQ(journal(m_root).back()["result"], "ok") << journal(m_root).back().dump();
+}
+
+TEST_F(HealthRollbackTest, PruningAfterRollbacksKeepsWhatARollbackNeedsAndDropsFailedReleases) {
+  // #17: with keepReleases 3, pruning by install time kept the quarantined dirs and deleted the
+  // known-good release right after a rollback. v1 and v2 pass, v3 and v4 fail their gate
+  // (rolled back to v2), then the repo declares v2 again: v2 (live) and v1 (what served before
+  // it) stay, the newer failed release fills the last place, the older failed one goes.
+  const auto commit_keeping_three = [&](const std::string& version, Build build) {
+    std::string manifest = hello_manifest(release(version, build));
+    const std::string keep = "keepReleases: 5";
+    manifest.replace(manifest.find(keep), keep.size(), "keepReleases: 3");
+    m_repo->write("config/hello/hello.conf",
+                  "port=" + std::to_string(m_port) + "\nmessage=hello\n");
+    m_repo->write("services/hello.yaml", manifest);
+    return m_repo->commit("hello " + version);
+  };
+  const auto releases = [&] {
+    std::vector<std::string> versions;
+    for (const auto& entry : fs::directory_iterator(m_root / "services/hello/releases")) {
+      const std::string name = entry.path().filename().string();
+      if (name.front() != '.') versions.push_back(name.substr(0, name.find('-')));
+    }
+    std::sort(versions.begin(), versions.end());
+    return versions;
+  };
+  for (const char* version : {"1.0.0", "2.0.0"}) {
+    commit_keeping_three(version, Build::healthy);
+    ASSERT_EQ(tether({"run", "--once"}).exit_code, 0);
+  }
+  for (const char* version : {"3.0.0", "4.0.0"}) {
+    commit_keeping_three(version, Build::broken_health);
+    ASSERT_EQ(tether({"run", "--once"}).exit_code, 1) << version << " fails its gate";
+    ASSERT_TRUE(hello_eventually_says("hello 2.0.0\n"));
+  }
+  EXPECT_EQ(releases(), (std::vector<std::string>{"1.0.0", "2.0.0", "3.0.0", "4.0.0"}))
+      << "nothing pruned while a release is quarantined";
+
+  commit_keeping_three("2.0.0", Build::healthy);
+  const CommandResult back = tether({"run", "--once"});
+  ASSERT_EQ(back.exit_code, 0) << back.err;
+  EXPECT_EQ(releases(), (std::vector<std::string>{"1.0.0", "2.0.0", "4.0.0"}));
+  EXPECT_EQ(http_get(m_port, "/"), "hello 2.0.0\n");
 }
 
 }  // namespace

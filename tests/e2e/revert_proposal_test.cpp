@@ -236,6 +236,44 @@ TEST_F(RevertProposalTest, ThreeHostsRollBackAndExactlyOneRevertBranchIsProposed
   }
 }
 
+TEST_F(RevertProposalTest, AConfigFileFailureRevertsTheConfigCommitNotTheVersionBump) {
+  // #17: 3.0.0 passed; a later commit changes only the host's config file, which the release
+  // cannot start with. Walking services/hello.yaml alone blamed the 3.0.0 bump; the commit
+  // that made the failing fingerprint is the config change.
+  m_hosts.resize(1);
+  const Host& host = m_hosts[0];
+  write_configs(/*push=*/true);
+  commit_release("2.0.0");
+  ASSERT_EQ(run_once(host).exit_code, 0);
+  const std::string bump = commit_release("3.0.0");
+  ASSERT_EQ(run_once(host).exit_code, 0);
+  ASSERT_EQ(http_get(host.port, "/"), "hello 3.0.0\n");
+  const std::string config = "config/hello/" + host.id + ".conf";
+  m_repo->write(config,
+                "port=" + std::to_string(host.port) + "\nmessage=hello\nlisten_backlog=64\n");
+  const std::string broken = m_repo->commit("hello: a listen backlog (unknown to this build)");
+  m_repo->write("README.md", "# state\n");
+  m_repo->commit("a commit that changes nothing the host runs");
+
+  const CommandResult run = run_once(host);
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_EQ(http_get(host.port, "/"), "hello 3.0.0\n") << "rolled back to the config that passed";
+  const nlohmann::json proposal = status_json(host)["services"][0]["revertProposal"];
+  ASSERT_TRUE(proposal.is_object()) << status_json(host).dump(2) << run.err;
+  EXPECT_EQ(proposal["state"], "pushed") << proposal.dump(2);
+  EXPECT_EQ(proposal["revertedCommit"], broken) << "not the version bump " << bump;
+  const std::string branch = "tether/revert-" + broken.substr(0, 12);
+  EXPECT_EQ(proposal["branch"], branch);
+  const auto refs = ls_remote(repo_url());
+  ASSERT_EQ(refs.count("refs/heads/" + branch), 1u);
+  EXPECT_EQ(refs.count("refs/heads/tether/revert-" + bump.substr(0, 12)), 0u);
+  // The proposal restores the config file and keeps 3.0.0 declared.
+  const std::string tip = refs.at("refs/heads/" + branch);
+  EXPECT_EQ(git_bare({"show", tip + ":" + config}), git_bare({"show", bump + ":" + config}));
+  EXPECT_EQ(git_bare({"show", tip + ":services/hello.yaml"}),
+            git_bare({"show", bump + ":services/hello.yaml"}));
+}
+
 TEST_F(RevertProposalTest, WithPushFalseTheDaemonOnlyRecordsTheProposal) {
   m_hosts.resize(1);
   const Host& host = m_hosts[0];

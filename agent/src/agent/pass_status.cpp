@@ -53,6 +53,7 @@ AgentStatus status_of(const PassResult& pass, const HostIdentity& host, std::str
   status.host = host.id;
   status.labels = pass.desired ? pass.desired->host_labels : host.labels;
   status.desired_commit = pass.state_commit;
+  status.tip_commit = pass.tip_commit;
   status.pass_time = std::move(finished_at);
   status.outcome = to_string(pass.outcome);
   status.problem = pass.problem;

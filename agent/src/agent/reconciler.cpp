@@ -149,6 +149,7 @@ std::optional<Desired> Reconciler::desired_state(ApplyMode mode, PassResult& res
     m_unreachable = result.problem;
     return m_last_good;
   }
+  result.tip_commit = *tip;
   if (!m_unreachable.empty()) {
     log_info("the state repo is reachable again", {{"after", m_unreachable}});
     m_unreachable.clear();

@@ -47,8 +47,11 @@ struct PassWork {
 
 struct PassResult {
   PassOutcome outcome = PassOutcome::converged;
-  std::string problem;             ///< why the pass was refused or unreachable ("" otherwise)
-  std::string state_commit;        ///< the commit the pass converged towards
+  std::string problem;       ///< why the pass was refused or unreachable ("" otherwise)
+  std::string state_commit;  ///< the commit the pass converged towards (the applied one)
+  /// The tracked branch's tip as this pass fetched it; "" when the repo could not be reached.
+  /// It differs from state_commit while the tip is refused.
+  std::string tip_commit;
   std::optional<Desired> desired;  ///< what the pass converged towards
   Plan plan;
   int rollbacks = 0;                          ///< automatic rollbacks during the pass

@@ -1,5 +1,6 @@
 #include "api/metrics.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace tether {
@@ -60,6 +61,39 @@ void Metrics::set_health(const std::string& service, bool healthy) {
   if (!healthy) m_last.converged[service] = false;
 }
 
+void Metrics::render_state_repo(std::string& out) const {
+  family(out,
+         "tether_state_info",
+         "gauge",
+         "The branch tip the last poll fetched (\"\" when unreachable) and the state commit "
+         "applied; they differ while the tip is refused.");
+  out += "tether_state_info{tip=" + label(m_last.tip_commit) +
+         ",applied=" + label(m_last.state_commit) + "} 1\n";
+  family(out,
+         "tether_state_refused",
+         "gauge",
+         "1 while the branch tip is refused (invalid manifests, signature, history): the host "
+         "stays on the last good state commit.");
+  out += std::string("tether_state_refused ") + (m_last.tip_refused ? "1" : "0") + "\n";
+  family(out,
+         "tether_state_unreachable",
+         "gauge",
+         "1 while the last poll could not reach the state repo.");
+  out += std::string("tether_state_unreachable ") + (m_last.poll_failed ? "1" : "0") + "\n";
+  // The host's one verdict: a refused tip or an unreachable repo is not converged either,
+  // however well its services run the last good commit.
+  const bool services_converged = std::all_of(m_last.converged.begin(),
+                                              m_last.converged.end(),
+                                              [](const auto& entry) { return entry.second; });
+  const bool host_converged = services_converged && !m_last.tip_refused && !m_last.poll_failed &&
+                              !m_last.state_commit.empty();
+  family(out,
+         "tether_host_converged",
+         "gauge",
+         "1 when the host applied its branch tip and every declared service is converged.");
+  out += std::string("tether_host_converged ") + (host_converged ? "1" : "0") + "\n";
+}
+
 std::string Metrics::render() const {
   std::lock_guard lock(m_mutex);
   std::string out;
@@ -108,6 +142,7 @@ std::string Metrics::render() const {
   if (!m_last.state_commit.empty()) {
     out += "tether_state_commit_info{commit=" + label(m_last.state_commit) + "} 1\n";
   }
+  render_state_repo(out);
   family(out, "tether_converged", "gauge", "1 when the service runs its declared release.");
   for (const auto& [service, converged] : m_last.converged) {
     out += "tether_converged{service=" + label(service) + "} " + (converged ? "1" : "0") + "\n";

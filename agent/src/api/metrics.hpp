@@ -11,13 +11,15 @@ namespace tether {
 struct PassMetrics {
   double duration_seconds = 0;
   double finished_unix_seconds = 0;
-  bool poll_failed = false;     ///< the state repo could not be fetched
+  bool poll_failed = false;     ///< the state repo could not be fetched (it is unreachable)
+  bool tip_refused = false;     ///< the branch tip is refused: the host stays on state_commit
   int rollbacks = 0;            ///< automatic rollbacks carried out
   long long git_polls = 0;      ///< remote tip lookups
   long long git_downloads = 0;  ///< fetches that transferred objects
   bool manifests_loaded = false;
   long long files_hashed = 0;  ///< release files read to compute a digest
-  std::string state_commit;
+  std::string state_commit;    ///< the commit applied (converged towards)
+  std::string tip_commit;      ///< the branch tip fetched; "" when the repo was unreachable
   std::map<std::string, bool> converged;    ///< per desired service
   std::map<std::string, bool> quarantined;  ///< per service: a release is quarantined
   std::map<std::string, bool> blocked;      ///< per service: its change waits for a dependency
@@ -40,6 +42,9 @@ class Metrics {
   [[nodiscard]] std::string render() const;
 
  private:
+  /// The state repo's families: tip vs applied commit, refused, unreachable, host verdict.
+  void render_state_repo(std::string& out) const;
+
   static constexpr std::array<double, 8> k_buckets = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
   mutable std::mutex m_mutex;

@@ -192,12 +192,14 @@ PassMetrics metrics_of(const PassResult& result,
   pass.finished_unix_seconds =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   pass.poll_failed = result.outcome == PassOutcome::unreachable;
+  pass.tip_refused = result.outcome == PassOutcome::refused;
   pass.rollbacks = result.rollbacks;
   pass.git_polls = result.work.polls;
   pass.git_downloads = result.work.downloads;
   pass.manifests_loaded = result.work.manifests_loaded;
   pass.files_hashed = static_cast<long long>(result.work.files_hashed);
   pass.state_commit = result.state_commit;
+  pass.tip_commit = result.tip_commit;
   pass.converged = result.converged;
   pass.recoveries = static_cast<int>(result.recoveries.size());
   pass.healthy = result.healthy;
@@ -217,8 +219,9 @@ PassMetrics metrics_of(const PassResult& result,
 }
 
 proposal::Proposer proposer_of(const Layout& layout, const AgentConfig& config) {
+  const HostIdentity host = host_of(config);
   return proposal::Proposer(
-      layout, {config.propose_revert, config.repo_url, config.branch, host_of(config).id});
+      layout, {config.propose_revert, config.repo_url, config.branch, host.id, host.labels});
 }
 
 /// After a pass that applied something (or holds a quarantine): propose the reverts of
@@ -273,7 +276,10 @@ int agent_loop(const AgentConfig& config,
   const sigset_t signals = agent_signals();
   HashCache report_hashes(layout.hash_cache());  ///< for reports of passes that probed nothing
   const HostIdentity host = host_of(config);
-  board.publish(AgentStatus{host.id, host.labels, "", "", "", "", {}});
+  AgentStatus before_first_pass;
+  before_first_pass.host = host.id;
+  before_first_pass.labels = host.labels;
+  board.publish(std::move(before_first_pass));
   board.publish_report(read_host_report(layout, report_hashes));
   const PreviewParts preview(layout, config);  // outlives the API that uses it
   std::unique_ptr<ApiServer> api;

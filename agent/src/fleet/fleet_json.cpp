@@ -31,6 +31,7 @@ Json row_json(const ServiceRow& row) {
           {"pending", c.pending},
           {"failed", c.failed},
           {"quarantined", c.quarantined},
+          {"unhealthy", c.unhealthy},
           {"undeclared", c.undeclared},
           {"unknown", c.unknown}};
 }
@@ -50,6 +51,7 @@ Json host_json(const HostView& host, const std::string& only) {
                {"host", host.name()},
                {"reachable", host.reachable()},
                {"desiredCommit", host.desired_commit},
+               {"tipCommit", host.tip_commit},
                {"lastPass", pass_json(host.last_pass)},
                {"services", Json::array()}};
   if (!host.reachable()) json["problem"] = host.problem;
@@ -68,9 +70,11 @@ Json status_json(const std::vector<HostView>& hosts, const FleetSummary& summary
                {"targets", summary.targets},
                {"answered", summary.answered},
                {"majorityCommit", summary.majority_commit},
+               {"withoutPass", summary.without_pass},
                {"services", Json::array()},
                {"unreachable", Json::array()},
                {"behind", Json::array()},
+               {"tipNotApplied", Json::array()},
                {"hosts", Json::array()}};
   for (const ServiceRow& row : summary.rows) json["services"].push_back(row_json(row));
   for (const UnreachableHost& host : summary.unreachable)
@@ -80,6 +84,14 @@ Json status_json(const std::vector<HostView>& hosts, const FleetSummary& summary
                               {"url", host.target},
                               {"desiredCommit", host.desired_commit},
                               {"lastPass", pass_json(host.last_pass)}});
+  }
+  for (const TipNotApplied& host : summary.tip_not_applied) {
+    json["tipNotApplied"].push_back({{"host", host.host},
+                                     {"url", host.target},
+                                     {"outcome", host.outcome},
+                                     {"desiredCommit", host.desired_commit},
+                                     {"tipCommit", host.tip_commit},
+                                     {"problem", host.problem}});
   }
   for (const HostView& host : hosts) json["hosts"].push_back(host_json(host, summary.service));
   return json;

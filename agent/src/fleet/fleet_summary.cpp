@@ -49,6 +49,20 @@ void find_behind(const std::vector<HostView>& hosts, FleetSummary& summary) {
   }
 }
 
+std::vector<TipNotApplied> hosts_off_tip(const std::vector<HostView>& hosts) {
+  std::vector<TipNotApplied> out;
+  for (const HostView& host : hosts) {
+    if (!host.reachable() || !host.tip_not_applied()) continue;
+    out.push_back({host.name(),
+                   host.target,
+                   host.last_pass->outcome,
+                   host.desired_commit,
+                   host.tip_commit,
+                   host.last_pass->problem});
+  }
+  return out;
+}
+
 }  // namespace
 
 void StateCounts::add(FleetState state) {
@@ -65,6 +79,9 @@ void StateCounts::add(FleetState state) {
     case FleetState::quarantined:
       ++quarantined;
       return;
+    case FleetState::unhealthy:
+      ++unhealthy;
+      return;
     case FleetState::undeclared:
       ++undeclared;
       return;
@@ -75,15 +92,16 @@ void StateCounts::add(FleetState state) {
 }
 
 int StateCounts::hosts() const {
-  return converged + pending + failed + quarantined + undeclared + unknown;
+  return converged + pending + failed + quarantined + unhealthy + undeclared + unknown;
 }
 
 bool StateCounts::settled() const {
-  return pending == 0 && failed == 0 && quarantined == 0 && unknown == 0;
+  return pending == 0 && failed == 0 && quarantined == 0 && unhealthy == 0 && unknown == 0;
 }
 
 bool FleetSummary::converged() const {
-  if (!unreachable.empty() || !behind.empty()) return false;
+  if (!unreachable.empty() || !behind.empty() || !tip_not_applied.empty() || without_pass > 0)
+    return false;
   if (!service.empty() && rows.empty()) return false;
   return std::all_of(
       rows.begin(), rows.end(), [](const auto& row) { return row.counts.settled(); });
@@ -96,12 +114,14 @@ FleetSummary summarize(const std::vector<HostView>& hosts, std::string_view serv
   for (const HostView& host : hosts) {
     if (host.reachable()) {
       ++summary.answered;
+      if (!host.last_pass) ++summary.without_pass;
     } else {
       summary.unreachable.push_back({host.target, host.problem});
     }
   }
   summary.rows = service_rows(hosts, service);
   find_behind(hosts, summary);
+  summary.tip_not_applied = hosts_off_tip(hosts);
   return summary;
 }
 

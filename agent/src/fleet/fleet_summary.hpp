@@ -18,11 +18,13 @@ struct StateCounts {
   int quarantined = 0;
   int undeclared = 0;
   int unknown = 0;
+  int unhealthy = 0;  ///< runs the release, but its health probes keep failing
   bool operator==(const StateCounts&) const = default;
 
   void add(FleetState state);
   [[nodiscard]] int hosts() const;
-  /// No host pending, failed, quarantined or without a state (undeclared is a steady state).
+  /// No host pending, failed, quarantined, unhealthy or without a state (undeclared is a
+  /// steady state).
   [[nodiscard]] bool settled() const;
 };
 
@@ -50,6 +52,18 @@ struct BehindHost {
   bool operator==(const BehindHost&) const = default;
 };
 
+/// A host whose agent keeps its last good state commit instead of the branch tip: the tip was
+/// refused (invalid manifests, a bad signature, rewritten history) or the repo is unreachable.
+struct TipNotApplied {
+  std::string host;
+  std::string target;
+  std::string outcome;         ///< "refused" or "unreachable", as its last pass ended
+  std::string desired_commit;  ///< the commit it applied (converges to); "" when none yet
+  std::string tip_commit;      ///< the tip it refused; "" when the repo was unreachable
+  std::string problem;         ///< why, as the agent says it
+  bool operator==(const TipNotApplied&) const = default;
+};
+
 struct FleetSummary {
   std::string service;  ///< the service the summary is limited to; "" for all
   int targets = 0;
@@ -59,10 +73,16 @@ struct FleetSummary {
   std::string majority_commit;  ///< the desiredCommit most answering hosts report
   int majority_hosts = 0;
   std::vector<BehindHost> behind;
+  std::vector<TipNotApplied> tip_not_applied;  ///< answering hosts, in target order
+  /// Answering hosts whose agent has not finished a pass yet (lastPass null): nothing they
+  /// report says they converged.
+  int without_pass = 0;
   bool operator==(const FleetSummary&) const = default;
 
-  /// Every target answered, none is behind, every row is settled, and (with a service) some
-  /// host declares or runs it: what `tether fleet status` exits 0 for.
+  /// Every target answered, every answering host finished a pass, applied its branch tip and
+  /// none is behind,
+  /// every row is settled, and (with a service) some host declares or runs it: what
+  /// `tether fleet status` exits 0 for.
   [[nodiscard]] bool converged() const;
 };
 

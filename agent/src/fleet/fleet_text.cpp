@@ -26,6 +26,10 @@ std::string service_table(const FleetSummary& summary) {
   const bool unknown = std::any_of(summary.rows.begin(), summary.rows.end(), [](const auto& row) {
     return row.counts.unknown > 0;
   });
+  // Shown only when a host has one, so that the everyday table stays narrow.
+  const bool unhealthy = std::any_of(summary.rows.begin(), summary.rows.end(), [](const auto& row) {
+    return row.counts.unhealthy > 0;
+  });
   std::vector<std::vector<std::string>> rows = {{"SERVICE",
                                                  "RELEASE",
                                                  "HOSTS",
@@ -34,6 +38,7 @@ std::string service_table(const FleetSummary& summary) {
                                                  "FAILED",
                                                  "QUARANTINED",
                                                  "UNDECLARED"}};
+  if (unhealthy) rows[0].insert(rows[0].begin() + 7, "UNHEALTHY");
   if (unknown) rows[0].push_back("UNKNOWN");
   for (const ServiceRow& row : summary.rows) {
     const StateCounts& c = row.counts;
@@ -45,6 +50,7 @@ std::string service_table(const FleetSummary& summary) {
                     std::to_string(c.failed),
                     std::to_string(c.quarantined),
                     std::to_string(c.undeclared)});
+    if (unhealthy) rows.back().insert(rows.back().begin() + 7, std::to_string(c.unhealthy));
     if (unknown) rows.back().push_back(std::to_string(c.unknown));
   }
   return table(rows);
@@ -72,6 +78,25 @@ std::string behind_text(const FleetSummary& summary) {
   return "\nbehind: " + plural(static_cast<int>(summary.behind.size()), "host", "hosts") +
          " converging to another state commit than " + commit12(summary.majority_commit) + " (" +
          plural(summary.majority_hosts, "host", "hosts") + ")\n" + table(rows);
+}
+
+std::string tip_text(const FleetSummary& summary) {
+  if (summary.tip_not_applied.empty()) return "";
+  std::vector<std::vector<std::string>> rows = {
+      {"HOST", "URL", "LAST PASS", "APPLIED", "TIP", "PROBLEM"}};
+  for (const TipNotApplied& host : summary.tip_not_applied) {
+    rows.push_back({host.host,
+                    host.target,
+                    host.outcome,
+                    commit12(host.desired_commit),
+                    commit12(host.tip_commit),
+                    host.problem});
+  }
+  return "\ntip not applied: " +
+         plural(static_cast<int>(summary.tip_not_applied.size()), "host", "hosts") +
+         " keep their last good state commit (the tip was refused, or the state repo is "
+         "unreachable)\n" +
+         table(rows);
 }
 
 void add_host_rows(const HostView& host,
@@ -115,6 +140,17 @@ std::string verdict(const FleetSummary& summary) {
     unsettled += row.counts.hosts() - row.counts.converged - row.counts.undeclared;
   if (unsettled > 0) text += ", " + std::to_string(unsettled) + " not converged";
   if (!summary.behind.empty()) text += ", " + std::to_string(summary.behind.size()) + " behind";
+  const auto ended = [&](const char* outcome) {
+    return std::count_if(summary.tip_not_applied.begin(),
+                         summary.tip_not_applied.end(),
+                         [&](const TipNotApplied& host) { return host.outcome == outcome; });
+  };
+  if (const auto refused = ended("refused"); refused > 0)
+    text += ", " + std::to_string(refused) + " refused the tip";
+  if (const auto cut_off = ended("unreachable"); cut_off > 0)
+    text += ", " + std::to_string(cut_off) + " cannot reach the state repo";
+  if (summary.without_pass > 0)
+    text += ", " + std::to_string(summary.without_pass) + " not through a first pass yet";
   return "\n" + text + "\n";
 }
 
@@ -142,7 +178,8 @@ std::string table(const std::vector<std::vector<std::string>>& rows) {
 std::string status_text(const std::vector<HostView>& hosts,
                         const FleetSummary& summary,
                         HostTable host_table_shown) {
-  std::string out = service_table(summary) + unreachable_text(summary) + behind_text(summary);
+  std::string out =
+      service_table(summary) + unreachable_text(summary) + tip_text(summary) + behind_text(summary);
   if (host_table_shown == HostTable::show) out += host_table(hosts, summary.service);
   return out + verdict(summary);
 }

@@ -12,10 +12,11 @@ namespace {
 
 using Json = nlohmann::json;
 
-constexpr std::array<FleetState, 5> k_known = {FleetState::converged,
+constexpr std::array<FleetState, 6> k_known = {FleetState::converged,
                                                FleetState::pending,
                                                FleetState::failed,
                                                FleetState::quarantined,
+                                               FleetState::unhealthy,
                                                FleetState::undeclared};
 
 /// `json[key]` when it is a string, else "".
@@ -78,6 +79,7 @@ std::string read_document(const Json& json, HostView& host) {
   });
   host.host = text_at(json, "host");
   host.desired_commit = text_at(json, "desiredCommit");
+  host.tip_commit = text_at(json, "tipCommit");
   host.last_pass = last_pass_of(json);
   return "";
 }
@@ -94,6 +96,8 @@ const char* to_string(FleetState state) {
       return "failed";
     case FleetState::quarantined:
       return "quarantined";
+    case FleetState::unhealthy:
+      return "unhealthy";
     case FleetState::undeclared:
       return "undeclared";
     case FleetState::unknown:
@@ -134,6 +138,10 @@ std::string ServiceView::problem() const {
   return quarantine_reason.empty() ? "" : "quarantined: " + quarantine_reason;
 }
 
+bool HostView::tip_not_applied() const {
+  return last_pass && (last_pass->outcome == "refused" || last_pass->outcome == "unreachable");
+}
+
 std::string HostView::name() const { return host.empty() ? authority_of(target) : host; }
 
 const ServiceView* HostView::find(std::string_view name) const {
@@ -155,7 +163,12 @@ HostView host_view(const Reply& reply) {
   } else {
     host.problem = read_document(json, host);
   }
-  if (!host.reachable()) host = HostView{reply.target, "", host.problem, "", std::nullopt, {}};
+  if (!host.reachable()) {
+    std::string problem = std::move(host.problem);
+    host = HostView{};
+    host.target = reply.target;
+    host.problem = std::move(problem);
+  }
   return host;
 }
 

@@ -22,7 +22,7 @@ struct Reply {
 
 /// A service's state as its agent reports it (`unknown`: the document has no state, or one
 /// this version of tether does not know).
-enum class FleetState { converged, pending, failed, quarantined, undeclared, unknown };
+enum class FleetState { converged, pending, failed, quarantined, unhealthy, undeclared, unknown };
 
 [[nodiscard]] const char* to_string(FleetState state);
 [[nodiscard]] FleetState parse_fleet_state(std::string_view text);
@@ -68,11 +68,15 @@ struct HostView {
   /// "invalid JSON", "not a tether status document: ..."); "" when it answered.
   std::string problem;
   std::string desired_commit;  ///< "" before the agent has one, or when not reported
+  std::string tip_commit;      ///< the branch tip its last pass fetched; "" when not reported
   std::optional<LastPass> last_pass;
   std::vector<ServiceView> services;  ///< sorted by name
   bool operator==(const HostView&) const = default;
 
   [[nodiscard]] bool reachable() const { return problem.empty(); }
+  /// Its agent's last pass refused the branch tip or could not reach the state repo: whatever
+  /// its services run, the host does not run what the branch declares.
+  [[nodiscard]] bool tip_not_applied() const;
   /// The host id, or the target's host:port when the agent did not say.
   [[nodiscard]] std::string name() const;
   /// The service called `name`, or nullptr.

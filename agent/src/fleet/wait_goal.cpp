@@ -25,12 +25,30 @@ Standing standing_of(const ServiceView& service, const WaitGoal& goal) {
       return Standing::failed;
     case FleetState::quarantined:
       return Standing::quarantined;
+    case FleetState::unhealthy:
+      return Standing::unhealthy;
     case FleetState::undeclared:
       return Standing::undeclared;
     case FleetState::unknown:
       break;
   }
   return Standing::unknown;
+}
+
+/// A host whose agent does not apply the branch tip is not done, however its service runs: the
+/// release it runs is the last good commit's, which need not be what the branch declares.
+/// Failures of the service itself say more and stay.
+void hold_to_tip(const HostView& host, Standing& standing, std::string& detail) {
+  if (!host.tip_not_applied()) return;
+  if (standing != Standing::done && standing != Standing::other_release &&
+      standing != Standing::pending && standing != Standing::unknown) {
+    return;
+  }
+  const bool refused = host.last_pass->outcome == "refused";
+  standing = refused ? Standing::tip_refused : Standing::repo_unreachable;
+  detail += "; " + (host.last_pass->problem.empty()
+                        ? std::string(refused ? "the tip was refused" : "the repo is unreachable")
+                        : host.last_pass->problem);
 }
 
 bool missing_first(const HostStanding& a, const HostStanding& b) {
@@ -61,6 +79,12 @@ const char* to_string(Standing standing) {
       return "failed";
     case Standing::quarantined:
       return "quarantined";
+    case Standing::unhealthy:
+      return "unhealthy";
+    case Standing::tip_refused:
+      return "tip-refused";
+    case Standing::repo_unreachable:
+      return "repo-unreachable";
     case Standing::other_release:
       return "other-release";
     case Standing::undeclared:
@@ -99,8 +123,10 @@ GoalProgress check_goal(const std::vector<HostView>& hosts, const WaitGoal& goal
       ++progress.ignored;
       continue;
     }
-    const Standing standing = standing_of(*service, goal);
-    progress.hosts.push_back({host.name(), host.target, standing, runs_text(*service)});
+    Standing standing = standing_of(*service, goal);
+    std::string detail = runs_text(*service);
+    hold_to_tip(host, standing, detail);
+    progress.hosts.push_back({host.name(), host.target, standing, std::move(detail)});
     if (standing == Standing::done) ++progress.done;
     if (standing == Standing::quarantined && service->desired && goal.matches(*service->desired))
       progress.quarantined = true;

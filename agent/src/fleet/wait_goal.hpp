@@ -24,14 +24,17 @@ struct WaitGoal {
 
 /// Where one counted host stands against the goal.
 enum class Standing {
-  done,           ///< runs the release, converged
-  pending,        ///< its agent is getting there
-  failed,         ///< the last attempt failed; the previous release serves
-  quarantined,    ///< the declared release failed its health check and is not retried
-  other_release,  ///< converged on another release (its agent has not seen the commit yet)
-  undeclared,     ///< runs the service but does not declare it (selector, rollout share)
-  unknown,        ///< its agent reports no state (no pass finished yet)
-  unreachable,    ///< did not answer with a status document
+  done,              ///< runs the release, converged
+  pending,           ///< its agent is getting there
+  failed,            ///< the last attempt failed; the previous release serves
+  quarantined,       ///< the declared release failed its health check and is not retried
+  unhealthy,         ///< runs the release, but its health probes keep failing
+  tip_refused,       ///< its agent refused the branch tip and keeps its last good state commit
+  repo_unreachable,  ///< its agent cannot reach the state repo and keeps its last good commit
+  other_release,     ///< converged on another release (its agent has not seen the commit yet)
+  undeclared,        ///< runs the service but does not declare it (selector, rollout share)
+  unknown,           ///< its agent reports no state (no pass finished yet)
+  unreachable,       ///< did not answer with a status document
 };
 
 [[nodiscard]] const char* to_string(Standing standing);

@@ -4,8 +4,7 @@
 #include "apply/journal.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
-#include "manifest/documents.hpp"
-#include "review/declared_services.hpp"
+#include "manifest/state_loader.hpp"
 #include "review/revert_repo.hpp"
 
 #include <algorithm>
@@ -13,7 +12,9 @@
 namespace tether::proposal {
 namespace {
 
-constexpr size_t k_history_limit = 500;  ///< commits walked back from the state commit
+/// Commits walked back from the state commit, and states read among them (only commits that
+/// change services/, hosts/ or config/ are read).
+constexpr review::HistoryLimits k_history_limits{500, 100};
 constexpr int k_max_attempts = 8;
 constexpr long long k_first_retry_seconds = 30;
 constexpr long long k_max_retry_seconds = 3600;
@@ -54,20 +55,22 @@ Evidence evidence_of(const std::string& host,
   return e;
 }
 
-/// The release identity each commit declares in the service's manifest.
-std::vector<DeclaredAt> declared_history(const std::vector<review::FileAt>& files,
-                                         const std::string& path) {
+/// This host's fingerprint of `service` in a state: "" when the state does not declare it for
+/// the host, nullopt when the state is invalid (agents refused it). The same loader the agent
+/// applies commits with, so the walk sees what the agent saw.
+std::optional<std::string> fingerprint_in(const StateSnapshot& snapshot,
+                                          const HostIdentity& host,
+                                          const std::string& service) {
+  Diagnostics ignored;
+  const auto desired = load_desired(snapshot, host, ignored);
+  if (!desired) return std::nullopt;
+  const auto found = desired->services.find(service);
+  return found == desired->services.end() ? std::string() : found->second.fingerprint;
+}
+
+std::vector<DeclaredAt> declared_history(const std::vector<review::IdentifiedAt>& states) {
   std::vector<DeclaredAt> out;
-  for (const review::FileAt& file : files) {
-    DeclaredAt at{file.commit, ""};
-    if (file.content) {
-      Diagnostics ignored;  // an old or broken manifest declares nothing we can compare
-      if (auto service = parse_service(path, *file.content, ignored)) {
-        at.identity = review::release_view(*service, "").identity();
-      }
-    }
-    out.push_back(std::move(at));
-  }
+  for (const review::IdentifiedAt& state : states) out.push_back({state.commit, state.identity});
   return out;
 }
 
@@ -188,18 +191,24 @@ ProposalRecord Proposer::propose(const DesiredService& desired,
 bool Proposer::find_reverted(review::RevertRepo& repo,
                              const DesiredService& desired,
                              ProposalRecord& record) const {
-  const std::string path = "services/" + desired.service.name + ".yaml";
-  auto files = repo.file_history(record.evidence.state_commit, path, k_history_limit);
-  if (!files) {
-    record = failed(record, files.error());
+  // What failed is this host's fingerprint of the service, whichever file made it: the
+  // service's manifest, a config file it places, or the host file's overrides. Walking only
+  // services/<name>.yaml would blame the last version bump for a broken config file.
+  const std::string& name = desired.service.name;
+  const HostIdentity host{m_options.host, m_options.labels};
+  auto states = repo.state_history(
+      record.evidence.state_commit, k_history_limits, [&](const StateSnapshot& snapshot) {
+        return fingerprint_in(snapshot, host, name);
+      });
+  if (!states) {
+    record = failed(record, states.error());
     return false;
   }
-  const std::string failing = review::release_view(desired.service, "").identity();
-  const auto commit = introducing_commit(declared_history(*files, path), failing);
+  const auto commit = introducing_commit(declared_history(*states), desired.fingerprint);
   if (!commit) {
     record.state = ProposalState::unavailable;
-    record.error = path + " declares " + record.evidence.failing_version + " in all of the last " +
-                   std::to_string(files->size()) +
+    record.error = name + " has the failing declaration for host " + m_options.host +
+                   " in all of the last " + std::to_string(states->size()) +
                    " commits (since it was created, or longer ago): no commit to revert; fix "
                    "or revert it by hand";
     return false;

@@ -18,12 +18,14 @@ namespace tether::proposal {
 struct ProposerOptions {
   ProposeRevertConfig config;
   std::string repo_url;
-  std::string branch;  ///< the tracked branch the revert goes on top of
-  std::string host;    ///< this host's id, in the message and the commit's author
+  std::string branch;     ///< the tracked branch the revert goes on top of
+  std::string host;       ///< this host's id, in the message and the commit's author
+  StringMap labels = {};  ///< the agent's own labels: history is resolved for this host
 };
 
 /// After a pass: for each service quarantined at the state commit being applied, proposes
-/// the revert of the commit that declared the failing release (revert_proposal.hpp) in a
+/// the revert of the commit that made this host's failing fingerprint of it (whichever of the
+/// service file, its config files or the host file changed it; revert_proposal.hpp) in a
 /// scratch repo under state/ that borrows the agent's mirror objects, pushes it (unless
 /// proposeRevert.push is false) and records the outcome in state/revert-proposals.json, the
 /// journal and the log. Never fails the pass: a failed attempt is retried on later passes,

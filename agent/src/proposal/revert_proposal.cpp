@@ -58,8 +58,11 @@ std::optional<std::string> introducing_commit(const std::vector<DeclaredAt>& his
   if (history.empty() || failing.empty() || history.front().identity != failing) {
     return std::nullopt;
   }
+  const std::string* oldest_failing = &history.front().commit;
   for (size_t i = 1; i < history.size(); ++i) {
-    if (history[i].identity != failing) return history[i - 1].commit;
+    if (!history[i].identity) continue;
+    if (*history[i].identity != failing) return *oldest_failing;
+    oldest_failing = &history[i].commit;
   }
   return std::nullopt;
 }

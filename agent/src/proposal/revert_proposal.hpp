@@ -13,18 +13,22 @@
 /// they say the same thing.
 namespace tether::proposal {
 
-/// What services/<name>.yaml declared at one commit of the first-parent history.
+/// What one commit of the first-parent history declares for the service on this host.
 struct DeclaredAt {
-  std::string commit;    ///< 40 hex
-  std::string identity;  ///< the declared release's identity; "" when absent or unparsable
+  std::string commit;  ///< 40 hex
+  /// This host's fingerprint of the service there (release, config files, host overrides,
+  /// run and health settings); "" when the commit does not declare it for this host; nullopt
+  /// when the commit's state cannot be loaded (invalid manifests: no agent applied it).
+  std::optional<std::string> identity;
   bool operator==(const DeclaredAt&) const = default;
 };
 
-/// The commit that made the service's declared release `failing`: walking `history` (newest
-/// first, starting at the state commit being applied) while it declares `failing`, the oldest
-/// such commit. nullopt when the newest entry does not declare `failing` (the state moved on)
-/// or the walk ends still declaring it (the introduction is older than the walk, or the
-/// service was created with it: nothing to revert to).
+/// The commit that made the service's fingerprint `failing`: walking `history` (newest first,
+/// starting at the state commit being applied) while it declares `failing`, the oldest such
+/// commit. Commits that cannot be loaded are stepped over: agents refused them, so they made
+/// nothing. nullopt when the newest entry does not declare `failing` (the state moved on) or
+/// the walk ends still declaring it (the change is older than the walk, or the service was
+/// created with it: nothing to revert to).
 [[nodiscard]] std::optional<std::string> introducing_commit(const std::vector<DeclaredAt>& history,
                                                             const std::string& failing);
 

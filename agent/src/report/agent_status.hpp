@@ -49,6 +49,9 @@ struct AgentStatus {
   std::string outcome;         ///< converged, failed, refused or unreachable
   std::string problem;         ///< why the last pass was refused or unreachable
   std::map<std::string, ServiceStatus> services;  ///< the services declared for this host
+  /// The branch tip the last pass fetched ("" when the repo was unreachable): not the
+  /// desired commit while the tip is refused.
+  std::string tip_commit = {};
   bool operator==(const AgentStatus&) const = default;
 };
 

@@ -212,6 +212,12 @@ std::vector<Cell> service_row(const Layout& layout, const ServiceReport& r) {
 std::string last_pass_text(const AgentStatus& pass) {
   std::string out = "last pass: " + pass.outcome + " at " + pass.pass_time + "\n";
   if (!pass.problem.empty()) out += "  PROBLEM:  " + pass.problem + "\n";
+  if (!pass.tip_commit.empty() && pass.tip_commit != pass.desired_commit) {
+    out += "  TIP:      " + pass.tip_commit.substr(0, 12) + " not applied; converging to " +
+           (pass.desired_commit.empty() ? std::string("nothing yet")
+                                        : pass.desired_commit.substr(0, 12)) +
+           "\n";
+  }
   for (const auto& [name, service] : pass.services) {
     if (service.state == ServiceState::blocked) {
       out += "  " + name + " BLOCKED on " + service.blocked_on + ": " + service.reason + "\n";

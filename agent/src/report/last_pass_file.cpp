@@ -13,6 +13,7 @@ ServiceState state_named(const std::string& name) {
                          ServiceState::quarantined,
                          ServiceState::blocked,
                          ServiceState::degraded,
+                         ServiceState::unhealthy,
                          ServiceState::pending}) {
     if (name == to_string(s)) return s;
   }
@@ -23,6 +24,7 @@ nlohmann::json to_json(const AgentStatus& status) {
   nlohmann::json json = last_pass_json(status);
   json["host"] = status.host;
   json["desiredCommit"] = status.desired_commit;
+  if (!status.tip_commit.empty()) json["tipCommit"] = status.tip_commit;
   json["services"] = nlohmann::json::object();
   for (const auto& [name, service] : status.services) {
     nlohmann::json& entry = json["services"][name];
@@ -38,6 +40,7 @@ AgentStatus from_json(const nlohmann::json& json) {
   AgentStatus status;
   status.host = json.value("host", "");
   status.desired_commit = json.value("desiredCommit", "");
+  status.tip_commit = json.value("tipCommit", "");
   status.pass_time = json.value("time", "");
   status.outcome = json.value("outcome", "");
   status.problem = json.value("problem", "");

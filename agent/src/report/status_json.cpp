@@ -37,6 +37,7 @@ nlohmann::json status_json(const HostReport& report, const AgentStatus* agent) {
   json["host"] = agent->host;
   json["labels"] = agent->labels;
   json["desiredCommit"] = agent->desired_commit;
+  json["tipCommit"] = agent->tip_commit;
   json["lastPass"] = nullptr;  // the agent has not finished a pass yet
   if (!agent->pass_time.empty()) {
     json["lastPass"] = {{"time", agent->pass_time}, {"outcome", agent->outcome}};

@@ -1,8 +1,10 @@
 #pragma once
 
 #include "core/result.hpp"
+#include "model/snapshot.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -55,6 +57,23 @@ struct FileAt {
   std::optional<std::string> content;  ///< nullopt: the file does not exist at that commit
 };
 
+/// One commit of the branch's first-parent history and what a caller made of its state.
+struct IdentifiedAt {
+  std::string commit;
+  /// The caller's identity of the state at `commit`; nullopt when it could not be read or
+  /// the caller found it invalid.
+  std::optional<std::string> identity;
+};
+
+/// What the state (services/, hosts/, config/) at one commit identifies as; nullopt: invalid.
+using StateIdentifier = std::function<std::optional<std::string>(const StateSnapshot&)>;
+
+/// How far state_history() goes back.
+struct HistoryLimits {
+  size_t commits = 500;  ///< first-parent commits walked
+  size_t loads = 100;    ///< states read and identified (commits that touch the state dirs)
+};
+
 /// What was committed.
 struct RevertedCommit {
   std::string commit;   ///< the new commit
@@ -101,6 +120,12 @@ class RevertRepo {
   [[nodiscard]] Result<std::vector<FileAt>> file_history(const std::string& commit,
                                                          const std::string& path,
                                                          size_t limit);
+  /// `commit` and its first-parent ancestors, newest first, each with `identify`'s verdict on
+  /// its state. A commit whose services/, hosts/ and config/ trees are those of the newer one
+  /// takes its identity without being read. Stops at `limits` (commits walked, states read).
+  [[nodiscard]] Result<std::vector<IdentifiedAt>> state_history(const std::string& commit,
+                                                                const HistoryLimits& limits,
+                                                                const StateIdentifier& identify);
   /// The first line of `commit`'s message.
   [[nodiscard]] Result<std::string> subject(const std::string& commit);
 

@@ -2,6 +2,7 @@
 // listing and fetching with credentials, and the first-parent history of one file.
 #include "core/files.hpp"
 #include "review/revert_repo_impl.hpp"
+#include "source/tree_snapshot.hpp"
 
 #include <fstream>
 
@@ -70,6 +71,19 @@ Result<std::optional<std::string>> file_at(git_repository* repo,
   return std::optional<std::string>(
       std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())),
                   static_cast<size_t>(git_blob_rawsize(blob.get()))));
+}
+
+/// The tree ids of the dirs a state is read from, joined: equal keys, equal states.
+Result<std::string> state_dirs_key(git_commit* commit) {
+  git_tree* raw_tree = nullptr;
+  if (git_commit_tree(&raw_tree, commit) != 0) return git::failure("cannot read a tree");
+  git::TreeHandle tree(raw_tree);
+  std::string key;
+  for (const char* dir : {"services", "hosts", "config"}) {
+    const git_tree_entry* entry = git_tree_entry_byname(tree.get(), dir);
+    key += (entry == nullptr ? std::string("-") : git::hex(*git_tree_entry_id(entry))) + "/";
+  }
+  return key;
 }
 
 }  // namespace
@@ -176,6 +190,38 @@ Result<std::vector<FileAt>> RevertRepo::file_history(const std::string& commit,
     git_commit* parent = nullptr;
     if (git_commit_parent(&parent, current->get(), 0) != 0) {
       return git::failure("cannot read the parent of " + history.back().commit);
+    }
+    current = git::CommitHandle(parent);
+  }
+  return history;
+}
+
+Result<std::vector<IdentifiedAt>> RevertRepo::state_history(const std::string& commit,
+                                                            const HistoryLimits& limits,
+                                                            const StateIdentifier& identify) {
+  git_repository* repo = m_impl->repo.get();
+  auto current = commit_of(repo, commit);
+  if (!current) return current.error();
+  std::vector<IdentifiedAt> history;
+  std::string newer_key;
+  size_t loads = 0;
+  while (history.size() < limits.commits) {
+    const std::string hex = git::hex(*git_commit_id(current->get()));
+    auto key = state_dirs_key(current->get());
+    if (!key) return key.error();
+    if (history.empty() || *key != newer_key) {
+      if (loads == limits.loads) break;
+      ++loads;
+      auto snapshot = read_tree_snapshot(repo, hex);
+      history.push_back({hex, snapshot ? identify(*snapshot) : std::nullopt});
+    } else {
+      history.push_back({hex, history.back().identity});
+    }
+    newer_key = std::move(*key);
+    if (git_commit_parentcount(current->get()) == 0) break;
+    git_commit* parent = nullptr;
+    if (git_commit_parent(&parent, current->get(), 0) != 0) {
+      return git::failure("cannot read the parent of " + hex);
     }
     current = git::CommitHandle(parent);
   }

@@ -105,5 +105,19 @@ TEST(PassStatus, AnUnreachablePassWithoutStateKeepsTheAgentsIdentityAndSaysWhy) 
   EXPECT_TRUE(status.services.empty());
 }
 
+TEST(PassStatus, ARefusedTipIsReportedBesideTheCommitKept) {
+  PassResult pass = pass_with({binary_service("web", "1.4.2")});
+  pass.outcome = PassOutcome::refused;
+  pass.problem = "state commit ffffffffffff refused: services/web.yaml:3: bad";
+  pass.tip_commit = std::string(40, 'f');
+  pass.converged["web"] = true;
+  const AgentStatus status = status_of(pass, {"web-01", {}}, "T");
+  EXPECT_EQ(status.outcome, "refused");
+  EXPECT_EQ(status.desired_commit, std::string(40, 'c')) << "the last good commit";
+  EXPECT_EQ(status.tip_commit, std::string(40, 'f'));
+  EXPECT_EQ(status.services.at("web").state, ServiceState::converged)
+      << "the service runs what the kept commit declares; the host is what is not converged";
+}
+
 }  // namespace
 }  // namespace tether

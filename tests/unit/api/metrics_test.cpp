@@ -45,6 +45,55 @@ TEST(Metrics, CountsPassesRollbacksAndPollErrors) {
       << "label values are escaped: " << text;
 }
 
+/// The value of an unlabelled gauge `name` in `text`, or "" when it is not there.
+std::string gauge(const std::string& text, const std::string& name) {
+  const size_t at = text.find("\n" + name + " ");
+  if (at == std::string::npos) return "";
+  const size_t start = at + name.size() + 2;
+  return text.substr(start, text.find('\n', start) - start);
+}
+
+TEST(Metrics, ARefusedTipOrAnUnreachableRepoIsNotAConvergedHost) {
+  // #17: every service runs the last good commit, which is not what the branch declares.
+  PassMetrics good = pass(0.1, false, 0);
+  good.converged = {{"web", true}};
+  good.healthy = {{"web", true}};
+  good.tip_commit = good.state_commit;
+  Metrics metrics;
+  metrics.record(good);
+  std::string text = metrics.render();
+  EXPECT_EQ(gauge(text, "tether_host_converged"), "1") << text;
+  EXPECT_EQ(gauge(text, "tether_state_refused"), "0") << text;
+  EXPECT_EQ(gauge(text, "tether_state_unreachable"), "0") << text;
+
+  PassMetrics refused = good;
+  refused.tip_refused = true;
+  refused.tip_commit = std::string(40, 'f');
+  metrics.record(refused);
+  text = metrics.render();
+  EXPECT_EQ(gauge(text, "tether_state_refused"), "1") << text;
+  EXPECT_EQ(gauge(text, "tether_host_converged"), "0") << text;
+  EXPECT_NE(text.find("tether_state_info{tip=\"" + std::string(40, 'f') + "\",applied=\"" +
+                      std::string(40, 'c') + "\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("tether_converged{service=\"web\"} 1\n"), std::string::npos)
+      << "the service itself runs what the applied commit declares";
+
+  PassMetrics unreachable = good;
+  unreachable.poll_failed = true;
+  unreachable.tip_commit.clear();
+  metrics.record(unreachable);
+  text = metrics.render();
+  EXPECT_EQ(gauge(text, "tether_state_unreachable"), "1") << text;
+  EXPECT_EQ(gauge(text, "tether_state_refused"), "0") << text;
+  EXPECT_EQ(gauge(text, "tether_host_converged"), "0") << text;
+
+  metrics.record(good);
+  metrics.set_health("web", false);
+  EXPECT_EQ(gauge(metrics.render(), "tether_host_converged"), "0") << "unhealthy between passes";
+}
+
 TEST(Metrics, AddsUpWhatPassesCostTheGitServerAndTheDisk) {
   Metrics metrics;
   PassMetrics moved = pass(0.2, false, 0);

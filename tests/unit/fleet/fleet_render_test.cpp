@@ -102,6 +102,7 @@ TEST(FleetRender, StatusJson) {
                             {"pending", 0},
                             {"failed", 0},
                             {"quarantined", 1},
+                            {"unhealthy", 0},
                             {"undeclared", 0},
                             {"unknown", 0}}));
   EXPECT_EQ(json["unreachable"],
@@ -166,6 +167,52 @@ TEST(FleetRender, WaitJson) {
                             {"url", "http://web-4:9410"},
                             {"standing", "unreachable"},
                             {"detail", "connection refused"}}));
+}
+
+TEST(FleetRender, ARefusedTipIsNamedWithItsReasonAndTheVerdictSaysNotConverged) {
+  const std::string problem = "state commit ffffffffffff refused: services/web.yaml:7: bad";
+  const std::vector<HostView> hosts = views({
+      answered("web-1",
+               off_tip_document("web-1",
+                                state('c'),
+                                state('f'),
+                                {service("web", "converged", "1.4.2", "1.4.2")},
+                                "refused",
+                                problem)),
+      answered("web-2",
+               off_tip_document("web-2",
+                                state('c'),
+                                "",
+                                {service("web", "unhealthy", "1.4.2", "1.4.2")},
+                                "unreachable",
+                                "connection refused")),
+  });
+  const FleetSummary summary = summarize(hosts);
+  const std::string text = status_text(hosts, summary, HostTable::hide);
+  EXPECT_THAT(text, HasSubstr("QUARANTINED  UNHEALTHY  UNDECLARED\n"));
+  EXPECT_THAT(text,
+              HasSubstr("tip not applied: 2 hosts keep their last good state commit (the tip was "
+                        "refused, or the state repo is unreachable)\n"
+                        "HOST   URL                LAST PASS    APPLIED       TIP           "
+                        "PROBLEM\n"
+                        "web-1  http://web-1:9410  refused      cccccccccccc  ffffffffffff  " +
+                        problem +
+                        "\n"
+                        "web-2  http://web-2:9410  unreachable  cccccccccccc  -             "
+                        "connection refused\n"));
+  EXPECT_THAT(text,
+              HasSubstr("\nnot converged: 2 of 2 targets answered, 1 not converged, 1 refused the "
+                        "tip, 1 cannot reach the state repo\n"));
+
+  const nlohmann::json json = status_json(hosts, summary);
+  EXPECT_EQ(json["converged"], false);
+  ASSERT_EQ(json["tipNotApplied"].size(), 2u);
+  EXPECT_EQ(json["tipNotApplied"][0]["outcome"], "refused");
+  EXPECT_EQ(json["tipNotApplied"][0]["tipCommit"], state('f'));
+  EXPECT_EQ(json["tipNotApplied"][0]["desiredCommit"], state('c'));
+  EXPECT_EQ(json["tipNotApplied"][0]["problem"], problem);
+  EXPECT_EQ(json["hosts"][0]["tipCommit"], state('f'));
+  EXPECT_EQ(json["services"][0]["unhealthy"], 1);
 }
 
 }  // namespace

@@ -166,5 +166,61 @@ TEST(FleetSummary, MajorityTiesGoToTheSmallerCommitAndHostsWithoutOneAreBehind) 
   EXPECT_TRUE(none.behind.empty()) << "no agent reports a commit: nobody is behind";
 }
 
+TEST(FleetSummary, EveryHostRefusingTheTipIsNotAConvergedFleet) {
+  // #17: all agents refuse a bad tip and keep running the last good commit's release. Their
+  // services are converged to that commit, nobody is behind, and still the fleet is not
+  // converged: it does not run what the branch declares.
+  const std::string problem = "state commit ffffffffffff refused: services/web.yaml:7: bad";
+  std::vector<Reply> replies;
+  for (const char* host : {"a", "b", "c"}) {
+    replies.push_back(answered(host,
+                               off_tip_document(host,
+                                                state('c'),
+                                                state('f'),
+                                                {service("web", "converged", "1.4.2", "1.4.2")},
+                                                "refused",
+                                                problem)));
+  }
+  const FleetSummary summary = summarize(views(replies));
+  EXPECT_EQ(summary.rows[0].counts, counts(3, 0, 0, 0));
+  EXPECT_TRUE(summary.behind.empty());
+  ASSERT_EQ(summary.tip_not_applied.size(), 3u);
+  EXPECT_EQ(summary.tip_not_applied[0],
+            (TipNotApplied{"a", url_of("a"), "refused", state('c'), state('f'), problem}));
+  EXPECT_FALSE(summary.converged());
+}
+
+TEST(FleetSummary, AnUnreachableStateRepoAndAnUnhealthyServiceAreNotConverged) {
+  const FleetSummary cut_off = summarize(views({
+      answered("a",
+               off_tip_document("a",
+                                state('c'),
+                                "",
+                                {service("web", "converged", "1.4.2", "1.4.2")},
+                                "unreachable",
+                                "git://git.example.com/state.git: connection refused")),
+  }));
+  ASSERT_EQ(cut_off.tip_not_applied.size(), 1u);
+  EXPECT_EQ(cut_off.tip_not_applied[0].outcome, "unreachable");
+  EXPECT_FALSE(cut_off.converged());
+
+  const FleetSummary unwell = summarize(views({
+      answered("a", document("a", state('c'), {service("web", "unhealthy", "1.4.2", "1.4.2")})),
+  }));
+  StateCounts one_unhealthy;
+  one_unhealthy.unhealthy = 1;
+  EXPECT_EQ(unwell.rows[0].counts, one_unhealthy) << "not unknown: the agent said why";
+  EXPECT_FALSE(unwell.converged());
+
+  const FleetSummary before_first_pass = summarize(views({answered("a", R"({"services": []})")}));
+  EXPECT_EQ(before_first_pass.without_pass, 1);
+  EXPECT_FALSE(before_first_pass.converged()) << "an agent that has not finished a pass";
+
+  const FleetSummary well = summarize(views({
+      answered("a", document("a", state('c'), {service("web", "converged", "1.4.2", "1.4.2")})),
+  }));
+  EXPECT_TRUE(well.converged());
+}
+
 }  // namespace
 }  // namespace tether::fleet

@@ -65,6 +65,20 @@ inline std::string document(const std::string& host,
   return json.dump();
 }
 
+/// `document` of an agent whose last pass ended `outcome` ("refused" or "unreachable") with
+/// `problem`, having fetched `tip` ("" when unreachable) while it keeps `desired_commit`.
+inline std::string off_tip_document(const std::string& host,
+                                    const std::string& desired_commit,
+                                    const std::string& tip,
+                                    const std::vector<nlohmann::json>& services,
+                                    const std::string& outcome,
+                                    const std::string& problem) {
+  nlohmann::json json = nlohmann::json::parse(document(host, desired_commit, services, outcome));
+  json["tipCommit"] = tip;
+  json["lastPass"]["problem"] = problem;
+  return json.dump();
+}
+
 inline std::string url_of(const std::string& host) { return "http://" + host + ":9410"; }
 
 /// A 200 reply carrying `body` from the target named after `host`.

@@ -147,5 +147,27 @@ TEST(FleetWaitGoal, Texts) {
   EXPECT_STREQ(to_string(WaitOutcome::timed_out), "timed-out");
 }
 
+TEST(FleetWaitGoal, AHostOffItsTipOrUnhealthyIsNotDone) {
+  const nlohmann::json web = service("web", "converged", "1.4.2", "1.4.2");
+  const GoalProgress progress = check_goal(
+      views({
+          answered("a",
+                   off_tip_document("a", state('c'), state('f'), {web}, "refused", "bad yaml")),
+          answered("b", off_tip_document("b", state('c'), "", {web}, "unreachable", "timeout")),
+          host_with("c", service("web", "unhealthy", "1.4.2", "1.4.2")),
+          host_with("d", web),
+      }),
+      k_goal);
+  EXPECT_EQ(
+      standings(progress),
+      (std::vector<Standing>{
+          Standing::unhealthy, Standing::tip_refused, Standing::repo_unreachable, Standing::done}));
+  EXPECT_EQ(progress.done, 1);
+  EXPECT_FALSE(progress.met);
+  EXPECT_NE(progress.hosts[1].detail.find("bad yaml"), std::string::npos)
+      << progress.hosts[1].detail;
+  EXPECT_EQ(to_string(Standing::tip_refused), std::string("tip-refused"));
+}
+
 }  // namespace
 }  // namespace tether::fleet

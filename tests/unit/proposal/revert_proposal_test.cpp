@@ -41,6 +41,32 @@ TEST(IntroducingCommit, NoneWhenTheStateMovedOnOrTheWalkNeverLeavesTheRelease) {
   EXPECT_EQ(introducing_commit({{sha('a'), ""}}, ""), std::nullopt);
 }
 
+TEST(IntroducingCommit, AConfigFileChangeAfterTheVersionBumpIsTheOneToRevert) {
+  // #17: d bumped the version (fingerprint F1, which passed), c changed config/web/app.yaml
+  // (F2, which failed). Identities are this host's fingerprints, whichever file made them, so
+  // the config commit is reverted, not the version bump.
+  const std::string f1 = "fingerprint-1";
+  const std::string f2 = "fingerprint-2";
+  const std::vector<DeclaredAt> history = {{sha('e'), f2}, {sha('c'), f2}, {sha('d'), f1}};
+  EXPECT_EQ(introducing_commit(history, f2), sha('c'));
+}
+
+TEST(IntroducingCommit, CommitsNoAgentCouldLoadAreSteppedOver) {
+  // c broke the manifests (refused everywhere), d fixed them keeping b's failing change:
+  // b made the failing fingerprint, not d.
+  const std::vector<DeclaredAt> history = {
+      {sha('d'), k_v3}, {sha('c'), std::nullopt}, {sha('b'), k_v3}, {sha('a'), k_v2}};
+  EXPECT_EQ(introducing_commit(history, k_v3), sha('b'));
+  // A refused commit right before the change: the change is still the newest failing one.
+  EXPECT_EQ(
+      introducing_commit({{sha('c'), k_v3}, {sha('b'), std::nullopt}, {sha('a'), k_v2}}, k_v3),
+      sha('c'));
+  EXPECT_EQ(introducing_commit({{sha('b'), std::nullopt}, {sha('a'), k_v3}}, k_v3), std::nullopt)
+      << "the state commit itself must declare the failing fingerprint";
+  EXPECT_EQ(introducing_commit({{sha('b'), k_v3}, {sha('a'), std::nullopt}}, k_v3), std::nullopt)
+      << "nothing loadable before it: nothing to revert to";
+}
+
 TEST(ProposalBranch, PrefixAndTwelveHex) {
   EXPECT_EQ(proposal_branch("tether/revert-", "0123456789abcdef0123456789abcdef01234567"),
             "tether/revert-0123456789ab");

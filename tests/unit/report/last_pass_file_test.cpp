@@ -15,6 +15,9 @@ AgentStatus refused(const std::string& time) {
   status.outcome = "refused";
   status.problem = "state commit abc refused: services/web.yaml:3: bad \xff byte";
   status.services["web"] = ServiceStatus{{"1.0", "c", ""}, ServiceState::failed, "download failed"};
+  status.services["api"] = ServiceStatus{{"2.0", "d", ""}, ServiceState::unhealthy, ""};
+  status.desired_commit = std::string(40, 'c');
+  status.tip_commit = std::string(40, 'f');
   return status;
 }
 
@@ -26,11 +29,16 @@ TEST(LastPassFile, RoundTripsWhatStatusPrints) {
   ASSERT_TRUE(loaded.has_value());
   EXPECT_EQ(loaded->outcome, "refused");
   EXPECT_EQ(loaded->services.at("web").state, ServiceState::failed);
+  EXPECT_EQ(loaded->services.at("api").state, ServiceState::unhealthy) << "not read as pending";
+  EXPECT_EQ(loaded->tip_commit, std::string(40, 'f'));
   HashCache hashes;
   const std::string text = report_text(layout, read_host_report(layout, hashes));
   EXPECT_NE(text.find("last pass: refused at 2026-11-23T10:00:00.000Z"), std::string::npos) << text;
   EXPECT_NE(text.find("services/web.yaml:3: bad"), std::string::npos) << "non-UTF-8 is replaced";
   EXPECT_NE(text.find("web FAILED: download failed"), std::string::npos) << text;
+  EXPECT_NE(text.find("TIP:      ffffffffffff not applied; converging to cccccccccccc"),
+            std::string::npos)
+      << text;
 }
 
 TEST(LastPassFile, KeepsBlockedDegradedAndRecoveredServicesForStatus) {

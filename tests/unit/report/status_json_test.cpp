@@ -50,6 +50,7 @@ TEST(StatusJson, TheAgentAddsIdentityLastPassAndPerServiceState) {
   EXPECT_EQ(status.at("host"), "web-01");
   EXPECT_EQ(status.at("labels").at("role"), "web");
   EXPECT_EQ(status.at("desiredCommit"), std::string(40, 'd'));
+  EXPECT_EQ(status.at("tipCommit"), "") << "not set: unknown";
   EXPECT_EQ(status.at("lastPass").at("outcome"), "failed");
   EXPECT_FALSE(status.at("lastPass").contains("problem"));
 

@@ -67,6 +67,37 @@ TEST_F(RevertScratch, FileHistoryIsFirstParentNewestFirstFromTheMirrorsObjects) 
   EXPECT_TRUE(fs::is_empty(m_tmp / "scratch" / "objects" / "pack"));
 }
 
+TEST_F(RevertScratch, StateHistoryReadsOnlyCommitsThatChangeTheStateDirs) {
+  auto repo = open_scratch();
+  ASSERT_TRUE(repo);
+  std::vector<std::string> read;
+  const auto identify = [&](const StateSnapshot& snapshot) -> std::optional<std::string> {
+    const auto web = snapshot.files.find("services/web.yaml");
+    read.push_back(web == snapshot.files.end() ? "" : web->second);
+    if (web != snapshot.files.end() && web->second == "version: 1\n") return std::nullopt;
+    return web == snapshot.files.end() ? "" : web->second;
+  };
+  const auto history = repo->state_history(m_c3, {}, identify);
+  ASSERT_TRUE(history) << history.error().describe();
+  ASSERT_EQ(history->size(), 3u);
+  EXPECT_EQ((*history)[0].commit, m_c3);
+  EXPECT_EQ((*history)[0].identity, "version: 2\n");
+  EXPECT_EQ((*history)[1].commit, m_c2);
+  EXPECT_EQ((*history)[1].identity, std::nullopt) << "identify's verdict on version 1";
+  EXPECT_EQ((*history)[2].commit, m_c1);
+  // c2 changed only README.md, outside the state dirs: c2 and c1 are read once for both.
+  EXPECT_EQ(read, (std::vector<std::string>{"version: 2\n", "version: 1\n"}));
+
+  read.clear();
+  const auto limited = repo->state_history(m_c3, {10, 1}, identify);
+  ASSERT_TRUE(limited);
+  EXPECT_EQ(limited->size(), 1u) << "one state read, and c2 needs another";
+  const auto short_walk = repo->state_history(m_c3, {2, 100}, identify);
+  ASSERT_TRUE(short_walk);
+  EXPECT_EQ(short_walk->size(), 2u) << "two commits walked";
+  EXPECT_FALSE(repo->state_history(std::string(40, 'e'), {}, identify));
+}
+
 TEST_F(RevertScratch, RevertsOntoTheServersTipAndPushesWithoutEverForcing) {
   auto repo = open_scratch();
   ASSERT_TRUE(repo);
