@@ -18,8 +18,9 @@ namespace tether::proposal {
 struct ProposerOptions {
   ProposeRevertConfig config;
   std::string repo_url;
-  std::string branch;  ///< the tracked branch the revert goes on top of
-  std::string host;    ///< this host's id, in the message and the commit's author
+  std::string branch;      ///< the tracked branch the revert goes on top of
+  std::string host;        ///< this host's id, in the message and the commit's author
+  RepoAccess repo_access;  ///< repo.*: proposeRevert's sshKeyFile/tokenFile/username override it
 };
 
 /// After a pass: for each service quarantined at the state commit being applied, proposes
