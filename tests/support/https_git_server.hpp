@@ -19,7 +19,7 @@ class HttpsGitServer {
   HttpsGitServer(const HttpsGitServer&) = delete;
   HttpsGitServer& operator=(const HttpsGitServer&) = delete;
 
-  /// https://127.0.0.1:<port>/<name>
+  /// https://localhost:<port>/<name>
   [[nodiscard]] std::string url(const std::string& name) const;
   /// The PEM certificate of the CA that signed the server's certificate.
   [[nodiscard]] std::filesystem::path ca_file() const { return m_dir / "ca.crt"; }
