@@ -259,7 +259,8 @@ Result<std::unique_ptr<GitSession>> GitSession::start(
     }
     impl->token = trimmed(*token);
   }
-  if (!access.known_hosts.empty() && !fs::exists(access.known_hosts)) {
+  std::error_code missing;
+  if (!access.known_hosts.empty() && !fs::exists(access.known_hosts, missing)) {
     return Error{"repo.knownHosts: " + access.known_hosts + " does not exist",
                  "write the server's host key there (ssh-keyscan -p PORT HOST > FILE)"};
   }
