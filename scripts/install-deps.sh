@@ -13,6 +13,7 @@ packages=(
   file groff-base  # the .deb: CPack's shlibdeps needs file; the man page test needs groff
   podman runc catatonit docker-registry docker.io  # container services (#4)
   clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer
+  openssh-server openssh-client openssl nginx-light fcgiwrap  # private state repos (#19)
 )
 
 missing=()

@@ -141,6 +141,10 @@ std::optional<Desired> Reconciler::desired_state(ApplyMode mode, PassResult& res
   if (!tip) {
     result.outcome = PassOutcome::unreachable;
     result.problem = tip.error().describe();
+    if (tip.error().stopping) {  // SIGTERM cut the fetch: not the server's failure
+      result.stopping = true;
+      return m_last_good;
+    }
     // Said when it starts failing (or fails differently), and when it recovers; the polls in
     // between (backed off by the loop) only at debug level.
     log_event(result.problem == m_unreachable ? LogLevel::debug : LogLevel::warn,

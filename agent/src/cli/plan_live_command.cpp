@@ -66,7 +66,8 @@ int plan_live_command(const PlanFlags& flags) {
                                       HostIdentity{config->host_id, config->host_labels},
                                       config->repo_url,
                                       config->allowed_signers,
-                                      *timeout},
+                                      *timeout,
+                                      config->repo_access},
                                      &containers);
   const preview::PreviewOutcome outcome = previewer.preview(flags.ref);
   if (const auto* error = std::get_if<preview::PreviewError>(&outcome)) {

@@ -120,7 +120,8 @@ int dry_run(const AgentConfig& config) {
     log_error("cannot create a temp dir for the dry-run mirror");
     return k_exit_failed;
   }
-  GitSourceOptions options{scratch.path() / "repo.git", config.repo_url, config.branch, {}};
+  GitSourceOptions options{
+      scratch.path() / "repo.git", config.repo_url, config.branch, {}, config.repo_access};
   if (fs::exists(layout.mirror() / "objects"))
     options.alternate_objects = layout.mirror() / "objects";
   auto source = GitSource::open(options);
@@ -163,7 +164,8 @@ struct PreviewParts {
                    host_of(config),
                    config.repo_url,
                    config.allowed_signers,
-                   k_preview_fetch_timeout},
+                   k_preview_fetch_timeout,
+                   config.repo_access},
                   &containers) {}
   ProcessRunner runner;
   ContainerEngines containers;
@@ -220,8 +222,13 @@ PassMetrics metrics_of(const PassResult& result,
 
 proposal::Proposer proposer_of(const Layout& layout, const AgentConfig& config) {
   const HostIdentity host = host_of(config);
-  return proposal::Proposer(
-      layout, {config.propose_revert, config.repo_url, config.branch, host.id, host.labels});
+  return proposal::Proposer(layout,
+                            {config.propose_revert,
+                             config.repo_url,
+                             config.branch,
+                             host.id,
+                             host.labels,
+                             config.repo_access});
 }
 
 /// After a pass that applied something (or holds a quarantine): propose the reverts of
@@ -358,7 +365,8 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
     log_error(lock.error().describe());
     return k_exit_failed;
   }
-  auto source = GitSource::open({layout.mirror(), config->repo_url, config->branch, {}});
+  auto source =
+      GitSource::open({layout.mirror(), config->repo_url, config->branch, {}, config->repo_access});
   if (!source) {
     log_error("cannot open the state repo mirror", {{"error", source.error().describe()}});
     return k_exit_failed;

@@ -26,6 +26,19 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
   return out;
 }
 
+std::string hmac_sha1_raw(std::string_view key, std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha1(),
+       key.data(),
+       static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(),
+       digest,
+       &length);
+  return std::string(reinterpret_cast<const char*>(digest), length);
+}
+
 bool equal_constant_time(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }

@@ -7,8 +7,40 @@ namespace {
 
 using Section = void (*)(FieldReader&, const YAML::Node&, AgentConfig&);
 
+/// repo.sshKeyFile, knownHosts, tokenFile, username, caFile, timeout (net/git_access.hpp).
+void read_repo_access(FieldReader& r, const YAML::Node& node, RepoAccess& out) {
+  const std::pair<const char*, std::string RepoAccess::*> files[] = {
+      {"sshKeyFile", &RepoAccess::ssh_key_file},
+      {"knownHosts", &RepoAccess::known_hosts},
+      {"tokenFile", &RepoAccess::token_file},
+      {"caFile", &RepoAccess::ca_file}};
+  for (const auto& [key, field] : files) {
+    if (auto path = r.string(node, "repo", key, Need::optional, checks::absolute_path)) {
+      out.*field = *path;
+    }
+  }
+  if (auto user = r.string(node, "repo", "username", Need::optional)) out.username = *user;
+  if (auto timeout = r.duration(node, "repo", "timeout", Need::optional)) {
+    if (*timeout < std::chrono::seconds(1)) {
+      r.error(node["timeout"], "repo.timeout", "expected a duration of at least 1s, e.g. 30s");
+    } else {
+      out.timeout = *timeout;
+    }
+  }
+}
+
 void read_repo(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
-  r.reject_unknown_keys(node, "repo", {"url", "branch", "allowNonFastForward"});
+  r.reject_unknown_keys(node,
+                        "repo",
+                        {"url",
+                         "branch",
+                         "allowNonFastForward",
+                         "sshKeyFile",
+                         "knownHosts",
+                         "tokenFile",
+                         "username",
+                         "caFile",
+                         "timeout"});
   if (auto url = r.string(node, "repo", "url", Need::required, checks::repo_url)) {
     config.repo_url = *url;
   }
@@ -18,6 +50,7 @@ void read_repo(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
   if (auto allow = r.boolean(node, "repo", "allowNonFastForward", Need::optional)) {
     config.allow_non_fast_forward = *allow;
   }
+  read_repo_access(r, node, config.repo_access);
 }
 
 void read_host(FieldReader& r, const YAML::Node& node, AgentConfig& config) {

@@ -22,6 +22,19 @@ struct ProposeRevertConfig {
   bool operator==(const ProposeRevertConfig&) const = default;
 };
 
+/// repo.*: how every Git operation reaches the state repo (net/git_access.hpp). Empty fields
+/// behave as OpenSSH and git would for the user running the agent.
+struct RepoAccess {
+  std::string ssh_key_file;  ///< empty: ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa
+  std::string known_hosts;   ///< empty: ~/.ssh/known_hosts
+  std::string token_file;    ///< https:// (and http://): the password for `username`
+  std::string username;      ///< default: the URL's, else the local user (ssh) / x-access-token
+  std::string ca_file;       ///< PEM CAs trusted besides the system's
+  /// No answer (no byte, no progress) from the server for this long aborts the operation.
+  Millis timeout{std::chrono::seconds(30)};
+  bool operator==(const RepoAccess&) const = default;
+};
+
 /// agent.yaml after validation, with command-line overrides applied on top.
 struct AgentConfig {
   std::string repo_url;
@@ -37,6 +50,7 @@ struct AgentConfig {
   bool verify_all_commits = false;  ///< every new commit, not only the tip, must be signed
   /// Follow a branch that was rewritten (force push) instead of refusing its new tip.
   bool allow_non_fast_forward = false;
+  RepoAccess repo_access;
   ContainerRuntime runtime = ContainerRuntime::podman;
   LogFormat log_format = LogFormat::text;
   std::string log_level = "info";

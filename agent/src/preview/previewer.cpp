@@ -95,12 +95,13 @@ PreviewOutcome Previewer::preview(const std::string& ref) const {
   review::ScratchDir scratch("tether-preview");
   if (scratch.path().empty())
     return fail(PreviewFailure::unreachable, {"cannot create a temp dir for the preview", ""});
-  GitSourceOptions options{scratch.path() / "repo.git", m_settings.repo_url, "main", {}};
+  GitSourceOptions options{
+      scratch.path() / "repo.git", m_settings.repo_url, "main", {}, m_settings.repo_access};
   if (std::filesystem::exists(layout.mirror() / "objects"))
     options.alternate_objects = layout.mirror() / "objects";
   auto reader = GitSource::open(options);
   if (!reader) return fail(PreviewFailure::unreachable, reader.error());
-  auto fetcher = RefFetcher::open(options.mirror);
+  auto fetcher = RefFetcher::open(options.mirror, m_settings.repo_access);
   if (!fetcher) return fail(PreviewFailure::unreachable, fetcher.error());
   auto fetched = (*fetcher)->fetch(m_settings.repo_url, ref, applied, deadline);
   if (auto* error = std::get_if<RefFetchError>(&fetched))

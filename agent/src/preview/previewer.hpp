@@ -4,6 +4,7 @@
 #include "core/duration.hpp"
 #include "core/layout.hpp"
 #include "manifest/state_loader.hpp"
+#include "model/agent_config.hpp"
 #include "preview/preview.hpp"
 
 #include <filesystem>
@@ -19,6 +20,7 @@ struct PreviewerSettings {
   std::string repo_url;
   std::filesystem::path allowed_signers;  ///< empty: signatures are not required here
   Millis fetch_timeout{std::chrono::seconds(30)};
+  RepoAccess repo_access;  ///< credentials, host trust and timeout (agent.yaml repo.*)
 };
 
 /// Why no preview was made; each maps to an HTTP status and an exit status.

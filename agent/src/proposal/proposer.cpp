@@ -89,6 +89,17 @@ ProposalRecord failed(ProposalRecord record, const Error& error) {
   return record;
 }
 
+/// repo.*, with proposeRevert's own sshKeyFile, tokenFile and username (older configs name the
+/// push credentials there) taking precedence.
+RepoAccess push_access(const ProposerOptions& options) {
+  RepoAccess access = options.repo_access;
+  const ProposeRevertConfig& own = options.config;
+  if (!own.ssh_key_file.empty()) access.ssh_key_file = own.ssh_key_file;
+  if (!own.token_file.empty()) access.token_file = own.token_file;
+  if (!own.username.empty()) access.username = own.username;
+  return access;
+}
+
 }  // namespace
 
 long long next_attempt_after(int attempts, long long now) {
@@ -176,13 +187,12 @@ ProposalRecord Proposer::propose(const DesiredService& desired,
   ScratchPath scratch{m_layout.state_dir() / "revert-scratch"};
   std::error_code ec;
   fs::remove_all(scratch.path, ec);  // left by a crash mid-attempt
-  auto repo = review::RevertRepo::open_scratch(
-      {m_options.repo_url,
-       scratch.path,
-       m_layout.mirror() / "objects",
-       m_options.branch,
-       state_commit,
-       {m_options.config.ssh_key_file, m_options.config.token_file, m_options.config.username}});
+  auto repo = review::RevertRepo::open_scratch({m_options.repo_url,
+                                                scratch.path,
+                                                m_layout.mirror() / "objects",
+                                                m_options.branch,
+                                                state_commit,
+                                                push_access(m_options)});
   if (!repo) return failed(record, repo.error());
   if (!find_reverted(**repo, desired, record)) return record;
   return publish(**repo, std::move(record));

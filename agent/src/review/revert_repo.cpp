@@ -1,5 +1,7 @@
 #include "review/revert_repo.hpp"
 
+#include "net/git_access.hpp"
+#include "net/git_url.hpp"
 #include "review/git_handles.hpp"
 #include "review/revert_repo_impl.hpp"
 
@@ -28,7 +30,8 @@ std::string revert_message(git_commit* reverted, int mainline) {
 
 int record_rejection(const char* refname, const char* status, void* payload) {
   if (status != nullptr) {
-    static_cast<RemoteState*>(payload)->rejection = std::string(refname) + ": " + status;
+    static_cast<RemoteState*>(GitSession::user_data(payload))->rejection =
+        std::string(refname) + ": " + status;
   }
   return 0;
 }
@@ -140,16 +143,19 @@ Status RevertRepo::push(const std::string& branch) {
   git::RemoteHandle remote(raw);
   git_push_options options = GIT_PUSH_OPTIONS_INIT;
   m_impl->remote.rejection.clear();
-  m_impl->remote.asked = 0;
-  options.callbacks = remote_callbacks(m_impl->remote);
+  auto session = GitSession::start(m_impl->remote.access, m_impl->location);
+  if (!session) return session.error();
+  (*session)->set_user_data(&m_impl->remote);
+  options.callbacks = (*session)->callbacks();
   options.callbacks.push_update_reference = record_rejection;
   std::string refspec = "refs/heads/" + branch + ":refs/heads/" + branch;
   char* specs[] = {refspec.data()};
   const git_strarray refspecs{specs, 1};
   if (git_remote_push(remote.get(), &refspecs, &options) != 0) {
-    return git::failure("push of " + branch + " to " + m_impl->location + " failed",
-                        "check that the server accepts pushes from here; the commit is in the "
-                        "clone (keep it with --workdir)");
+    return (*session)->failure(
+        "push of " + branch + " to " + redacted_url(m_impl->location) + " failed",
+        "check that the server accepts pushes from here; the commit is in the "
+        "clone (keep it with --workdir)");
   }
   if (const std::string& rejection = m_impl->remote.rejection; !rejection.empty()) {
     return Error{m_impl->location + " rejected the push of " + rejection,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.hpp"
+#include "model/agent_config.hpp"
 #include "model/snapshot.hpp"
 
 #include <filesystem>
@@ -31,15 +32,6 @@ struct RevertSpec {
   std::optional<Author> author;  ///< default: user.name/user.email from git config, else tether
 };
 
-/// How to authenticate to the state repo's server. None set: anonymous (git://, file://, or
-/// an HTTP server that lets anyone push).
-struct PushCredentials {
-  std::string ssh_key_file;  ///< ssh:// URLs: a private key without a passphrase
-  std::string token_file;    ///< http(s):// URLs: the password (a token) for `username`
-  std::string username;      ///< default: the URL's user, else "git" (ssh) / "x-access-token"
-  bool operator==(const PushCredentials&) const = default;
-};
-
 /// A scratch repository for the agent's revert proposals.
 struct ScratchOptions {
   std::string url;                          ///< the state repo
@@ -48,7 +40,7 @@ struct ScratchOptions {
   std::string branch;                       ///< the tracked branch
   std::string known_tip;                    ///< a commit in the mirror on `branch`: a fetch has
                                             ///< it already (sent as a "have")
-  PushCredentials credentials;
+  RepoAccess access;  ///< credentials, host trust, timeout (net/git_access.hpp)
 };
 
 /// One commit of a file's first-parent history: what the file held there.

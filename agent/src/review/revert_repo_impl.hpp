@@ -14,12 +14,9 @@ namespace tether::review {
 inline constexpr const char* k_fallback_name = "tether";
 inline constexpr const char* k_fallback_email = "tether@localhost";
 
-/// The payload of git_remote_callbacks: what the credential callback answers with, and what
-/// a push's per-ref status callback found.
+/// How the repo reaches its remote, and what a push's per-ref status callback found.
 struct RemoteState {
-  PushCredentials credentials;
-  std::string token;      ///< read from credentials.token_file when the repo is opened
-  int asked = 0;          ///< libgit2 asks again after a refusal: answer once, then give up
+  RepoAccess access;      ///< every connection goes through a GitSession (net/git_access.hpp)
   std::string rejection;  ///< "<ref>: <server's reason>" when the server refused a ref
 };
 
@@ -39,9 +36,6 @@ inline std::string conflicting_paths(git_index* index) {
   }
   return out;
 }
-
-/// Remote callbacks that answer with `state`'s key or token (none set: anonymous).
-[[nodiscard]] git_remote_callbacks remote_callbacks(RemoteState& state);
 
 struct RevertRepo::Impl {
   git::Library library;

@@ -1,6 +1,7 @@
 // The agent's side of RevertRepo: a scratch repo that borrows the mirror's objects, remote
 // listing and fetching with credentials, and the first-parent history of one file.
-#include "core/files.hpp"
+#include "net/git_access.hpp"
+#include "net/git_url.hpp"
 #include "review/revert_repo_impl.hpp"
 #include "source/tree_snapshot.hpp"
 
@@ -8,38 +9,6 @@
 
 namespace tether::review {
 namespace {
-
-std::string trimmed(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
-    text.pop_back();
-  }
-  return text;
-}
-
-int answer_credentials(git_credential** out,
-                       const char* /*url*/,
-                       const char* username_from_url,
-                       unsigned int allowed_types,
-                       void* payload) {
-  auto* state = static_cast<RemoteState*>(payload);
-  // libgit2 asks again when the server refuses what we gave: the same answer would loop.
-  if (++state->asked > 1) return GIT_EUSER;
-  const PushCredentials& c = state->credentials;
-  const bool url_user = username_from_url != nullptr && *username_from_url != '\0';
-  if (!c.ssh_key_file.empty() && (allowed_types & GIT_CREDENTIAL_SSH_KEY) != 0) {
-    const std::string user = !c.username.empty() ? c.username
-                             : url_user          ? username_from_url
-                                                 : "git";
-    return git_credential_ssh_key_new(out, user.c_str(), nullptr, c.ssh_key_file.c_str(), "");
-  }
-  if (!state->token.empty() && (allowed_types & GIT_CREDENTIAL_USERPASS_PLAINTEXT) != 0) {
-    const std::string user = !c.username.empty() ? c.username
-                             : url_user          ? username_from_url
-                                                 : "x-access-token";
-    return git_credential_userpass_plaintext_new(out, user.c_str(), state->token.c_str());
-  }
-  return GIT_PASSTHROUGH;  // nothing configured: libgit2 goes on anonymously, or fails
-}
 
 Result<git::CommitHandle> commit_of(git_repository* repo, const std::string& hex) {
   git_oid oid;
@@ -88,25 +57,10 @@ Result<std::string> state_dirs_key(git_commit* commit) {
 
 }  // namespace
 
-git_remote_callbacks remote_callbacks(RemoteState& state) {
-  git_remote_callbacks callbacks = GIT_REMOTE_CALLBACKS_INIT;
-  callbacks.credentials = answer_credentials;
-  callbacks.payload = &state;
-  return callbacks;
-}
-
 Result<std::unique_ptr<RevertRepo>> RevertRepo::open_scratch(const ScratchOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->location = options.url;
-  impl->remote.credentials = options.credentials;
-  if (!options.credentials.token_file.empty()) {
-    auto token = read_file(options.credentials.token_file);
-    if (!token) {
-      return Error{"proposeRevert.tokenFile: " + token.error().describe(),
-                   "write the Git server's access token into that file"};
-    }
-    impl->remote.token = trimmed(*token);
-  }
+  impl->remote.access = options.access;
   const std::string path = options.dir.string();
   git_repository* raw = nullptr;
   if (git_repository_init(&raw, path.c_str(), /*is_bare=*/1) != 0) {
@@ -140,11 +94,12 @@ Result<std::map<std::string, std::string>> RevertRepo::remote_refs() {
     return git::failure("the scratch repo has no remote origin");
   }
   git::RemoteHandle remote(raw);
-  m_impl->remote.asked = 0;
-  const git_remote_callbacks callbacks = remote_callbacks(m_impl->remote);
+  auto session = GitSession::start(m_impl->remote.access, m_impl->location);
+  if (!session) return session.error();
+  const git_remote_callbacks callbacks = (*session)->callbacks();
   if (git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr) != 0) {
-    return git::failure("cannot reach " + m_impl->location,
-                        "check repo.url and the proposeRevert credentials");
+    return (*session)->failure("cannot reach " + redacted_url(m_impl->location),
+                               "check repo.url and the proposeRevert credentials");
   }
   const git_remote_head** heads = nullptr;
   size_t count = 0;
@@ -163,13 +118,15 @@ Status RevertRepo::fetch_branch(const std::string& branch) {
   }
   git::RemoteHandle remote(raw);
   git_fetch_options options = GIT_FETCH_OPTIONS_INIT;
-  m_impl->remote.asked = 0;
-  options.callbacks = remote_callbacks(m_impl->remote);
+  auto session = GitSession::start(m_impl->remote.access, m_impl->location);
+  if (!session) return session.error();
+  options.callbacks = (*session)->callbacks();
   std::string refspec = "+refs/heads/" + branch + ":refs/remotes/origin/" + branch;
   char* specs[] = {refspec.data()};
   const git_strarray refspecs{specs, 1};
   if (git_remote_fetch(remote.get(), &refspecs, &options, "tether revert proposal") != 0) {
-    return git::failure("fetch of " + branch + " from " + m_impl->location + " failed");
+    return (*session)->failure(
+        "fetch of " + branch + " from " + redacted_url(m_impl->location) + " failed", "");
   }
   return ok_status();
 }

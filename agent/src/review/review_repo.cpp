@@ -1,5 +1,7 @@
 #include "review/review_repo.hpp"
 
+#include "net/git_access.hpp"
+#include "net/git_url.hpp"
 #include "review/git_handles.hpp"
 #include "source/tree_snapshot.hpp"
 
@@ -88,9 +90,12 @@ struct ReviewRepo::Impl {
     }
     git::RemoteHandle remote(raw_remote);
     const std::string hint = "check --repo and that the git server is reachable from here";
-    git_remote_callbacks callbacks = GIT_REMOTE_CALLBACKS_INIT;
+    // The user's own ~/.ssh identities, ssh-agent and known_hosts, as `git clone` would use.
+    auto session = GitSession::start(RepoAccess{}, url);
+    if (!session) return session.error();
+    const git_remote_callbacks callbacks = (*session)->callbacks();
     if (git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr) != 0) {
-      return git::failure("cannot reach " + url, hint);
+      return (*session)->failure("cannot reach " + redacted_url(url), hint);
     }
     git_buf head = GIT_BUF_INIT;
     const std::string default_branch =
@@ -103,8 +108,9 @@ struct ReviewRepo::Impl {
     const git_strarray refspecs{specs, 1};
     git_fetch_options options = GIT_FETCH_OPTIONS_INIT;
     options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_ALL;
+    options.callbacks = callbacks;
     if (git_remote_fetch(remote.get(), &refspecs, &options, "tether plan") != 0) {
-      return git::failure("fetch from " + url + " failed", hint);
+      return (*session)->failure("fetch from " + redacted_url(url) + " failed", hint);
     }
     if (!default_branch.empty()) git_repository_set_head(repo.get(), default_branch.c_str());
     return ok_status();

@@ -1,5 +1,7 @@
 #include "source/git_source.hpp"
 
+#include "net/git_access.hpp"
+#include "net/git_url.hpp"
 #include "source/git_handles.hpp"
 #include "source/tree_snapshot.hpp"
 
@@ -88,12 +90,11 @@ struct GitSource::Impl {
   /// The remote's tip of the branch, by listing refs (no objects transferred). Leaves the
   /// connection open: a fetch that follows goes on over it (git_remote_fetch reuses a connected
   /// remote) instead of paying a second connection, server process and ref advertisement.
-  Result<std::string> remote_tip(git_remote* remote) {
-    git_remote_callbacks callbacks = GIT_REMOTE_CALLBACKS_INIT;
+  Result<std::string> remote_tip(git_remote* remote, GitSession& session) {
+    const git_remote_callbacks callbacks = session.callbacks();
     if (git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr) != 0) {
-      Error error = git_failure("cannot reach " + options.url);
-      error.hint = "check repo.url and that the git server is reachable from this host";
-      return error;
+      return session.failure("cannot reach " + redacted_url(options.url),
+                             "check repo.url and that the git server is reachable from this host");
     }
     const git_remote_head** heads = nullptr;
     size_t count = 0;
@@ -120,13 +121,15 @@ struct GitSource::Impl {
     return true;
   }
 
-  Status download(git_remote* remote) {
+  Status download(git_remote* remote, GitSession& session) {
     git_fetch_options fetch_options = GIT_FETCH_OPTIONS_INIT;
+    fetch_options.callbacks = session.callbacks();
     const std::string refspec = "+refs/heads/" + options.branch + ":" + tracking_ref();
     char* specs[] = {const_cast<char*>(refspec.c_str())};
     const git_strarray refspecs{specs, 1};
     if (git_remote_fetch(remote, &refspecs, &fetch_options, "tether fetch") != 0) {
-      return git_failure("fetch from " + options.url + " failed");
+      return session.failure("fetch from " + redacted_url(options.url) + " failed",
+                             "the next poll retries");
     }
     return ok_status();
   }
@@ -163,17 +166,19 @@ Result<std::string> GitSource::fetch() {
   auto remote = m_impl->remote();
   if (!remote) return remote.error();
   ++m_impl->counters.polls;
+  auto session = GitSession::start(m_impl->options.access, m_impl->options.url);
+  if (!session) return session.error();
   struct Disconnect {
     git_remote* remote;
     ~Disconnect() { git_remote_disconnect(remote); }
   } disconnect{*remote};
-  auto tip = m_impl->remote_tip(*remote);
+  auto tip = m_impl->remote_tip(*remote, **session);
   if (!tip) return tip.error();
   // The tip may be here already (no change since the last poll, or a revert back to a commit
   // we fetched before): then only the tracking ref moves and nothing is downloaded.
   if (!m_impl->has_commit(*tip)) {
     ++m_impl->counters.downloads;
-    if (Status downloaded = m_impl->download(*remote); !downloaded) {
+    if (Status downloaded = m_impl->download(*remote, **session); !downloaded) {
       return downloaded.error();
     }
     if (!m_impl->has_commit(*tip)) {

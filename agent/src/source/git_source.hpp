@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/agent_config.hpp"
 #include "source/state_source.hpp"
 
 #include <filesystem>
@@ -15,6 +16,7 @@ struct GitSourceOptions {
   /// Objects of another repository to read from (a git "alternate"), so a scratch mirror for
   /// a dry-run does not download what the agent's mirror already has.
   std::filesystem::path alternate_objects;
+  RepoAccess access;  ///< credentials, host trust and timeout (agent.yaml repo.*)
 };
 
 /// A bare mirror of one branch of the state repo, kept with libgit2. Files are read from the

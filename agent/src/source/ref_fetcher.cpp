@@ -1,5 +1,7 @@
 #include "source/ref_fetcher.hpp"
 
+#include "net/git_access.hpp"
+#include "net/git_url.hpp"
 #include "source/git_handles.hpp"
 #include "source/ref_name.hpp"
 
@@ -18,23 +20,6 @@ using git::RepoHandle;
 constexpr const char* k_preview_ref = "refs/tether/preview";
 constexpr const char* k_base_ref = "refs/tether/base";
 
-/// The deadline, as libgit2's progress callbacks see it: a negative return cancels the fetch.
-struct Deadline {
-  SteadyClock::time_point at;
-  bool passed = false;
-  int check() {
-    passed = passed || SteadyClock::now() >= at;
-    return passed ? -1 : 0;
-  }
-};
-
-int on_transfer(const git_indexer_progress*, void* payload) {
-  return static_cast<Deadline*>(payload)->check();
-}
-int on_sideband(const char*, int, void* payload) {
-  return static_cast<Deadline*>(payload)->check();
-}
-
 RefFetchError failure(RefFetchFailure kind, std::string message, std::string hint) {
   return RefFetchError{kind, Error{std::move(message), std::move(hint)}};
 }
@@ -43,6 +28,7 @@ RefFetchError failure(RefFetchFailure kind, std::string message, std::string hin
 
 struct RefFetcher::Impl {
   RepoHandle repo;
+  RepoAccess access;
 
   Impl() { git_libgit2_init(); }
   ~Impl() {
@@ -96,8 +82,10 @@ struct RefFetcher::Impl {
 RefFetcher::RefFetcher(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 RefFetcher::~RefFetcher() = default;
 
-Result<std::unique_ptr<RefFetcher>> RefFetcher::open(const std::filesystem::path& repo) {
+Result<std::unique_ptr<RefFetcher>> RefFetcher::open(const std::filesystem::path& repo,
+                                                     const RepoAccess& access) {
   auto impl = std::make_unique<Impl>();
+  impl->access = access;
   git_repository* raw = nullptr;
   if (git_repository_open_bare(&raw, repo.c_str()) != 0)
     return Error{"cannot open " + repo.string() + ": " + git::last_error_message(), ""};
@@ -109,29 +97,32 @@ std::variant<FetchedRef, RefFetchError> RefFetcher::fetch(const std::string& url
                                                           const std::string& ref,
                                                           const std::string& have,
                                                           SteadyClock::time_point deadline) {
-  Deadline limit{deadline};
-  const std::string timed_out = "fetching " + ref + " from " + url + " took too long";
+  const std::string shown = redacted_url(url);
+  const std::string timed_out = "fetching " + ref + " from " + shown + " took too long";
   const std::string timeout_hint = "the state repo server is slow; try again later";
-  if (limit.check() != 0) return failure(RefFetchFailure::timed_out, timed_out, timeout_hint);
+  if (SteadyClock::now() >= deadline)
+    return failure(RefFetchFailure::timed_out, timed_out, timeout_hint);
+  auto session = GitSession::start(m_impl->access, url, deadline);
+  if (!session) return RefFetchError{RefFetchFailure::unreachable, session.error()};
+  const auto failed = [&](const std::string& what, const std::string& hint) {
+    if ((*session)->stalled() == StallReason::timed_out)
+      return failure(RefFetchFailure::timed_out, timed_out, timeout_hint);
+    return RefFetchError{RefFetchFailure::unreachable, (*session)->failure(what, hint)};
+  };
   git_remote* raw = nullptr;
   if (git_remote_create_anonymous(&raw, m_impl->repo.get(), url.c_str()) != 0)
     return failure(RefFetchFailure::unreachable,
-                   "cannot use " + url + ": " + git::last_error_message(),
+                   "cannot use " + shown + ": " + git::last_error_message(),
                    "check repo.url in agent.yaml");
   RemoteHandle remote(raw);
-  git_remote_callbacks callbacks = GIT_REMOTE_CALLBACKS_INIT;
-  callbacks.transfer_progress = on_transfer;
-  callbacks.sideband_progress = on_sideband;
-  callbacks.payload = &limit;
+  const git_remote_callbacks callbacks = (*session)->callbacks();
   if (git_remote_connect(remote.get(), GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr) != 0)
-    return failure(RefFetchFailure::unreachable,
-                   "cannot reach " + url + ": " + git::last_error_message(),
-                   "check that the git server is reachable from this host");
+    return failed("cannot reach " + shown, "check that the git server is reachable from this host");
   std::optional<FetchedRef> found = Impl::find(remote.get(), ref);
   if (!found) {
     git_remote_disconnect(remote.get());
     return failure(RefFetchFailure::not_found,
-                   "ref " + ref + " not found at " + url,
+                   "ref " + ref + " not found at " + shown,
                    "push the branch, or name it as the server does (e.g. refs/pull/42/head)");
   }
   m_impl->set_base(have);
@@ -143,11 +134,8 @@ std::variant<FetchedRef, RefFetchError> RefFetcher::fetch(const std::string& url
   char* specs[] = {const_cast<char*>(refspec.c_str())};
   const git_strarray refspecs{specs, 1};
   if (git_remote_fetch(remote.get(), &refspecs, &options, "tether preview") != 0) {
-    if (limit.passed) return failure(RefFetchFailure::timed_out, timed_out, timeout_hint);
-    return failure(
-        RefFetchFailure::unreachable,
-        "fetch of " + found->name + " from " + url + " failed: " + git::last_error_message(),
-        "try again; check the git server's logs if it persists");
+    return failed("fetch of " + found->name + " from " + shown + " failed",
+                  "try again; check the git server's logs if it persists");
   }
   auto tip = m_impl->peeled_tip();
   if (!tip) return failure(RefFetchFailure::not_found, tip.error().message, tip.error().hint);

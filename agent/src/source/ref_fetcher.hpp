@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.hpp"
+#include "model/agent_config.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -32,16 +33,18 @@ struct RefFetchError {
 /// Own libgit2 handle: safe beside an agent polling its own mirror.
 class RefFetcher {
  public:
-  /// Opens the bare repository at `repo` (it must exist).
-  [[nodiscard]] static Result<std::unique_ptr<RefFetcher>> open(const std::filesystem::path& repo);
+  /// Opens the bare repository at `repo` (it must exist); fetches reach the server with
+  /// `access` (net/git_access.hpp).
+  [[nodiscard]] static Result<std::unique_ptr<RefFetcher>> open(const std::filesystem::path& repo,
+                                                                const RepoAccess& access);
   ~RefFetcher();
   RefFetcher(const RefFetcher&) = delete;
   RefFetcher& operator=(const RefFetcher&) = delete;
 
   /// Resolves `ref` (see ref_candidates) against the refs `url` advertises and downloads its
   /// tip. `have`, a commit already readable here (the agent's applied one), is offered to the
-  /// server so that only what is new is sent. Gives up at `deadline`: checked before connecting
-  /// and on every progress report of the transfer.
+  /// server so that only what is new is sent. Gives up at `deadline`, after repo.timeout without
+  /// an answer, or on SIGTERM, even while the server says nothing.
   [[nodiscard]] std::variant<FetchedRef, RefFetchError> fetch(
       const std::string& url,
       const std::string& ref,

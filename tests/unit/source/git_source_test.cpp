@@ -42,7 +42,7 @@ class GitSourceTest : public ::testing::Test {
 
   Result<std::unique_ptr<GitSource>> open(const std::string& url,
                                           const std::string& branch = "main") {
-    return GitSource::open(GitSourceOptions{m_mirror, url, branch, /*alternate_objects=*/{}});
+    return GitSource::open(GitSourceOptions{m_mirror, url, branch, /*alternate_objects=*/{}, {}});
   }
 
   /// The mirror of m_repo; throws (failing the test) when it cannot be opened.
@@ -202,8 +202,8 @@ TEST_F(GitSourceTest, AlternateObjectsLetAScratchMirrorReadWithoutCopying) {
   auto agent = open_ok();
   ASSERT_TRUE(agent->fetch().ok());
   const fs::path scratch = m_tmp / "scratch.git";
-  auto dry_run =
-      GitSource::open(GitSourceOptions{scratch, m_repo.file_url(), "main", m_mirror / "objects"});
+  auto dry_run = GitSource::open(
+      GitSourceOptions{scratch, m_repo.file_url(), "main", m_mirror / "objects", {}});
   ASSERT_TRUE(dry_run.ok()) << dry_run.error().describe();
   auto tip = (*dry_run)->fetch();
   ASSERT_TRUE(tip.ok()) << tip.error().describe();

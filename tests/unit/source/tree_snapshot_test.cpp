@@ -26,7 +26,7 @@ class TreeSnapshotTest : public ::testing::Test {
 
   /// The snapshot at `commit`, read straight from the bare repo (no fetch needed).
   Result<StateSnapshot> snapshot(const std::string& commit) {
-    auto source = GitSource::open({m_repo.bare(), m_repo.file_url(), "main", {}});
+    auto source = GitSource::open({m_repo.bare(), m_repo.file_url(), "main", {}, {}});
     if (!source) return source.error();
     return (*source)->snapshot(commit);
   }

@@ -1,0 +1,96 @@
+#include "net/stall_watchdog.hpp"
+
+#include "core/termination.hpp"
+
+#include <arpa/inet.h>
+#include <cstdlib>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <string>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+namespace tether {
+namespace {
+
+constexpr std::chrono::milliseconds k_tick{100};
+
+/// Calls `each(fd, inode)` for every socket this process has open.
+template <typename Each>
+void for_each_socket(Each each) {
+  DIR* dir = ::opendir("/proc/self/fd");
+  if (dir == nullptr) return;
+  const int own = ::dirfd(dir);
+  while (const dirent* entry = ::readdir(dir)) {
+    char* end = nullptr;
+    const long fd = std::strtol(entry->d_name, &end, 10);
+    if (end == entry->d_name || *end != '\0' || fd == own) continue;
+    struct stat st {};
+    if (::fstat(static_cast<int>(fd), &st) == 0 && S_ISSOCK(st.st_mode)) {
+      each(static_cast<int>(fd), static_cast<unsigned long>(st.st_ino));
+    }
+  }
+  ::closedir(dir);
+}
+
+int peer_port(int fd) {
+  sockaddr_storage peer{};
+  socklen_t length = sizeof peer;
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &length) != 0) return -1;
+  if (peer.ss_family == AF_INET) return ntohs(reinterpret_cast<sockaddr_in*>(&peer)->sin_port);
+  if (peer.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&peer)->sin6_port);
+  return -1;
+}
+
+}  // namespace
+
+StallWatchdog::StallWatchdog(int port, Millis idle, std::optional<Clock::time_point> deadline)
+    : m_port(port),
+      m_idle(idle),
+      m_deadline(deadline),
+      m_last_activity(Clock::now().time_since_epoch().count()) {
+  for_each_socket([&](int, unsigned long inode) { m_sockets_before.insert(inode); });
+  m_thread = std::thread([this] { watch(); });
+}
+
+StallWatchdog::~StallWatchdog() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_done = true;
+  }
+  m_wake.notify_all();
+  m_thread.join();
+}
+
+void StallWatchdog::activity() { m_last_activity = Clock::now().time_since_epoch().count(); }
+
+void StallWatchdog::watch() {
+  std::unique_lock lock(m_mutex);
+  while (!m_wake.wait_for(lock, k_tick, [this] { return m_done; })) {
+    const Clock::time_point now = Clock::now();
+    const Clock::time_point last{Clock::duration(m_last_activity.load())};
+    StallReason reason = StallReason::none;
+    if (termination_requested()) {
+      reason = StallReason::stopping;
+    } else if (now - last >= m_idle || (m_deadline && now >= *m_deadline)) {
+      reason = StallReason::timed_out;
+    }
+    if (reason == StallReason::none) continue;
+    if (m_reason == StallReason::none) m_reason = reason;
+    // Again on every tick: the library may open another connection after the first one failed.
+    cut_sockets();
+  }
+}
+
+void StallWatchdog::cut_sockets() const {
+  if (m_port <= 0) return;
+  // Only sockets opened since the call started and connected to the server's port: the API
+  // server's connections and any other fetch in flight stay untouched.
+  for_each_socket([&](int fd, unsigned long inode) {
+    if (m_sockets_before.count(inode) == 0 && peer_port(fd) == m_port) {
+      ::shutdown(fd, SHUT_RDWR);
+    }
+  });
+}
+
+}  // namespace tether
