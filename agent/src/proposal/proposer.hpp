@@ -21,8 +21,8 @@ struct ProposerOptions {
   std::string branch;     ///< the tracked branch the revert goes on top of
   std::string host;       ///< this host's id, in the message and the commit's author
   StringMap labels = {};  ///< the agent's own labels: history is resolved for this host
-  RepoAccess repo_access =
-      {};  ///< repo.*: proposeRevert's sshKeyFile/tokenFile/username override it
+  /// repo.*: proposeRevert's sshKeyFile/tokenFile/username override it
+  RepoAccess repo_access = {};
 };
 
 /// After a pass: for each service quarantined at the state commit being applied, proposes
