@@ -5,6 +5,7 @@
 #include "core/layout.hpp"
 #include "manifest/state_loader.hpp"
 #include "preview/preview.hpp"
+#include "trust/tip_judge.hpp"
 
 #include <filesystem>
 #include <string>
@@ -17,7 +18,7 @@ struct PreviewerSettings {
   Layout layout;
   HostIdentity host;
   std::string repo_url;
-  std::filesystem::path allowed_signers;  ///< empty: signatures are not required here
+  TrustPolicy trust;  ///< the agent's own policy: a preview judges a tip as the agent would
   Millis fetch_timeout{std::chrono::seconds(30)};
 };
 
