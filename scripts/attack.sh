@@ -149,7 +149,7 @@ metadata:
 spec:
   release:
     version: "$version"
-    commit: $(printf '%040d' "${version//./}")
+    commit: "$(printf 'a%039d' "${version//./}")"
     artifact:
       url: "$url"
       sha256: ${digest[$version.artifact]}
@@ -183,7 +183,7 @@ repo: {url: "$1"}
 root: $work/root
 host: {id: attack-host}
 api: {listen: "127.0.0.1:$api_port"}
-poll: {interval: 1h}
+poll: {interval: 30s, jitter: "0%"}
 network: {connectTimeout: 3s, lowSpeedBytesPerSecond: 100, lowSpeedTime: $low_speed_time}
 YAML
   "$tether" run --config "$work/agent.yaml" >>"$work/agent.log" 2>&1 &

@@ -74,7 +74,9 @@ struct AgentParts {
 
   static std::unique_ptr<Notifier> make_notifier(const AgentConfig& config) {
     if (config.notify_url.empty()) return std::make_unique<NullNotifier>();
-    HttpNotifierOptions options{config.notify_url, config.host_id};
+    HttpNotifierOptions options;
+    options.url = config.notify_url;
+    options.host_id = config.host_id;
     options.network = config.network;
     return std::make_unique<HttpNotifier>(std::move(options));
   }
