@@ -52,6 +52,7 @@ int on_progress(void* user, curl_off_t total, curl_off_t done, curl_off_t, curl_
     transfer->cancelled = true;
     return 1;
   }
+  if (request.deadline_per_mib.count() == 0) return 0;  // libcurl holds a fixed deadline
   const Millis allowed =
       scaled_deadline(request.deadline, request.deadline_per_mib, transfer->announced);
   if (std::chrono::steady_clock::now() - transfer->started > allowed) {
