@@ -68,6 +68,7 @@ HttpRequest request_for(const std::string& url) {
   request.url = url;
   request.connect_timeout = 2s;
   request.deadline = 20s;
+  request.max_body_bytes = 8 * 1024 * 1024;  // the trickle announces 3 MiB
   return request;
 }
 
