@@ -68,7 +68,8 @@ class NetworkLimitsTest : public AgentTest {
     const fs::path file = m_tmp / "agent.yaml";
     write_text(file,
                "apiVersion: tether.dev/v1\nkind: Agent\nrepo: {url: \"" + repo_url() +
-                   "\"}\nnetwork: {lowSpeedBytesPerSecond: 100, lowSpeedTime: 2s}\n");
+                   "\"}\npoll: {jitter: \"0%\"}\n"  // the first poll at once
+                   "network: {lowSpeedBytesPerSecond: 100, lowSpeedTime: 2s}\n");
     return file;
   }
 
@@ -107,7 +108,8 @@ TEST_F(NetworkLimitsTest, SigtermMidTrickleStopsTheAgentWithinFiveSeconds) {
   const fs::path quiet = m_tmp / "quiet.yaml";  // a download that would run for a minute
   write_text(quiet,
              "apiVersion: tether.dev/v1\nkind: Agent\nrepo: {url: \"" + repo_url() +
-                 "\"}\nnetwork: {lowSpeedBytesPerSecond: 1, lowSpeedTime: 1m}\n");
+                 "\"}\npoll: {jitter: \"0%\"}\n"
+                 "network: {lowSpeedBytesPerSecond: 1, lowSpeedTime: 1m}\n");
   start_daemon("1h", 0, {"--config", quiet.string()});
   // The request reached the server: the agent is inside the download.
   ASSERT_TRUE(eventually([&] { return trickle.requests() > 0; }, 20s)) << daemon_log();
