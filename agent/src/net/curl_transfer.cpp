@@ -103,8 +103,9 @@ HttpError transport_error(CURL* easy, CURLcode rc, const CurlTransfer& transfer)
     case CURLE_OPERATION_TIMEDOUT: {
       if (detail.find("too slow") != std::string::npos) {
         return fail(HttpFailure::too_slow,
-                    url + ": less than " + std::to_string(request.low_speed_bytes_per_second) +
-                        " bytes/s for " + format_duration(request.low_speed_time) + " (" +
+                    url + ": too slow: less than " +
+                        std::to_string(request.low_speed_bytes_per_second) + " bytes/s for " +
+                        format_duration(request.low_speed_time) + " (" +
                         std::to_string(transfer.received) + " bytes arrived)",
                     "check the server; network.lowSpeedBytesPerSecond and network.lowSpeedTime "
                     "in agent.yaml set this limit");
