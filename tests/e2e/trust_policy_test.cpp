@@ -84,6 +84,16 @@ TEST_F(TrustPolicyTest, PreviewAndAgentGiveTheSameVerdictOnASignedTipOverAnUnsig
   EXPECT_NE(agent.err.find("is not signed"), std::string::npos) << agent.err;
   EXPECT_EQ(hello_says(), "hello 1.0.0\n");
 
+  // GET /plan on the agent's API (what `tether fleet plan` asks) says the same.
+  const int api_port = free_port();
+  start_daemon("1h", api_port, {"--config", strict.string()});
+  ASSERT_TRUE(eventually([&] { return port_accepts(api_port); }, std::chrono::seconds(10)));
+  const std::string answer = http_get(api_port, "/plan?ref=main");
+  const nlohmann::json api = nlohmann::json::parse(answer, nullptr, false);
+  EXPECT_EQ(api["trust"]["admitted"], false) << answer;
+  EXPECT_EQ(api["trust"]["signature"], "unsigned") << answer;
+  EXPECT_EQ(stop_daemon(), 0);
+
   // And they agree the other way: tip-only, both admit it.
   const nlohmann::json tip_only = preview(config(""));
   EXPECT_EQ(tip_only["trust"]["admitted"], true) << tip_only.dump(2);
