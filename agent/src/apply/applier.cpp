@@ -26,14 +26,16 @@ Applier::Applier(Layout layout,
                  Journal journal,
                  HistoryStore history,
                  Notifier& notifier,
-                 const ContainerSwitcher* containers)
+                 const ContainerSwitcher* containers,
+                 NetworkLimits network)
     : m_layout(std::move(layout)),
       m_runner(runner),
       m_hooks(hooks),
       m_journal(std::move(journal)),
       m_history(std::move(history)),
       m_notifier(notifier),
-      m_containers(containers) {}
+      m_containers(containers),
+      m_network(network) {}
 
 bool Applier::repeats_last_failure(const JournalEntry& entry) const {
   std::string& last = m_last_failure[entry.service];
@@ -74,7 +76,8 @@ void Applier::record_serving(const DesiredService& serving, Context& context) co
 Status Applier::apply_action(const ServiceAction& action, Context& context) const {
   if (context.desired.service.container() != nullptr) return apply_container(action, context);
   if (action.install) {
-    if (Status installed = install_release(m_layout, context.desired, context.state_commit);
+    if (Status installed =
+            install_release(m_layout, m_network, context.desired, context.state_commit);
         !installed) {
       return installed.error().with_context(action.service + ": install of " +
                                             action.to.short_text() + " failed");

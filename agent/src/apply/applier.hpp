@@ -9,6 +9,7 @@
 #include "model/desired.hpp"
 #include "model/history.hpp"
 #include "model/live.hpp"
+#include "model/network_limits.hpp"
 #include "model/plan.hpp"
 
 #include <map>
@@ -47,7 +48,8 @@ class Applier {
           Journal journal,
           HistoryStore history,
           Notifier& notifier,
-          const ContainerSwitcher* containers = nullptr);
+          const ContainerSwitcher* containers = nullptr,
+          NetworkLimits network = {});
 
   [[nodiscard]] std::vector<ApplyOutcome> apply(const Plan& plan,
                                                 const Desired& desired,
@@ -95,6 +97,7 @@ class Applier {
   HistoryStore m_history;
   Notifier& m_notifier;
   const ContainerSwitcher* m_containers;  ///< nullptr: container services fail with a hint
+  NetworkLimits m_network;                ///< for artifact downloads
   /// service -> the failure journaled last (action, target, error), until an action succeeds.
   mutable std::map<std::string, std::string> m_last_failure;
 };

@@ -4,8 +4,8 @@
 #include "core/fault_point.hpp"
 #include "core/files.hpp"
 #include "core/sha256.hpp"
-
-#include <curl/curl.h>
+#include "net/file_url.hpp"
+#include "net/http_client.hpp"
 
 #include <cstdio>
 #include <memory>
@@ -14,87 +14,63 @@
 namespace tether {
 namespace {
 
-constexpr curl_off_t k_max_artifact_bytes = 4LL * 1024 * 1024 * 1024;
+constexpr std::uint64_t k_max_artifact_bytes = 4ULL * 1024 * 1024 * 1024;
 
-struct Download {
+/// Where the bytes go while they arrive: the partial file and the digest.
+struct Sink {
   std::FILE* file = nullptr;
   Sha256 sha;
-  bool write_failed = false;
-  curl_off_t received = 0;
-  curl_off_t max_bytes = 0;
+  bool write(std::string_view data) {
+    sha.update(data);
+    return std::fwrite(data.data(), 1, data.size(), file) == data.size();
+  }
 };
 
-int on_progress(void* user, curl_off_t total, curl_off_t done, curl_off_t, curl_off_t) {
-  static_cast<DownloadProgress*>(user)->on_bytes(static_cast<std::uint64_t>(done),
-                                                 static_cast<std::uint64_t>(total));
-  return 0;
-}
-
-size_t on_data(char* data, size_t size, size_t count, void* user) {
-  auto* download = static_cast<Download*>(user);
-  const size_t bytes = size * count;
-  // CURLOPT_MAXFILESIZE only checks a declared Content-Length (before curl 8.4): a chunked or
-  // length-less body is capped here.
-  download->received += static_cast<curl_off_t>(bytes);
-  if (download->received > download->max_bytes) return 0;
-  download->sha.update(std::string_view(data, bytes));
-  if (std::fwrite(data, 1, bytes, download->file) != bytes) {
-    download->write_failed = true;
-    return 0;  // makes curl abort with CURLE_WRITE_ERROR
+/// Downloads `url` into `file` under `limits`, returning the SHA-256 of what arrived.
+Result<std::string> download_to(const std::string& url,
+                                std::FILE* file,
+                                const NetworkLimits& limits) {
+  Sink sink{file, {}};
+  const auto max_bytes = static_cast<std::uint64_t>(
+      fault::limit("artifact-max-bytes", static_cast<long long>(k_max_artifact_bytes)));
+  auto write = [&sink](std::string_view data) { return sink.write(data); };
+  if (net::is_file_url(url)) {
+    if (Status read = net::read_file_url(url, max_bytes, write); !read) return read.error();
+    return sink.sha.hex();
   }
-  return bytes;
-}
-
-/// Downloads `url` into `file`, returning the SHA-256 of what arrived.
-Result<std::string> download_to(const std::string& url, std::FILE* file) {
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
-  if (!curl) return Error{"cannot initialise libcurl", ""};
-  Download download;
-  download.file = file;
-  download.max_bytes = fault::limit("artifact-max-bytes", k_max_artifact_bytes);
-  char error_buffer[CURL_ERROR_SIZE] = {};
-  CURL* c = curl.get();
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http,file");
-  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https,http");
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 15L);
-  // A stalled transfer (under 1 KiB/s for 60 s) is abandoned instead of hanging the agent.
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-  curl_easy_setopt(
-      c, CURLOPT_LOW_SPEED_TIME, static_cast<long>(fault::limit("download-stall-s", 60)));
-  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, download.max_bytes);
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &download);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer);
+  net::HttpRequest request;
+  request.url = url;
+  request.connect_timeout = limits.connect_timeout;
+  request.deadline = limits.download_deadline_base;
+  request.deadline_per_mib = limits.download_deadline_per_mib;
+  request.low_speed_bytes_per_second = limits.low_speed_bytes_per_second;
+  // The hostile suite shortens the stall window without a config file of its own.
+  request.low_speed_time = std::chrono::seconds(fault::limit(
+      "download-stall-s",
+      std::chrono::duration_cast<std::chrono::seconds>(limits.low_speed_time).count()));
+  request.max_redirects = 5;
+  request.max_body_bytes = max_bytes;
+  request.fail_on_http_error = true;
+  request.on_body = write;
   DownloadProgress progress(url);
-  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &progress);
-  const CURLcode rc = curl_easy_perform(c);
+  request.on_progress = [&progress](std::uint64_t done, std::uint64_t total) {
+    progress.on_bytes(done, total);
+  };
+  net::HttpResult result = net::http_perform(request);
   progress.finish();
-  if (download.write_failed)
-    return Error{"cannot write the download: " + errno_text(), "check free disk space"};
-  if (download.received > download.max_bytes || rc == CURLE_FILESIZE_EXCEEDED) {
-    return Error{"download of " + url + " is larger than the " +
-                     std::to_string(download.max_bytes) + "-byte cap",
-                 "check the URL; artifacts must be smaller than the cap"};
+  if (auto* failed = std::get_if<net::HttpError>(&result)) {
+    if (failed->failure == net::HttpFailure::sink_failed)
+      return Error{"cannot write the download: " + errno_text(), "check free disk space"};
+    return failed->error.with_context("download failed");
   }
-  if (rc != CURLE_OK) {
-    return Error{"download of " + url + " failed: " +
-                     (error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc)),
-                 "check the URL and that the artifact server is reachable from this host"};
-  }
-  return download.sha.hex();
+  return sink.sha.hex();
 }
 
 }  // namespace
 
 Result<std::filesystem::path> fetch_artifact(const Artifact& artifact,
-                                             const std::filesystem::path& cache_dir) {
+                                             const std::filesystem::path& cache_dir,
+                                             const NetworkLimits& limits) {
   const std::filesystem::path cached = cache_dir / artifact.sha256;
   if (std::filesystem::exists(cached)) {
     auto digest = Sha256::of_file(cached);
@@ -106,7 +82,7 @@ Result<std::filesystem::path> fetch_artifact(const Artifact& artifact,
       cache_dir / (".partial-" + artifact.sha256 + "-" + std::to_string(::getpid()));
   std::FILE* file = std::fopen(partial.c_str(), "wbe");
   if (file == nullptr) return Error{"cannot create " + partial.string() + ": " + errno_text(), ""};
-  auto digest = download_to(artifact.url, file);
+  auto digest = download_to(artifact.url, file, limits);
   const bool flushed = std::fflush(file) == 0 && ::fsync(::fileno(file)) == 0;
   std::fclose(file);
   if (!digest || !flushed || *digest != artifact.sha256) {

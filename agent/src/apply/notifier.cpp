@@ -2,16 +2,14 @@
 
 #include "core/json_text.hpp"
 #include "core/log.hpp"
+#include "net/http_client.hpp"
 
-#include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
-#include <memory>
+#include <algorithm>
 
 namespace tether {
 namespace {
-
-size_t discard(char*, size_t size, size_t count, void*) { return size * count; }
 
 nlohmann::json release_json(const std::optional<JournalRelease>& release) {
   if (!release) return nullptr;
@@ -64,21 +62,17 @@ std::string HttpNotifier::body_of(const NotifyEvent& event) const {
 }
 
 bool HttpNotifier::post(const std::string& body) const {
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
-  if (!curl) return false;
-  CURL* c = curl.get();
-  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-  curl_easy_setopt(c, CURLOPT_URL, m_options.url.c_str());
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.request_timeout.count()));
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-  const CURLcode rc = curl_easy_perform(c);
-  curl_slist_free_all(headers);
-  return rc == CURLE_OK;
+  net::HttpRequest request;
+  request.url = m_options.url;
+  request.post_body = body;
+  request.headers = {"Content-Type: application/json"};
+  request.connect_timeout = std::min(m_options.network.connect_timeout, m_options.request_timeout);
+  request.deadline = m_options.request_timeout;
+  request.low_speed_bytes_per_second = m_options.network.low_speed_bytes_per_second;
+  request.low_speed_time = m_options.network.low_speed_time;
+  request.fail_on_http_error = true;
+  request.truncate_body = true;  // the answer is not read
+  return std::holds_alternative<net::HttpResponse>(net::http_perform(request));
 }
 
 bool HttpNotifier::wait(Millis duration) {

@@ -2,6 +2,7 @@
 
 #include "apply/journal.hpp"
 #include "core/duration.hpp"
+#include "model/network_limits.hpp"
 
 #include <condition_variable>
 #include <deque>
@@ -39,6 +40,7 @@ struct HttpNotifierOptions {
   Millis request_timeout{5000};
   size_t max_queue = 1000;     ///< beyond it the oldest event is dropped
   Millis drain_on_exit{2000};  ///< how long the destructor lets the queue drain
+  NetworkLimits network;       ///< agent.yaml network: (connect timeout, low-speed limit)
 };
 
 /// POSTs each event as JSON to `notify.url` from a background thread, retrying with backoff.

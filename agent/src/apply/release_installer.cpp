@@ -121,6 +121,7 @@ Status rename_into_place(const fs::path& temp, const fs::path& final_dir) {
 }  // namespace
 
 Status install_release(const Layout& layout,
+                       const NetworkLimits& network,
                        const DesiredService& desired,
                        const std::string& state_commit) {
   const ReleaseSpec* spec = desired.service.release();
@@ -130,7 +131,7 @@ Status install_release(const Layout& layout,
   if (Status made = make_dirs(releases); !made) return made;
   remove_leftovers(releases);
 
-  auto artifact = fetch_artifact(spec->artifact, layout.artifact_cache());
+  auto artifact = fetch_artifact(spec->artifact, layout.artifact_cache(), network);
   if (!artifact) return artifact.error();
   fault::point("after-download");
 

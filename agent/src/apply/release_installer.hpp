@@ -3,6 +3,7 @@
 #include "core/layout.hpp"
 #include "core/result.hpp"
 #include "model/desired.hpp"
+#include "model/network_limits.hpp"
 
 #include <string>
 
@@ -16,6 +17,7 @@ namespace tether {
 /// A crash at any point leaves either no release dir or a complete, verified one. An existing
 /// dir of the same name (a damaged release being repaired) is replaced.
 [[nodiscard]] Status install_release(const Layout& layout,
+                                     const NetworkLimits& network,
                                      const DesiredService& desired,
                                      const std::string& state_commit);
 

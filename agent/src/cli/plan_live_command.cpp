@@ -65,7 +65,7 @@ int plan_live_command(const PlanFlags& flags) {
   const preview::Previewer previewer({Layout{config->root},
                                       HostIdentity{config->host_id, config->host_labels},
                                       config->repo_url,
-                                      config->allowed_signers,
+                                      trust_policy_of(*config),
                                       *timeout,
                                       config->repo_access},
                                      &containers);

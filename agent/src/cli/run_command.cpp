@@ -50,10 +50,7 @@ DampingSettings damping_of(const AgentConfig& config) {
   return DampingSettings{config.backoff_base, config.backoff_cap, config.backoff_stable};
 }
 
-CommitGate gate_of(const AgentConfig& config) {
-  return CommitGate(
-      {config.allowed_signers, config.verify_all_commits, config.allow_non_fast_forward});
-}
+CommitGate gate_of(const AgentConfig& config) { return CommitGate(trust_policy_of(config)); }
 
 /// The real side-effecting parts the applier is built from, wired once.
 struct AgentParts {
@@ -72,11 +69,16 @@ struct AgentParts {
                 Journal(layout.journal()),
                 HistoryStore(layout.history()),
                 *notifier,
-                &container_switcher) {}
+                &container_switcher,
+                config.network) {}
 
   static std::unique_ptr<Notifier> make_notifier(const AgentConfig& config) {
     if (config.notify_url.empty()) return std::make_unique<NullNotifier>();
-    return std::make_unique<HttpNotifier>(HttpNotifierOptions{config.notify_url, config.host_id});
+    HttpNotifierOptions options;
+    options.url = config.notify_url;
+    options.host_id = config.host_id;
+    options.network = config.network;
+    return std::make_unique<HttpNotifier>(std::move(options));
   }
 
   ProcessRunner runner;
@@ -163,7 +165,7 @@ struct PreviewParts {
         previewer({layout,
                    host_of(config),
                    config.repo_url,
-                   config.allowed_signers,
+                   trust_policy_of(config),
                    k_preview_fetch_timeout,
                    config.repo_access},
                   &containers) {}

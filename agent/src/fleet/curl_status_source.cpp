@@ -1,5 +1,6 @@
 #include "fleet/status_source.hpp"
 #include "fleet/targets.hpp"
+#include "net/curl_transfer.hpp"
 
 #include <curl/curl.h>
 
@@ -13,14 +14,13 @@ namespace {
 
 constexpr size_t k_max_body = 8 * 1024 * 1024;
 
-/// One request: its easy handle (removed from the multi handle when done with), and the body.
+/// One request: its easy handle (removed from the multi handle when done with), and the state
+/// the client's rules (net/curl_transfer.hpp) keep while it runs: body, cap, error text.
 struct Transfer {
   CURLM* multi = nullptr;
   CURL* easy = nullptr;
   size_t index = 0;
-  std::string body;
-  bool too_large = false;
-  char error[CURL_ERROR_SIZE] = {};
+  std::unique_ptr<net::CurlTransfer> state;
 
   Transfer() = default;
   Transfer(const Transfer&) = delete;
@@ -32,18 +32,8 @@ struct Transfer {
   }
 };
 
-size_t keep_body(char* data, size_t size, size_t count, void* user) {
-  auto* transfer = static_cast<Transfer*>(user);
-  const size_t bytes = size * count;
-  if (transfer->body.size() + bytes > k_max_body) {
-    transfer->too_large = true;
-    return 0;  // makes curl abort with CURLE_WRITE_ERROR
-  }
-  transfer->body.append(data, bytes);
-  return bytes;
-}
-
-/// The transfer's easy handle, set up and added to `multi`; nullptr when libcurl refuses.
+/// The transfer's easy handle, set up by the one HTTP client setup and added to `multi`;
+/// nullptr when libcurl refuses.
 std::unique_ptr<Transfer> start(CURLM* multi,
                                 const std::string& url,
                                 size_t index,
@@ -52,29 +42,26 @@ std::unique_ptr<Transfer> start(CURLM* multi,
   transfer->index = index;
   transfer->easy = curl_easy_init();
   if (transfer->easy == nullptr) return nullptr;
-  CURL* c = transfer->easy;
-  const long timeout_ms = static_cast<long>(std::max<Millis::rep>(timeout.count(), 1));
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+  net::HttpRequest request;
+  request.url = url;
+  request.connect_timeout = timeout;
+  request.deadline = timeout;
   // Agents are asked directly: an http_proxy meant for downloads must not sit in between.
-  curl_easy_setopt(c, CURLOPT_PROXY, "");
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "tether-fleet/" TETHER_VERSION);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keep_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, transfer.get());
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, transfer->error);
-  curl_easy_setopt(c, CURLOPT_PRIVATE, transfer.get());
-  if (curl_multi_add_handle(multi, c) != CURLM_OK) return nullptr;
+  request.use_proxy = false;
+  request.user_agent = "tether-fleet/" TETHER_VERSION;
+  request.max_body_bytes = k_max_body;
+  transfer->state = std::make_unique<net::CurlTransfer>(std::move(request));
+  net::setup_easy(transfer->easy, *transfer->state);
+  curl_easy_setopt(transfer->easy, CURLOPT_PRIVATE, transfer.get());
+  if (curl_multi_add_handle(multi, transfer->easy) != CURLM_OK) return nullptr;
   transfer->multi = multi;
   return transfer;
 }
 
 /// Why a transfer that ended with `rc` brought no HTTP answer, in an operator's words.
 std::string transport_error(const Transfer& transfer, CURLcode rc, Millis timeout) {
-  const std::string detail = transfer.error[0] != '\0' ? transfer.error : curl_easy_strerror(rc);
+  const char* error = transfer.state->error;
+  const std::string detail = error[0] != '\0' ? error : curl_easy_strerror(rc);
   switch (rc) {
     case CURLE_COULDNT_CONNECT: {
       long os_errno = 0;
@@ -89,7 +76,9 @@ std::string transport_error(const Transfer& transfer, CURLcode rc, Millis timeou
     case CURLE_COULDNT_RESOLVE_HOST:
       return "cannot resolve host: " + detail;
     case CURLE_WRITE_ERROR:
-      if (transfer.too_large) return "response larger than 8 MiB";
+    case CURLE_FILESIZE_EXCEEDED:
+      if (transfer.state->too_large || rc == CURLE_FILESIZE_EXCEEDED)
+        return "response larger than 8 MiB";
       break;
     default:
       break;
@@ -103,7 +92,7 @@ void finish(Transfer& transfer, CURLcode rc, Millis timeout, Reply& reply) {
     return;
   }
   curl_easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &reply.http_status);
-  reply.body = std::move(transfer.body);
+  reply.body = std::move(transfer.state->body);
 }
 
 /// Collects the transfers that ended; returns how many.

@@ -82,13 +82,50 @@ void read_api(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
 }
 
 void read_verify(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
-  r.reject_unknown_keys(node, "verify", {"allowedSigners", "allCommits"});
+  r.reject_unknown_keys(node, "verify", {"allowedSigners", "allCommits", "trustAnchor"});
   if (auto signers =
           r.string(node, "verify", "allowedSigners", Need::optional, checks::absolute_path)) {
     config.allowed_signers = *signers;
   }
   if (auto all = r.boolean(node, "verify", "allCommits", Need::optional))
     config.verify_all_commits = *all;
+  if (auto anchor = r.string(node, "verify", "trustAnchor", Need::optional, checks::commit))
+    config.trust_anchor = *anchor;
+}
+
+/// A duration that must be above 0 (a zero timeout would mean "none" to libcurl).
+void positive_duration(FieldReader& r,
+                       const YAML::Node& node,
+                       const std::string& section,
+                       const char* key,
+                       Millis& out) {
+  auto value = r.duration(node, section, key, Need::optional);
+  if (!value) return;
+  if (*value <= Millis(0)) {
+    r.error(node[key], section + "." + key, "expected a duration above 0, e.g. 30s");
+    return;
+  }
+  out = *value;
+}
+
+void read_network(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
+  r.reject_unknown_keys(
+      node,
+      "network",
+      {"connectTimeout", "lowSpeedBytesPerSecond", "lowSpeedTime", "downloadDeadline"});
+  NetworkLimits& out = config.network;
+  positive_duration(r, node, "network", "connectTimeout", out.connect_timeout);
+  positive_duration(r, node, "network", "lowSpeedTime", out.low_speed_time);
+  if (auto speed =
+          r.integer(node, "network", "lowSpeedBytesPerSecond", Need::optional, 1, 1LL << 30)) {
+    out.low_speed_bytes_per_second = *speed;
+  }
+  const YAML::Node deadline = node["downloadDeadline"];
+  if (!deadline.IsDefined() || !r.expect_map(deadline, "network.downloadDeadline")) return;
+  r.reject_unknown_keys(deadline, "network.downloadDeadline", {"base", "perMiB"});
+  positive_duration(r, deadline, "network.downloadDeadline", "base", out.download_deadline_base);
+  if (auto per_mib = r.duration(deadline, "network.downloadDeadline", "perMiB", Need::optional))
+    out.download_deadline_per_mib = *per_mib;
 }
 
 void read_log(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
@@ -174,7 +211,8 @@ std::optional<AgentConfig> parse_agent_config(const std::string& file,
                          "log",
                          "notify",
                          "proposeRevert",
-                         "backoff"});
+                         "backoff",
+                         "network"});
   (void)r.string(root, "", "apiVersion", Need::required, [](const std::string& v) {
     return v == "tether.dev/v1" ? "" : "\"tether.dev/v1\"";
   });
@@ -195,7 +233,8 @@ std::optional<AgentConfig> parse_agent_config(const std::string& file,
                                                       {"log", read_log},
                                                       {"notify", read_notify},
                                                       {"proposeRevert", read_propose_revert},
-                                                      {"backoff", read_backoff}};
+                                                      {"backoff", read_backoff},
+                                                      {"network", read_network}};
   if (YAML::Node repo = r.child(root, "", "repo", Need::required);
       repo.IsDefined() && r.expect_map(repo, "repo")) {
     read_repo(r, repo, config);

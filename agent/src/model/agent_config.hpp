@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/duration.hpp"
+#include "model/network_limits.hpp"
 #include "model/service.hpp"
 
 #include <optional>
@@ -48,6 +49,9 @@ struct AgentConfig {
   std::string webhook_secret_file;
   std::string allowed_signers;      ///< when set, state commits must be SSH-signed by a listed key
   bool verify_all_commits = false;  ///< every new commit, not only the tip, must be signed
+  /// With verify_all_commits on a host that applied nothing yet: the commit whose descendants
+  /// are all checked (docs/security.md, "The fresh-host rule"). "" = the entire history.
+  std::string trust_anchor;
   /// Follow a branch that was rewritten (force push) instead of refusing its new tip.
   bool allow_non_fast_forward = false;
   RepoAccess repo_access;
@@ -62,6 +66,7 @@ struct AgentConfig {
   Millis backoff_base{std::chrono::seconds(1)};
   Millis backoff_cap{std::chrono::minutes(5)};
   Millis backoff_stable{std::chrono::minutes(1)};
+  NetworkLimits network;  ///< `network:` timeouts and limits of every HTTP transfer
   bool operator==(const AgentConfig&) const = default;
 };
 

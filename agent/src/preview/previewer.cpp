@@ -9,7 +9,7 @@
 #include "source/git_source.hpp"
 #include "source/ref_fetcher.hpp"
 #include "source/ref_name.hpp"
-#include "trust/commit_gate.hpp"
+#include "trust/tip_judge.hpp"
 
 namespace tether::preview {
 namespace {
@@ -40,29 +40,33 @@ PreviewFailure failure_of(RefFetchFailure failure) {
   return PreviewFailure::unreachable;
 }
 
+Signature signature_of(SignatureVerdict verdict) {
+  switch (verdict) {
+    case SignatureVerdict::not_required:
+      return Signature::not_required;
+    case SignatureVerdict::valid:
+      return Signature::valid;
+    case SignatureVerdict::unsigned_commit:
+      return Signature::unsigned_commit;
+    case SignatureVerdict::invalid:
+      break;
+  }
+  return Signature::invalid;
+}
+
+/// The agent's verdict on `tip` (judge_tip, the agent's policy), except that a tip which does
+/// not descend from the applied commit is still judged by its signatures: a PR branch is often
+/// behind the applied commit, and `descendsFromApplied` reports that on its own.
 TrustVerdict verdict(GitSource& source,
                      const std::string& tip,
                      const std::string& applied,
-                     const std::filesystem::path& allowed_signers) {
+                     TrustPolicy policy) {
+  policy.allow_non_fast_forward = true;
+  const TipJudgement judgement = judge_tip(source, tip, applied, policy);
   TrustVerdict trust;
-  if (!applied.empty()) {
-    if (auto descends = source.descends_from(tip, applied)) trust.descends_from_applied = *descends;
-  }
-  if (allowed_signers.empty()) return trust;
-  auto signed_commit = source.signed_commit(tip);
-  if (signed_commit && signed_commit->signature.empty()) {
-    trust.signature = Signature::unsigned_commit;
-    trust.detail = "verify.allowedSigners is " + allowed_signers.string();
-    return trust;
-  }
-  // The signature alone: a PR tip is judged as the commit it is, not against the branch.
-  const CommitGate gate({allowed_signers, /*all_commits=*/false, /*allow_non_fast_forward=*/true});
-  if (Status admitted = gate.admit(source, tip, ""); !admitted) {
-    trust.signature = Signature::invalid;
-    trust.detail = admitted.error().describe();
-    return trust;
-  }
-  trust.signature = Signature::valid;
+  trust.descends_from_applied = judgement.descends_from_applied;
+  trust.signature = signature_of(judgement.signature);
+  if (judgement.refusal) trust.detail = judgement.refusal->describe();
   return trust;
 }
 
@@ -112,7 +116,7 @@ PreviewOutcome Previewer::preview(const std::string& ref) const {
   input.host = m_settings.host.id;
   input.ref = ref;
   input.ref_name = tip.name;
-  input.trust = verdict(**reader, tip.commit, applied, m_settings.allowed_signers);
+  input.trust = verdict(**reader, tip.commit, applied, m_settings.trust);
   std::string problem;
   auto proposed = load(**reader, tip.commit, m_settings.host, problem);
   if (!proposed) {

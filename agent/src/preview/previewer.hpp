@@ -6,6 +6,7 @@
 #include "manifest/state_loader.hpp"
 #include "model/agent_config.hpp"
 #include "preview/preview.hpp"
+#include "trust/tip_judge.hpp"
 
 #include <filesystem>
 #include <string>
@@ -18,7 +19,7 @@ struct PreviewerSettings {
   Layout layout;
   HostIdentity host;
   std::string repo_url;
-  std::filesystem::path allowed_signers;  ///< empty: signatures are not required here
+  TrustPolicy trust;  ///< the agent's own policy: a preview judges a tip as the agent would
   Millis fetch_timeout{std::chrono::seconds(30)};
   RepoAccess repo_access;  ///< credentials, host trust and timeout (agent.yaml repo.*)
 };

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <string>
+#include <sys/stat.h>
 #include <vector>
 
 namespace tether {
@@ -83,6 +84,29 @@ TEST_F(ArtifactFetcher, MissingFileFailsNamingTheUrl) {
   auto fetched = fetch_artifact(file_artifact(), m_cache);
   ASSERT_FALSE(fetched.ok());
   EXPECT_TRUE(contains(fetched.error().message, "file://" + m_source.string()));
+  EXPECT_TRUE(names_in(m_cache).empty());
+}
+
+TEST_F(ArtifactFetcher, AFifoIsRefusedAtOnceAndLeavesNothingInTheCache) {
+  fs::remove(m_source);
+  ASSERT_EQ(::mkfifo(m_source.c_str(), 0600), 0);  // a reader would wait for a writer forever
+  auto fetched = fetch_artifact(file_artifact(), m_cache);
+  ASSERT_FALSE(fetched.ok());
+  EXPECT_TRUE(contains(fetched.error().message, "file://" + m_source.string()));
+  EXPECT_TRUE(contains(fetched.error().message, "is a FIFO")) << fetched.error().message;
+  EXPECT_TRUE(names_in(m_cache).empty());
+}
+
+TEST_F(ArtifactFetcher, ATrickleIsAbandonedUnderTheNetworkLimits) {
+  test::HttpFileServer server;
+  server.add_slow("/slow.tar.gz", std::string(256 * 1024, 'x'), 32 * 1024);
+  NetworkLimits limits;
+  limits.low_speed_bytes_per_second = 64 * 1024;
+  limits.low_speed_time = std::chrono::seconds(1);
+  auto fetched =
+      fetch_artifact(Artifact{server.url("/slow.tar.gz"), std::string(64, 'a')}, m_cache, limits);
+  ASSERT_FALSE(fetched.ok());
+  EXPECT_TRUE(contains(fetched.error().message, "bytes/s")) << fetched.error().message;
   EXPECT_TRUE(names_in(m_cache).empty());
 }
 

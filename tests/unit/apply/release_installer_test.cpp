@@ -39,7 +39,7 @@ class ReleaseInstaller : public ::testing::Test {
 TEST_F(ReleaseInstaller, BuildsAVerifiedReleaseDirWithConfigAndRecord) {
   const DesiredService desired =
       test::make_release(m_artifacts, "web", "1.4.2", {{"etc/app.yaml", "port: 8080\n"}});
-  const Status status = install_release(m_layout, desired, k_state_commit);
+  const Status status = install_release(m_layout, {}, desired, k_state_commit);
   ASSERT_TRUE(status.ok()) << status.error().describe();
 
   const std::string dir_name = desired.release.dir_name();
@@ -67,7 +67,7 @@ TEST_F(ReleaseInstaller, BuildsAVerifiedReleaseDirWithConfigAndRecord) {
 TEST_F(ReleaseInstaller, WrongBinaryDigestLeavesNoReleaseAndNoTempDir) {
   DesiredService desired = test::make_release(m_artifacts, "web", "1.4.2");
   std::get<ReleaseSpec>(desired.service.workload).binary.sha256 = Sha256::of("another binary");
-  const Status status = install_release(m_layout, desired, k_state_commit);
+  const Status status = install_release(m_layout, {}, desired, k_state_commit);
   ASSERT_FALSE(status.ok());
   EXPECT_NE(status.error().message.find("bin/web"), std::string::npos) << status.error().message;
   EXPECT_NE(status.error().message.find(Sha256::of("another binary")), std::string::npos);
@@ -79,7 +79,7 @@ TEST_F(ReleaseInstaller, WrongBinaryDigestLeavesNoReleaseAndNoTempDir) {
 TEST_F(ReleaseInstaller, MissingBinaryInTheArtifactIsRefused) {
   DesiredService desired = test::make_release(m_artifacts, "web", "1.4.2");
   std::get<ReleaseSpec>(desired.service.workload).binary.path = "bin/nope";
-  const Status status = install_release(m_layout, desired, k_state_commit);
+  const Status status = install_release(m_layout, {}, desired, k_state_commit);
   ASSERT_FALSE(status.ok());
   EXPECT_NE(status.error().message.find("bin/nope"), std::string::npos) << status.error().message;
   EXPECT_TRUE(names_in(m_layout.releases_dir("web")).empty());
@@ -88,7 +88,7 @@ TEST_F(ReleaseInstaller, MissingBinaryInTheArtifactIsRefused) {
 TEST_F(ReleaseInstaller, WrongArtifactDigestInstallsNothing) {
   DesiredService desired = test::make_release(m_artifacts, "web", "1.4.2");
   std::get<ReleaseSpec>(desired.service.workload).artifact.sha256 = Sha256::of("other artifact");
-  ASSERT_FALSE(install_release(m_layout, desired, k_state_commit).ok());
+  ASSERT_FALSE(install_release(m_layout, {}, desired, k_state_commit).ok());
   EXPECT_TRUE(names_in(m_layout.releases_dir("web")).empty());
   EXPECT_TRUE(names_in(m_layout.artifact_cache()).empty());
 }
@@ -100,7 +100,7 @@ TEST_F(ReleaseInstaller, RefusesAConfigTargetThroughASymlinkInTheArtifact) {
       "1.4.2",
       {{"etc/app.yaml", "port: 8080\n"}},
       {{"etc", "bin", ArchiveEntry::Type::symlink}});  // inside, so the unpacker allows it
-  const Status status = install_release(m_layout, desired, k_state_commit);
+  const Status status = install_release(m_layout, {}, desired, k_state_commit);
   ASSERT_FALSE(status.ok());
   EXPECT_NE(status.error().message.find("etc/app.yaml"), std::string::npos)
       << status.error().message;
@@ -111,13 +111,13 @@ TEST_F(ReleaseInstaller, RefusesAConfigTargetThroughASymlinkInTheArtifact) {
 TEST_F(ReleaseInstaller, ReinstallReplacesADamagedReleaseDir) {
   const DesiredService desired =
       test::make_release(m_artifacts, "web", "1.4.2", {{"etc/app.yaml", "port: 8080\n"}});
-  ASSERT_TRUE(install_release(m_layout, desired, k_state_commit).ok());
+  ASSERT_TRUE(install_release(m_layout, {}, desired, k_state_commit).ok());
   const fs::path dir = m_layout.release_dir("web", desired.release.dir_name());
   test::write_text(dir / "bin/web", "tampered");
   fs::remove(dir / "etc/app.yaml");
   test::write_text(dir / "junk", "left by someone");
 
-  const Status again = install_release(m_layout, desired, k_state_commit);
+  const Status again = install_release(m_layout, {}, desired, k_state_commit);
   ASSERT_TRUE(again.ok()) << again.error().describe();
   EXPECT_EQ(test::read_text(dir / "bin/web"), test::release_binary("web", "1.4.2"));
   EXPECT_EQ(test::read_text(dir / "etc/app.yaml"), "port: 8080\n");
@@ -130,7 +130,7 @@ TEST_F(ReleaseInstaller, RemovesHalfBuiltDirsLeftByACrash) {
   const DesiredService desired = test::make_release(m_artifacts, "web", "1.4.2");
   test::write_text(m_layout.releases_dir("web") / ".tmp-0.9-dead/bin/web", "half");
   test::write_text(m_layout.releases_dir("web") / ".old-0.8-dead/bin/web", "old");
-  ASSERT_TRUE(install_release(m_layout, desired, k_state_commit).ok());
+  ASSERT_TRUE(install_release(m_layout, {}, desired, k_state_commit).ok());
   EXPECT_EQ(names_in(m_layout.releases_dir("web")),
             std::vector<std::string>{desired.release.dir_name()});
 }
@@ -138,8 +138,8 @@ TEST_F(ReleaseInstaller, RemovesHalfBuiltDirsLeftByACrash) {
 TEST_F(ReleaseInstaller, KeepsOtherReleasesBesideTheNewOne) {
   const DesiredService old_release = test::make_release(m_artifacts, "web", "1.4.2");
   const DesiredService new_release = test::make_release(m_artifacts, "web", "1.5.0");
-  ASSERT_TRUE(install_release(m_layout, old_release, k_state_commit).ok());
-  ASSERT_TRUE(install_release(m_layout, new_release, k_state_commit).ok());
+  ASSERT_TRUE(install_release(m_layout, {}, old_release, k_state_commit).ok());
+  ASSERT_TRUE(install_release(m_layout, {}, new_release, k_state_commit).ok());
   std::vector<std::string> both{old_release.release.dir_name(), new_release.release.dir_name()};
   std::sort(both.begin(), both.end());
   EXPECT_EQ(names_in(m_layout.releases_dir("web")), both);

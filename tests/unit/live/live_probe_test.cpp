@@ -29,7 +29,7 @@ class LiveProbe : public ::testing::Test {
   LiveProbe() {
     m_desired =
         test::make_release(m_tmp / "artifacts", "web", "1.4.2", {{"etc/app.yaml", "a: 1\n"}});
-    const Status installed = install_release(m_layout, m_desired, std::string(40, '5'));
+    const Status installed = install_release(m_layout, {}, m_desired, std::string(40, '5'));
     EXPECT_TRUE(installed.ok()) << installed.error().describe();
     m_dir = m_layout.release_dir("web", m_desired.release.dir_name());
   }
@@ -119,7 +119,7 @@ TEST_F(LiveProbe, IgnoresDotDirsAndFilesUnderReleases) {
 
 TEST_F(LiveProbe, SortsReleasesByDirName) {
   const DesiredService newer = test::make_release(m_tmp / "artifacts", "web", "1.5.0");
-  ASSERT_TRUE(install_release(m_layout, newer, std::string(40, '6')).ok());
+  ASSERT_TRUE(install_release(m_layout, {}, newer, std::string(40, '6')).ok());
   const LiveService live = probe_service(m_layout, "web", m_hashes);
   ASSERT_EQ(live.installed.size(), 2u);
   EXPECT_LT(live.installed[0].dir_name, live.installed[1].dir_name);
