@@ -14,16 +14,7 @@ class PlanPreviewTrustTest : public AgentTest {
  protected:
   PlanPreviewTrustTest() {
     for (const char* name : {"team", "stranger"}) {
-      run_ok({"ssh-keygen",
-              "-q",
-              "-t",
-              "ed25519",
-              "-N",
-              "",
-              "-C",
-              name,
-              "-f",
-              (m_tmp / name).string()});
+      make_ssh_key(m_tmp / name, name);
     }
     write_text(m_tmp / "allowed_signers",
                "ops@example.com namespaces=\"git\" " + read_text(m_tmp / "team.pub"));

@@ -13,16 +13,7 @@ namespace fs = std::filesystem;
 class TrustPolicyTest : public AgentTest {
  protected:
   TrustPolicyTest() {
-    run_ok({"ssh-keygen",
-            "-q",
-            "-t",
-            "ed25519",
-            "-N",
-            "",
-            "-C",
-            "team",
-            "-f",
-            (m_tmp / "team").string()});
+    make_ssh_key(m_tmp / "team", "team");
     write_text(m_tmp / "allowed_signers",
                "ops@example.com namespaces=\"git\" " + read_text(m_tmp / "team.pub"));
   }

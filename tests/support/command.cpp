@@ -72,6 +72,12 @@ std::string run_ok(const std::vector<std::string>& argv, const std::filesystem::
   return result.out;
 }
 
+void make_ssh_key(const std::filesystem::path& path, const std::string& comment) {
+  std::filesystem::remove(path);
+  std::filesystem::remove(path.string() + ".pub");
+  run_ok({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", path.string()});
+}
+
 pid_t spawn_background(const std::vector<std::string>& argv, const std::filesystem::path& log) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);

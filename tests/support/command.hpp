@@ -26,6 +26,10 @@ CommandResult run_command(const std::vector<std::string>& argv,
 /// Like run_command but throws with the output when the exit code is not 0.
 std::string run_ok(const std::vector<std::string>& argv, const std::filesystem::path& cwd = {});
 
+/// A new ed25519 key pair without a passphrase at `path` and `path`.pub (ssh-keygen), replacing
+/// any there.
+void make_ssh_key(const std::filesystem::path& path, const std::string& comment = "tether-test");
+
 /// Starts argv (no shell) in the background with stdout to /dev/null and stderr appended to
 /// `log`; the caller reaps it. Throws if it cannot start.
 pid_t spawn_background(const std::vector<std::string>& argv, const std::filesystem::path& log);

@@ -34,7 +34,4 @@ class SshGitServer {
   int m_pid = 0;
 };
 
-/// A fresh ed25519 key pair at `path` and `path`.pub.
-void make_ssh_key(const std::filesystem::path& path);
-
 }  // namespace tether::test

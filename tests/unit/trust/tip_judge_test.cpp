@@ -53,7 +53,7 @@ class TipJudge : public ::testing::Test {
   static void SetUpTestSuite() {
     s_tmp = new test::TempDir();
     const auto key = (*s_tmp / "key").string();
-    test::run_ok({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "team", "-f", key});
+    test::make_ssh_key(key, "team");
     test::write_text(*s_tmp / "allowed_signers",
                      "team namespaces=\"git\" " + test::read_text(*s_tmp / "key.pub"));
   }
