@@ -23,7 +23,8 @@ constexpr const char* k_run_footer =
     "  tether run --once --dry-run --config /etc/tether/agent.yaml   # print the plan only\n"
     "\nExit status of --once: 0 converged, 1 a service failed to converge, 2 usage or\n"
     "config error, 3 the state commit was refused (invalid manifests; the host stays on its\n"
-    "last good state), 4 the state repo could not be reached.\n"
+    "last good state), 4 the state repo could not be reached, 5 another agent holds the\n"
+    "root's lock.\n"
     "Signals (daemon): SIGHUP polls now; SIGTERM/SIGINT stop the agent, services keep running.";
 
 void add_settings_flags(CLI::App& command, tether::SettingsFlags& s, bool for_run) {

@@ -260,7 +260,7 @@ TEST_F(HostileTest, EveryHostileInputLeavesTheHostServingAndTheAgentRunning) {
 
   // A second agent on the same root is refused by the lock, naming it and its holder.
   const CommandResult second = tether({"run", "--once"});
-  EXPECT_EQ(second.exit_code, 1) << second.err;
+  EXPECT_EQ(second.exit_code, 5) << second.err;
   const std::string holder = "pid " + std::to_string(m_agent->id());
   EXPECT_NE(second.err.find("another tether agent holds " + (m_root / "state/lock").string() +
                             " (" + holder + ")"),

@@ -46,5 +46,7 @@ int revert_proposal_command(const SettingsFlags& settings,
 inline constexpr int k_exit_ok = 0;
 inline constexpr int k_exit_failed = 1;
 inline constexpr int k_exit_usage = 2;
+/// `run`: another agent holds this root's lock (3 and 4 are review_commands.hpp's).
+inline constexpr int k_exit_locked = 5;
 
 }  // namespace tether

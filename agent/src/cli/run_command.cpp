@@ -365,7 +365,9 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
   auto lock = FileLock::acquire(layout.lock_file());
   if (!lock) {
     log_error(lock.error().describe());
-    return k_exit_failed;
+    // Its own status: a cron job or a second unit on the same root is told apart from a
+    // failed pass (the holder may have exited since; then it is an ordinary failure).
+    return lock_holder(layout.lock_file()) ? k_exit_locked : k_exit_failed;
   }
   auto source =
       GitSource::open({layout.mirror(), config->repo_url, config->branch, {}, config->repo_access});
