@@ -223,6 +223,17 @@ until_true 30 serves 1.0.0 || { echo "attack.sh: hello 1.0.0 never served" >&2; 
 say "setup: hello 1.0.0 serves (agent on $git_url)"
 serving=1.0.0
 
+# How the artifact cases end: SIGTERM honoured within 5 s, a restart, and the fix commit
+# (hello `version` from a working URL) applied on the next pass. Appends what did not hold to
+# `bad` and moves `serving` on success (both the caller's locals, as bash scoping allows).
+sigterm_then_fix() {
+  local version=$1
+  stop_agent || bad+=" SIGTERM not honoured in 5 s"
+  start_agent "$git_url" || bad+=" agent did not restart"
+  commit_hello "$version"; poll_now
+  until_true 30 serves "$version" && serving=$version || bad+=" fix commit not applied"
+}
+
 # ---- case: trickling artifact server ---------------------------------------------------------
 case_trickle() {
   local bad="" port; port=$(free_port)
@@ -237,10 +248,7 @@ case_trickle() {
   local hits; hits=$(wc -l <"$work/trickle.hits")
   poll_now
   until_true 10 bash -c "(( \$(wc -l <'$work/trickle.hits') > $hits ))" || bad+=" no second download"
-  stop_agent || bad+=" SIGTERM not honoured in 5 s"
-  start_agent "$git_url" || bad+=" agent did not restart"
-  commit_hello 2.0.0; poll_now
-  until_true 30 serves 2.0.0 && serving=2.0.0 || bad+=" fix commit not applied"
+  sigterm_then_fix 2.0.0
   verdict "trickling artifact server (1 byte/s)" "$bad"
 }
 
@@ -252,10 +260,7 @@ case_fifo() {
   until_true "$error_deadline" journal_has "is a FIFO" || bad+=" no FIFO error within ${error_deadline}s"
   serves "$serving" || bad+=" hello no longer serves $serving"
   poll_now
-  stop_agent || bad+=" SIGTERM not honoured in 5 s"
-  start_agent "$git_url" || bad+=" agent did not restart"
-  commit_hello 3.0.0; poll_now
-  until_true 30 serves 3.0.0 && serving=3.0.0 || bad+=" fix commit not applied"
+  sigterm_then_fix 3.0.0
   verdict "FIFO as a file:// artifact" "$bad"
 }
 
