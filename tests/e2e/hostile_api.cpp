@@ -68,18 +68,26 @@ void HostileTest::check_api_under_slow_clients() {
   slow.clear();
 
   // Greedy: four idle connections from one address are its share; the next is told so at once.
+  // Under a loaded CI machine the server may accept the four later than the window below
+  // (1 s, shorter than their 1.5 s deadline): then they are dropped and opened again, up to
+  // three times. Every try asserts the same thing: a fifth connection while four are held.
   std::vector<std::unique_ptr<SlowClient>> idle;
-  for (int i = 0; i < 4; ++i) {
-    idle.push_back(std::make_unique<SlowClient>(m_api_port, milliseconds(100), /*silent=*/true));
-  }
   std::pair<int, std::string> refused;
-  EXPECT_TRUE(eventually(
-      [&] {
-        refused = get(m_api_port, "/healthz");
-        return refused.first == 429;
-      },
-      seconds(1)))
-      << refused.first << " " << refused.second;
+  bool told = false;
+  for (int attempt = 0; attempt < 3 && !told; ++attempt) {
+    idle.clear();
+    ASSERT_TRUE(eventually([&] { return get(m_api_port, "/healthz").first == 200; }, seconds(20)));
+    for (int i = 0; i < 4; ++i) {
+      idle.push_back(std::make_unique<SlowClient>(m_api_port, milliseconds(100), /*silent=*/true));
+    }
+    told = eventually(
+        [&] {
+          refused = get(m_api_port, "/healthz");
+          return refused.first == 429;
+        },
+        seconds(1));
+  }
+  EXPECT_TRUE(told) << refused.first << " " << refused.second;
   EXPECT_NE(refused.second.find("too many connections from 127.0.0.1"), std::string::npos);
   EXPECT_TRUE(eventually([&] { return all_closed(idle); }, seconds(20)));
   EXPECT_EQ(get(m_api_port, "/healthz"), std::make_pair(200, std::string("ok\n")));
