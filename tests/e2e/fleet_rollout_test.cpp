@@ -15,7 +15,7 @@ namespace {
 namespace bp = boost::process;
 namespace fs = std::filesystem;
 
-/// The rollout bucket as DESIGN.md defines it, computed with coreutils rather than tether:
+/// The rollout bucket as docs/design.md defines it, computed with coreutils rather than tether:
 /// the first 8 bytes of SHA-256("<host>/<service>") as a big-endian integer, mod 100.
 int bucket_of(const std::string& host, const std::string& service) {
   const std::string digest =

@@ -13,7 +13,7 @@ namespace tether {
 /// Where the serving container waits while its successor is health-checked.
 [[nodiscard]] std::string previous_container_name_of(const std::string& service);
 
-/// Label keys tether sets on every container it creates (DESIGN.md, issue #4).
+/// Label keys tether sets on every container it creates (docs/design.md, issue #4).
 inline constexpr const char* k_label_service = "tether.service";
 inline constexpr const char* k_label_release = "tether.release";  ///< the image digest
 inline constexpr const char* k_label_config_hash = "tether.config-hash";

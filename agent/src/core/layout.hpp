@@ -7,7 +7,7 @@ namespace tether {
 
 namespace fs = std::filesystem;
 
-/// Where everything lives under the agent's root (DESIGN.md "Live layout on a host").
+/// Where everything lives under the agent's root (docs/design.md "Live layout on a host").
 struct Layout {
   fs::path root;
 

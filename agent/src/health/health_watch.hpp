@@ -36,7 +36,7 @@ struct HealthState {
 /// row, healthy again after `health.successes` passes in a row. True when `healthy` flipped.
 bool tally_probe(HealthState& state, const ProbeResult& result, const HealthSpec& health);
 
-/// Continuous health (DESIGN.md "What converged means"): after its gate, every service is
+/// Continuous health (docs/design.md "What converged means"): after its gate, every service is
 /// probed at its `health.interval` for as long as it runs, on a thread of its own, so a hang
 /// (SIGSTOP), a paused container or an app answering 500 is seen within
 /// failureThreshold x interval. `on_change` is called (on the watch's thread, without its lock

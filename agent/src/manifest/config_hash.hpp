@@ -5,7 +5,7 @@
 
 namespace tether {
 
-/// DESIGN.md's config hash: SHA-256 of the sorted lines "<target>\0<sha256 of content>\n".
+/// docs/design.md's config hash: SHA-256 of the sorted lines "<target>\0<sha256 of content>\n".
 /// `files` maps target path -> content; the map's order is the sort order.
 [[nodiscard]] std::string config_hash(const std::map<std::string, std::string>& files);
 

@@ -4,7 +4,7 @@
 
 namespace tether {
 
-/// What makes two binary releases the same (DESIGN.md "Identity of a release").
+/// What makes two binary releases the same (docs/design.md "Identity of a release").
 struct ReleaseId {
   std::string version;
   std::string commit;

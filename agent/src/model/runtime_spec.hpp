@@ -10,7 +10,7 @@
 namespace tether {
 
 /// Everything a declaration says about what runs on a host and how its health is judged: what
-/// the agent must restart or recreate when it changes (DESIGN.md "What converged means").
+/// the agent must restart or recreate when it changes (docs/design.md "What converged means").
 /// Selection (selector, rollout), ordering (dependsOn), the switch procedure (hooks) and
 /// housekeeping (keepReleases) are not part of it: changing them changes nothing that runs.
 struct RuntimeSpec {

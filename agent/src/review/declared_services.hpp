@@ -30,7 +30,7 @@ struct HostDeclaration {
                                                           const HostIdentity& host,
                                                           Diagnostics& diagnostics);
 
-/// The review view of a validated Service's release; `config_hash` as DESIGN.md computes it.
+/// The review view of a validated Service's release; `config_hash` as docs/design.md computes it.
 [[nodiscard]] ReleaseView release_view(const Service& service, const std::string& config_hash);
 
 /// The identities the blobs declare, each at its oldest declaration. Blobs that do not parse

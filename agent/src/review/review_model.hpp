@@ -23,7 +23,7 @@ struct ReleaseView {
   std::string artifact_sha256;  ///< binary only
   std::string image;            ///< container only: the full image reference
   std::string digest;           ///< container only: "sha256:<64 hex>", "" for a floating tag
-  std::string config_hash;      ///< DESIGN.md's config hash, both kinds
+  std::string config_hash;      ///< docs/design.md's config hash, both kinds
   bool operator==(const ReleaseView&) const = default;
 
   /// What makes two releases the same, config excluded: "binary:<version>:<commit>:<sha256>",

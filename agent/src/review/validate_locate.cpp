@@ -106,7 +106,8 @@ std::string hint_by_message(std::string_view field, std::string_view message) {
            "refuses the whole commit over them";
   }
   if (starts_with(message, "required field is missing")) {
-    return "add " + std::string(last_key(field)) + " (see the manifest format in DESIGN.md)";
+    return "add " + std::string(last_key(field)) +
+           " (the manifest format: tether's docs/design.md)";
   }
   if (contains(message, "put it in quotes")) return "quote the value so YAML reads a string";
   if (starts_with(message, "set exactly one of spec.release")) {
@@ -187,7 +188,7 @@ std::string fix_hint(const std::string& field, const std::string& message) {
   if (hint.empty()) hint = hint_by_field(field);
   if (hint.empty()) {
     hint = "correct " + (field == "<root>" ? std::string("the document") : field) +
-           " as the message says (the manifest format is in DESIGN.md)";
+           " as the message says (the manifest format is in tether's docs/design.md)";
   }
   return hint;
 }
