@@ -83,5 +83,29 @@ TEST_F(SshRemoteTest, RefusesAChangedHostKey) {
   EXPECT_FALSE(std::filesystem::exists(m_root / "services/hello/current"));
 }
 
+TEST_F(SshRemoteTest, RefusesAPrivateKeyOtherUsersCanReadAndConvergesOnceItIsProtected) {
+  commit_hello("1.0.0");
+  const auto file = config(m_ssh.known_hosts_line() + "\n");
+  namespace fs = std::filesystem;
+  fs::permissions(
+      m_ssh.client_key(), fs::perms::group_read | fs::perms::others_read, fs::perm_options::add);
+  const CommandResult refused = tether({"run", "--once", "--config", file.string()});
+  EXPECT_EQ(refused.exit_code, 4) << refused.err;
+  EXPECT_NE(refused.err.find("repo.sshKeyFile: " + m_ssh.client_key().string() +
+                             " is accessible by other users (mode 0644)"),
+            std::string::npos)
+      << refused.err;
+  EXPECT_NE(refused.err.find("chmod 600 " + m_ssh.client_key().string()), std::string::npos)
+      << refused.err;
+  EXPECT_FALSE(fs::exists(m_root / "services/hello/current"));
+
+  fs::permissions(m_ssh.client_key(),
+                  fs::perms::owner_read | fs::perms::owner_write,
+                  fs::perm_options::replace);
+  const CommandResult run = tether({"run", "--once", "--config", file.string()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(hello_eventually_says("hello 1.0.0\n"));
+}
+
 }  // namespace
 }  // namespace tether::test

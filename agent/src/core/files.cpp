@@ -1,12 +1,14 @@
 #include "core/files.hpp"
 
+#include "core/unique_fd.hpp"
+
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
-#include <fstream>
-#include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace tether {
@@ -64,16 +66,25 @@ Status write_and_rename(const std::filesystem::path& path,
 std::string errno_text() { return std::strerror(errno); }
 
 Result<std::string> read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{"cannot read " + path.string() + ": " + errno_text(), ""};
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
+  // Opened before any check and checked with fstat on what was opened: a FIFO or a device in
+  // an operator's path (a token file, known_hosts, agent.yaml) is refused instead of hanging
+  // the agent in open(2) (O_NONBLOCK) or read(2) forever (S_ISREG), with no window between a
+  // check and the open for the path to be swapped.
+  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+  if (!fd.valid()) return Error{"cannot read " + path.string() + ": " + errno_text(), ""};
+  struct stat info {};
+  if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode)) {
     return Error{"cannot read " + path.string() + ": not a regular file", ""};
   }
-  std::ostringstream out;
-  out << in.rdbuf();
-  if (in.bad()) return Error{"read error on " + path.string() + ": " + errno_text(), ""};
-  return out.str();
+  std::string content;
+  std::array<char, 65536> buffer{};
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Error{"read error on " + path.string() + ": " + errno_text(), ""};
+    if (n == 0) return content;
+    content.append(buffer.data(), static_cast<size_t>(n));
+  }
 }
 
 Status write_file_synced(const std::filesystem::path& path,

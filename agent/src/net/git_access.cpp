@@ -7,9 +7,11 @@
 #include "source/git_handles.hpp"
 #include "trust/ssh_key.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -57,6 +59,25 @@ std::vector<std::string> ssh_identities(const RepoAccess& access, const LocalUse
     if (fs::exists(key, error)) out.push_back(key.string());
   }
   return out;
+}
+
+/// OpenSSH refuses a private key that other users can read ("UNPROTECTED PRIVATE KEY FILE"),
+/// because whoever read it may push to the state repo as this host. So does the agent, naming
+/// the file and the fix, before the first connection rather than failing at an auth prompt.
+Status key_is_private(const std::string& key_file) {
+  struct stat info {};
+  if (::stat(key_file.c_str(), &info) != 0) {
+    return Error{"repo.sshKeyFile: cannot read " + key_file + ": " + errno_text(),
+                 "write the deploy key's private half there (ssh-keygen -t ed25519 -f FILE)"};
+  }
+  if ((info.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
+    return Error{"repo.sshKeyFile: " + key_file + " is accessible by other users (mode " + mode +
+                     "); refusing an unprotected private key, as OpenSSH does",
+                 "chmod 600 " + key_file};
+  }
+  return ok_status();
 }
 
 std::string joined(const std::vector<std::string>& items) {
@@ -265,6 +286,9 @@ Result<std::unique_ptr<GitSession>> GitSession::start(
                  "write the server's host key there (ssh-keyscan -p PORT HOST > FILE)"};
   }
   if (Status ca = use_ca_file(access.ca_file); !ca) return ca.error();
+  if (impl->url.scheme == "ssh" && !access.ssh_key_file.empty()) {
+    if (Status key = key_is_private(access.ssh_key_file); !key) return key.error();
+  }
   impl->identities = ssh_identities(access, impl->user);
   impl->watchdog = std::make_unique<StallWatchdog>(impl->url.port, access.timeout, deadline);
   return std::unique_ptr<GitSession>(new GitSession(std::move(impl)));

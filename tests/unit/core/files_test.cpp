@@ -113,6 +113,28 @@ TEST(ReadFile, ADirectoryIsAnErrorNotAnEmptyFile) {
   EXPECT_FALSE(text.ok()) << "read_file of a directory returned \"" << *text << "\"";
 }
 
+TEST(ReadFile, AFifoIsRefusedAtOnceInsteadOfWaitingForAWriter) {
+  // An operator's token file or known_hosts that is a FIFO would hang the agent in open(2).
+  test::TempDir tmp;
+  ASSERT_EQ(::mkfifo((tmp / "token").c_str(), 0600), 0);
+  auto text = read_file(tmp / "token");
+  ASSERT_FALSE(text.ok());
+  EXPECT_TRUE(contains(text.error().message, "not a regular file")) << text.error().message;
+  EXPECT_TRUE(contains(text.error().message, (tmp / "token").string())) << text.error().message;
+}
+
+TEST(ReadFile, ADeviceIsRefusedInsteadOfReadForever) {
+  auto text = read_file("/dev/zero");
+  ASSERT_FALSE(text.ok());
+  EXPECT_TRUE(contains(text.error().message, "not a regular file")) << text.error().message;
+}
+
+TEST(ReadFile, ReadsProcFilesWhoseSizeIsZero) {
+  auto text = read_file("/proc/self/stat");
+  ASSERT_TRUE(text.ok()) << text.error().describe();
+  EXPECT_FALSE(text->empty());
+}
+
 TEST(MakeDirs, CreatesParentsAndNamesThePathOnError) {
   test::TempDir tmp;
   ASSERT_TRUE(make_dirs(tmp / "a" / "b" / "c").ok());
