@@ -32,12 +32,15 @@ for case in ET.parse(sys.argv[1]).iter("testcase"):
         continue
     print(f"  {case.get('name')}")
     lines = (case.findtext("system-out") or "").splitlines()
+    why = []
     for i, line in enumerate(lines):
         # A shard that skipped is reported skipped even when a case in it failed: name both.
         if re.match(r"\[  (SKIPPED|FAILED) +\] \S+\.\S+", line) or line.startswith("SKIP"):
-            print(f"    {line}")
+            why.append(re.sub(r" \(\d+ ms\)$", "", line))
         elif line.endswith(": Skipped") and i + 1 < len(lines):
-            print(f"    {line} {lines[i + 1]}")
+            why.append(f"{line} {lines[i + 1]}")
+    for line in dict.fromkeys(why):  # gtest's summary repeats the cases: once each
+        print(f"    {line}")
 EOF
 }
 
