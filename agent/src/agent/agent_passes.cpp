@@ -38,12 +38,12 @@ PassResult AgentPasses::run(PassTrigger trigger) {
 
 void AgentPasses::publish(const PassResult& result, Clock::TimePoint::duration took) {
   const AgentStatus status = status_of(result, m_host, now_rfc3339());
-  if (m_displays) m_displays->show_pass(result, status, took);
+  // Saved before the daemon shows the pass: `tether status` run by whoever saw it on the API
+  // reads the same pass.
   m_last_pass.save(status);
-  if (m_displays) {
-    m_displays->show_report(result);
-    give_back_freed_heap(result);
-  }
+  if (!m_displays) return;
+  m_displays->show_pass(result, status, took);
+  give_back_freed_heap(result);
 }
 
 }  // namespace tether

@@ -28,6 +28,7 @@ void PassDisplays::show_pass(const PassResult& result,
   const History history = HistoryStore(m_layout.history()).load().value_or(History{});
   m_metrics.record(
       metrics_of(result, std::chrono::duration<double>(took).count(), finished, history));
+  show_report(result);
   m_board.publish(status);
 }
 

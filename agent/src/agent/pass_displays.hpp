@@ -17,15 +17,16 @@ class PassDisplays {
 
   /// Before the first pass: who the agent is and what the host runs now (read from disk).
   void show_before_first_pass();
-  /// After a pass: its metrics (`took`: how long it ran) and the status it left.
+  /// After a pass: its metrics (`took`: how long it ran), the host report from what it probed
+  /// (from disk when it had no desired state to probe for), and last the status it left, so a
+  /// client that sees this pass's status on GET /status sees its report and metrics too.
   void show_pass(const PassResult& result,
                  const AgentStatus& status,
                  Clock::TimePoint::duration took);
-  /// After a pass: the host report, from what the pass probed (from disk when it had no
-  /// desired state to probe for).
-  void show_report(const PassResult& result);
 
  private:
+  void show_report(const PassResult& result);
+
   Layout m_layout;
   HostIdentity m_host;
   Metrics& m_metrics;
