@@ -1,28 +1,17 @@
 #include "process/command_runner.hpp"
 
 #include "command.hpp"
+#include "process_guard.hpp"
 #include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <fstream>
-#include <string>
-#include <sys/types.h>
 #include <thread>
 
 namespace tether {
 namespace {
-
-/// Whether `pid` exists and has not ended (a zombie has: it runs no more code).
-bool still_running(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line)) return false;
-  const size_t name_end = line.rfind(") ");
-  return name_end != std::string::npos && line.size() > name_end + 2 && line[name_end + 2] != 'Z' &&
-         line[name_end + 2] != 'X';
-}
 
 Command sh(const std::string& script, Millis timeout = std::chrono::seconds(10)) {
   return Command{{"/bin/sh", "-c", script}, {}, {}, timeout};
@@ -74,7 +63,8 @@ TEST(ProcessRunner, KillsTheWholeGroupOnTimeout) {
   std::ifstream pid_text(pid_file);
   pid_t grandchild = 0;
   ASSERT_TRUE(pid_text >> grandchild) << "the command wrote its background child's pid";
-  EXPECT_TRUE(test::eventually([&] { return !still_running(grandchild); }, std::chrono::seconds(5)))
+  EXPECT_TRUE(
+      test::eventually([&] { return !test::process_running(grandchild); }, std::chrono::seconds(5)))
       << "the grandchild outlived the command's timeout";
   EXPECT_FALSE(std::filesystem::exists(marker));
 }
