@@ -17,6 +17,33 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# The tests in CTest's JUnit file $1 that did not run (skipped or disabled), one a line, each
+# followed by why: the SKIP lines of its output (for a unit-test shard, its gtest cases that
+# skipped or failed).
+skipped_tests() {
+  [[ -f "$1" ]] || return 0
+  python3 - "$1" <<'EOF'
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+for case in ET.parse(sys.argv[1]).iter("testcase"):
+    if case.get("status") not in ("notrun", "disabled") and case.find("skipped") is None:
+        continue
+    print(f"  {case.get('name')}")
+    lines = (case.findtext("system-out") or "").splitlines()
+    why = []
+    for i, line in enumerate(lines):
+        # A shard that skipped is reported skipped even when a case in it failed: name both.
+        if re.match(r"\[  (SKIPPED|FAILED) +\] \S+\.\S+", line) or line.startswith("SKIP"):
+            why.append(re.sub(r" \(\d+ ms\)$", "", line))
+        elif line.endswith(": Skipped") and i + 1 < len(lines):
+            why.append(f"{line} {lines[i + 1]}")
+    for line in dict.fromkeys(why):  # gtest's summary repeats the cases: once each
+        print(f"    {line}")
+EOF
+}
+
 preset=asan
 case "${1:-}" in
   --asan) shift ;;
@@ -48,9 +75,19 @@ export ASAN_OPTIONS="log_path=$reports/asan:log_exe_name=1${ASAN_OPTIONS:+:$ASAN
 export UBSAN_OPTIONS="log_path=$reports/ubsan:log_exe_name=1:print_stacktrace=1:halt_on_error=1"
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 suite_rc=0
+junit="$PWD/$build_dir/ctest-results.xml"
+rm -f "$junit"
 ctest --test-dir "$build_dir" --output-on-failure --no-tests=error -j "$(nproc)" --timeout 300 \
-  "$@" || suite_rc=$?
+  --output-junit "$junit" "$@" || suite_rc=$?
 echo "test.sh: $preset suite took $((SECONDS - start)) s"
+# CTest counts a skipped test (GTEST_SKIP, an exit status 77, a disabled test) as no failure,
+# yet it tested nothing: a missing engine or tool is a CI failure to look at, not a pass.
+skipped="$(skipped_tests "$junit")"
+if [[ -n "$skipped" ]]; then
+  echo "test.sh: tests were skipped (each must run here; install what they need):" >&2
+  echo "$skipped" >&2
+  ((suite_rc != 0)) || suite_rc=1
+fi
 if [[ -n "$(ls -A "$reports")" ]]; then
   echo "test.sh: sanitizer reports (from processes the tests started):" >&2
   for report in "$reports"/*; do

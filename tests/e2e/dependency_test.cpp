@@ -2,6 +2,7 @@
 // healthy and starts once it is, an unrelated service upgrades in the same pass regardless, and
 // cycles or unknown dependencies are refused by `tether validate` and by the agent.
 #include "agent_fixture.hpp"
+#include "pass_counter.hpp"
 
 #include <boost/process.hpp>
 
@@ -152,7 +153,10 @@ TEST_F(DependencyTest, WaitsForAnUnhealthyDependencyWhileAnUnrelatedServiceUpgra
   EXPECT_NE(http_get(api, "/metrics").find("tether_blocked{service=\"b\"} 1"), std::string::npos);
   const CommandResult status = tether({"status"});
   EXPECT_NE(status.out.find("b BLOCKED on a: waiting for a"), std::string::npos) << status.out;
-  std::this_thread::sleep_for(seconds(2));  // several 300 ms passes
+  // Several more 300 ms passes, counted rather than slept through: each could have started b.
+  const long long passes = passes_finished(api);
+  ASSERT_TRUE(passes_eventually_reach(api, passes, 3, seconds(20)))
+      << passes << " passes, then " << passes_finished(api);
   EXPECT_EQ(http_get(port_b, "/"), "") << "b was not started";
   EXPECT_EQ(entries("b", "blocked", broken).size(), 1u) << "journaled once, not every poll";
 

@@ -57,7 +57,7 @@ class UnhealthySightings {
             if (http_get(api, "/metrics").find("tether_service_healthy{service=\"hello\"} 0") !=
                 std::string::npos)
               m_metrics = true;
-            std::this_thread::sleep_for(milliseconds(25));
+            std::this_thread::sleep_for(milliseconds(25));  // sampling: a brief state is seen
           }
         }) {}
   ~UnhealthySightings() {

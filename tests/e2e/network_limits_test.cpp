@@ -26,12 +26,14 @@ class TrickleServer {
                                     "application/octet-stream",
                                     [this](size_t, size_t, httplib::DataSink& sink) {
                                       if (m_stopping) return false;
+                                      // a slow server trickles one byte per 200 ms
                                       std::this_thread::sleep_for(200ms);
                                       return sink.write("x", 1);
                                     });
     });
     m_port = m_server.bind_to_any_port("127.0.0.1");
     m_thread = std::thread([this] { m_server.listen_after_bind(); });
+    // httplib's stop() is a no-op until listening has begun: wait, or teardown could hang.
     while (!m_server.is_running()) std::this_thread::sleep_for(1ms);
   }
   ~TrickleServer() {

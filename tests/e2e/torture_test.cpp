@@ -90,7 +90,7 @@ class TortureTest : public AgentTest {
     if (kill.point.empty()) {
       const auto deadline = std::chrono::steady_clock::now() + kill.delay;
       while (agent.running() && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));  // kill at `delay`, not later
       ::kill(agent.id(), SIGKILL);
     }
     agent.wait();

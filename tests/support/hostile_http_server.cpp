@@ -27,7 +27,7 @@ void add_routes(httplib::Server& server, const std::atomic<bool>& stopping) {
     response.set_chunked_content_provider(
         "application/octet-stream", [&stopping](size_t, httplib::DataSink& sink) {
           if (stopping) return false;
-          std::this_thread::sleep_for(std::chrono::milliseconds(500));
+          std::this_thread::sleep_for(std::chrono::milliseconds(500));  // a trickle: 2 bytes/s
           return sink.write("x", 1);
         });
   });
@@ -65,6 +65,7 @@ HostileHttpServer::HostileHttpServer() : m_impl(std::make_unique<Impl>()) {
   impl->port = impl->server.bind_to_any_port("127.0.0.1");
   if (impl->port <= 0) throw std::runtime_error("cannot bind the hostile HTTP test server");
   impl->thread = std::thread([impl] { impl->server.listen_after_bind(); });
+  // httplib's stop() is a no-op until listening has begun: wait, or teardown could hang.
   while (!impl->server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 

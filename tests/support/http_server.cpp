@@ -53,7 +53,7 @@ HttpFileServer::HttpFileServer() : m_impl(std::make_unique<Impl>()) {
         it->second.size(),
         "application/octet-stream",
         [body = it->second, pause](size_t offset, size_t length, httplib::DataSink& sink) {
-          std::this_thread::sleep_for(pause);
+          std::this_thread::sleep_for(pause);  // the route's rate: one piece per pause
           return sink.write(body.data() + offset, std::min(length, k_piece));
         });
   });

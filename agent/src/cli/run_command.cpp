@@ -1,9 +1,10 @@
-#include "agent/pass_status.hpp"
-#include "agent/poll_schedule.hpp"
+#include "agent/agent_passes.hpp"
+#include "agent/daemon_loop.hpp"
+#include "agent/pass_displays.hpp"
 #include "agent/reconciler.hpp"
+#include "agent/revert_proposals.hpp"
+#include "agent/webhook_secret.hpp"
 #include "api/api_server.hpp"
-#include "api/metrics.hpp"
-#include "api/webhook.hpp"
 #include "apply/history_store.hpp"
 #include "cli/commands.hpp"
 #include "cli/error_output.hpp"
@@ -12,21 +13,13 @@
 #include "core/agent_signals.hpp"
 #include "core/clock.hpp"
 #include "core/file_lock.hpp"
-#include "core/files.hpp"
 #include "core/log.hpp"
 #include "health/health_watch.hpp"
 #include "process/command_runner.hpp"
-#include "proposal/proposer.hpp"
-#include "report/host_report.hpp"
-#include "report/last_pass_file.hpp"
+#include "review/scratch_dir.hpp"
 #include "source/git_source.hpp"
 
 #include <cstdio>
-#include <malloc.h>
-#include <random>
-#include <signal.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 namespace tether {
 namespace {
@@ -94,30 +87,11 @@ struct AgentParts {
   Applier applier;
 };
 
-/// A temp dir removed when it goes out of scope.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (fs::temp_directory_path() / "tether-dry-run-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) != nullptr) m_path = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    if (!m_path.empty()) fs::remove_all(m_path, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  [[nodiscard]] const fs::path& path() const { return m_path; }
-
- private:
-  fs::path m_path;
-};
-
 /// --dry-run: fetch into a scratch mirror (borrowing the agent's objects), plan, print.
 /// Nothing under the root is created or changed.
 int dry_run(const AgentConfig& config) {
   const Layout layout{config.root};
-  ScratchDir scratch;
+  review::ScratchDir scratch("tether-dry-run");
   if (scratch.path().empty()) {
     log_error("cannot create a temp dir for the dry-run mirror");
     return k_exit_failed;
@@ -140,23 +114,6 @@ int dry_run(const AgentConfig& config) {
   return static_cast<int>(result.outcome);
 }
 
-/// The webhook secret from api.webhookSecretFile ("" when none is configured).
-Result<std::string> webhook_secret(const AgentConfig& config) {
-  if (config.webhook_secret_file.empty()) return std::string();
-  auto content = read_file(config.webhook_secret_file);
-  if (!content) {
-    return Error{"api.webhookSecretFile: " + content.error().describe(),
-                 "create the file with a random secret (e.g. openssl rand -hex 32) and give the "
-                 "same secret to the Git server's webhook"};
-  }
-  std::string secret = webhook_secret_of(*content);
-  if (secret.empty()) {
-    return Error{"api.webhookSecretFile " + config.webhook_secret_file + " is empty",
-                 "write a random secret into it (e.g. openssl rand -hex 32)"};
-  }
-  return secret;
-}
-
 /// The previewer behind GET /plan: the agent's settings, its own process runner and engines
 /// (it runs on an API thread beside the loop).
 struct PreviewParts {
@@ -174,73 +131,6 @@ struct PreviewParts {
   preview::Previewer previewer;
 };
 
-/// Waits up to `delay` for a reason to run the next pass; nullopt when the agent must stop.
-std::optional<PassTrigger> wait_for_next_poll(const sigset_t& signals, Millis delay) {
-  timespec timeout{delay.count() / 1000, (delay.count() % 1000) * 1'000'000};
-  const int sig = ::sigtimedwait(&signals, nullptr, &timeout);
-  if (sig == SIGTERM || sig == SIGINT) return std::nullopt;
-  if (sig == SIGHUP) {
-    log_info("SIGHUP: polling now");
-    return PassTrigger::operator_asked;
-  }
-  if (sig == SIGUSR1) return PassTrigger::health_changed;
-  return PassTrigger::schedule;
-}
-
-/// What a pass tells the metrics: timing, outcome and what is live afterwards.
-PassMetrics metrics_of(const PassResult& result,
-                       std::chrono::steady_clock::duration took,
-                       const Layout& layout) {
-  PassMetrics pass;
-  pass.duration_seconds = std::chrono::duration<double>(took).count();
-  pass.finished_unix_seconds =
-      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  pass.poll_failed = result.outcome == PassOutcome::unreachable;
-  pass.tip_refused = result.outcome == PassOutcome::refused;
-  pass.rollbacks = result.rollbacks;
-  pass.git_polls = result.work.polls;
-  pass.git_downloads = result.work.downloads;
-  pass.manifests_loaded = result.work.manifests_loaded;
-  pass.files_hashed = static_cast<long long>(result.work.files_hashed);
-  pass.state_commit = result.state_commit;
-  pass.tip_commit = result.tip_commit;
-  pass.converged = result.converged;
-  pass.recoveries = static_cast<int>(result.recoveries.size());
-  pass.healthy = result.healthy;
-  for (const auto& [name, converged] : result.converged) pass.blocked[name] = false;
-  for (const BlockedService& blocked : result.blocked) pass.blocked[blocked.action.service] = true;
-  for (const auto& [name, service] : result.live_after) {
-    if (const InstalledRelease* current = service.current()) {
-      pass.live[name] = {current->id.version, current->id.commit};
-    }
-  }
-  // Read back from the store the applier wrote: quarantines outlive passes and restarts.
-  for (const auto& [name, converged] : result.converged) pass.quarantined[name] = false;
-  for (const auto& [name, history] : HistoryStore(layout.history()).load().value_or(History{})) {
-    if (history.quarantine) pass.quarantined[name] = true;
-  }
-  return pass;
-}
-
-proposal::Proposer proposer_of(const Layout& layout, const AgentConfig& config) {
-  const HostIdentity host = host_of(config);
-  return proposal::Proposer(layout,
-                            {config.propose_revert,
-                             config.repo_url,
-                             config.branch,
-                             host.id,
-                             host.labels,
-                             config.repo_access});
-}
-
-/// After a pass that applied something (or holds a quarantine): propose the reverts of
-/// auto-rolled-back releases. It never changes the pass's outcome.
-void propose_reverts(proposal::Proposer& proposer, const PassResult& result) {
-  const bool read_state =
-      result.outcome == PassOutcome::converged || result.outcome == PassOutcome::failed;
-  if (result.desired && read_state) (void)proposer.run(*result.desired);
-}
-
 /// The daemon's health watch and what it tells: the status board and metrics at once, and the
 /// loop (SIGUSR1) for a pass that acts on it.
 struct WatchParts {
@@ -255,66 +145,47 @@ struct WatchParts {
           }
           board.set_health(service, state.healthy, why);
           metrics.set_health(service, state.healthy);
-          ::kill(::getpid(), SIGUSR1);
+          ask_for_health_pass();
         }) {}
   ProcessRunner runner;
   RealProber prober;
   HealthWatch watch;
 };
 
-/// After a pass: what GET /status serves until the next one, from what the pass probed.
-void publish_report(StatusBoard& board,
-                    const Layout& layout,
-                    const PassResult& result,
-                    HashCache& hashes) {
-  std::set<std::string> probed;
-  if (result.desired) {
-    for (const auto& [name, service] : result.desired->services) probed.insert(name);
-  }
-  Live live = result.desired ? result.live_after : read_host_report(layout, hashes).live;
-  board.publish_report(host_report_after_pass(layout, std::move(live), probed));
-}
-
-int agent_loop(const AgentConfig& config,
+/// The daemon: /status and /metrics from before the first pass, the API (with its webhook and
+/// previews) when configured, then the loop until SIGTERM.
+int run_daemon(const AgentConfig& config,
                const Layout& layout,
                Reconciler& reconciler,
+               const Clock& clock,
                Metrics& metrics,
                StatusBoard& board) {
-  // Blocked since main() started (core/agent_signals.hpp); taken here, synchronously, between
-  // passes: never mid-apply.
-  const sigset_t signals = agent_signals();
-  HashCache report_hashes(layout.hash_cache());  ///< for reports of passes that probed nothing
-  const HostIdentity host = host_of(config);
-  AgentStatus before_first_pass;
-  before_first_pass.host = host.id;
-  before_first_pass.labels = host.labels;
-  board.publish(std::move(before_first_pass));
-  board.publish_report(read_host_report(layout, report_hashes));
+  PassDisplays displays(layout, host_of(config), metrics, board);
+  displays.show_before_first_pass();
   const PreviewParts preview(layout, config);  // outlives the API that uses it
   std::unique_ptr<ApiServer> api;
   if (!config.api_listen.empty()) {
-    auto secret = webhook_secret(config);
+    auto secret = load_webhook_secret(config);
     if (!secret) {
       log_error(secret.error().describe());
       return k_exit_failed;
     }
-    // The loop waits in sigtimedwait; a SIGHUP to ourselves is its "poll now" (as from kill).
+    // The loop waits for signals; a SIGHUP to ourselves is its "poll now" (as from kill).
     auto started = ApiServer::start(
-        config.api_listen,
-        layout,
-        {metrics, board, *secret, [] { ::kill(::getpid(), SIGHUP); }, &preview.previewer});
+        config.api_listen, layout, {metrics, board, *secret, ask_for_poll, &preview.previewer});
     if (!started) {
       log_error(started.error().describe());
       return k_exit_failed;
     }
     api = std::move(*started);
   }
-  std::mt19937 random(std::random_device{}());
-  std::uniform_real_distribution<double> draw(0.0, 1.0);
-  const PollSchedule schedule{config.poll_interval, config.poll_jitter_percent};
-  int failures = 0;
-  LastPassFile last_pass(layout);
-  proposal::Proposer proposer = proposer_of(layout, config);
+  AgentPasses passes(reconciler, layout, host_of(config), proposer_of(layout, config), &displays);
+  ProcessSignals signals;
+  DaemonLoop loop(PollSchedule{config.poll_interval, config.poll_jitter_percent},
+                  signals,
+                  clock,
+                  passes,
+                  seeded_unit_random());
   log_info("agent started",
            {{"repo", config.repo_url},
             {"branch", config.branch},
@@ -322,26 +193,7 @@ int agent_loop(const AgentConfig& config,
             {"host", config.host_id},
             {"interval", format_duration(config.poll_interval)},
             {"api", config.api_listen.empty() ? "off" : config.api_listen}});
-  std::optional<PassTrigger> trigger = wait_for_next_poll(signals, schedule.first(draw(random)));
-  while (trigger) {
-    const auto start = std::chrono::steady_clock::now();
-    const PassResult result = reconciler.run_once(ApplyMode::apply, *trigger);
-    propose_reverts(proposer, result);
-    metrics.record(metrics_of(result, std::chrono::steady_clock::now() - start, layout));
-    const AgentStatus status = status_of(result, host, now_rfc3339());
-    board.publish(status);
-    last_pass.save(status);
-    publish_report(board, layout, result, report_hashes);
-    failures = result.outcome == PassOutcome::unreachable ? failures + 1 : 0;
-    // A clone, a manifest parse or an apply leaves freed heap that glibc keeps mapped; hand it
-    // back so the idle daemon's footprint is what it needs for a quiet poll. Quiet polls free
-    // next to nothing, so they skip the walk over the heap.
-    if (result.work.downloads > 0 || result.work.manifests_loaded || !result.plan.empty())
-      ::malloc_trim(0);
-    if (result.stopping) break;
-    trigger = wait_for_next_poll(signals, schedule.next(failures, draw(random)));
-  }
-  log_info("agent stopping; services keep running");
+  loop.run();
   return k_exit_ok;
 }
 
@@ -393,13 +245,10 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
       ReconcilerOptions{
           damping_of(*config), parts.notifier.get(), watch ? &watch->watch : nullptr});
   if (flags.once) {
-    const PassResult result = reconciler.run_once(ApplyMode::apply);
-    proposal::Proposer proposer = proposer_of(layout, *config);
-    propose_reverts(proposer, result);
-    LastPassFile(layout).save(status_of(result, host_of(*config), now_rfc3339()));
-    return static_cast<int>(result.outcome);
+    AgentPasses passes(reconciler, layout, host_of(*config), proposer_of(layout, *config), nullptr);
+    return static_cast<int>(run_single_pass(passes, parts.clock));
   }
-  return agent_loop(*config, layout, reconciler, metrics, board);
+  return run_daemon(*config, layout, reconciler, parts.clock, metrics, board);
 }
 
 }  // namespace tether

@@ -21,7 +21,7 @@ class HookEndpoint {
   explicit HookEndpoint(int failures, Millis delay = Millis(0)) : m_failures(failures) {
     m_server.Post("/hook",
                   [this, delay](const httplib::Request& request, httplib::Response& response) {
-                    std::this_thread::sleep_for(delay);
+                    std::this_thread::sleep_for(delay);  // a slow endpoint, for the timeouts
                     if (m_failures-- > 0) {
                       response.status = 500;
                       return;

@@ -33,6 +33,7 @@ class TestServer {
                                     "application/octet-stream",
                                     [this](size_t, size_t, httplib::DataSink& sink) {
                                       if (m_stopping) return false;
+                                      // a slow server trickles one byte per 100 ms
                                       std::this_thread::sleep_for(100ms);
                                       return sink.write("x", 1);
                                     });
@@ -45,6 +46,7 @@ class TestServer {
     });
     m_port = m_server.bind_to_any_port("127.0.0.1");
     m_thread = std::thread([this] { m_server.listen_after_bind(); });
+    // httplib's stop() is a no-op until listening has begun: wait, or teardown could hang.
     while (!m_server.is_running()) std::this_thread::sleep_for(1ms);
   }
   ~TestServer() {

@@ -1,10 +1,13 @@
 #include "process/command_runner.hpp"
 
+#include "command.hpp"
+#include "process_guard.hpp"
 #include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 namespace tether {
@@ -47,14 +50,22 @@ TEST(ProcessRunner, KillsTheWholeGroupOnTimeout) {
   ProcessRunner runner;
   const auto start = std::chrono::steady_clock::now();
   // A grandchild that would write the marker after 1.5 s must die with the command.
-  auto output =
-      runner.run(sh("(sleep 1.5; touch " + marker.string() + ") & sleep 30", Millis(300)));
+  const auto pid_file = dir / "grandchild.pid";
+  auto output = runner.run(sh(
+      "(sleep 1.5; touch " + marker.string() + ") & echo $! > " + pid_file.string() + "; sleep 30",
+      Millis(300)));
   const auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_TRUE(output);
   EXPECT_TRUE(output->timed_out);
   EXPECT_LT(elapsed, std::chrono::seconds(3));
   EXPECT_EQ(describe_failure(sh("x", Millis(300)), *output), "/bin/sh timed out after 300ms");
-  std::this_thread::sleep_for(std::chrono::seconds(2));
+  // Waited on rather than slept past: once the grandchild has ended, nothing writes the marker.
+  std::ifstream pid_text(pid_file);
+  pid_t grandchild = 0;
+  ASSERT_TRUE(pid_text >> grandchild) << "the command wrote its background child's pid";
+  EXPECT_TRUE(
+      test::eventually([&] { return !test::process_running(grandchild); }, std::chrono::seconds(5)))
+      << "the grandchild outlived the command's timeout";
   EXPECT_FALSE(std::filesystem::exists(marker));
 }
 

@@ -1,0 +1,49 @@
+#include "agent/agent_passes.hpp"
+
+#include "agent/pass_status.hpp"
+#include "agent/revert_proposals.hpp"
+#include "core/files.hpp"
+
+#include <malloc.h>
+
+namespace tether {
+namespace {
+
+/// A clone, a manifest parse or an apply leaves freed heap that glibc keeps mapped; hand it back
+/// so the idle daemon's footprint is what it needs for a quiet poll. Quiet polls free next to
+/// nothing, so they skip the walk over the heap.
+void give_back_freed_heap(const PassResult& result) {
+  if (result.work.downloads > 0 || result.work.manifests_loaded || !result.plan.empty())
+    ::malloc_trim(0);
+}
+
+}  // namespace
+
+AgentPasses::AgentPasses(Reconciler& reconciler,
+                         const Layout& layout,
+                         HostIdentity host,
+                         proposal::Proposer proposer,
+                         PassDisplays* displays)
+    : m_reconciler(reconciler),
+      m_host(std::move(host)),
+      m_proposer(std::move(proposer)),
+      m_last_pass(layout),
+      m_displays(displays) {}
+
+PassResult AgentPasses::run(PassTrigger trigger) {
+  PassResult result = m_reconciler.run_once(ApplyMode::apply, trigger);
+  propose_reverts(m_proposer, result);
+  return result;
+}
+
+void AgentPasses::publish(const PassResult& result, Clock::TimePoint::duration took) {
+  const AgentStatus status = status_of(result, m_host, now_rfc3339());
+  // Saved before the daemon shows the pass: `tether status` run by whoever saw it on the API
+  // reads the same pass.
+  m_last_pass.save(status);
+  if (!m_displays) return;
+  m_displays->show_pass(result, status, took);
+  give_back_freed_heap(result);
+}
+
+}  // namespace tether

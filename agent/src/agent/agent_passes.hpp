@@ -1,0 +1,34 @@
+#pragma once
+
+#include "agent/daemon_loop.hpp"
+#include "agent/pass_displays.hpp"
+#include "agent/reconciler.hpp"
+#include "proposal/proposer.hpp"
+#include "report/last_pass_file.hpp"
+
+namespace tether {
+
+/// The real PassRunner: the Reconciler's passes and the revert proposals they call for, each
+/// recorded in the last-pass file and, in the daemon, shown on `displays` with the freed heap
+/// handed back to the system.
+class AgentPasses final : public PassRunner {
+ public:
+  /// `displays`: nullptr for `run --once`.
+  AgentPasses(Reconciler& reconciler,
+              const Layout& layout,
+              HostIdentity host,
+              proposal::Proposer proposer,
+              PassDisplays* displays);
+
+  [[nodiscard]] PassResult run(PassTrigger trigger) override;
+  void publish(const PassResult& result, Clock::TimePoint::duration took) override;
+
+ private:
+  Reconciler& m_reconciler;
+  HostIdentity m_host;
+  proposal::Proposer m_proposer;
+  LastPassFile m_last_pass;
+  PassDisplays* m_displays;
+};
+
+}  // namespace tether

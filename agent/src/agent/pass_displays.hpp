@@ -1,0 +1,37 @@
+#pragma once
+
+#include "agent/reconciler.hpp"
+#include "api/metrics.hpp"
+#include "api/status_board.hpp"
+#include "core/clock.hpp"
+#include "live/hash_cache.hpp"
+#include "report/agent_status.hpp"
+
+namespace tether {
+
+/// What a daemon shows of its passes while it runs: GET /metrics and GET /status (the agent's
+/// status and the host report). `run --once` has none.
+class PassDisplays {
+ public:
+  PassDisplays(Layout layout, HostIdentity host, Metrics& metrics, StatusBoard& board);
+
+  /// Before the first pass: who the agent is and what the host runs now (read from disk).
+  void show_before_first_pass();
+  /// After a pass: its metrics (`took`: how long it ran), the host report from what it probed
+  /// (from disk when it had no desired state to probe for), and last the status it left, so a
+  /// client that sees this pass's status on GET /status sees its report and metrics too.
+  void show_pass(const PassResult& result,
+                 const AgentStatus& status,
+                 Clock::TimePoint::duration took);
+
+ private:
+  void show_report(const PassResult& result);
+
+  Layout m_layout;
+  HostIdentity m_host;
+  Metrics& m_metrics;
+  StatusBoard& m_board;
+  HashCache m_report_hashes{m_layout.hash_cache()};  ///< for reports of passes that probed nothing
+};
+
+}  // namespace tether
