@@ -571,7 +571,7 @@ def verdict(ok):
 def report(r, args, load_before):
     lines = []
     now = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
-    lines.append(f"`scripts/bench.sh{' --quick' if args.quick else ''}` ({now}, Release build, "
+    lines.append(f"`{args.command}` ({now}, {args.preset} build, "
                  f"{args.runs} runs each; machine: {machine()}; load average before: "
                  f"{load_before}). Median (min-max).")
     lines.append("")
@@ -714,6 +714,8 @@ def main():
     p.add_argument("--sha256-tool", required=True)
     p.add_argument("--core-bench", required=True)
     p.add_argument("--quick", action="store_true")
+    p.add_argument("--preset", default="release", help="the CMake preset the binaries come from")
+    p.add_argument("--command", default="scripts/bench.sh", help="how bench.sh was run, for the report")
     p.add_argument("--only", default="noop,reaction,hash,footprint,micro,scale")
     p.add_argument("--baseline-tether", help="another tether binary to measure beside this one "
                    "in the scaling table (scale)")
