@@ -29,7 +29,7 @@ std::string find_damage(const fs::path& dir, const ReleaseRecord& record, HashCa
 std::optional<InstalledRelease> probe_release(const fs::path& dir,
                                               HashCache& hashes,
                                               ProbeCache& cache) {
-  auto record = cache.release_record(dir);
+  const auto& record = cache.release_record(dir);
   InstalledRelease release;
   release.dir_name = dir.filename().string();
   if (!record) {
@@ -58,7 +58,7 @@ std::optional<ServingRecord> serving_from_release(const Layout& layout,
   const InstalledRelease* current = live.current();
   if (current == nullptr || !current->intact || current->dir_name != last_good_dir)
     return std::nullopt;
-  auto record = cache.release_record(layout.release_dir(live.name, current->dir_name));
+  const auto& record = cache.release_record(layout.release_dir(live.name, current->dir_name));
   if (!record || !record->run) return std::nullopt;
   ServingRecord serving;
   serving.release = record->id;

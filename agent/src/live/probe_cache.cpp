@@ -59,7 +59,7 @@ const T& ProbeCache::lookup(std::map<std::string, Parsed<T>>& entries,
   return entries.emplace(key, std::move(parsed)).first->second.value;
 }
 
-Result<ReleaseRecord> ProbeCache::release_record(const fs::path& release_dir) {
+const Result<ReleaseRecord>& ProbeCache::release_record(const fs::path& release_dir) {
   return lookup(m_releases, release_dir / k_release_record, [&release_dir] {
     return read_release_record(release_dir);
   });

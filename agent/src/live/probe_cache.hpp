@@ -27,8 +27,9 @@ namespace tether {
 /// thread-safe; one per reconciler.
 class ProbeCache {
  public:
-  /// `<release_dir>/.tether/release.json`, as read_release_record() returns it.
-  [[nodiscard]] Result<ReleaseRecord> release_record(const fs::path& release_dir);
+  /// `<release_dir>/.tether/release.json`, as read_release_record() returns it. The reference
+  /// stays valid until the next retain_used().
+  [[nodiscard]] const Result<ReleaseRecord>& release_record(const fs::path& release_dir);
   /// The pid file, as read_process_record() returns it.
   [[nodiscard]] std::optional<ProcessRecord> process_record(const fs::path& pid_file);
   /// `serving.json` of `service`, as read_serving_record() returns it.
