@@ -23,8 +23,10 @@ namespace tether {
 /// - a process once found alive (by its /proc start time, as is_alive() does) is watched
 ///   through a pidfd: it reads as gone the moment it exits, without a /proc read, and the pid
 ///   cannot be mistaken for a reused one.
-/// Out-of-band changes are therefore seen at the next poll, as without the cache. Not
-/// thread-safe; one per reconciler.
+/// Out-of-band changes are therefore seen at the next poll, as without the cache. The one
+/// blind spot is the HashCache's too: a same-size rewrite in place within the kernel's
+/// timestamp tick (a few ms) of the last read keeps the stamp until the file changes again.
+/// Not thread-safe; one per reconciler.
 class ProbeCache {
  public:
   /// `<release_dir>/.tether/release.json`, as read_release_record() returns it. The reference
