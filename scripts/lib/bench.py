@@ -242,7 +242,11 @@ spec:
 
 
 def stop_service(root):
-    pidfile = os.path.join(root, "services", "hello", "run", "exec.pid")
+    stop_service_named(root, "hello")
+
+
+def stop_service_named(root, name):
+    pidfile = os.path.join(root, "services", name, "run", "exec.pid")
     try:
         pid = json.load(open(pidfile))["pid"]
         os.killpg(pid, signal.SIGTERM)
@@ -567,7 +571,7 @@ def verdict(ok):
 def report(r, args, load_before):
     lines = []
     now = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
-    lines.append(f"`scripts/bench.sh{' --quick' if args.quick else ''}` ({now}, Release build, "
+    lines.append(f"`{args.command}` ({now}, {args.preset} build, "
                  f"{args.runs} runs each; machine: {machine()}; load average before: "
                  f"{load_before}). Median (min-max).")
     lines.append("")
@@ -679,6 +683,10 @@ def report(r, args, load_before):
                      "rename over `current`) on this machine's disk; `load_state_repo/1000` parses "
                      "and validates a 1,000-service state repo; `plan_*` plan 1,000 services.")
         lines.append("")
+    if "scale" in r:
+        import bench_scale
+        lines.append(bench_scale.report_scale(r["scale"]))
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -706,7 +714,13 @@ def main():
     p.add_argument("--sha256-tool", required=True)
     p.add_argument("--core-bench", required=True)
     p.add_argument("--quick", action="store_true")
-    p.add_argument("--only", default="noop,reaction,hash,footprint,micro")
+    p.add_argument("--preset", default="release", help="the CMake preset the binaries come from")
+    p.add_argument("--command", default="scripts/bench.sh", help="how bench.sh was run, for the report")
+    p.add_argument("--only", default="noop,reaction,hash,footprint,micro,scale")
+    p.add_argument("--baseline-tether", help="another tether binary to measure beside this one "
+                   "in the scaling table (scale)")
+    p.add_argument("--scale-sizes", default="1,10,100,300",
+                   help="service counts of the scaling table")
     p.add_argument("--write", help="BENCHMARKS.md to rewrite the generated section of")
     p.add_argument("--json", help="also write the raw figures here")
     args = p.parse_args()
@@ -715,6 +729,8 @@ def main():
     args.big_mib = 1024
     args.artifact_mib = 100
     args.loop_seconds = 2 if args.quick else 5
+    args.scale_runs = 2 if args.quick else 3
+    args.scale_sizes = [int(n) for n in args.scale_sizes.split(",")]
     load_before = open("/proc/loadavg").read().split()[:3]
     work = tempfile.mkdtemp(prefix="tether-bench.")
     results = {}
@@ -731,6 +747,9 @@ def main():
                 results[name] = bench_footprint(args, work)
             elif name == "micro":
                 results[name] = bench_micro(args)
+            elif name == "scale":
+                import bench_scale  # the scaling table (issue #22) lives in its own file
+                results[name] = bench_scale.bench_scale(args, work)
             else:
                 sys.exit(f"bench: unknown benchmark '{name}'")
     finally:

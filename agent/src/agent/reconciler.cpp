@@ -66,7 +66,7 @@ void Reconciler::rotate_logs(const Live& live) const {
 }
 
 Live Reconciler::probe_live(const Desired& desired, const History& history) {
-  Live live = probe_all(m_layout, m_hashes, history);
+  Live live = probe_all(m_layout, m_hashes, history, m_probe_cache);
   if (m_containers == nullptr) return live;
   probe_containers(desired, *m_containers, live);
   // A container service no longer declared: its record says which runtime runs it, so that
@@ -87,7 +87,7 @@ std::optional<std::string> Reconciler::removes_everything(const Desired& desired
   if (!desired.services.empty() || !desired.held_back.empty() || desired.allow_removing_all)
     return std::nullopt;
   std::string running;
-  for (const auto& [name, live] : probe_all(m_layout, m_hashes)) {
+  for (const auto& [name, live] : probe_all(m_layout, m_hashes, {}, m_probe_cache)) {
     if (!live.current_dir && live.process != ProcessState::running &&
         !read_container_record(m_layout, name))
       continue;
@@ -110,7 +110,7 @@ std::optional<Desired> Reconciler::load_commit(const std::string& commit, std::s
     return std::nullopt;
   }
   Diagnostics diagnostics;
-  auto desired = load_desired(*snapshot, m_host, diagnostics);
+  auto desired = load_desired(*snapshot, m_host, diagnostics, &m_manifests);
   if (!desired) problem = diagnostics.describe();
   return desired;
 }

@@ -6,6 +6,8 @@
 #include "core/layout.hpp"
 #include "health/health_watch.hpp"
 #include "live/hash_cache.hpp"
+#include "live/probe_cache.hpp"
+#include "manifest/manifest_cache.hpp"
 #include "manifest/state_loader.hpp"
 #include "model/desired.hpp"
 #include "model/plan.hpp"
@@ -151,6 +153,8 @@ class Reconciler {
   std::map<std::string, std::string> m_recovered_at;      ///< service -> time of its recovery
   std::map<std::string, std::string> m_unhealthy_since;   ///< service -> episode journaled
   HashCache m_hashes{m_layout.hash_cache()};  ///< digests of release files, kept across polls
+  ProbeCache m_probe_cache;                   ///< parsed records and watched pids, across polls
+  ManifestCache m_manifests;                  ///< manifests by blob id, across commits
   std::vector<std::string> m_last_notes;      ///< logged already; repeated notes stay quiet
   std::string m_last_refused;                 ///< tip commit already reported as invalid
   std::string m_last_refused_problem;         ///< and why

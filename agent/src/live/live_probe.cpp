@@ -2,7 +2,6 @@
 
 #include "live/process_record.hpp"
 #include "live/release_record.hpp"
-#include "live/serving_record.hpp"
 #include "manifest/config_hash.hpp"
 #include "manifest/fingerprint.hpp"
 
@@ -27,8 +26,10 @@ std::string find_damage(const fs::path& dir, const ReleaseRecord& record, HashCa
   return "";
 }
 
-std::optional<InstalledRelease> probe_release(const fs::path& dir, HashCache& hashes) {
-  auto record = read_release_record(dir);
+std::optional<InstalledRelease> probe_release(const fs::path& dir,
+                                              HashCache& hashes,
+                                              ProbeCache& cache) {
+  const auto& record = cache.release_record(dir);
   InstalledRelease release;
   release.dir_name = dir.filename().string();
   if (!record) {
@@ -52,11 +53,12 @@ std::optional<InstalledRelease> probe_release(const fs::path& dir, HashCache& ha
 /// its settings are those recorded at install.
 std::optional<ServingRecord> serving_from_release(const Layout& layout,
                                                   const LiveService& live,
-                                                  const std::string& last_good_dir) {
+                                                  const std::string& last_good_dir,
+                                                  ProbeCache& cache) {
   const InstalledRelease* current = live.current();
   if (current == nullptr || !current->intact || current->dir_name != last_good_dir)
     return std::nullopt;
-  auto record = read_release_record(layout.release_dir(live.name, current->dir_name));
+  const auto& record = cache.release_record(layout.release_dir(live.name, current->dir_name));
   if (!record || !record->run) return std::nullopt;
   ServingRecord serving;
   serving.release = record->id;
@@ -76,7 +78,8 @@ bool runs_under_systemd(const ServingRecord& serving) {
 LiveService probe_service(const Layout& layout,
                           const std::string& name,
                           HashCache& hashes,
-                          const History& history) {
+                          const History& history,
+                          ProbeCache& cache) {
   LiveService live;
   live.name = name;
   std::error_code ec;
@@ -89,20 +92,21 @@ LiveService probe_service(const Layout& layout,
     const std::string dir_name = entry.path().filename().string();
     // Dot-dirs are half-built or condemned releases, never candidates.
     if (dir_name.empty() || dir_name.front() == '.' || !entry.is_directory(ec)) continue;
-    if (auto release = probe_release(entry.path(), hashes)) live.installed.push_back(*release);
+    if (auto release = probe_release(entry.path(), hashes, cache))
+      live.installed.push_back(*release);
   }
   std::sort(live.installed.begin(), live.installed.end(), [](const auto& a, const auto& b) {
     return a.dir_name < b.dir_name;
   });
-  live.serving = read_serving_record(layout, name);
+  live.serving = cache.serving_record(layout, name);
   const bool recorded = live.serving.has_value();
   if (!recorded) {
     const auto past = history.find(name);
     if (past != history.end())
-      live.serving = serving_from_release(layout, live, past->second.last_good_dir);
+      live.serving = serving_from_release(layout, live, past->second.last_good_dir, cache);
   }
-  if (auto process = read_process_record(layout.pid_file(name))) {
-    live.process = is_alive(*process) ? ProcessState::running : ProcessState::stopped;
+  if (auto process = cache.process_record(layout.pid_file(name))) {
+    live.process = cache.alive(*process) ? ProcessState::running : ProcessState::stopped;
     live.process_release_dir = process->release_dir;
     live.fingerprint = process->fingerprint;
     live.instance = std::to_string(process->pid) + "@" + std::to_string(process->start_time);
@@ -121,15 +125,29 @@ LiveService probe_service(const Layout& layout,
   return live;
 }
 
-Live probe_all(const Layout& layout, HashCache& hashes, const History& history) {
+LiveService probe_service(const Layout& layout,
+                          const std::string& name,
+                          HashCache& hashes,
+                          const History& history) {
+  ProbeCache cache;
+  return probe_service(layout, name, hashes, history, cache);
+}
+
+Live probe_all(const Layout& layout, HashCache& hashes, const History& history, ProbeCache& cache) {
   Live live;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(layout.services_dir(), ec)) {
     if (!entry.is_directory(ec)) continue;
     const std::string name = entry.path().filename().string();
-    live.emplace(name, probe_service(layout, name, hashes, history));
+    live.emplace(name, probe_service(layout, name, hashes, history, cache));
   }
+  cache.retain_used();
   return live;
+}
+
+Live probe_all(const Layout& layout, HashCache& hashes, const History& history) {
+  ProbeCache cache;
+  return probe_all(layout, hashes, history, cache);
 }
 
 }  // namespace tether

@@ -2,6 +2,7 @@
 
 #include "core/layout.hpp"
 #include "live/hash_cache.hpp"
+#include "live/probe_cache.hpp"
 #include "model/history.hpp"
 #include "model/live.hpp"
 
@@ -21,7 +22,22 @@ namespace tether {
                                         HashCache& hashes,
                                         const History& history = {});
 
+/// probe_service with the records parsed on earlier probes kept in `cache`.
+[[nodiscard]] LiveService probe_service(const Layout& layout,
+                                        const std::string& name,
+                                        HashCache& hashes,
+                                        const History& history,
+                                        ProbeCache& cache);
+
 /// probe_service for every service dir under `<root>/services`.
 [[nodiscard]] Live probe_all(const Layout& layout, HashCache& hashes, const History& history = {});
+
+/// probe_all for a daemon: records unchanged since an earlier probe through `cache` are not
+/// parsed again and processes found alive are watched by pidfd (see ProbeCache); what the
+/// services no longer use is dropped from it.
+[[nodiscard]] Live probe_all(const Layout& layout,
+                             HashCache& hashes,
+                             const History& history,
+                             ProbeCache& cache);
 
 }  // namespace tether

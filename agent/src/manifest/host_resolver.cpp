@@ -5,6 +5,7 @@
 #include "manifest/dependency_check.hpp"
 #include "manifest/documents.hpp"
 #include "manifest/fingerprint.hpp"
+#include "manifest/manifest_cache.hpp"
 #include "model/image_ref.hpp"
 
 #include <filesystem>
@@ -16,10 +17,12 @@ namespace {
 /// The Host file for this agent, if the repo has one; also checks every host file.
 std::optional<HostFile> load_hosts(const StateSnapshot& snapshot,
                                    const HostIdentity& host,
+                                   ManifestCache* cache,
                                    Diagnostics& diagnostics) {
   std::optional<HostFile> mine;
   for (const auto& [path, stem] : yaml_files_in(snapshot, "hosts/")) {
-    auto parsed = parse_host(path, snapshot.files.at(path), diagnostics);
+    auto parsed = cache != nullptr ? cache->host(snapshot, path, diagnostics)
+                                   : parse_host(path, snapshot.files.at(path), diagnostics);
     if (!parsed) continue;
     if (parsed->host.name != stem) {
       diagnostics.add({path,
@@ -104,9 +107,10 @@ bool selector_matches(const StringMap& selector, const StringMap& labels) {
 
 std::optional<ResolvedHost> resolve_host(const StateSnapshot& snapshot,
                                          const HostIdentity& host,
-                                         Diagnostics& diagnostics) {
+                                         Diagnostics& diagnostics,
+                                         ManifestCache* cache) {
   const size_t errors_before = diagnostics.size();
-  auto host_file = load_hosts(snapshot, host, diagnostics);
+  auto host_file = load_hosts(snapshot, host, cache, diagnostics);
   ResolvedHost resolved;
   // The agent's own labels, with the repo's hosts/<id>.yaml winning for the labels it sets:
   // the repo is the source of truth, the agent config only seeds a new host.
@@ -119,7 +123,8 @@ std::optional<ResolvedHost> resolve_host(const StateSnapshot& snapshot,
   DependencyScope scope{{}, {}, host.id};
   for (const auto& [path, stem] : yaml_files_in(snapshot, "services/")) {
     const std::string& text = snapshot.files.at(path);
-    auto service = parse_service(path, text, diagnostics);
+    auto service = cache != nullptr ? cache->service(snapshot, path, diagnostics)
+                                    : parse_service(path, text, diagnostics);
     if (!service) continue;
     if (service->name != stem) {
       diagnostics.add({path,
@@ -167,6 +172,7 @@ std::optional<ResolvedHost> resolve_host(const StateSnapshot& snapshot,
                            "\" in services/; remove the override or add the service"});
     }
   }
+  if (cache != nullptr) cache->retain_used();
   // Only once every manifest read cleanly: a service refused above would look unknown here.
   if (diagnostics.size() == errors_before) {
     check_dependencies(desired_of(resolved, snapshot.commit).services, scope, diagnostics);

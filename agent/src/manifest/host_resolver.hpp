@@ -11,6 +11,8 @@
 
 namespace tether {
 
+class ManifestCache;  // manifest/manifest_cache.hpp
+
 /// Direct children of `dir` ("services/", "hosts/") ending in .yaml or .yml -> their stem.
 [[nodiscard]] std::map<std::string, std::string> yaml_files_in(const StateSnapshot& snapshot,
                                                                const std::string& dir);
@@ -40,9 +42,11 @@ struct ResolvedHost {
 /// `GET /plan`: validates every manifest in `snapshot` (one problem anywhere refuses the whole
 /// commit) and resolves the services `host` selects (selector, host overrides, rollout bucket,
 /// dependencies). Returns nullopt with `diagnostics` filled when the commit is invalid.
+/// `cache`, when given, supplies the manifests parsed from earlier snapshots (by blob id).
 [[nodiscard]] std::optional<ResolvedHost> resolve_host(const StateSnapshot& snapshot,
                                                        const HostIdentity& host,
-                                                       Diagnostics& diagnostics);
+                                                       Diagnostics& diagnostics,
+                                                       ManifestCache* cache = nullptr);
 
 /// What the agent converges to: the resolved services inside their rollout share.
 [[nodiscard]] Desired desired_of(const ResolvedHost& host, const std::string& state_commit);

@@ -28,8 +28,9 @@ bool in_rollout(const std::string& service, const std::string& host_id, int perc
 
 std::optional<Desired> load_desired(const StateSnapshot& snapshot,
                                     const HostIdentity& host,
-                                    Diagnostics& diagnostics) {
-  auto resolved = resolve_host(snapshot, host, diagnostics);
+                                    Diagnostics& diagnostics,
+                                    ManifestCache* cache) {
+  auto resolved = resolve_host(snapshot, host, diagnostics, cache);
   if (!resolved) return std::nullopt;
   return desired_of(*resolved, snapshot.commit);
 }

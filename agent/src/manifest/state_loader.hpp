@@ -8,6 +8,8 @@
 
 namespace tether {
 
+class ManifestCache;  // manifest/manifest_cache.hpp
+
 /// Who this agent is: its id and the labels it was configured with.
 struct HostIdentity {
   std::string id;
@@ -17,9 +19,12 @@ struct HostIdentity {
 /// Validates every manifest in `snapshot` and resolves the services `host` should run
 /// (selector, host-file overrides, rollout share). Any problem anywhere refuses the whole
 /// commit: a half-valid state is never applied. Returns nullopt with `diagnostics` filled.
+/// `cache`, when given, keeps the parsed manifests by blob id for the next commit: a daemon
+/// parses only the manifests a commit changed.
 std::optional<Desired> load_desired(const StateSnapshot& snapshot,
                                     const HostIdentity& host,
-                                    Diagnostics& diagnostics);
+                                    Diagnostics& diagnostics,
+                                    ManifestCache* cache = nullptr);
 
 /// Why `source` cannot be a config file at this commit ("" when it can): it is missing, or a
 /// symlink (tether reads only regular files from the state repo).

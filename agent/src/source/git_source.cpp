@@ -8,6 +8,7 @@
 #include <git2.h>
 
 #include <fstream>
+#include <optional>
 
 namespace tether {
 namespace {
@@ -35,6 +36,8 @@ struct GitSource::Impl {
   RepoHandle repo;
   RemoteHandle origin;  ///< see remote()
   SourceCounters counters;
+  /// The last snapshot read: its blobs are not inflated again for the next commit.
+  std::optional<StateSnapshot> last_snapshot;
 
   Impl() { git_libgit2_init(); }
   ~Impl() {
@@ -193,7 +196,11 @@ Result<std::string> GitSource::fetch() {
 SourceCounters GitSource::counters() const { return m_impl->counters; }
 
 Result<StateSnapshot> GitSource::snapshot(const std::string& commit_hex) {
-  return read_tree_snapshot(m_impl->repo.get(), commit_hex);  // source/tree_snapshot.cpp
+  const StateSnapshot* previous = m_impl->last_snapshot ? &*m_impl->last_snapshot : nullptr;
+  auto snapshot =
+      read_tree_snapshot(m_impl->repo.get(), commit_hex, {}, previous);  // source/tree_snapshot.cpp
+  if (snapshot) m_impl->last_snapshot = *snapshot;
+  return snapshot;
 }
 
 }  // namespace tether

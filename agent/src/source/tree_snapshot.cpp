@@ -31,8 +31,12 @@ struct PendingTree {
 /// entries and bytes against the limits.
 class TreeReader {
  public:
-  TreeReader(git_repository* repo, git_odb* odb, const TreeLimits& limits, StateSnapshot& out)
-      : m_repo(repo), m_odb(odb), m_limits(limits), m_out(out) {}
+  TreeReader(git_repository* repo,
+             git_odb* odb,
+             const TreeLimits& limits,
+             const StateSnapshot* previous,
+             StateSnapshot& out)
+      : m_repo(repo), m_odb(odb), m_limits(limits), m_previous(previous), m_out(out) {}
 
   Status read(PendingTree top) {
     std::vector<PendingTree> pending;
@@ -85,11 +89,23 @@ class TreeReader {
     return blob_into(*git_tree_entry_id(entry), path);
   }
 
+  /// The content `previous` holds for `path` at blob `hex`, if it does.
+  const std::string* known_content(const std::string& path, const std::string& hex) const {
+    if (m_previous == nullptr) return nullptr;
+    const auto id = m_previous->blob_ids.find(path);
+    if (id == m_previous->blob_ids.end() || id->second != hex) return nullptr;
+    const auto file = m_previous->files.find(path);
+    return file == m_previous->files.end() ? nullptr : &file->second;
+  }
+
   Status blob_into(const git_oid& id, const std::string& path) {
-    size_t size = 0;
+    char hex[GIT_OID_HEXSZ + 1] = {};
+    git_oid_tostr(hex, sizeof hex, &id);
+    const std::string* known = known_content(path, hex);
+    size_t size = known != nullptr ? known->size() : 0;
     git_object_t type = GIT_OBJECT_INVALID;
     // The header only: an oversized blob is refused before it is inflated.
-    if (git_odb_read_header(&size, &type, m_odb, &id) != 0)
+    if (known == nullptr && git_odb_read_header(&size, &type, m_odb, &id) != 0)
       return git_failure("cannot read " + path);
     if (size > m_limits.max_file_bytes) {
       return Error{path + " is " + mib(size) + ", more than the " + mib(m_limits.max_file_bytes) +
@@ -102,6 +118,11 @@ class TreeReader {
                    k_only_manifests};
     }
     m_bytes += size;
+    m_out.blob_ids.emplace(path, hex);
+    if (known != nullptr) {
+      m_out.files.emplace(path, *known);
+      return ok_status();
+    }
     git_blob* raw = nullptr;
     if (git_blob_lookup(&raw, m_repo, &id) != 0) return git_failure("cannot read " + path);
     git::BlobHandle blob(raw);
@@ -114,6 +135,7 @@ class TreeReader {
   git_repository* m_repo;
   git_odb* m_odb;
   const TreeLimits& m_limits;
+  const StateSnapshot* m_previous;
   StateSnapshot& m_out;
   size_t m_entries = 0;
   size_t m_bytes = 0;
@@ -139,7 +161,8 @@ Result<git::TreeHandle> commit_tree(git_repository* repo, const std::string& com
 
 Result<StateSnapshot> read_tree_snapshot(git_repository* repo,
                                          const std::string& commit_hex,
-                                         const TreeLimits& limits) {
+                                         const TreeLimits& limits,
+                                         const StateSnapshot* previous) {
   auto tree = commit_tree(repo, commit_hex);
   if (!tree) return tree.error();
   git_odb* raw_odb = nullptr;
@@ -148,7 +171,7 @@ Result<StateSnapshot> read_tree_snapshot(git_repository* repo,
   OdbHandle odb(raw_odb);
   StateSnapshot snapshot;
   snapshot.commit = commit_hex;
-  TreeReader reader(repo, odb.get(), limits, snapshot);
+  TreeReader reader(repo, odb.get(), limits, previous, snapshot);
   for (const char* dir : k_tracked_dirs) {
     const git_tree_entry* entry = git_tree_entry_byname(tree->get(), dir);
     if (entry == nullptr || git_tree_entry_type(entry) != GIT_OBJECT_TREE)

@@ -27,9 +27,13 @@ struct TreeLimits {
 
 /// The files under services/, hosts/ and config/ at `commit_hex` (40 hex) in `repo`. Symlinks
 /// are listed in `symlinks`, never read; submodules are skipped. Blob sizes are read from
-/// object headers first, so an oversized blob is refused without being inflated.
+/// object headers first, so an oversized blob is refused without being inflated. Each file's
+/// blob id is recorded in `blob_ids`; a blob that `previous` (an earlier snapshot of the same
+/// repo) holds at the same path is taken from it instead of being inflated again, and counts
+/// against the limits the same.
 [[nodiscard]] Result<StateSnapshot> read_tree_snapshot(git_repository* repo,
                                                        const std::string& commit_hex,
-                                                       const TreeLimits& limits = {});
+                                                       const TreeLimits& limits = {},
+                                                       const StateSnapshot* previous = nullptr);
 
 }  // namespace tether

@@ -81,3 +81,32 @@ TEST_F(TreeSnapshotTest, ADeepTreeStopsAtTheDepthCap) {
 
 }  // namespace
 }  // namespace tether
+
+namespace tether {
+namespace {
+
+// Issue #22: a snapshot names each file's blob, and a source reading the next commit takes
+// the blobs it read before from memory; the content is still the commit's.
+TEST_F(TreeSnapshotTest, BlobIdsNameTheContentAcrossCommits) {
+  auto source = GitSource::open({m_repo.bare(), m_repo.file_url(), "main", {}, {}});
+  ASSERT_TRUE(source.ok()) << source.error().describe();
+  const auto first = (*source)->snapshot(m_repo.commit("first"));
+  ASSERT_TRUE(first.ok()) << first.error().describe();
+  ASSERT_EQ(first->blob_ids.size(), first->files.size());
+  EXPECT_EQ(first->blob_ids.at("services/web.yaml").size(), 40u);
+
+  m_repo.write("config/web/app.yaml", "port: 9090\n");
+  const auto second = (*source)->snapshot(m_repo.commit("second"));
+  ASSERT_TRUE(second.ok()) << second.error().describe();
+  EXPECT_EQ(second->files.at("config/web/app.yaml"), "port: 9090\n");
+  EXPECT_EQ(second->files.at("services/web.yaml"), "kind: Service\n");
+  EXPECT_EQ(second->blob_ids.at("services/web.yaml"), first->blob_ids.at("services/web.yaml"));
+  EXPECT_NE(second->blob_ids.at("config/web/app.yaml"), first->blob_ids.at("config/web/app.yaml"));
+  // Back to the first commit: its own content again, whatever was read in between.
+  const auto again = (*source)->snapshot(first->commit);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->files, first->files);
+}
+
+}  // namespace
+}  // namespace tether

@@ -1,0 +1,111 @@
+#include "live/probe_cache.hpp"
+
+#include "live/serving_record.hpp"
+
+#include <poll.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace tether {
+namespace {
+
+/// glibc 2.36's <sys/pidfd.h> lacks the C linkage its C++ callers need: the raw syscall.
+int open_pidfd(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
+
+enum class Watch { running, exited, unknown };
+
+/// A pidfd polls readable once its process has exited (a zombie included).
+Watch watch(const UniqueFd& pidfd) {
+  pollfd entry{pidfd.get(), POLLIN, 0};
+  const int ready = ::poll(&entry, 1, 0);
+  if (ready < 0) return Watch::unknown;
+  return ready == 0 ? Watch::running : Watch::exited;
+}
+
+template <typename Map>
+void drop_unused(Map& entries) {
+  for (auto it = entries.begin(); it != entries.end();) {
+    if (!it->second.used) {
+      it = entries.erase(it);
+    } else {
+      it->second.used = false;
+      ++it;
+    }
+  }
+}
+
+}  // namespace
+
+template <typename T, typename Read>
+const T& ProbeCache::lookup(std::map<std::string, Parsed<T>>& entries,
+                            const fs::path& path,
+                            Read read) {
+  // Stat before reading: a change between the two leaves an old stamp on new content, which
+  // costs one more read at the next poll, never a stale value.
+  const std::optional<FileStamp> stamp = stamp_of(path);
+  const std::string key = path.string();
+  auto it = entries.find(key);
+  if (it != entries.end() && it->second.stamp == stamp) {
+    it->second.used = true;
+    return it->second.value;
+  }
+  ++m_files_parsed;
+  Parsed<T> parsed{stamp, read(), true};
+  if (it != entries.end()) {
+    it->second = std::move(parsed);
+    return it->second.value;
+  }
+  return entries.emplace(key, std::move(parsed)).first->second.value;
+}
+
+const Result<ReleaseRecord>& ProbeCache::release_record(const fs::path& release_dir) {
+  return lookup(m_releases, release_dir / k_release_record, [&release_dir] {
+    return read_release_record(release_dir);
+  });
+}
+
+std::optional<ProcessRecord> ProbeCache::process_record(const fs::path& pid_file) {
+  return lookup(m_processes, pid_file, [&pid_file] { return read_process_record(pid_file); });
+}
+
+std::optional<ServingRecord> ProbeCache::serving_record(const Layout& layout,
+                                                        const std::string& service) {
+  return lookup(m_serving, serving_record_path(layout, service), [&layout, &service] {
+    return read_serving_record(layout, service);
+  });
+}
+
+bool ProbeCache::alive(const ProcessRecord& record) {
+  if (record.pid <= 0) return false;
+  auto it = m_watched.find(record.pid);
+  if (it != m_watched.end() && it->second.start_time == record.start_time) {
+    it->second.used = true;
+    const Watch seen = watch(it->second.pidfd);
+    if (seen == Watch::running) return true;
+    m_watched.erase(it);
+    if (seen == Watch::exited) {
+      ::waitpid(record.pid, nullptr, WNOHANG);  // an exited child of ours reads as gone
+      return false;
+    }
+  } else if (it != m_watched.end()) {
+    m_watched.erase(it);
+  }
+  if (!is_alive(record)) return false;
+  UniqueFd pidfd(open_pidfd(record.pid));
+  // Opened after the /proc check: kept only if the pid still names the process that started
+  // at the recorded time (it may have exited and the pid been reused in between). Without a
+  // pidfd (old kernel, out of descriptors) the next poll asks /proc again.
+  if (pidfd.valid() && process_start_time(record.pid) == record.start_time)
+    m_watched.emplace(record.pid, Watched{record.start_time, std::move(pidfd), true});
+  return true;
+}
+
+void ProbeCache::retain_used() {
+  drop_unused(m_releases);
+  drop_unused(m_processes);
+  drop_unused(m_serving);
+  drop_unused(m_watched);
+}
+
+}  // namespace tether

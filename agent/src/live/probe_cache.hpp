@@ -1,0 +1,74 @@
+#pragma once
+
+#include "core/layout.hpp"
+#include "core/result.hpp"
+#include "core/unique_fd.hpp"
+#include "live/file_stamp.hpp"
+#include "live/process_record.hpp"
+#include "live/release_record.hpp"
+#include "model/serving.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace tether {
+
+/// What the live probe parsed on earlier polls, kept by what would invalidate it, so that a
+/// quiet poll costs a few stat(2) calls per service rather than a JSON parse per record and a
+/// /proc read per process:
+/// - release.json, serving.json and the pid file are parsed again only when their FileStamp
+///   changed (tether replaces them by rename, so any rewrite is a new inode; an edit in place
+///   changes size, mtime or ctime);
+/// - a process once found alive (by its /proc start time, as is_alive() does) is watched
+///   through a pidfd: it reads as gone the moment it exits, without a /proc read, and the pid
+///   cannot be mistaken for a reused one.
+/// Out-of-band changes are therefore seen at the next poll, as without the cache. The one
+/// blind spot is the HashCache's too: a same-size rewrite in place within the kernel's
+/// timestamp tick (a few ms) of the last read keeps the stamp until the file changes again.
+/// Not thread-safe; one per reconciler.
+class ProbeCache {
+ public:
+  /// `<release_dir>/.tether/release.json`, as read_release_record() returns it. The reference
+  /// stays valid until the next retain_used().
+  [[nodiscard]] const Result<ReleaseRecord>& release_record(const fs::path& release_dir);
+  /// The pid file, as read_process_record() returns it.
+  [[nodiscard]] std::optional<ProcessRecord> process_record(const fs::path& pid_file);
+  /// `serving.json` of `service`, as read_serving_record() returns it.
+  [[nodiscard]] std::optional<ServingRecord> serving_record(const Layout& layout,
+                                                            const std::string& service);
+  /// is_alive(), answered from a pidfd once the process was found alive (reaps it when it is
+  /// an exited child of ours, as is_alive() does).
+  [[nodiscard]] bool alive(const ProcessRecord& record);
+
+  /// Forgets what was not looked up since the previous call (pruned releases, removed
+  /// services), closing their pidfds.
+  void retain_used();
+
+  /// How many record files were parsed (cache misses), for tests.
+  [[nodiscard]] size_t files_parsed() const { return m_files_parsed; }
+
+ private:
+  template <typename T>
+  struct Parsed {
+    std::optional<FileStamp> stamp;
+    T value;
+    bool used = true;
+  };
+  struct Watched {
+    unsigned long long start_time = 0;
+    UniqueFd pidfd;
+    bool used = true;
+  };
+  /// The entry for `path` in `entries`, re-read with `read` when its stamp changed.
+  template <typename T, typename Read>
+  const T& lookup(std::map<std::string, Parsed<T>>& entries, const fs::path& path, Read read);
+
+  std::map<std::string, Parsed<Result<ReleaseRecord>>> m_releases;
+  std::map<std::string, Parsed<std::optional<ProcessRecord>>> m_processes;
+  std::map<std::string, Parsed<std::optional<ServingRecord>>> m_serving;
+  std::map<pid_t, Watched> m_watched;
+  size_t m_files_parsed = 0;
+};
+
+}  // namespace tether
