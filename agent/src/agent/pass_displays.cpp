@@ -38,7 +38,7 @@ void PassDisplays::show_report(const PassResult& result) {
     for (const auto& [name, service] : result.desired->services) probed.insert(name);
   }
   Live live = result.desired ? result.live_after : read_host_report(m_layout, m_report_hashes).live;
-  m_board.publish_report(host_report_after_pass(m_layout, std::move(live), probed));
+  m_board.publish_report(host_report_after_pass(m_layout, std::move(live), probed, m_journal));
 }
 
 }  // namespace tether

@@ -6,6 +6,7 @@
 #include "core/clock.hpp"
 #include "live/hash_cache.hpp"
 #include "report/agent_status.hpp"
+#include "report/latest_journal_entries.hpp"
 
 namespace tether {
 
@@ -32,6 +33,8 @@ class PassDisplays {
   Metrics& m_metrics;
   StatusBoard& m_board;
   HashCache m_report_hashes{m_layout.hash_cache()};  ///< for reports of passes that probed nothing
+  LatestJournalEntries m_journal{
+      m_layout.journal()};  ///< read on from where the last pass left off
 };
 
 }  // namespace tether

@@ -52,6 +52,24 @@ std::string to_json_line(const JournalEntry& e) {
   return json_text(json);
 }
 
+std::optional<JournalEntry> from_json_line(const std::string& line) {
+  if (line.empty()) return std::nullopt;
+  try {
+    const auto json = nlohmann::json::parse(line);
+    return JournalEntry{json.value("time", ""),
+                        json.value("stateCommit", ""),
+                        json.value("service", ""),
+                        json.value("action", ""),
+                        release_from(json.value("from", nlohmann::json())),
+                        release_from(json.value("to", nlohmann::json())),
+                        json.value("result", ""),
+                        json.value("error", ""),
+                        json.value("reason", "")};
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;  // torn line from a crash mid-append
+  }
+}
+
 Status Journal::append(const JournalEntry& entry) const {
   if (Status made = make_dirs(m_path.parent_path()); !made) return made;
   // A crash mid-append leaves a torn last line; start on a fresh line so this entry is not
@@ -71,21 +89,7 @@ Result<std::vector<JournalEntry>> Journal::read_all() const {
   }
   std::string line;
   while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    try {
-      const auto json = nlohmann::json::parse(line);
-      entries.push_back(JournalEntry{json.value("time", ""),
-                                     json.value("stateCommit", ""),
-                                     json.value("service", ""),
-                                     json.value("action", ""),
-                                     release_from(json.value("from", nlohmann::json())),
-                                     release_from(json.value("to", nlohmann::json())),
-                                     json.value("result", ""),
-                                     json.value("error", ""),
-                                     json.value("reason", "")});
-    } catch (const nlohmann::json::exception&) {
-      continue;  // torn line from a crash mid-append
-    }
+    if (auto entry = from_json_line(line)) entries.push_back(std::move(*entry));
   }
   return entries;
 }

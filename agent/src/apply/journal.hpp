@@ -33,6 +33,8 @@ struct JournalEntry {
 };
 
 [[nodiscard]] std::string to_json_line(const JournalEntry& entry);
+/// The entry one journal line holds; nullopt for a line that is not one (torn by a crash).
+[[nodiscard]] std::optional<JournalEntry> from_json_line(const std::string& line);
 
 /// Append-only history. Each append is one fsync'd line, so a crash loses at most the entry
 /// being written and never corrupts earlier ones.

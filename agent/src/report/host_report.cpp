@@ -33,20 +33,6 @@ const char* process_text(ProcessState state) {
   return "not supervised";
 }
 
-/// The newest journal entry per service.
-std::map<std::string, JournalEntry> last_entries(const Layout& layout) {
-  std::map<std::string, JournalEntry> last;
-  if (auto entries = Journal(layout.journal()).read_all()) {
-    for (const auto& entry : *entries) {
-      // Housekeeping and proposals are not changes of what runs.
-      if (entry.action != "prune" && entry.action != "revert-proposal") {
-        last[entry.service] = entry;
-      }
-    }
-  }
-  return last;
-}
-
 std::string label_of(const LiveContainer& container, const char* key) {
   const auto it = container.labels.find(key);
   return it == container.labels.end() ? "" : it->second;
@@ -255,12 +241,12 @@ std::vector<ServiceReport> service_reports(const Layout& layout, const HostRepor
 }
 
 /// The report around `live`: the rest is read from the state files.
-HostReport report_from(const Layout& layout, Live live) {
+HostReport report_from(const Layout& layout, Live live, LatestJournalEntries& journal) {
   HostReport report;
   report.root = layout.root.string();
   report.history = HistoryStore(layout.history()).load().value_or(History{});
   report.live = std::move(live);
-  report.last_change = last_entries(layout);
+  report.last_change = journal.refresh();
   report.last_pass = LastPassFile(layout).load();
   report.proposals = proposal::ProposalStore(layout).load().value_or(proposal::Proposals{});
   auto commit = read_file(layout.state_dir() / "last-good-commit");
@@ -274,19 +260,21 @@ HostReport read_host_report(const Layout& layout, HashCache& hashes) {
   const History history = HistoryStore(layout.history()).load().value_or(History{});
   Live live = probe_all(layout, hashes, history);
   probe_recorded_containers(layout, live);
-  return report_from(layout, std::move(live));
+  LatestJournalEntries journal(layout.journal());
+  return report_from(layout, std::move(live), journal);
 }
 
 HostReport host_report_after_pass(const Layout& layout,
                                   Live live,
-                                  const std::set<std::string>& probed) {
+                                  const std::set<std::string>& probed,
+                                  LatestJournalEntries& journal) {
   Live unprobed;
   for (const auto& [name, service] : live) {
     if (probed.count(name) == 0) unprobed.emplace(name, service);
   }
   probe_recorded_containers(layout, unprobed);
   for (auto& [name, service] : unprobed) live[name] = std::move(service);
-  return report_from(layout, std::move(live));
+  return report_from(layout, std::move(live), journal);
 }
 
 nlohmann::json report_json(const HostReport& report) {

@@ -7,6 +7,7 @@
 #include "model/live.hpp"
 #include "proposal/proposal_store.hpp"
 #include "report/agent_status.hpp"
+#include "report/latest_journal_entries.hpp"
 #include "report/table.hpp"
 
 #include <nlohmann/json.hpp>
@@ -33,9 +34,11 @@ struct HostReport {
 /// The report after a pass of the running agent, built from what the pass probed (`live`)
 /// instead of probing again; only containers of services not in `probed` (no longer declared)
 /// are asked of their runtime. The API serves this, so a request runs no runtime command.
+/// `journal` is the agent's own, kept across passes: a pass reads only the new journal lines.
 [[nodiscard]] HostReport host_report_after_pass(const Layout& layout,
                                                 Live live,
-                                                const std::set<std::string>& probed);
+                                                const std::set<std::string>& probed,
+                                                LatestJournalEntries& journal);
 /// The JSON document of `tether status --json` and GET /status.
 [[nodiscard]] nlohmann::json report_json(const HostReport& report);
 /// The text of `tether status`: a header line, one table row per service, then a note for
