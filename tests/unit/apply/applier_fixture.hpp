@@ -19,6 +19,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -52,7 +53,12 @@ struct ApplierFixture {
 
   /// Service `web` at `version`: a systemd unit behind an HTTP health gate of 3 s.
   [[nodiscard]] DesiredService web(const std::string& version, int successes = 1) const {
-    DesiredService desired = make_release(dir.path() / "artifacts", "web", version);
+    // One artifact a version: writing it again would only cost time.
+    auto built = m_releases.find(version);
+    if (built == m_releases.end())
+      built =
+          m_releases.emplace(version, make_release(dir.path() / "artifacts", "web", version)).first;
+    DesiredService desired = built->second;
     desired.service.run = RunSpec{SystemdRun{"web.service"}};
     HealthSpec health;
     health.probe = HttpProbe{"http://127.0.0.1:1/healthz", 200, ""};
@@ -113,6 +119,7 @@ struct ApplierFixture {
   }
 
   Plan m_last_plan;
+  mutable std::map<std::string, DesiredService> m_releases;  ///< version -> as make_release made it
 };
 
 }  // namespace tether::test
