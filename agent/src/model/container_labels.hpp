@@ -2,7 +2,7 @@
 
 namespace tether {
 
-/// Label keys tether sets on every container it creates (docs: live layout, issue #4). The
+/// Label keys tether sets on every container it creates (docs/design.md, issue #4). The
 /// planner reads them back from what the runtime reports, so they live in `model/`.
 inline constexpr const char* k_label_service = "tether.service";
 inline constexpr const char* k_label_release = "tether.release";  ///< the image digest
