@@ -12,11 +12,6 @@
 namespace tether {
 namespace {
 
-std::optional<JournalRelease> journal_release(const std::optional<ReleaseId>& id) {
-  if (!id) return std::nullopt;
-  return JournalRelease{id->version, id->commit, id->dir_name()};
-}
-
 /// The part of `plan` that concerns `service`: its action, prunes and lifted quarantine.
 Plan plan_of(const Plan& plan, const ServiceAction& action) {
   Plan one;

@@ -5,6 +5,7 @@
 #include "core/fault_point.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
+#include "core/overloaded.hpp"
 #include "live/serving_record.hpp"
 
 #include <algorithm>
@@ -74,7 +75,15 @@ void Applier::record_serving(const DesiredService& serving, Context& context) co
 }
 
 Status Applier::apply_action(const ServiceAction& action, Context& context) const {
-  if (context.desired.service.container() != nullptr) return apply_container(action, context);
+  // One switch strategy a workload kind; a new kind fails to compile here until it has one.
+  return std::visit(Overloaded{
+                        [&](const ReleaseSpec&) { return apply_release(action, context); },
+                        [&](const ContainerSpec&) { return apply_container(action, context); },
+                    },
+                    context.desired.service.workload);
+}
+
+Status Applier::apply_release(const ServiceAction& action, Context& context) const {
   if (action.install) {
     if (Status installed =
             install_release(m_layout, m_network, context.desired, context.state_commit);
@@ -131,12 +140,13 @@ ApplyOutcome Applier::apply_one(const ServiceAction& action,
   const std::string kind = to_string(action.kind);
   const std::string from = text_of(action.from);
   const std::string to = action.to.short_text();
-  log_info("applying",
-           {{"service", action.service},
-            {"action", kind},
-            {"from", from},
-            {"to", to},
-            {"stateCommit", state_commit}});
+  // A local initializer_list keeps its array for the whole scope: both lines share it.
+  const std::initializer_list<LogField> change = {{"service", action.service},
+                                                  {"action", kind},
+                                                  {"from", from},
+                                                  {"to", to},
+                                                  {"stateCommit", state_commit}};
+  log_info("applying", change);
   const Status status = apply_action(action, context);
   JournalEntry entry{now_rfc3339(),
                      state_commit,
@@ -161,12 +171,7 @@ ApplyOutcome Applier::apply_one(const ServiceAction& action,
   if (status) {
     if (m_last_failure.erase(action.service) > 0)
       log_info("recovered: the action succeeded after failing", {{"service", action.service}});
-    log_info("applied",
-             {{"service", action.service},
-              {"action", kind},
-              {"from", from},
-              {"to", to},
-              {"stateCommit", state_commit}});
+    log_info("applied", change);
   } else {
     log_event(repeat || stopping ? LogLevel::debug : LogLevel::error,
               repeat ? "apply still failing" : "apply failed",

@@ -63,18 +63,30 @@ class Applier {
                                        const Live& live,
                                        const std::string& state_commit,
                                        History& history) const;
+  /// Hands the action to the switch strategy of the service's workload kind (a binary release,
+  /// a container).
   [[nodiscard]] Status apply_action(const ServiceAction& action, Context& context) const;
+  /// A binary release: install, then the gated switch, or a restart in place.
+  [[nodiscard]] Status apply_release(const ServiceAction& action, Context& context) const;
   /// applier_switch.cpp: a switch to another release or to other settings, behind the gate,
   /// with the auto-rollback to the serving spec and the quarantine of what failed.
   [[nodiscard]] Status switch_and_verify(const ServiceAction& action, Context& context) const;
-  void roll_back(const ServiceAction& action,
-                 const DesiredService& previous,
-                 const Error& failure,
-                 Context& context) const;
+  struct Fallback;
+  /// applier_rollback.cpp: the one handling of a switch that failed its gate, whatever was
+  /// switched: quarantine (unless the agent is stopping), the auto-rollback through
+  /// `fallback.restore`, its log lines and journal entry; returns the action's error.
+  [[nodiscard]] Status fall_back(const ServiceAction& action,
+                                 const Error& failure,
+                                 const Fallback& fallback,
+                                 Context& context) const;
   void quarantine(const ServiceAction& action,
                   const std::string& previous_dir,
                   const Error& failure,
                   Context& context) const;
+  /// Switches a binary service back to `previous` and starts it (the restore of a Fallback).
+  [[nodiscard]] Status restore_release(const std::string& service,
+                                       const DesiredService& previous,
+                                       Context& context) const;
   /// The spec that passed its gate: the service's serving record and last good release.
   void record_serving(const DesiredService& serving, Context& context) const;
   /// applier_container.cpp: a container service's action, with the same gate, auto-rollback,

@@ -3,17 +3,12 @@
 #include "apply/applier.hpp"
 #include "apply/applier_context.hpp"
 #include "container/container_switcher.hpp"
-#include "core/files.hpp"
-#include "core/log.hpp"
 
 namespace tether {
 
 Status Applier::apply_container(const ServiceAction& action, Context& context) const {
   const std::string& name = action.service;
-  if (m_containers == nullptr) {
-    return Error{name + ": this agent was started without a container runtime",
-                 "run the agent with `tether run`"};
-  }
+  if (m_containers == nullptr) return no_container_runtime(name);
   // What passed its gate already (a repair, a restart, the serving spec) is replaced in
   // place; a new declaration keeps the serving container to go back to.
   const bool again = action.kind == ActionKind::repair || action.kind == ActionKind::restart ||
@@ -37,35 +32,11 @@ Status Applier::apply_container(const ServiceAction& action, Context& context) c
   }
   const std::string previous =
       result.previous ? result.previous->short_text() : std::string("the previous container");
-  // Stopping mid-gate: the serving container was started again; nothing is judged.
-  if (!failure.stopping) quarantine(action, "", failure, context);
-  log_warn("auto-rollback",
-           {{"service", name},
-            {"from", action.to.short_text()},
-            {"to", previous},
-            {"reason", failure.message},
-            {"stateCommit", context.state_commit}});
-  if (!result.restored) {
-    log_error("auto-rollback failed",
-              {{"service", name}, {"error", result.restored.error().describe()}});
-  }
-  JournalEntry entry{now_rfc3339(),
-                     context.state_commit,
-                     name,
-                     "auto-rollback",
-                     journal_release(action.to),
-                     std::nullopt,
-                     result.restored ? "ok" : "failed",
-                     result.restored ? "" : result.restored.error().describe(),
-                     failure.message};
-  if (result.previous) entry.to = journal_release(*result.previous);
-  context.follow_ups.push_back(entry);
-  if (failure.stopping) return failure;
-  const std::string what = action.kind == ActionKind::reconfigure
-                               ? "the new settings of " + action.to.short_text()
-                               : action.to.short_text();
-  return Error{failure.message + "; rolled back to " + previous + " and quarantined " + what,
-               failure.hint};
+  // The switcher went back already: the fallback only reports how that went.
+  const Fallback fallback{"", result.previous, previous, previous, action.to.short_text(), [&] {
+                            return result.restored;
+                          }};
+  return fall_back(action, failure, fallback, context);
 }
 
 }  // namespace tether

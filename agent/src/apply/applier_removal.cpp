@@ -36,10 +36,8 @@ ApplyOutcome Applier::remove(const ServiceAction& action,
   const DesiredService running = running_of(it == live.end() ? nothing : it->second);
   Status stopped = ok_status();
   if (const auto container = read_container_record(m_layout, name)) {
-    stopped = m_containers != nullptr
-                  ? m_containers->remove_service(name, container->runtime)
-                  : Status(Error{name + ": this agent was started without a container runtime",
-                                 "run the agent with `tether run`"});
+    stopped = m_containers != nullptr ? m_containers->remove_service(name, container->runtime)
+                                      : Status(no_container_runtime(name));
   } else {
     stopped = m_runner.shut_down(running);
   }

@@ -1,5 +1,5 @@
 // The health-gated switch of a binary service to another release or to other settings, and
-// what happens when the gate fails: the auto-rollback to what served and the quarantine.
+// what it goes back to when the gate fails (applier_rollback.cpp handles that failure).
 #include "apply/applier.hpp"
 #include "apply/applier_context.hpp"
 #include "apply/current_link.hpp"
@@ -11,9 +11,6 @@
 
 namespace tether {
 namespace {
-
-/// How many releases that failed their gate the history remembers (pruned first).
-constexpr size_t k_failed_dirs_kept = 16;
 
 /// What an auto-rollback returns to: the spec that last passed its gate here, when its release
 /// is still installed and intact and it is not the spec that just failed.
@@ -29,71 +26,6 @@ std::optional<DesiredService> previous_of(const LiveService* live,
 }
 
 }  // namespace
-
-void Applier::quarantine(const ServiceAction& action,
-                         const std::string& previous_dir,
-                         const Error& failure,
-                         Context& context) const {
-  const std::string& name = action.service;
-  const std::string target = action.to.dir_name();
-  ServiceHistory& history = context.history[name];
-  history.quarantine = Quarantine{target,
-                                  action.to.version,
-                                  action.to.commit,
-                                  context.declared.spec_digest,
-                                  failure.message,
-                                  now_rfc3339()};
-  // A reconfigure failed with the release that still serves: that release is not bad.
-  if (target != previous_dir) {
-    auto& failed = history.failed_dirs;
-    std::erase(failed, target);
-    failed.push_back(target);
-    if (failed.size() > k_failed_dirs_kept) failed.erase(failed.begin());
-  }
-  m_notifier.notify(NotifyEvent{"quarantined",
-                                JournalEntry{now_rfc3339(),
-                                             context.state_commit,
-                                             name,
-                                             "quarantine",
-                                             std::nullopt,
-                                             journal_release(action.to),
-                                             "ok",
-                                             "",
-                                             failure.message}});
-}
-
-void Applier::roll_back(const ServiceAction& action,
-                        const DesiredService& previous,
-                        const Error& failure,
-                        Context& context) const {
-  const std::string& name = action.service;
-  const std::string dir = previous.release.dir_name();
-  log_warn("auto-rollback",
-           {{"service", name},
-            {"from", action.to.short_text()},
-            {"to", previous.release.short_text()},
-            {"reason", failure.message},
-            {"stateCommit", context.state_commit}});
-  Status back = switch_current(m_layout, name, dir);
-  fault::point("mid-rollback");
-  if (back) back = m_runner.bring_up(previous, dir);
-  if (back) {
-    log_info("restored",
-             {{"service", name}, {"release", dir}, {"stateCommit", context.state_commit}});
-    record_serving(previous, context);
-  } else {
-    log_error("auto-rollback failed", {{"service", name}, {"error", back.error().describe()}});
-  }
-  context.follow_ups.push_back(JournalEntry{now_rfc3339(),
-                                            context.state_commit,
-                                            name,
-                                            "auto-rollback",
-                                            journal_release(action.to),
-                                            journal_release(previous.release),
-                                            back ? "ok" : "failed",
-                                            back ? "" : back.error().describe(),
-                                            failure.message});
-}
 
 Status Applier::switch_and_verify(const ServiceAction& action, Context& context) const {
   const std::string& name = action.service;
@@ -136,14 +68,15 @@ Status Applier::switch_and_verify(const ServiceAction& action, Context& context)
     // service down for good; the next passes retry, spaced out by the backoff.
     return Error{failure.message + "; no previous release to go back to", failure.hint};
   }
-  quarantine(action, previous->release.dir_name(), failure, context);
-  roll_back(action, *previous, failure, context);
+  const Fallback fallback{previous->release.dir_name(),
+                          previous->release,
+                          previous->release.short_text(),
+                          previous->release.dir_name(),
+                          target,
+                          [&] { return restore_release(name, *previous, context); }};
+  Status failed = fall_back(action, failure, fallback, context);
   end_switch(m_layout, name);
-  const std::string what =
-      action.kind == ActionKind::reconfigure ? "the new settings of " + target : target;
-  return Error{failure.message + "; rolled back to " + previous->release.dir_name() +
-                   " and quarantined " + what,
-               failure.hint};
+  return failed;
 }
 
 }  // namespace tether

@@ -38,6 +38,15 @@ bool ends_without_newline(const std::filesystem::path& path) {
 
 }  // namespace
 
+JournalRelease journal_release(const ReleaseId& id) {
+  return JournalRelease{id.version, id.commit, id.dir_name()};
+}
+
+std::optional<JournalRelease> journal_release(const std::optional<ReleaseId>& id) {
+  if (!id) return std::nullopt;
+  return journal_release(*id);
+}
+
 std::string to_json_line(const JournalEntry& e) {
   nlohmann::json json = {{"time", e.time},
                          {"stateCommit", e.state_commit},

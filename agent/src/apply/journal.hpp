@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.hpp"
+#include "model/release_id.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -31,6 +32,10 @@ struct JournalEntry {
   std::string reason;  ///< why it was done (an auto-rollback names the failed health check)
   bool operator==(const JournalEntry&) const = default;
 };
+
+/// A release as the journal names it: version, commit and release dir.
+[[nodiscard]] JournalRelease journal_release(const ReleaseId& id);
+[[nodiscard]] std::optional<JournalRelease> journal_release(const std::optional<ReleaseId>& id);
 
 [[nodiscard]] std::string to_json_line(const JournalEntry& entry);
 /// The entry one journal line holds; nullopt for a line that is not one (torn by a crash).

@@ -10,9 +10,7 @@ std::string previous_container_name_of(const std::string& service) {
   return container_name_of(service) + "-prev";
 }
 
-const char* engine_program(ContainerRuntime runtime) {
-  return runtime == ContainerRuntime::docker ? "docker" : "podman";
-}
+const char* engine_program(ContainerRuntime runtime) { return runtime_name(runtime); }
 
 std::vector<std::string> run_args(const ContainerLaunch& launch) {
   const ContainerSpec& spec = launch.spec;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/container_labels.hpp"
 #include "model/service.hpp"
 
 #include <filesystem>
@@ -12,15 +13,6 @@ namespace tether {
 [[nodiscard]] std::string container_name_of(const std::string& service);
 /// Where the serving container waits while its successor is health-checked.
 [[nodiscard]] std::string previous_container_name_of(const std::string& service);
-
-/// Label keys tether sets on every container it creates (docs/design.md, issue #4).
-inline constexpr const char* k_label_service = "tether.service";
-inline constexpr const char* k_label_release = "tether.release";  ///< the image digest
-inline constexpr const char* k_label_config_hash = "tether.config-hash";
-inline constexpr const char* k_label_state_commit = "tether.state-commit";
-inline constexpr const char* k_label_image = "tether.image";  ///< the declared reference
-/// The fingerprint of the declaration it runs (model/runtime_spec.hpp): settings included.
-inline constexpr const char* k_label_fingerprint = "tether.fingerprint";
 
 /// A config file bind-mounted read-only into the container.
 struct ConfigMount {

@@ -5,6 +5,7 @@
 #include "model/live.hpp"
 #include "process/command_runner.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -52,17 +53,19 @@ class ContainerEngine {
 class ContainerEngines {
  public:
   ContainerEngines(CommandRunner& runner, ContainerRuntime default_runtime)
-      : m_podman(runner, ContainerRuntime::podman),
-        m_docker(runner, ContainerRuntime::docker),
-        m_default(default_runtime) {}
+      : m_default(default_runtime) {
+    for (const ContainerRuntime runtime : k_container_runtimes)
+      m_engines.emplace(runtime, ContainerEngine(runner, runtime));
+  }
 
+  /// The service's runtime, else the agent's default.
   [[nodiscard]] const ContainerEngine& engine_for(const Service& service) const {
-    return service.runtime.value_or(m_default) == ContainerRuntime::docker ? m_docker : m_podman;
+    // Every runtime has its engine (the constructor made one each): at() cannot throw.
+    return m_engines.at(service.runtime.value_or(m_default));
   }
 
  private:
-  ContainerEngine m_podman;
-  ContainerEngine m_docker;
+  std::map<ContainerRuntime, ContainerEngine> m_engines;
   ContainerRuntime m_default;
 };
 

@@ -32,8 +32,8 @@ std::optional<ContainerRecord> read_container_record(const Layout& layout,
   const nlohmann::json json = nlohmann::json::parse(*text, nullptr, false);
   if (!json.is_object()) return std::nullopt;
   ContainerRecord record;
-  record.runtime =
-      json.value("runtime", "") == "docker" ? ContainerRuntime::docker : ContainerRuntime::podman;
+  // A record without a runtime predates docker support: podman made it.
+  record.runtime = runtime_named(json.value("runtime", "")).value_or(ContainerRuntime::podman);
   record.image = json.value("image", "");
   record.config_hash = json.value("configHash", "");
   record.state_commit = json.value("stateCommit", "");

@@ -17,11 +17,6 @@ constexpr Millis k_settle{500};
 /// How long a removed service's container gets to stop cleanly.
 constexpr Millis k_removal_stop_timeout{std::chrono::seconds(10)};
 
-std::string label_of(const LiveContainer& container, const char* key) {
-  const auto it = container.labels.find(key);
-  return it == container.labels.end() ? "" : it->second;
-}
-
 /// "" while the container runs, else why it is not running.
 std::string not_running_reason(const ContainerEngine& engine, const std::string& name) {
   auto live = engine.inspect(name);

@@ -18,12 +18,4 @@ ProbeResult probe_exec(const ExecProbe& probe,
   return {false, describe_failure(command, *output)};
 }
 
-ProbeResult RealProber::probe(const Probe& probe,
-                              Millis timeout,
-                              const std::filesystem::path& release_dir) {
-  if (const auto* http = std::get_if<HttpProbe>(&probe)) return probe_http(*http, timeout);
-  if (const auto* tcp = std::get_if<TcpProbe>(&probe)) return probe_tcp(*tcp, timeout);
-  return probe_exec(std::get<ExecProbe>(probe), timeout, release_dir, m_runner);
-}
-
 }  // namespace tether

@@ -29,8 +29,7 @@ json spec_json(const RuntimeSpec& spec) {
   if (spec.run) out["run"] = run_to_json(*spec.run);
   if (spec.health) out["health"] = health_to_json(*spec.health);
   if (spec.container) out["container"] = container_to_json(*spec.container);
-  if (spec.runtime)
-    out["runtime"] = *spec.runtime == ContainerRuntime::docker ? "docker" : "podman";
+  if (spec.runtime) out["runtime"] = runtime_name(*spec.runtime);
   return out;
 }
 
@@ -44,8 +43,10 @@ std::optional<RuntimeSpec> spec_from(const json& j) {
   if (j.contains("container") && !(spec.container = container_from_json(j.at("container"))))
     return std::nullopt;
   if (j.contains("runtime")) {
-    spec.runtime = j.at("runtime").get<std::string>() == "docker" ? ContainerRuntime::docker
-                                                                  : ContainerRuntime::podman;
+    // Records written before a runtime was known to this agent read as podman, as they always
+    // have: a record never names a runtime the agent did not write.
+    spec.runtime =
+        runtime_named(j.at("runtime").get<std::string>()).value_or(ContainerRuntime::podman);
   }
   return spec;
 }

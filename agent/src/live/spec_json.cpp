@@ -1,5 +1,7 @@
 #include "live/spec_json.hpp"
 
+#include "core/overloaded.hpp"
+
 namespace tether {
 namespace {
 
@@ -7,15 +9,41 @@ Millis ms(const nlohmann::json& json, const char* key, Millis fallback) {
   return json.contains(key) ? Millis(json.at(key).get<long long>()) : fallback;
 }
 
+// One pair a probe kind: its fields in the serving record, and back (nlohmann throws on a
+// missing or mistyped field; health_from_json catches it).
+
+nlohmann::json probe_fields(const HttpProbe& http) {
+  return {{"url", http.url}, {"status", http.status}, {"body", http.body}};
+}
+HttpProbe probe_from(std::type_identity<HttpProbe>, const nlohmann::json& http) {
+  return {http.at("url").get<std::string>(), http.value("status", 200), http.value("body", "")};
+}
+
+nlohmann::json probe_fields(const TcpProbe& tcp) { return {{"address", tcp.address}}; }
+TcpProbe probe_from(std::type_identity<TcpProbe>, const nlohmann::json& tcp) {
+  return {tcp.at("address").get<std::string>()};
+}
+
+nlohmann::json probe_fields(const ExecProbe& exec) { return {{"command", exec.command}}; }
+ExecProbe probe_from(std::type_identity<ExecProbe>, const nlohmann::json& exec) {
+  return {exec.at("command").get<std::vector<std::string>>()};
+}
+
 }  // namespace
 
 nlohmann::json run_to_json(const RunSpec& run) {
-  if (const auto* unit = std::get_if<SystemdRun>(&run)) return {{"systemd", unit->unit}};
-  const auto& exec = std::get<ExecRun>(run);
-  return {{"exec",
-           {{"command", exec.command},
-            {"env", exec.env},
-            {"stopTimeoutMs", exec.stop_timeout.count()}}}};
+  return std::visit(Overloaded{
+                        [](const SystemdRun& unit) -> nlohmann::json {
+                          return {{"systemd", unit.unit}};
+                        },
+                        [](const ExecRun& exec) -> nlohmann::json {
+                          return {{"exec",
+                                   {{"command", exec.command},
+                                    {"env", exec.env},
+                                    {"stopTimeoutMs", exec.stop_timeout.count()}}}};
+                        },
+                    },
+                    run);
 }
 
 std::optional<RunSpec> run_from_json(const nlohmann::json& json) {
@@ -37,28 +65,20 @@ nlohmann::json health_to_json(const HealthSpec& health) {
                          {"initialDelayMs", health.initial_delay.count()},
                          {"successes", health.successes},
                          {"failureThreshold", health.failure_threshold}};
-  if (const auto* http = std::get_if<HttpProbe>(&health.probe)) {
-    json["http"] = {{"url", http->url}, {"status", http->status}, {"body", http->body}};
-  } else if (const auto* tcp = std::get_if<TcpProbe>(&health.probe)) {
-    json["tcp"] = {{"address", tcp->address}};
-  } else {
-    json["exec"] = {{"command", std::get<ExecProbe>(health.probe).command}};
-  }
+  json[probe_key(health.probe)] =
+      std::visit([](const auto& probe) { return probe_fields(probe); }, health.probe);
   return json;
 }
 
 std::optional<HealthSpec> health_from_json(const nlohmann::json& json) {
   try {
     HealthSpec health;
-    if (json.contains("http")) {
-      const auto& http = json.at("http");
-      health.probe = HttpProbe{
-          http.at("url").get<std::string>(), http.value("status", 200), http.value("body", "")};
-    } else if (json.contains("tcp")) {
-      health.probe = TcpProbe{json.at("tcp").at("address").get<std::string>()};
-    } else {
-      health.probe = ExecProbe{json.at("exec").at("command").get<std::vector<std::string>>()};
-    }
+    const bool known = for_each_probe_kind([&]<class Kind>(std::type_identity<Kind> kind) {
+      if (!json.contains(Kind::k_key)) return false;
+      health.probe = probe_from(kind, json.at(Kind::k_key));
+      return true;
+    });
+    if (!known) return std::nullopt;
     health.timeout = ms(json, "timeoutMs", health.timeout);
     health.interval = ms(json, "intervalMs", health.interval);
     health.deadline = ms(json, "deadlineMs", health.deadline);

@@ -224,7 +224,7 @@ std::optional<AgentConfig> parse_agent_config(const std::string& file,
     config.root = *value;
   }
   if (auto value = r.string(root, "", "runtime", Need::optional, checks::runtime)) {
-    config.runtime = *value == "docker" ? ContainerRuntime::docker : ContainerRuntime::podman;
+    config.runtime = runtime_named(*value).value_or(config.runtime);  // checks::runtime passed
   }
   const std::pair<const char*, Section> sections[] = {{"host", read_host},
                                                       {"poll", read_poll},

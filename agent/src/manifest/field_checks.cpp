@@ -1,5 +1,7 @@
 #include "manifest/field_checks.hpp"
 
+#include "model/container_runtime.hpp"
+
 #include <regex>
 
 namespace tether::checks {
@@ -106,7 +108,7 @@ std::string pinned_image(const std::string& value) {
 }
 
 std::string runtime(const std::string& value) {
-  return value == "podman" || value == "docker" ? "" : "podman or docker";
+  return runtime_named(value) ? "" : runtime_choices();
 }
 
 std::string repo_url(const std::string& value) {

@@ -1,5 +1,6 @@
 #include "manifest/fingerprint.hpp"
 
+#include "core/overloaded.hpp"
 #include "core/sha256.hpp"
 
 namespace tether {
@@ -33,26 +34,28 @@ class Encoder {
 };
 
 void encode_run(const RunSpec& run, Encoder& out) {
-  if (const auto* unit = std::get_if<SystemdRun>(&run)) {
-    out.add("run.systemd", unit->unit);
-    return;
-  }
-  const auto& exec = std::get<ExecRun>(run);
-  out.add("run.exec.command", exec.command);
-  out.add("run.exec.env", exec.env);
-  out.add("run.exec.stopTimeout", exec.stop_timeout.count());
+  std::visit(Overloaded{
+                 [&](const SystemdRun& unit) { out.add("run.systemd", unit.unit); },
+                 [&](const ExecRun& exec) {
+                   out.add("run.exec.command", exec.command);
+                   out.add("run.exec.env", exec.env);
+                   out.add("run.exec.stopTimeout", exec.stop_timeout.count());
+                 },
+             },
+             run);
 }
 
 void encode_probe(const Probe& probe, Encoder& out) {
-  if (const auto* http = std::get_if<HttpProbe>(&probe)) {
-    out.add("health.http.url", http->url);
-    out.add("health.http.status", http->status);
-    out.add("health.http.body", http->body);
-  } else if (const auto* tcp = std::get_if<TcpProbe>(&probe)) {
-    out.add("health.tcp.address", tcp->address);
-  } else {
-    out.add("health.exec.command", std::get<ExecProbe>(probe).command);
-  }
+  std::visit(Overloaded{
+                 [&](const HttpProbe& http) {
+                   out.add("health.http.url", http.url);
+                   out.add("health.http.status", http.status);
+                   out.add("health.http.body", http.body);
+                 },
+                 [&](const TcpProbe& tcp) { out.add("health.tcp.address", tcp.address); },
+                 [&](const ExecProbe& exec) { out.add("health.exec.command", exec.command); },
+             },
+             probe);
 }
 
 void encode_health(const HealthSpec& health, Encoder& out) {
@@ -84,8 +87,7 @@ std::string fingerprint_of(const RuntimeSpec& spec) {
   if (spec.run) encode_run(*spec.run, out);
   if (spec.health) encode_health(*spec.health, out);
   if (spec.container) encode_container(*spec.container, out);
-  if (spec.runtime)
-    out.add("runtime", *spec.runtime == ContainerRuntime::docker ? "docker" : "podman");
+  if (spec.runtime) out.add("runtime", runtime_name(*spec.runtime));
   return out.hex();
 }
 

@@ -1,6 +1,7 @@
 #include "manifest/spec_reader.hpp"
 
 #include "manifest/field_checks.hpp"
+#include "manifest/health_reader.hpp"
 #include "manifest/release_reader.hpp"
 
 #include <algorithm>
@@ -113,85 +114,6 @@ std::optional<RunSpec> read_run(FieldReader& r, const YAML::Node& node, const st
   return RunSpec{run};
 }
 
-std::optional<Probe> read_probe(FieldReader& r, const YAML::Node& node, const std::string& path) {
-  const int kinds =
-      int(node["http"].IsDefined()) + int(node["tcp"].IsDefined()) + int(node["exec"].IsDefined());
-  if (kinds != 1) {
-    r.error(node, path, "set exactly one probe: health.http, health.tcp or health.exec");
-    return std::nullopt;
-  }
-  if (const YAML::Node http = node["http"]; http.IsDefined()) {
-    const std::string p = join_path(path, "http");
-    if (!r.expect_map(http, p)) return std::nullopt;
-    r.reject_unknown_keys(http, p, {"url", "status", "body"});
-    auto url = r.string(http, p, "url", Need::required, checks::http_url);
-    auto status = r.integer(http, p, "status", Need::optional, 100, 599);
-    auto body = r.string(http, p, "body", Need::optional);
-    if (!url || (http["status"].IsDefined() && !status) || (http["body"].IsDefined() && !body)) {
-      return std::nullopt;
-    }
-    return Probe{HttpProbe{*url, static_cast<int>(status.value_or(200)), body.value_or("")}};
-  }
-  if (const YAML::Node tcp = node["tcp"]; tcp.IsDefined()) {
-    const std::string p = join_path(path, "tcp");
-    if (!r.expect_map(tcp, p)) return std::nullopt;
-    r.reject_unknown_keys(tcp, p, {"address"});
-    auto address = r.string(tcp, p, "address", Need::required, checks::host_port);
-    if (!address) return std::nullopt;
-    return Probe{TcpProbe{*address}};
-  }
-  const std::string p = join_path(path, "exec");
-  const YAML::Node exec = node["exec"];
-  if (!r.expect_map(exec, p)) return std::nullopt;
-  r.reject_unknown_keys(exec, p, {"command"});
-  auto command = r.string_list(exec, p, "command", Need::required, true);
-  if (!command) return std::nullopt;
-  return Probe{ExecProbe{*command}};
-}
-
-std::optional<HealthSpec> read_health(FieldReader& r,
-                                      const YAML::Node& node,
-                                      const std::string& path) {
-  if (!r.expect_map(node, path)) return std::nullopt;
-  r.reject_unknown_keys(node,
-                        path,
-                        {"http",
-                         "tcp",
-                         "exec",
-                         "timeout",
-                         "interval",
-                         "deadline",
-                         "initialDelay",
-                         "successes",
-                         "failureThreshold"});
-  auto probe = read_probe(r, node, path);
-  HealthSpec health;
-  bool ok = probe.has_value();
-  auto read_duration = [&](const char* key, Millis& out) {
-    if (!node[key].IsDefined()) return;
-    auto value = r.duration(node, path, key, Need::optional);
-    ok = ok && value.has_value();
-    if (value) out = *value;
-  };
-  read_duration("timeout", health.timeout);
-  read_duration("interval", health.interval);
-  read_duration("deadline", health.deadline);
-  read_duration("initialDelay", health.initial_delay);
-  if (node["successes"].IsDefined()) {
-    auto successes = r.integer(node, path, "successes", Need::optional, 1, 1000);
-    ok = ok && successes.has_value();
-    if (successes) health.successes = static_cast<int>(*successes);
-  }
-  if (node["failureThreshold"].IsDefined()) {
-    auto threshold = r.integer(node, path, "failureThreshold", Need::optional, 1, 1000);
-    ok = ok && threshold.has_value();
-    if (threshold) health.failure_threshold = static_cast<int>(*threshold);
-  }
-  if (!ok) return std::nullopt;
-  health.probe = *probe;
-  return health;
-}
-
 std::optional<Hooks> read_hooks(FieldReader& r, const YAML::Node& node, const std::string& path) {
   if (!r.expect_map(node, path)) return std::nullopt;
   r.reject_unknown_keys(node, path, {"preSwitch", "postSwitch", "timeout"});
@@ -291,8 +213,7 @@ std::optional<Service> read_service_spec(FieldReader& r,
 
   auto runtime = r.string(spec, path, "runtime", Need::optional, checks::runtime);
   note(spec["runtime"].IsDefined(), runtime.has_value());
-  if (runtime)
-    service.runtime = *runtime == "docker" ? ContainerRuntime::docker : ContainerRuntime::podman;
+  if (runtime) service.runtime = runtime_named(*runtime);
 
   if (const YAML::Node node = spec["release"]; node.IsDefined()) {
     auto release = read_release(r, node, join_path(path, "release"));

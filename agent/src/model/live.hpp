@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/container_labels.hpp"
 #include "model/release_id.hpp"
 #include "model/serving.hpp"
 
@@ -36,6 +37,9 @@ struct LiveContainer {
   std::string id = {};  ///< the engine's container id: a new one for every container made
   bool operator==(const LiveContainer&) const = default;
 };
+
+/// The value of label `key` (a k_label_* of model/container_labels.hpp); "" when unset.
+[[nodiscard]] std::string label_of(const LiveContainer& container, const std::string& key);
 
 /// What is on the host for one service right now.
 struct LiveService {

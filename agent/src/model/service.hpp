@@ -1,6 +1,8 @@
 #pragma once
 
 #include "core/duration.hpp"
+#include "model/container_runtime.hpp"
+#include "model/probe.hpp"
 
 #include <map>
 #include <optional>
@@ -77,25 +79,6 @@ struct SystemdRun {
 
 using RunSpec = std::variant<ExecRun, SystemdRun>;
 
-struct HttpProbe {
-  std::string url;
-  int status = 200;
-  std::string body;  ///< substring the response must contain; empty = any
-  bool operator==(const HttpProbe&) const = default;
-};
-
-struct TcpProbe {
-  std::string address;
-  bool operator==(const TcpProbe&) const = default;
-};
-
-struct ExecProbe {
-  std::vector<std::string> command;
-  bool operator==(const ExecProbe&) const = default;
-};
-
-using Probe = std::variant<HttpProbe, TcpProbe, ExecProbe>;
-
 struct HealthSpec {
   Probe probe;
   Millis timeout{std::chrono::seconds(2)};
@@ -116,8 +99,6 @@ struct Hooks {
   Millis timeout{std::chrono::seconds(60)};
   bool operator==(const Hooks&) const = default;
 };
-
-enum class ContainerRuntime { podman, docker };
 
 /// A Service manifest after validation: what one service should look like on a host.
 struct Service {

@@ -8,16 +8,11 @@
 namespace tether {
 namespace {
 
-std::string label_of(const LiveContainer& container, const std::string& key) {
-  const auto it = container.labels.find(key);
-  return it == container.labels.end() ? "" : it->second;
-}
-
 /// Why the live container does not run `digest` as tether made it ("" when it does).
 std::string drift_of(const std::string& service,
                      const std::string& digest,
                      const LiveContainer& container) {
-  if (label_of(container, "tether.service") != service)
+  if (label_of(container, k_label_service) != service)
     return "container " + container.name + " was not created by tether";
   const auto& known = container.image_digests;
   if (std::find(known.begin(), known.end(), digest) == known.end()) {
@@ -38,9 +33,9 @@ std::string content_of(const ReleaseId& id) { return id.binary_sha256 + "/" + id
 }  // namespace
 
 std::optional<ReleaseId> release_of(const LiveContainer& container) {
-  const std::string image = label_of(container, "tether.image");
+  const std::string image = label_of(container, k_label_image);
   if (image.empty()) return std::nullopt;
-  return container_release_id(image, label_of(container, "tether.config-hash"));
+  return container_release_id(image, label_of(container, k_label_config_hash));
 }
 
 std::optional<ServiceAction> plan_container(const DesiredService& desired,

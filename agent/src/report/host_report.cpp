@@ -33,11 +33,6 @@ const char* process_text(ProcessState state) {
   return "not supervised";
 }
 
-std::string label_of(const LiveContainer& container, const char* key) {
-  const auto it = container.labels.find(key);
-  return it == container.labels.end() ? "" : it->second;
-}
-
 nlohmann::json container_json(const LiveService& live) {
   if (!live.container) return {{"name", "tether-" + live.name}, {"present", false}};
   const LiveContainer& c = *live.container;
@@ -46,9 +41,9 @@ nlohmann::json container_json(const LiveService& live) {
           {"running", c.running},
           {"status", c.status},
           {"imageDigest", c.image_digest},
-          {"image", label_of(c, "tether.image")},
-          {"configHash", label_of(c, "tether.config-hash")},
-          {"stateCommit", label_of(c, "tether.state-commit")}};
+          {"image", label_of(c, k_label_image)},
+          {"configHash", label_of(c, k_label_config_hash)},
+          {"stateCommit", label_of(c, k_label_state_commit)}};
 }
 
 nlohmann::json proposal_json(const proposal::ProposalRecord& p) {
@@ -114,7 +109,7 @@ std::string quarantine_text(const ServiceReport& r, Colour colour) {
   const Quarantine& q = *r.quarantine;
   const InstalledRelease* current = r.live.current();
   std::string serving = current ? current->id.short_text() : std::string("nothing");
-  if (r.live.container) serving = label_of(*r.live.container, "tether.image");
+  if (r.live.container) serving = label_of(*r.live.container, k_label_image);
   return r.live.name + ": " + styled("QUARANTINED: " + q.version, Style::red, colour) + " (" +
          q.commit.substr(0, 12) + ") failed health at " + q.time + ": " + q.reason +
          "\n  serving " + serving + "; fix or revert in the state repo, or run `tether retry " +
@@ -170,7 +165,7 @@ std::vector<Cell> service_row(const Layout& layout, const ServiceReport& r) {
   Cell releases{std::to_string(s.installed.size()), Style::plain};
   if (r.container) {
     const bool running = s.container && s.container->running;
-    if (s.container) live = {label_of(*s.container, "tether.image"), Style::plain};
+    if (s.container) live = {label_of(*s.container, k_label_image), Style::plain};
     if (live.text.empty()) live = {"(not made by tether)", Style::red};
     process = {running ? "running (container)" : "not running",
                running ? Style::green : Style::red};

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace tether {
+
+// The health probe kinds. Each names its manifest key (`health.<k_key>`, also its key in the
+// serving record). Adding a kind: a struct here and in `Probe`; the compiler then lists every
+// place that must handle it (ARCHITECTURE.md, "Adding a probe kind").
+
+struct HttpProbe {
+  static constexpr const char* k_key = "http";
+  std::string url;
+  int status = 200;
+  std::string body;  ///< substring the response must contain; empty = any
+  bool operator==(const HttpProbe&) const = default;
+};
+
+struct TcpProbe {
+  static constexpr const char* k_key = "tcp";
+  std::string address;
+  bool operator==(const TcpProbe&) const = default;
+};
+
+struct ExecProbe {
+  static constexpr const char* k_key = "exec";
+  std::vector<std::string> command;
+  bool operator==(const ExecProbe&) const = default;
+};
+
+/// Exactly one probe; the order is the order in which readers look for a kind's key.
+using Probe = std::variant<HttpProbe, TcpProbe, ExecProbe>;
+
+/// The probe kind's key ("http", "tcp", "exec").
+[[nodiscard]] inline const char* probe_key(const Probe& probe) {
+  return std::visit([](const auto& kind) { return kind.k_key; }, probe);
+}
+
+/// Calls `visit(std::type_identity<Kind>{})` for each probe kind in `Probe`'s order until
+/// one returns true: how readers find the kind a manifest or record names without a list of
+/// kinds of their own.
+template <class Visit>
+bool for_each_probe_kind(Visit&& visit) {
+  return [&]<std::size_t... I>(std::index_sequence<I...>) {
+    return (visit(std::type_identity<std::variant_alternative_t<I, Probe>>{}) || ...);
+  }
+  (std::make_index_sequence<std::variant_size_v<Probe>>{});
+}
+
+}  // namespace tether
