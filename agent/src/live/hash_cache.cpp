@@ -1,11 +1,11 @@
 #include "live/hash_cache.hpp"
 
 #include "core/files.hpp"
+#include "core/retain_used.hpp"
 #include "core/sha256.hpp"
 
 #include <algorithm>
 #include <sstream>
-#include <sys/stat.h>
 
 namespace tether {
 namespace {
@@ -26,7 +26,7 @@ void HashCache::load() {
   if (!std::getline(in, line) || line != k_store_header) return;
   while (std::getline(in, line)) {
     std::istringstream fields(line);
-    Identity id;
+    FileStamp id;
     long long device = 0;
     long long inode = 0;
     long long size = 0;
@@ -46,14 +46,9 @@ void HashCache::load() {
 }
 
 Result<std::string> HashCache::sha256(const std::filesystem::path& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0)
-    return Error{"cannot stat " + path.string() + ": " + errno_text(), ""};
-  const Identity identity{st.st_dev,
-                          st.st_ino,
-                          st.st_size,
-                          st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec,
-                          st.st_ctim.tv_sec * 1'000'000'000LL + st.st_ctim.tv_nsec};
+  const std::optional<FileStamp> stamp = stamp_of(path);
+  if (!stamp) return Error{"cannot stat " + path.string() + ": " + errno_text(), ""};
+  const FileStamp& identity = *stamp;
   const std::string key = path.string();
   if (const auto it = m_entries.find(key);
       it != m_entries.end() && it->second.identity == identity) {
@@ -72,20 +67,12 @@ Status HashCache::retain_used_and_save() {
   // A pass that looked nothing up (no desired state yet) says nothing about what is installed.
   const bool probed = std::any_of(
       m_entries.begin(), m_entries.end(), [](const auto& entry) { return entry.second.used; });
-  for (auto it = m_entries.begin(); probed && it != m_entries.end();) {
-    if (!it->second.used) {
-      it = m_entries.erase(it);
-      m_changed = true;
-    } else {
-      it->second.used = false;
-      ++it;
-    }
-  }
+  if (probed && tether::retain_used(m_entries) > 0) m_changed = true;
   if (!m_store || !m_changed) return ok_status();
   std::string text = std::string(k_store_header) + "\n";
   for (const auto& [path, entry] : m_entries) {
     if (path.find('\n') != std::string::npos) continue;  // cannot be one line: not persisted
-    const Identity& id = entry.identity;
+    const FileStamp& id = entry.identity;
     text += std::to_string(id.device) + " " + std::to_string(id.inode) + " " +
             std::to_string(id.size) + " " + std::to_string(id.mtime_ns) + " " +
             std::to_string(id.ctime_ns) + " " + entry.digest + " " + path + "\n";

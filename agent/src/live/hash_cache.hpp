@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/result.hpp"
+#include "live/file_stamp.hpp"
 
 #include <filesystem>
 #include <map>
@@ -35,16 +36,8 @@ class HashCache {
   Status retain_used_and_save();
 
  private:
-  struct Identity {
-    dev_t device = 0;
-    ino_t inode = 0;
-    off_t size = 0;
-    long long mtime_ns = 0;
-    long long ctime_ns = 0;
-    bool operator==(const Identity&) const = default;
-  };
   struct Entry {
-    Identity identity;
+    FileStamp identity;
     std::string digest;
     bool used = false;  ///< looked up since the last retain_used_and_save()
   };

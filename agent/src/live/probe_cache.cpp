@@ -1,5 +1,6 @@
 #include "live/probe_cache.hpp"
 
+#include "core/retain_used.hpp"
 #include "live/serving_record.hpp"
 
 #include <poll.h>
@@ -21,18 +22,6 @@ Watch watch(const UniqueFd& pidfd) {
   const int ready = ::poll(&entry, 1, 0);
   if (ready < 0) return Watch::unknown;
   return ready == 0 ? Watch::running : Watch::exited;
-}
-
-template <typename Map>
-void drop_unused(Map& entries) {
-  for (auto it = entries.begin(); it != entries.end();) {
-    if (!it->second.used) {
-      it = entries.erase(it);
-    } else {
-      it->second.used = false;
-      ++it;
-    }
-  }
 }
 
 }  // namespace
@@ -102,10 +91,10 @@ bool ProbeCache::alive(const ProcessRecord& record) {
 }
 
 void ProbeCache::retain_used() {
-  drop_unused(m_releases);
-  drop_unused(m_processes);
-  drop_unused(m_serving);
-  drop_unused(m_watched);
+  tether::retain_used(m_releases);
+  tether::retain_used(m_processes);
+  tether::retain_used(m_serving);
+  tether::retain_used(m_watched);
 }
 
 }  // namespace tether

@@ -1,5 +1,6 @@
 #include "manifest/manifest_cache.hpp"
 
+#include "core/retain_used.hpp"
 #include "manifest/documents.hpp"
 
 #include <map>
@@ -15,18 +16,6 @@ struct Parsed {
   std::vector<Diagnostic> diagnostics;
   bool used = true;
 };
-
-template <typename Map>
-void drop_unused(Map& entries) {
-  for (auto it = entries.begin(); it != entries.end();) {
-    if (!it->second.used) {
-      it = entries.erase(it);
-    } else {
-      it->second.used = false;
-      ++it;
-    }
-  }
-}
 
 }  // namespace
 
@@ -90,8 +79,8 @@ std::optional<HostFile> ManifestCache::host(const StateSnapshot& snapshot,
 }
 
 void ManifestCache::retain_used() {
-  drop_unused(m_entries->services);
-  drop_unused(m_entries->hosts);
+  tether::retain_used(m_entries->services);
+  tether::retain_used(m_entries->hosts);
 }
 
 }  // namespace tether
