@@ -5,6 +5,7 @@
 #include "apply/journal.hpp"
 #include "apply/notifier.hpp"
 #include "apply/service_runner.hpp"
+#include "apply/switch_strategy.hpp"
 #include "core/layout.hpp"
 #include "model/desired.hpp"
 #include "model/history.hpp"
@@ -45,6 +46,7 @@ class Applier {
   Applier(Layout layout,
           const ServiceRunner& runner,
           const HookRunner& hooks,
+          const SwitchStrategies& switches,
           Journal journal,
           HistoryStore history,
           Notifier& notifier,
@@ -69,7 +71,9 @@ class Applier {
   /// A binary release: install, then the gated switch, or a restart in place.
   [[nodiscard]] Status apply_release(const ServiceAction& action, Context& context) const;
   /// applier_switch.cpp: a switch to another release or to other settings, behind the gate,
-  /// with the auto-rollback to the serving spec and the quarantine of what failed.
+  /// with the auto-rollback to the serving spec and the quarantine of what failed. The hooks
+  /// and the fall-back are here; how the new release takes over is the service's
+  /// SwitchStrategy's.
   [[nodiscard]] Status switch_and_verify(const ServiceAction& action, Context& context) const;
   struct Fallback;
   /// applier_rollback.cpp: the one handling of a switch that failed its gate, whatever was
@@ -83,9 +87,11 @@ class Applier {
                   const std::string& previous_dir,
                   const Error& failure,
                   Context& context) const;
-  /// Switches a binary service back to `previous` and starts it (the restore of a Fallback).
-  [[nodiscard]] Status restore_release(const std::string& service,
+  /// Switches a binary service back to `previous` from `failed_dir` through `strategy` (the
+  /// one that switched away from it) and records it as serving (the restore of a Fallback).
+  [[nodiscard]] Status restore_release(const SwitchStrategy& strategy,
                                        const DesiredService& previous,
+                                       const std::string& failed_dir,
                                        Context& context) const;
   /// The spec that passed its gate: the service's serving record and last good release.
   void record_serving(const DesiredService& serving, Context& context) const;
@@ -105,6 +111,7 @@ class Applier {
   Layout m_layout;
   const ServiceRunner& m_runner;
   const HookRunner& m_hooks;
+  const SwitchStrategies& m_switches;
   Journal m_journal;
   HistoryStore m_history;
   Notifier& m_notifier;

@@ -3,8 +3,6 @@
 // are logged, journaled and notified. Switch strategies only say what they go back to.
 #include "apply/applier.hpp"
 #include "apply/applier_context.hpp"
-#include "apply/current_link.hpp"
-#include "core/fault_point.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
 
@@ -48,13 +46,14 @@ void Applier::quarantine(const ServiceAction& action,
                                              failure.message}});
 }
 
-Status Applier::restore_release(const std::string& service,
+Status Applier::restore_release(const SwitchStrategy& strategy,
                                 const DesiredService& previous,
+                                const std::string& failed_dir,
                                 Context& context) const {
+  const std::string& service = previous.service.name;
   const std::string dir = previous.release.dir_name();
-  Status back = switch_current(m_layout, service, dir);
-  fault::point("mid-rollback");
-  if (back) back = m_runner.bring_up(previous, dir);
+  const Status back =
+      strategy.switch_back(SwitchRequest{previous, failed_dir, dir, context.state_commit});
   if (back) {
     log_info("restored",
              {{"service", service}, {"release", dir}, {"stateCommit", context.state_commit}});

@@ -1,10 +1,9 @@
-// The health-gated switch of a binary service to another release or to other settings, and
-// what it goes back to when the gate fails (applier_rollback.cpp handles that failure).
+// The health-gated switch of a binary service to another release or to other settings: the
+// hooks around the service's SwitchStrategy (switch_strategies.cpp), and what it goes back to
+// when the gate fails (applier_rollback.cpp handles that failure).
 #include "apply/applier.hpp"
 #include "apply/applier_context.hpp"
-#include "apply/current_link.hpp"
 #include "apply/switch_marker.hpp"
-#include "core/fault_point.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
 #include "live/serving_record.hpp"
@@ -35,19 +34,13 @@ Status Applier::switch_and_verify(const ServiceAction& action, Context& context)
   // A failing preSwitch aborts before anything live changes.
   if (Status pre = m_hooks.run("preSwitch", hooks.pre_switch, hooks.timeout, hook_context); !pre)
     return pre;
-  // Stop before switching: if the agent dies in between, the next pass sees `current` on the
-  // new release with nothing running and starts it.
-  if (Status stopped = m_runner.stop(context.desired); !stopped) return stopped;
-  fault::point("after-stop");
   const std::string leaving = context.live ? context.live->current_dir.value_or("") : "";
-  // A reconfigure keeps the release dir and needs no marker: its new settings count only once
-  // they are the serving record's, which happens after the gate.
-  if (Status begun = begin_switch(m_layout, name, leaving, target); !begun) return begun;
-  if (Status switched = switch_current(m_layout, name, target); !switched) return switched;
-  log_info("switched", {{"service", name}, {"to", target}, {"stateCommit", context.state_commit}});
-  fault::point("before-restart");
-  Status healthy = m_runner.bring_up(context.desired, target);
-  fault::point("after-restart");
+  // How the new release takes over (and what the crash-safe marker covers) is the strategy's.
+  const SwitchStrategy& strategy = m_switches.strategy_for(context.desired);
+  const SwitchResult switched =
+      strategy.switch_to(SwitchRequest{context.desired, leaving, target, context.state_commit});
+  if (switched.stage == SwitchStage::aborted) return switched.status;
+  Status healthy = switched.status;
   if (healthy) healthy = m_hooks.run("postSwitch", hooks.post_switch, hooks.timeout, hook_context);
   if (healthy) {
     end_switch(m_layout, name);
@@ -73,7 +66,7 @@ Status Applier::switch_and_verify(const ServiceAction& action, Context& context)
                           previous->release.short_text(),
                           previous->release.dir_name(),
                           target,
-                          [&] { return restore_release(name, *previous, context); }};
+                          [&] { return restore_release(strategy, *previous, target, context); }};
   Status failed = fall_back(action, failure, fallback, context);
   end_switch(m_layout, name);
   return failed;

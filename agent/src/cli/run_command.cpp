@@ -6,6 +6,7 @@
 #include "agent/webhook_secret.hpp"
 #include "api/api_server.hpp"
 #include "apply/history_store.hpp"
+#include "apply/switch_strategies.hpp"
 #include "cli/commands.hpp"
 #include "cli/error_output.hpp"
 #include "cli/plan_text.hpp"
@@ -53,12 +54,14 @@ struct AgentParts {
         systemd(runner),
         service_runner(layout, supervisor, systemd, prober, clock),
         hooks(layout, runner),
+        switches(layout, service_runner),
         notifier(make_notifier(config)),
         containers(runner, config.runtime),
         container_switcher(layout, containers, prober, clock),
         applier(layout,
                 service_runner,
                 hooks,
+                switches,
                 Journal(layout.journal()),
                 HistoryStore(layout.history()),
                 *notifier,
@@ -81,6 +84,7 @@ struct AgentParts {
   SystemdController systemd;
   ServiceRunner service_runner;
   HookRunner hooks;
+  BuiltInSwitchStrategies switches;
   std::unique_ptr<Notifier> notifier;
   ContainerEngines containers;
   ContainerSwitcher container_switcher;

@@ -7,6 +7,7 @@
 
 #include "apply/applier.hpp"
 #include "apply/journal.hpp"
+#include "apply/switch_strategies.hpp"
 #include "fake_clock.hpp"
 #include "fake_prober.hpp"
 #include "fake_systemctl.hpp"
@@ -48,8 +49,14 @@ struct ApplierFixture {
   ServiceRunner runner{layout, supervisor, systemd, prober, clock};
   HookRunner hooks{layout, systemctl};
   RecordingNotifier notifier;
-  Applier applier{
-      layout, runner, hooks, Journal(layout.journal()), HistoryStore(layout.history()), notifier};
+  BuiltInSwitchStrategies switches{layout, runner};
+  Applier applier{layout,
+                  runner,
+                  hooks,
+                  switches,
+                  Journal(layout.journal()),
+                  HistoryStore(layout.history()),
+                  notifier};
 
   /// Service `web` at `version`: a systemd unit behind an HTTP health gate of 3 s.
   [[nodiscard]] DesiredService web(const std::string& version, int successes = 1) const {
