@@ -162,6 +162,16 @@ TEST_F(ExecSupervisorTest, AStartWithoutAProofOfACleanStopKillsStrays) {
   const pid_t stray = start_stray(m_layout, m_tmp.path());
   test::ProcessGuard guard(stray);
   ASSERT_TRUE(test::process_running(stray));
+  // posix_spawn returns once the child's exec has swapped its memory, which the kernel does
+  // before it lays out the new arguments and environment: for a moment /proc/PID/environ is
+  // empty and the stray could not be recognised by anyone. A real stray (left by an agent
+  // killed after the spawn) is long past that moment when the next agent starts.
+  ASSERT_TRUE(test::eventually(
+      [&] {
+        return test::read_text("/proc/" + std::to_string(stray) + "/environ")
+                   .find(k_service_marker) != std::string::npos;
+      },
+      2s));
   ASSERT_TRUE(start(shell("exec sleep 30")).ok());
   EXPECT_TRUE(test::eventually([&] { return !test::process_running(stray); }, 2s));
 }
