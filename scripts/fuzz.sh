@@ -15,10 +15,17 @@ targets="${FUZZ_TARGETS:-fuzz_manifest fuzz_yaml fuzz_archive fuzz_signature}"
 build=build/fuzz
 
 compgen -G "/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a" >/dev/null || scripts/install-deps.sh
-if [[ ! -f "$build/build.ninja" ]]; then
-  CXX=clang++-14 cmake -S tests/fuzz -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug >/dev/null
+# Quiet unless it fails: ninja prints a compile or link error on stdout, so the output is kept
+# and shown then (a silent exit 1 here once failed CI with no word of why).
+mkdir -p "$build"
+if ! { [[ -f "$build/build.ninja" ]] ||
+       CXX=clang++-14 cmake -S tests/fuzz -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug; } \
+       >"$build/build.log" 2>&1 ||
+   ! cmake --build "$build" -j "$(nproc)" >>"$build/build.log" 2>&1; then
+  echo "fuzz.sh: building the fuzz targets failed ($build/build.log):" >&2
+  grep -E -A6 "error|FAILED" "$build/build.log" | head -60 >&2
+  exit 1
 fi
-cmake --build "$build" -j "$(nproc)" >/dev/null
 
 export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
