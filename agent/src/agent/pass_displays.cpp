@@ -1,7 +1,6 @@
 #include "agent/pass_displays.hpp"
 
 #include "agent/pass_metrics.hpp"
-#include "apply/history_store.hpp"
 #include "report/host_report.hpp"
 
 #include <chrono>
@@ -17,7 +16,7 @@ void PassDisplays::show_before_first_pass() {
   before_first_pass.host = m_host.id;
   before_first_pass.labels = m_host.labels;
   m_board.publish(std::move(before_first_pass));
-  m_board.publish_report(read_host_report(m_layout, m_report_hashes));
+  m_board.publish_report(read_host_report(m_layout, m_report_hashes, m_journal));
 }
 
 void PassDisplays::show_pass(const PassResult& result,
@@ -25,20 +24,20 @@ void PassDisplays::show_pass(const PassResult& result,
                              Clock::TimePoint::duration took) {
   const double finished =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  const History history = HistoryStore(m_layout.history()).load().value_or(History{});
+  HostReport report = report_after(result);
+  // The report has just read history.json: the metrics count quarantines from the same read.
   m_metrics.record(
-      metrics_of(result, std::chrono::duration<double>(took).count(), finished, history));
-  show_report(result);
+      metrics_of(result, std::chrono::duration<double>(took).count(), finished, report.history));
+  m_board.publish_report(std::move(report));
   m_board.publish(status);
 }
 
-void PassDisplays::show_report(const PassResult& result) {
+HostReport PassDisplays::report_after(const PassResult& result) {
+  // A pass without a desired state probed nothing: the report probes for itself, once.
+  if (!result.desired) return read_host_report(m_layout, m_report_hashes, m_journal);
   std::set<std::string> probed;
-  if (result.desired) {
-    for (const auto& [name, service] : result.desired->services) probed.insert(name);
-  }
-  Live live = result.desired ? result.live_after : read_host_report(m_layout, m_report_hashes).live;
-  m_board.publish_report(host_report_after_pass(m_layout, std::move(live), probed, m_journal));
+  for (const auto& [name, service] : result.desired->services) probed.insert(name);
+  return host_report_after_pass(m_layout, result.live_after, probed, m_journal);
 }
 
 }  // namespace tether

@@ -6,6 +6,7 @@
 #include "core/clock.hpp"
 #include "live/hash_cache.hpp"
 #include "report/agent_status.hpp"
+#include "report/host_report.hpp"
 #include "report/latest_journal_entries.hpp"
 
 namespace tether {
@@ -26,7 +27,8 @@ class PassDisplays {
                  Clock::TimePoint::duration took);
 
  private:
-  void show_report(const PassResult& result);
+  /// The host report after `result`, from what the pass probed.
+  [[nodiscard]] HostReport report_after(const PassResult& result);
 
   Layout m_layout;
   HostIdentity m_host;

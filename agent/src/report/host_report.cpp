@@ -252,10 +252,16 @@ HostReport report_from(const Layout& layout, Live live, LatestJournalEntries& jo
 }  // namespace
 
 HostReport read_host_report(const Layout& layout, HashCache& hashes) {
+  LatestJournalEntries journal(layout.journal());
+  return read_host_report(layout, hashes, journal);
+}
+
+HostReport read_host_report(const Layout& layout,
+                            HashCache& hashes,
+                            LatestJournalEntries& journal) {
   const History history = HistoryStore(layout.history()).load().value_or(History{});
   Live live = probe_all(layout, hashes, history);
   probe_recorded_containers(layout, live);
-  LatestJournalEntries journal(layout.journal());
   return report_from(layout, std::move(live), journal);
 }
 

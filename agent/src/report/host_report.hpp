@@ -31,6 +31,10 @@ struct HostReport {
 
 /// Reads the report from disk (never modifies anything).
 [[nodiscard]] HostReport read_host_report(const Layout& layout, HashCache& hashes);
+/// The same for a running agent, whose `journal` is kept across passes.
+[[nodiscard]] HostReport read_host_report(const Layout& layout,
+                                          HashCache& hashes,
+                                          LatestJournalEntries& journal);
 /// The report after a pass of the running agent, built from what the pass probed (`live`)
 /// instead of probing again; only containers of services not in `probed` (no longer declared)
 /// are asked of their runtime. The API serves this, so a request runs no runtime command.
