@@ -140,6 +140,40 @@ def parse_time(text):
 
 # ---------------------------------------------------------------- a state repo on loopback
 
+def hello_manifest(name, version, release, port, deadline, keep_releases):
+    """services/<name>.yaml for a hello release with an HTTP health gate on `port`."""
+    commit = hashlib.sha1(f"hello-{version}".encode()).hexdigest()
+    return f"""apiVersion: tether.dev/v1
+kind: Service
+metadata:
+  name: {name}
+spec:
+  release:
+    version: "{version}"
+    commit: "{commit}"
+    artifact:
+      url: "file://{release['artifact']}"
+      sha256: "{release['artifact_sha256']}"
+    binary:
+      path: bin/hello
+      sha256: "{release['binary_sha256']}"
+  config:
+    - source: config/{name}/hello.conf
+      target: etc/hello.conf
+  run:
+    exec:
+      command: ["bin/hello", "--config", "etc/hello.conf"]
+      stopTimeout: 5s
+  health:
+    http: {{url: "http://127.0.0.1:{port}/healthz", status: 200}}
+    timeout: 1s
+    interval: 20ms
+    successes: 1
+    deadline: {deadline}
+  keepReleases: {keep_releases}
+"""
+
+
 class StateRepo:
     """A bare repo served by git daemon on loopback, a work clone and hello releases."""
 
@@ -196,36 +230,7 @@ class StateRepo:
 
     def declare(self, version, message=None):
         r = self.releases[version]
-        commit = hashlib.sha1(f"hello-{version}".encode()).hexdigest()
-        manifest = f"""apiVersion: tether.dev/v1
-kind: Service
-metadata:
-  name: hello
-spec:
-  release:
-    version: "{version}"
-    commit: "{commit}"
-    artifact:
-      url: "file://{r['artifact']}"
-      sha256: "{r['artifact_sha256']}"
-    binary:
-      path: bin/hello
-      sha256: "{r['binary_sha256']}"
-  config:
-    - source: config/hello/hello.conf
-      target: etc/hello.conf
-  run:
-    exec:
-      command: ["bin/hello", "--config", "etc/hello.conf"]
-      stopTimeout: 5s
-  health:
-    http: {{url: "http://127.0.0.1:{self.http_port}/healthz", status: 200}}
-    timeout: 1s
-    interval: 20ms
-    successes: 1
-    deadline: 10s
-  keepReleases: 3
-"""
+        manifest = hello_manifest("hello", version, r, self.http_port, "10s", 3)
         os.makedirs(os.path.join(self.tree, "services"), exist_ok=True)
         with open(os.path.join(self.tree, "services", "hello.yaml"), "w") as f:
             f.write(manifest)

@@ -5,46 +5,12 @@ binary given (a baseline build and this one), side by side in one run.
 Each host runs N copies of examples/hello under different names, each with its own config
 file (its port) and an HTTP health gate, from one state repo served by git daemon on loopback.
 """
-import hashlib
 import os
 import subprocess
 import sys
 import time
 
 import bench
-
-
-def service_manifest(name, version, release, port):
-    commit = hashlib.sha1(f"hello-{version}".encode()).hexdigest()
-    return f"""apiVersion: tether.dev/v1
-kind: Service
-metadata:
-  name: {name}
-spec:
-  release:
-    version: "{version}"
-    commit: "{commit}"
-    artifact:
-      url: "file://{release['artifact']}"
-      sha256: "{release['artifact_sha256']}"
-    binary:
-      path: bin/hello
-      sha256: "{release['binary_sha256']}"
-  config:
-    - source: config/{name}/hello.conf
-      target: etc/hello.conf
-  run:
-    exec:
-      command: ["bin/hello", "--config", "etc/hello.conf"]
-      stopTimeout: 5s
-  health:
-    http: {{url: "http://127.0.0.1:{port}/healthz", status: 200}}
-    timeout: 1s
-    interval: 20ms
-    successes: 1
-    deadline: 30s
-  keepReleases: 2
-"""
 
 
 class ScaleRepo(bench.StateRepo):
@@ -60,7 +26,7 @@ class ScaleRepo(bench.StateRepo):
         for name in self.names:
             self.write_service_config(name, "first")
             with open(os.path.join(self.tree, "services", f"{name}.yaml"), "w") as f:
-                f.write(service_manifest(name, "1.0.0", release, self.ports[name]))
+                f.write(bench.hello_manifest(name, "1.0.0", release, self.ports[name], "30s", 2))
         self.git("add", "-A")
         self.git("commit", "-qm", f"{count} services")
         self.push()
