@@ -12,6 +12,7 @@
 #   scripts/bench.sh --baseline DIR     also builds the tree at DIR (e.g. a checkout of main)
 #                               and puts its figures beside these in the scaling table (scale)
 #   scripts/bench.sh --scale-sizes 1,10 the service counts of the scaling table (1,10,100,300)
+#   scripts/bench.sh --history-commits N  commits behind the tip in its history row (10000; 0: none)
 #   scripts/bench.sh --preset dev       builds and measures another CMake preset (release)
 #
 # Run it on a quiet machine: other load shows up in every figure (the load average before the
@@ -31,7 +32,8 @@ while (($# > 0)); do
     --baseline) baseline="$(cd "${2:?--baseline needs a source dir}" && pwd -P)"; shift 2 ;;
     --preset) preset="${2:?--preset needs a name}"; shift 2 ;;
     --scale-sizes) pass+=(--scale-sizes "${2:?--scale-sizes needs a list}"); shift 2 ;;
-    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --history-commits) pass+=(--history-commits "${2:?--history-commits needs a count}"); shift 2 ;;
+    -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -726,6 +726,8 @@ def main():
                    "in the scaling table (scale)")
     p.add_argument("--scale-sizes", default="1,10,100,300",
                    help="service counts of the scaling table")
+    p.add_argument("--history-commits", type=int, default=10000,
+                   help="commits behind the tip of the scaling table's history row (0: none)")
     p.add_argument("--write", help="BENCHMARKS.md to rewrite the generated section of")
     p.add_argument("--json", help="also write the raw figures here")
     args = p.parse_args()

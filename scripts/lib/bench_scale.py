@@ -16,9 +16,11 @@ import bench
 class ScaleRepo(bench.StateRepo):
     """A state repo declaring `count` hello services."""
 
-    def __init__(self, work, repo_root, hello, count):
+    def __init__(self, work, repo_root, hello, count, history=0):
         super().__init__(work, repo_root, hello)
         self.count = count
+        if history:
+            self.write_history(history)
         self.names = [f"svc-{i:03d}" for i in range(count)]
         self.ports = {name: bench.free_port() for name in self.names}
         release = self.release("1.0.0")
@@ -30,6 +32,19 @@ class ScaleRepo(bench.StateRepo):
         self.git("add", "-A")
         self.git("commit", "-qm", f"{count} services")
         self.push()
+
+    def write_history(self, commits):
+        """`commits` earlier commits on main, each editing one file, written by git fast-import
+        in about a second: a state repo with years of history behind its tip."""
+        stream = bytearray()
+        for i in range(commits):
+            message, body = f"change {i}".encode(), f"change {i}\n".encode()
+            stream += (f"commit refs/heads/main\ncommitter Ops <ops@example.com> "
+                       f"{1700000000 + i} +0000\ndata {len(message)}\n").encode() + message + b"\n"
+            stream += f"M 100644 inline notes/churn.txt\ndata {len(body)}\n".encode() + body + b"\n"
+        subprocess.run(["git", "-C", self.tree, "fast-import", "--quiet"], input=bytes(stream),
+                       check=True)
+        self.git("reset", "-q", "--hard", "main")
 
     def write_service_config(self, name, message):
         path = os.path.join(self.tree, "config", name)
@@ -92,8 +107,8 @@ def change_cpu(agent, repo, quiet_cpu, message):
     return max(0.0, (c1 - c0) - (passes - 1) * quiet_cpu)
 
 
-def measure_host(args, tether, count, work):
-    repo = ScaleRepo(work, args.repo_root, args.hello, count)
+def measure_host(args, tether, count, work, history=0):
+    repo = ScaleRepo(work, args.repo_root, args.hello, count, history)
     root = os.path.join(work, "root")
     once = [tether, "run", "--once", "--repo", repo.url, "--root", root, "--host-id", "bench",
             "--log-level", "warn"]
@@ -125,6 +140,16 @@ def bench_scale(args, work):
             print(f"    {count} services, {label}", file=sys.stderr, flush=True)
             out[f"{label}/{count}"] = measure_host(
                 args, tether, count, os.path.join(work, f"scale-{label}-{count}"))
+    if args.history_commits:
+        # The same costs for one service whose state repo has a long history: a clone, a
+        # poll and a change must not grow with the commits behind the tip.
+        out["history"] = args.history_commits
+        for label, tether in binaries:
+            print(f"    1 service, {args.history_commits} commits, {label}", file=sys.stderr,
+                  flush=True)
+            out[f"{label}/history"] = measure_host(
+                args, tether, 1, os.path.join(work, f"scale-{label}-history"),
+                args.history_commits)
     return out
 
 
@@ -146,9 +171,12 @@ def report_scale(s):
         head += [f"{what}, {label}" for label in labels]
     lines.append(bench.row(*head))
     lines.append(bench.row(*["---"] * len(head)))
-    for count in s["sizes"]:
-        cells = [str(count)]
-        figures = [s[f"{label}/{count}"] for label in labels]
+    rows = [(str(count), str(count)) for count in s["sizes"]]
+    if s.get("history"):
+        rows.append((f"1, state repo of {s['history']:,} commits", "history"))
+    for title, key in rows:
+        cells = [title]
+        figures = [s[f"{label}/{key}"] for label in labels]
         cells += ["{} ({}-{})".format(*bench.triple(f["quiet_cpu"], lambda v: f"{v * 1000:.2f}"))
                   + " ms" for f in figures]
         cells += [f"{f['quiet_process_cpu']['median'] * 1000:.2f} ms" for f in figures]
