@@ -4,6 +4,8 @@
 #include "agent_fixture.hpp"
 #include "pass_counter.hpp"
 
+#include <httplib.h>
+
 #include <iostream>
 
 namespace tether::test {
@@ -55,11 +57,27 @@ TEST_F(SuspendTest, AHoldOnTheHostKeepsBackAnUpgradeUntilResumed) {
       },
       seconds(15)))
       << http_get(api, "/status");
+  expect_valid_status(http_get(api, "/status"));
   const nlohmann::json status = hello_status(api);
   EXPECT_EQ(status["suspended"]["reason"], "incident 42");
   EXPECT_EQ(status["suspended"]["source"], "tether suspend");
   EXPECT_NE(http_get(api, "/metrics").find("tether_suspended{service=\"hello\"} 1"),
             std::string::npos);
+  // The preview of the branch (plan --live, fleet plan) says what the hold keeps back.
+  httplib::Client client("127.0.0.1", api);
+  client.set_read_timeout(60);
+  const auto preview = client.Get("/plan?ref=main");
+  ASSERT_TRUE(preview && preview->status == 200);
+  const nlohmann::json plan = nlohmann::json::parse(preview->body);
+  bool previewed_as_held = false;
+  for (const nlohmann::json& s : plan["services"]) {
+    previewed_as_held =
+        previewed_as_held ||
+        (s.value("service", "") == "hello" && s.value("action", "") == "suspended" &&
+         s.value("reason", "").find("would upgrade") != std::string::npos &&
+         s.value("reason", "").find("incident 42") != std::string::npos);
+  }
+  EXPECT_TRUE(previewed_as_held) << preview->body;
   const long long seen = passes_finished(api);
   ASSERT_TRUE(passes_eventually_reach(api, seen, 3, seconds(15)));
   EXPECT_EQ(hello_says(), "hello 1.0.0\n") << "three passes later the hold still holds";
