@@ -113,6 +113,27 @@ int main(int argc, char** argv) {
       "was wrong outside the repo (a database, a firewall), `tether retry SERVICE` lets the next\n"
       "pass try the same release again.");
 
+  tether::SuspendFlags suspend_flags;
+  auto* suspend = app.add_subcommand(
+      "suspend", "Hold services as they run on this host (an incident freeze), without a commit");
+  add_settings_flags(*suspend, settings, /*for_run=*/false);
+  suspend->add_option("service", suspend_flags.service, "the service to hold");
+  suspend->add_flag("--all", suspend_flags.all, "hold every service of this host");
+  suspend->add_option("--reason", suspend_flags.reason, "why (shown in status, journaled)")
+      ->required();
+  suspend->add_option("--for", suspend_flags.for_duration, "lift the hold by itself after D (2h)");
+  suspend->footer(
+      "\nA suspended service is changed in no way (no install, switch, restart, repair, removal\n"
+      "or prune) until `tether resume`; its health is still watched and reported. status,\n"
+      "/status, /metrics (tether_suspended) and plan show the hold and what it keeps back. In\n"
+      "Git, `spec.suspend: {reason: ...}` in a Service or Host file holds it for review.");
+  std::string resume_service;
+  bool resume_all = false;
+  auto* resume = app.add_subcommand("resume", "Lift a hold set by `tether suspend`");
+  add_settings_flags(*resume, settings, /*for_run=*/false);
+  resume->add_option("service", resume_service, "the service to release");
+  resume->add_flag("--all", resume_all, "lift every hold of this host's own");
+
   tether::PlanFlags plan_flags;
   auto* plan = app.add_subcommand(
       "plan", "Show per host what moving the state repo from one commit to another does");
@@ -258,6 +279,8 @@ int main(int argc, char** argv) {
   if (*run) return tether::run_command(settings, run_flags);
   if (*status) return tether::status_command(settings, status_flags);
   if (*retry) return tether::retry_command(settings, retry_service);
+  if (*suspend) return tether::suspend_command(settings, suspend_flags);
+  if (*resume) return tether::resume_command(settings, resume_service, resume_all);
   if (*plan) return tether::plan_command(plan_flags);
   if (*revert) {
     return revert_flags.proposal.empty()

@@ -187,6 +187,16 @@ bool AgentTest::hello_eventually_says(const std::string& expected) const {
   return eventually([&] { return hello_says() == expected; }, std::chrono::seconds(15));
 }
 
+void AgentTest::expect_valid_status(const std::string& document) const {
+  write_text(m_tmp / "status.json", document);
+  const CommandResult valid =
+      run_command({"/usr/bin/python3",
+                   std::string(TETHER_SOURCE_DIR) + "/tests/schema/validate_json.py",
+                   std::string(TETHER_SOURCE_DIR) + "/manifests-schema/status.schema.json",
+                   (m_tmp / "status.json").string()});
+  EXPECT_EQ(valid.exit_code, 0) << valid.err << document;
+}
+
 pid_t AgentTest::service_pid() const {
   // Between a stop and the next start there is no pid file: 0, as for nothing running.
   const std::string text = read_text(m_root / "services/hello/run/exec.pid");

@@ -69,6 +69,9 @@ class AgentTest : public ::testing::Test {
   /// Waits up to 15 s for hello to answer `expected`.
   bool hello_eventually_says(const std::string& expected) const;
 
+  /// Holds a GET /status `document` to manifests-schema/status.schema.json (python3-jsonschema).
+  void expect_valid_status(const std::string& document) const;
+
   /// The pid the agent recorded for the hello service (0 when none is recorded).
   [[nodiscard]] pid_t service_pid() const;
   /// The release dir `current` points at ("" if none).

@@ -112,17 +112,6 @@ class RevertProposalTest : public AgentTest {
     return run_ok(argv);
   }
 
-  /// Holds `document` to manifests-schema/status.schema.json (python3-jsonschema).
-  void expect_valid_status(const std::string& document) const {
-    write_text(m_tmp / "status.json", document);
-    const CommandResult valid =
-        run_command({"/usr/bin/python3",
-                     std::string(TETHER_SOURCE_DIR) + "/tests/schema/validate_json.py",
-                     std::string(TETHER_SOURCE_DIR) + "/manifests-schema/status.schema.json",
-                     (m_tmp / "status.json").string()});
-    EXPECT_EQ(valid.exit_code, 0) << valid.err << document;
-  }
-
   std::vector<Host> m_hosts;
 };
 

@@ -28,6 +28,8 @@ PassMetrics metrics_of(const PassResult& result,
       pass.live[name] = {current->id.version, current->id.commit};
     }
   }
+  for (const auto& [name, converged] : result.converged)
+    pass.suspended[name] = result.suspended.count(name) != 0;
   for (const auto& [name, converged] : result.converged) pass.quarantined[name] = false;
   for (const auto& [name, service_history] : history) {
     if (service_history.quarantine) pass.quarantined[name] = true;

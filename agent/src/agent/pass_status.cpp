@@ -23,6 +23,12 @@ ServiceState state_of(const std::string& name, const PassResult& pass, ServiceSt
     status.reason = it->second;
     return ServiceState::unhealthy;
   }
+  for (const SuspendedService& held : pass.plan.suspended) {
+    if (held.action.service != name) continue;
+    status.reason = "held by " + held.suspension.source + " (" + held.suspension.reason +
+                    "): would " + to_string(held.action.kind) + " (" + held.action.reason + ")";
+    return ServiceState::suspended;
+  }
   for (const BlockedService& blocked : pass.blocked) {
     if (blocked.action.service != name) continue;
     status.blocked_on = blocked.dependency;
@@ -65,6 +71,8 @@ AgentStatus status_of(const PassResult& pass, const HostIdentity& host, std::str
     if (const auto it = pass.errors.find(name); it != pass.errors.end()) s.error = it->second;
     if (const auto it = pass.recovered_at.find(name); it != pass.recovered_at.end())
       s.recovered_at = it->second;
+    if (const auto it = pass.suspended.find(name); it != pass.suspended.end())
+      s.suspended = it->second;
   }
   return status;
 }

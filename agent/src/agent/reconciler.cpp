@@ -242,7 +242,8 @@ PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
       mode == ApplyMode::apply
           ? m_damper.conditions(*desired, result.unhealthy, trigger == PassTrigger::operator_asked)
           : Conditions{};
-  result.plan = make_plan(*desired, live, history, conditions);
+  result.suspended = holds_in_force(*desired, live);
+  result.plan = make_plan(*desired, live, history, conditions, result.suspended);
   // A daemon would repeat the same notes every poll: say each once, until it changes.
   if (result.plan.notes != m_last_notes) {
     for (const std::string& note : result.plan.notes) {
@@ -254,6 +255,12 @@ PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
   rotate_logs(live);
   for (const auto& [name, service] : desired->services) result.converged[name] = true;
   for (const std::string& name : result.plan.quarantined) result.converged[name] = false;
+  // A hold that keeps back a change leaves the host unlike its repo: not converged.
+  for (const SuspendedService& held : result.plan.suspended) {
+    if (desired->services.count(held.action.service) != 0)
+      result.converged[held.action.service] = false;
+  }
+  report_holds(desired->state_commit, result.suspended);
 
   for (const DelayedAction& delayed : result.plan.delayed)
     result.converged[delayed.action.service] = false;
@@ -274,11 +281,13 @@ PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
   }
   report_waits(result.plan, result.blocked);
   observe_health(*desired, result);
-  // "converged" only when every declared service is: a quarantined, unhealthy, blocked or
-  // backed-off service is a host that does not equal its repo.
-  const bool all_converged = std::all_of(result.converged.begin(),
-                                         result.converged.end(),
-                                         [](const auto& entry) { return entry.second; });
+  // "converged" only when every declared service is: a quarantined, unhealthy, blocked,
+  // backed-off or held (suspended) service, a held removal included, is a host that does not
+  // equal its repo.
+  const bool all_converged =
+      result.plan.suspended.empty() && std::all_of(result.converged.begin(),
+                                                   result.converged.end(),
+                                                   [](const auto& entry) { return entry.second; });
   if (result.outcome == PassOutcome::converged && !all_converged)
     result.outcome = PassOutcome::failed;
   if (m_health_watch != nullptr)

@@ -78,6 +78,7 @@ struct PassResult {
   std::map<std::string, bool> healthy;
   std::vector<Recovery> recoveries;                 ///< degraded services healthy again
   std::map<std::string, std::string> recovered_at;  ///< per service: its last recovery (RFC 3339)
+  Suspensions suspended;                            ///< the holds in force during the pass
   Live live_after;                                  ///< what is live once the pass is done
   PassWork work;
 };
@@ -130,6 +131,11 @@ class Reconciler {
   /// Journals (and notifies) each service the health watch holds unhealthy, once per episode.
   void report_unhealthy(const Desired& desired,
                         const std::map<std::string, HealthState>& unhealthy);
+  /// The holds in force this pass (Git's and the host's own, plan/suspension_plan.hpp); a
+  /// host file of holds the agent cannot read holds everything (reconciler_holds.cpp).
+  [[nodiscard]] Suspensions holds_in_force(const Desired& desired, const Live& live) const;
+  /// Journals (and notifies) each hold when it starts and when it is lifted.
+  void report_holds(const std::string& state_commit, const Suspensions& holds);
   /// After a pass: which services are healthy, and which degraded ones recovered.
   void observe_health(const Desired& desired, PassResult& result);
   /// One line in the journal, and to the notifier as `kind`.
@@ -152,6 +158,7 @@ class Reconciler {
   std::map<std::string, std::string> m_blocked_reported;  ///< service -> dependency/target
   std::map<std::string, std::string> m_recovered_at;      ///< service -> time of its recovery
   std::map<std::string, std::string> m_unhealthy_since;   ///< service -> episode journaled
+  Suspensions m_holds_reported;                           ///< holds journaled as started
   HashCache m_hashes{m_layout.hash_cache()};  ///< digests of release files, kept across polls
   ProbeCache m_probe_cache;                   ///< parsed records and watched pids, across polls
   ManifestCache m_manifests;                  ///< manifests by blob id, across commits

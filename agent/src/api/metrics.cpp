@@ -162,6 +162,13 @@ std::string Metrics::render() const {
   for (const auto& [service, blocked] : m_last.blocked) {
     out += "tether_blocked{service=" + label(service) + "} " + (blocked ? "1" : "0") + "\n";
   }
+  family(out,
+         "tether_suspended",
+         "gauge",
+         "1 while a hold (tether suspend, spec.suspend) keeps the service as it runs.");
+  for (const auto& [service, suspended] : m_last.suspended) {
+    out += "tether_suspended{service=" + label(service) + "} " + (suspended ? "1" : "0") + "\n";
+  }
   family(out, "tether_service_info", "gauge", "The release live for each service.");
   for (const auto& [service, release] : m_last.live) {
     out += "tether_service_info{service=" + label(service) + ",version=" + label(release.first) +

@@ -20,9 +20,10 @@ struct PassMetrics {
   long long files_hashed = 0;  ///< release files read to compute a digest
   std::string state_commit;    ///< the commit applied (converged towards)
   std::string tip_commit;      ///< the branch tip fetched; "" when the repo was unreachable
-  std::map<std::string, bool> converged;    ///< per desired service
-  std::map<std::string, bool> quarantined;  ///< per service: a release is quarantined
-  std::map<std::string, bool> blocked;      ///< per service: its change waits for a dependency
+  std::map<std::string, bool> converged;       ///< per desired service
+  std::map<std::string, bool> quarantined;     ///< per service: a release is quarantined
+  std::map<std::string, bool> suspended = {};  ///< per service: a hold is in force
+  std::map<std::string, bool> blocked;         ///< per service: its change waits for a dependency
   /// Per desired service: false while the health watch holds it unhealthy (or nothing runs).
   std::map<std::string, bool> healthy;
   int recoveries = 0;  ///< degraded services healthy again

@@ -35,6 +35,20 @@ int history_command(const SettingsFlags& settings, const HistoryFlags& flags);
 /// `tether retry SERVICE`: lifts the quarantine of SERVICE so the next pass tries it again.
 int retry_command(const SettingsFlags& settings, const std::string& service);
 
+struct SuspendFlags {
+  std::string service;       ///< one service, or
+  bool all = false;          ///< every service of the host
+  std::string reason;        ///< required: shown in status, journaled
+  std::string for_duration;  ///< "" = until resumed; else e.g. 2h
+};
+
+/// `tether suspend SERVICE|--all --reason TEXT [--for D]`: holds services as they run on this
+/// host (state/suspended.json) until `tether resume`, without a commit.
+int suspend_command(const SettingsFlags& settings, const SuspendFlags& flags);
+
+/// `tether resume SERVICE|--all`: lifts this host's own holds (Git's are lifted by a commit).
+int resume_command(const SettingsFlags& settings, const std::string& service, bool all);
+
 /// `tether revert --proposal SERVICE`: the revert this host's agent proposed for SERVICE
 /// (state/revert-proposals.json), its message rebuilt by the same builder the agent used.
 /// `format` json prints the record as JSON. Exit 1 when there is none.

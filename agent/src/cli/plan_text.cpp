@@ -4,7 +4,7 @@ namespace tether {
 
 std::string plan_as_text(const Plan& plan) {
   std::string out = "state commit " + plan.state_commit.substr(0, 12) + "\n";
-  if (plan.empty() && plan.delayed.empty() && plan.blocked.empty())
+  if (plan.empty() && plan.delayed.empty() && plan.blocked.empty() && plan.suspended.empty())
     out += "  no changes: the host matches the state repo\n";
   for (const ServiceAction& a : plan.actions) {
     out += "  " + a.service + ": " + to_string(a.kind) + " ";
@@ -33,6 +33,13 @@ std::string plan_as_text(const Plan& plan) {
   }
   for (const BlockedService& b : plan.blocked) {
     out += "  " + b.action.service + ": blocked on " + b.dependency + " (" + b.reason + ")\n";
+  }
+  for (const SuspendedService& s : plan.suspended) {
+    const ServiceAction& a = s.action;
+    out += "  " + a.service + ": suspended by " + s.suspension.source + " (" + s.suspension.reason +
+           "): would " + to_string(a.kind) + " " +
+           (a.from ? a.from->short_text() + (a.kind == ActionKind::remove ? "" : " -> ") : "") +
+           (a.kind == ActionKind::remove ? "" : a.to.short_text()) + "\n";
   }
   for (const std::string& note : plan.notes) out += "  note: " + note + "\n";
   return out;

@@ -128,11 +128,12 @@ Status make_dirs(const std::filesystem::path& dir) {
   return ok_status();
 }
 
-std::string now_rfc3339() {
-  const auto now = std::chrono::system_clock::now();
+std::string now_rfc3339() { return rfc3339_of(std::chrono::system_clock::now()); }
+
+std::string rfc3339_of(std::chrono::system_clock::time_point time) {
   const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+      std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()) % 1000;
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char buffer[40];

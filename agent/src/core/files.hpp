@@ -2,6 +2,7 @@
 
 #include "core/result.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 
@@ -37,6 +38,9 @@ namespace tether {
 
 /// Current UTC time as RFC 3339 with milliseconds: "2026-11-23T07:08:14.123Z".
 [[nodiscard]] std::string now_rfc3339();
+/// `time` as now_rfc3339() writes it (UTC, milliseconds, fixed width): two such texts order
+/// as the times do.
+[[nodiscard]] std::string rfc3339_of(std::chrono::system_clock::time_point time);
 
 /// "<strerror(errno)>" for the calling thread's errno.
 [[nodiscard]] std::string errno_text();

@@ -36,6 +36,8 @@ struct Layout {
   [[nodiscard]] fs::path artifact_cache() const { return root / "cache" / "artifacts"; }
   [[nodiscard]] fs::path mirror() const { return root / "repo.git"; }
   [[nodiscard]] fs::path history() const { return state_dir() / "history.json"; }
+  /// The host's own holds (`tether suspend`), read by the agent every pass.
+  [[nodiscard]] fs::path suspensions() const { return state_dir() / "suspended.json"; }
   /// Digests of release files by stat identity (live/hash_cache.hpp); only a cache.
   [[nodiscard]] fs::path hash_cache() const { return state_dir() / "hash-cache"; }
 };

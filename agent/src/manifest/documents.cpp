@@ -140,10 +140,12 @@ std::optional<HostFile> parse_host(const std::string& file,
   const YAML::Node spec = r.child(*root, "", "spec", Need::required);
   HostFile host;
   if (spec.IsDefined() && r.expect_map(spec, "spec")) {
-    r.reject_unknown_keys(spec, "spec", {"labels", "overrides", "allowRemovingAllServices"});
+    r.reject_unknown_keys(
+        spec, "spec", {"labels", "overrides", "allowRemovingAllServices", "suspend"});
     host.host.labels = r.string_map(spec, "spec", "labels", 253).value_or(StringMap{});
     host.host.allow_removing_all =
         r.boolean(spec, "spec", "allowRemovingAllServices", Need::optional).value_or(false);
+    host.host.suspend = read_suspend(r, spec, "spec");
     const YAML::Node overrides = spec["overrides"];
     if (overrides.IsDefined() && r.expect_map(overrides, "spec.overrides")) {
       for (const auto& entry : overrides) {

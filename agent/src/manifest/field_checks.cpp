@@ -2,6 +2,7 @@
 
 #include "model/container_runtime.hpp"
 
+#include <algorithm>
 #include <regex>
 
 namespace tether::checks {
@@ -109,6 +110,16 @@ std::string pinned_image(const std::string& value) {
 
 std::string runtime(const std::string& value) {
   return runtime_named(value) ? "" : runtime_choices();
+}
+
+std::string suspend_reason(const std::string& value) {
+  constexpr size_t k_max = 200;
+  const bool printable = std::none_of(value.begin(), value.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+  return !value.empty() && value.size() <= k_max && printable
+             ? ""
+             : "one line of text saying why (1 to 200 bytes, no control characters)";
 }
 
 std::string repo_url(const std::string& value) {

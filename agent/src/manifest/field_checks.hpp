@@ -26,5 +26,7 @@ namespace tether::checks {
 [[nodiscard]] std::string branch(const std::string& value);
 [[nodiscard]] std::string absolute_path(const std::string& value);
 [[nodiscard]] std::string percent(const std::string& value);
+/// Why a service or host is suspended: one line an operator reads in `status` and the journal.
+[[nodiscard]] std::string suspend_reason(const std::string& value);
 
 }  // namespace tether::checks

@@ -118,6 +118,9 @@ std::optional<ResolvedHost> resolve_host(const StateSnapshot& snapshot,
   if (host_file) {
     for (const auto& [key, value] : host_file->host.labels) resolved.labels[key] = value;
     resolved.allow_removing_all = host_file->host.allow_removing_all;
+    if (host_file->host.suspend) {
+      resolved.suspend = Suspension{*host_file->host.suspend, "hosts/" + host.id + ".yaml", "", ""};
+    }
   }
   std::set<std::string> declared;
   DependencyScope scope{{}, {}, host.id};
@@ -186,6 +189,7 @@ Desired desired_of(const ResolvedHost& host, const std::string& state_commit) {
   desired.state_commit = state_commit;
   desired.host_labels = host.labels;
   desired.allow_removing_all = host.allow_removing_all;
+  desired.host_suspend = host.suspend;
   for (const auto& [name, service] : host.services) {
     if (service.included) {
       desired.services.emplace(name, service.desired);

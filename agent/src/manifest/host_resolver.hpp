@@ -35,6 +35,7 @@ struct ResolvedService {
 struct ResolvedHost {
   StringMap labels;  ///< the agent's labels overlaid with hosts/<id>.yaml
   bool allow_removing_all = false;
+  std::optional<Suspension> suspend;                ///< hosts/<id>.yaml `spec.suspend`
   std::map<std::string, ResolvedService> services;  ///< every service the selector takes
 };
 

@@ -12,7 +12,7 @@ namespace tether {
 namespace {
 
 /// Every field of a Service spec; all but the first may be overridden per host.
-constexpr std::array<std::string_view, 12> k_spec_fields = {"selector",
+constexpr std::array<std::string_view, 13> k_spec_fields = {"selector",
                                                             "release",
                                                             "container",
                                                             "runtime",
@@ -23,7 +23,8 @@ constexpr std::array<std::string_view, 12> k_spec_fields = {"selector",
                                                             "rollout",
                                                             "keepReleases",
                                                             "hooks",
-                                                            "dependsOn"};
+                                                            "dependsOn",
+                                                            "suspend"};
 
 std::optional<ContainerSpec> read_container(FieldReader& r,
                                             const YAML::Node& node,
@@ -187,6 +188,17 @@ bool check_combinations(FieldReader& r, const YAML::Node& spec, const std::strin
 
 }  // namespace
 
+std::optional<std::string> read_suspend(FieldReader& r,
+                                        const YAML::Node& parent,
+                                        const std::string& path) {
+  const YAML::Node node = parent["suspend"];
+  if (!node.IsDefined()) return std::nullopt;
+  const std::string suspend_path = join_path(path, "suspend");
+  if (!r.expect_map(node, suspend_path)) return std::nullopt;
+  r.reject_unknown_keys(node, suspend_path, {"reason"});
+  return r.string(node, suspend_path, "reason", Need::required, checks::suspend_reason);
+}
+
 std::optional<Service> read_service_spec(FieldReader& r,
                                          const YAML::Node& spec,
                                          const std::string& path,
@@ -260,6 +272,9 @@ std::optional<Service> read_service_spec(FieldReader& r,
   auto depends_on = read_depends_on(r, spec, path);
   note(spec["dependsOn"].IsDefined(), depends_on.has_value());
   service.depends_on = depends_on.value_or(std::vector<std::string>{});
+
+  service.suspend = read_suspend(r, spec, path);
+  note(spec["suspend"].IsDefined(), service.suspend.has_value());
 
   auto keep = r.integer(spec, path, "keepReleases", Need::optional, 1, 100);
   note(spec["keepReleases"].IsDefined(), keep.has_value());

@@ -21,4 +21,10 @@ std::optional<Service> read_service_spec(FieldReader& reader,
                                          const std::string& path,
                                          SpecMode mode);
 
+/// The reason of `<path>.suspend` in `parent` (a Service or Host spec: `suspend: {reason:
+/// TEXT}`), or nullopt when it is absent or wrong (wrong is recorded through `reader`).
+std::optional<std::string> read_suspend(FieldReader& reader,
+                                        const YAML::Node& parent,
+                                        const std::string& path);
+
 }  // namespace tether

@@ -2,6 +2,7 @@
 
 #include "model/release_id.hpp"
 #include "model/service.hpp"
+#include "model/suspension.hpp"
 
 #include <map>
 #include <set>
@@ -34,6 +35,8 @@ struct Desired {
   /// hosts/<id>.yaml `spec.allowRemovingAllServices`: a commit may leave this host with no
   /// service at all (otherwise such a commit is refused as a likely accident).
   bool allow_removing_all = false;
+  /// hosts/<id>.yaml `spec.suspend`: the whole host is held as it runs.
+  std::optional<Suspension> host_suspend = {};
   bool operator==(const Desired&) const = default;
 };
 

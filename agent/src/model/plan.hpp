@@ -2,6 +2,7 @@
 
 #include "core/duration.hpp"
 #include "model/release_id.hpp"
+#include "model/suspension.hpp"
 
 #include <optional>
 #include <string>
@@ -63,6 +64,13 @@ struct BlockedService {
   bool operator==(const BlockedService&) const = default;
 };
 
+/// A service whose action waits because the service is suspended (tether suspend, spec.suspend).
+struct SuspendedService {
+  ServiceAction action;   ///< what it would do once resumed
+  Suspension suspension;  ///< the hold, and who set it
+  bool operator==(const SuspendedService&) const = default;
+};
+
 /// Release dirs no longer needed (beyond keepReleases, never current or target).
 struct PruneAction {
   std::string service;
@@ -85,6 +93,8 @@ struct Plan {
   /// Services that run here but are no longer declared for this host (ActionKind::remove), by
   /// name: carried out after `actions`.
   std::vector<ServiceAction> removals;
+  /// Actions (removals included) of suspended services: not carried out, only reported.
+  std::vector<SuspendedService> suspended = {};
   bool operator==(const Plan&) const = default;
 
   [[nodiscard]] bool empty() const {

@@ -116,6 +116,8 @@ struct Service {
   /// `spec.dependsOn`: services of the same host that must be healthy before this one is
   /// changed (as written, each once).
   std::vector<std::string> depends_on;
+  /// `spec.suspend.reason`: held as it runs (model/suspension.hpp) while set.
+  std::optional<std::string> suspend = {};
   bool operator==(const Service&) const = default;
 
   [[nodiscard]] const ReleaseSpec* release() const { return std::get_if<ReleaseSpec>(&workload); }
@@ -130,6 +132,8 @@ struct Host {
   StringMap labels;
   /// `spec.allowRemovingAllServices`: a commit may leave this host with no service at all.
   bool allow_removing_all = false;
+  /// `spec.suspend.reason`: every service of the host held as it runs while set.
+  std::optional<std::string> suspend = {};
   bool operator==(const Host&) const = default;
 };
 

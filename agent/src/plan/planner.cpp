@@ -4,6 +4,7 @@
 #include "plan/prune_plan.hpp"
 #include "plan/release_plan.hpp"
 #include "plan/sequencing.hpp"
+#include "plan/suspension_plan.hpp"
 
 namespace tether {
 namespace {
@@ -78,7 +79,8 @@ const char* to_string(ActionKind kind) {
 Plan make_plan(const Desired& desired,
                const Live& live,
                const History& history,
-               const Conditions& conditions) {
+               const Conditions& conditions,
+               const Suspensions& suspensions) {
   Plan plan;
   plan.state_commit = desired.state_commit;
   static const LiveService k_nothing_live{};
@@ -117,6 +119,7 @@ Plan make_plan(const Desired& desired,
     }
     plan.removals.push_back(removal_of(live_service));
   }
+  hold_suspended(plan, suspensions);
   sequence_plan(plan, desired, live, conditions);
   return plan;
 }

@@ -5,6 +5,7 @@
 #include "model/history.hpp"
 #include "model/live.hpp"
 #include "model/plan.hpp"
+#include "model/suspension.hpp"
 
 namespace tether {
 
@@ -20,11 +21,14 @@ namespace tether {
 ///   release and only keep it running; a changed declaration lifts the quarantine
 /// - container services: see plan_container (recreate tether-<service> when its digest, config
 ///   hash, labels or state differ from the declaration); never pruned
+/// - suspended services (`suspensions`, see suspensions_in_force): their actions, removals and
+///   prunes move to `plan.suspended` (plan/suspension_plan.hpp)
 /// - then sequence_plan(): dependency order, restarts and repairs held back by `conditions`
 ///   (flap damping) and actions blocked on a dependency that is not healthy
 [[nodiscard]] Plan make_plan(const Desired& desired,
                              const Live& live,
                              const History& history = {},
-                             const Conditions& conditions = {});
+                             const Conditions& conditions = {},
+                             const Suspensions& suspensions = {});
 
 }  // namespace tether

@@ -2,6 +2,7 @@
 
 #include "plan/container_plan.hpp"
 #include "plan/planner.hpp"
+#include "plan/suspension_plan.hpp"
 
 #include <algorithm>
 #include <set>
@@ -36,6 +37,13 @@ std::string note_for(const Plan& plan, const std::string& service) {
     if (note.rfind(service + ": ", 0) == 0) return note.substr(service.size() + 2);
   }
   return "";
+}
+
+const SuspendedService* held_for(const Plan& plan, const std::string& service) {
+  for (const SuspendedService& held : plan.suspended) {
+    if (held.action.service == service) return &held;
+  }
+  return nullptr;
 }
 
 std::set<std::string> names_of(const PreviewInput& input) {
@@ -82,7 +90,14 @@ const char* to_string(Signature signature) {
 }
 
 Preview make_preview(const PreviewInput& input) {
-  const Plan plan = make_plan(input.proposed, input.live, input.history);
+  // The host's holds keep back what the ref would do here; drift (the baseline) is drift
+  // whether or not it is held.
+  const Plan plan =
+      make_plan(input.proposed,
+                input.live,
+                input.history,
+                {},
+                suspensions_in_force(input.proposed, input.live, input.holds, input.now));
   const Plan baseline =
       input.applied ? make_plan(*input.applied, input.live, input.history) : Plan{};
   Preview preview;
@@ -104,6 +119,11 @@ Preview make_preview(const PreviewInput& input) {
     if (action != nullptr) {
       service.action = to_string(action->kind);
       service.reason = action->reason;
+    } else if (const SuspendedService* held = held_for(plan, name)) {
+      service.action = "suspended";
+      service.reason = "would " + std::string(to_string(held->action.kind)) + " (" +
+                       held->action.reason + "); held by " + held->suspension.source + ": " +
+                       held->suspension.reason;
     } else {
       explain_no_action(input, plan, service);
     }

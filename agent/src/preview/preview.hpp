@@ -39,8 +39,9 @@ struct ServicePreview {
   std::string service;
   std::optional<ReleaseId> desired;  ///< declared for this host at the ref; nullopt: not
   std::optional<ReleaseId> live;     ///< what serves now; nullopt: nothing (or unknown)
-  /// none, install, upgrade, rollback, change, repair, restart, or held (the declared release
-  /// is quarantined here: the agent keeps what serves).
+  /// none, install, upgrade, rollback, change, repair, restart, held (the declared release
+  /// is quarantined here: the agent keeps what serves) or suspended (a hold keeps back what
+  /// `reason` says it would do).
   std::string action = "none";
   std::string reason;
   /// The host departs from what it applied (the agent's own repair step at its applied commit):
@@ -50,7 +51,9 @@ struct ServicePreview {
   bool repairs_drift = false;  ///< the ref's action replaces or rebuilds what drifted
   bool operator==(const ServicePreview&) const = default;
 
-  [[nodiscard]] bool changes() const { return action != "none" && action != "held"; }
+  [[nodiscard]] bool changes() const {
+    return action != "none" && action != "held" && action != "suspended";
+  }
 };
 
 struct Preview {
@@ -76,6 +79,8 @@ struct PreviewInput {
   Live live;
   History history;
   TrustVerdict trust;
+  HostSuspensions holds = {};  ///< the host's own (`tether suspend`); Git's come with `proposed`
+  std::string now = {};        ///< RFC 3339 (rfc3339_of): whether a local hold has expired
 };
 
 /// Plans `proposed` against `live` exactly as an agent pass would, and `applied` against

@@ -1,6 +1,7 @@
 #include "preview/previewer.hpp"
 
 #include "apply/history_store.hpp"
+#include "apply/suspension_store.hpp"
 #include "container/container_probe.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
@@ -132,6 +133,8 @@ PreviewOutcome Previewer::preview(const std::string& ref) const {
   // Own cache, loaded from the agent's store and never saved: the store stays the agent's.
   HashCache hashes(layout.hash_cache());
   input.history = HistoryStore(layout.history()).load().value_or(History{});
+  input.holds = SuspensionStore(layout.suspensions()).load_or_hold_all();
+  input.now = now_rfc3339();
   input.live = probe_all(layout, hashes, input.history);
   if (m_containers != nullptr) {
     Desired declared = input.proposed;

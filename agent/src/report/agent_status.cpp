@@ -16,6 +16,8 @@ const char* to_string(ServiceState state) {
       return "degraded";
     case ServiceState::unhealthy:
       return "unhealthy";
+    case ServiceState::suspended:
+      return "suspended";
     case ServiceState::quarantined:
       break;
   }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/service.hpp"
+#include "model/suspension.hpp"
 
 #include <map>
 #include <optional>
@@ -17,6 +18,7 @@ enum class ServiceState {
   blocked,      ///< its change waits for a dependency that is not healthy (spec.dependsOn)
   degraded,     ///< keeps crashing or drifting: its restarts or repairs are backed off
   unhealthy,    ///< runs, but its health probe keeps failing (the health watch): restarted
+  suspended,    ///< a hold (tether suspend, spec.suspend) keeps back what it would do
 };
 
 [[nodiscard]] const char* to_string(ServiceState state);
@@ -36,6 +38,7 @@ struct ServiceStatus {
   std::string blocked_on = {};    ///< blocked: the dependency it waits for
   std::string reason = {};        ///< blocked or degraded: why, as the journal says it
   std::string recovered_at = {};  ///< RFC 3339: when it last recovered from being degraded
+  std::optional<Suspension> suspended = {};  ///< the hold in force, whatever the state
   bool operator==(const ServiceStatus&) const = default;
 };
 

@@ -204,6 +204,11 @@ std::string last_pass_text(const AgentStatus& pass) {
       out += "  " + name + " BLOCKED on " + service.blocked_on + ": " + service.reason + "\n";
     } else if (service.state == ServiceState::degraded) {
       out += "  " + name + " DEGRADED: " + service.reason + "\n";
+    } else if (service.state == ServiceState::suspended) {
+      out += "  " + name + " SUSPENDED: " + service.reason + "\n";
+    } else if (service.suspended) {
+      out += "  " + name + " suspended by " + service.suspended->source + " (" +
+             service.suspended->reason + "): nothing held back\n";
     }
     if (!service.error.empty()) out += "  " + name + " FAILED: " + service.error + "\n";
     if (!service.recovered_at.empty())

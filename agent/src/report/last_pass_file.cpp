@@ -14,6 +14,7 @@ ServiceState state_named(const std::string& name) {
                          ServiceState::blocked,
                          ServiceState::degraded,
                          ServiceState::unhealthy,
+                         ServiceState::suspended,
                          ServiceState::pending}) {
     if (name == to_string(s)) return s;
   }
@@ -32,6 +33,12 @@ nlohmann::json to_json(const AgentStatus& status) {
     if (!service.blocked_on.empty()) entry["blockedOn"] = service.blocked_on;
     if (!service.reason.empty()) entry["reason"] = service.reason;
     if (!service.recovered_at.empty()) entry["recoveredAt"] = service.recovered_at;
+    if (service.suspended) {
+      entry["suspended"] = {{"reason", service.suspended->reason},
+                            {"source", service.suspended->source},
+                            {"since", service.suspended->since},
+                            {"until", service.suspended->until}};
+    }
   }
   return json;
 }
@@ -52,6 +59,12 @@ AgentStatus from_json(const nlohmann::json& json) {
     s.blocked_on = service.value("blockedOn", "");
     s.reason = service.value("reason", "");
     s.recovered_at = service.value("recoveredAt", "");
+    if (const auto hold = service.find("suspended"); hold != service.end() && hold->is_object()) {
+      s.suspended = Suspension{hold->value("reason", ""),
+                               hold->value("source", ""),
+                               hold->value("since", ""),
+                               hold->value("until", "")};
+    }
   }
   return status;
 }

@@ -46,7 +46,10 @@ const std::map<std::string, JournalEntry>& LatestJournalEntries::refresh() {
 
 void LatestJournalEntries::take_line(const std::string& line) {
   auto entry = from_json_line(line);
-  if (!entry || entry->action == "prune" || entry->action == "revert-proposal") return;
+  // Not changes of what runs: a hold is shown as such (status), not as the last change.
+  if (!entry || entry->action == "prune" || entry->action == "revert-proposal" ||
+      entry->action == "suspend" || entry->action == "resume")
+    return;
   m_latest[entry->service] = std::move(*entry);
 }
 

@@ -27,6 +27,11 @@ void add_agent_view(nlohmann::json& service, const ServiceStatus* status) {
   if (!status->blocked_on.empty()) service["blockedOn"] = status->blocked_on;
   if (!status->reason.empty()) service["reason"] = status->reason;
   if (!status->recovered_at.empty()) service["recoveredAt"] = status->recovered_at;
+  if (const auto& hold = status->suspended) {
+    service["suspended"] = {{"reason", hold->reason}, {"source", hold->source}};
+    if (!hold->since.empty()) service["suspended"]["since"] = hold->since;
+    if (!hold->until.empty()) service["suspended"]["until"] = hold->until;
+  }
 }
 
 }  // namespace

@@ -1,0 +1,43 @@
+#include "apply/suspension_store.hpp"
+
+#include "temp_dir.hpp"
+
+#include <gtest/gtest.h>
+
+namespace tether {
+namespace {
+
+TEST(SuspensionStore, NoFileIsNoHoldAndWhatIsSavedIsLoaded) {
+  test::TempDir dir;
+  const SuspensionStore store(dir / "state" / "suspended.json");
+  auto none = store.load();
+  ASSERT_TRUE(none) << none.error().describe();
+  EXPECT_TRUE(none->empty());
+
+  HostSuspensions holds;
+  holds.all = Suspension{"audit", "tether suspend", "2026-12-07T01:00:00.000Z", ""};
+  holds.services["web"] = Suspension{
+      "INC-4711", "tether suspend", "2026-12-07T01:00:00.000Z", "2026-12-07T03:00:00.000Z"};
+  ASSERT_TRUE(store.save(holds));
+  auto loaded = store.load();
+  ASSERT_TRUE(loaded) << loaded.error().describe();
+  EXPECT_EQ(*loaded, holds);
+  EXPECT_EQ(store.load_or_hold_all(), holds);
+}
+
+TEST(SuspensionStore, AFileItCannotReadHoldsEverythingAndSaysWhy) {
+  test::TempDir dir;
+  test::write_text(dir / "suspended.json", "{\"services\": {\"web\": {\"since\": 3}}}");
+  const SuspensionStore store(dir / "suspended.json");
+  auto loaded = store.load();
+  ASSERT_FALSE(loaded);
+  EXPECT_NE(loaded.error().message.find("suspended.json"), std::string::npos);
+
+  const HostSuspensions held = store.load_or_hold_all();
+  ASSERT_TRUE(held.all.has_value());
+  EXPECT_NE(held.all->reason.find("tether resume --all"), std::string::npos) << held.all->reason;
+  EXPECT_TRUE(held.services.empty());
+}
+
+}  // namespace
+}  // namespace tether
