@@ -51,6 +51,13 @@ bool Applier::repeats_last_failure(const JournalEntry& entry) const {
   return false;
 }
 
+void Applier::save_history(const History& history) const {
+  if (Status saved = m_history.save(history); !saved) {
+    log_error("cannot save the history (quarantines may be retried)",
+              {{"error", saved.error().describe()}});
+  }
+}
+
 bool Applier::forget_failure(const std::string& service) const {
   const std::lock_guard lock(m_shared);
   return m_last_failure.erase(service) > 0;
@@ -222,7 +229,9 @@ std::vector<ApplyOutcome> Applier::apply(const Plan& plan,
     history[name].quarantine.reset();
   }
   // Each action works on its own copy of its service's history (an action touches no other
-  // service's), merged back once all are done: no thread shares the map.
+  // service's). Once it is done the copy goes back into the map and the history is saved, under
+  // m_shared: a crash in the middle of a wave loses none of what the finished actions recorded
+  // (a quarantine), as when services went one at a time.
   const size_t count = plan.actions.size();
   std::vector<ApplyOutcome> outcomes(count);
   std::vector<History> own(count);
@@ -239,18 +248,15 @@ std::vector<ApplyOutcome> Applier::apply(const Plan& plan,
       return;
     }
     outcomes[i] = apply_one(action, desired, live, plan.state_commit, own[i]);
+    const std::lock_guard lock(m_shared);
+    for (const auto& [name, entry] : own[i]) history[name] = entry;
+    save_history(history);
   });
-  for (const History& one : own) {
-    for (const auto& [name, entry] : one) history[name] = entry;
-  }
   for (const ServiceAction& removal : plan.removals) {
     outcomes.push_back(remove(removal, live, plan.state_commit, history));
   }
   fault::point("before-history-save");
-  if (Status saved = m_history.save(history); !saved) {
-    log_error("cannot save the history (quarantines may be retried)",
-              {{"error", saved.error().describe()}});
-  }
+  save_history(history);
   // A service whose change failed keeps every release it has: one may be needed to recover.
   for (const PruneAction& p : plan.prunes) {
     const bool failed = std::any_of(outcomes.begin(), outcomes.end(), [&](const ApplyOutcome& o) {

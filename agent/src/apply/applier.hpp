@@ -46,11 +46,11 @@ struct ApplyOutcome {
 /// The actions of one apply() call run at once, on up to `parallel` threads: the caller passes
 /// only actions that do not depend on each other (one wave, plan/apply_waves.hpp). What the
 /// threads share is made safe here: each action works on its own copy of its service's
-/// history, and journal lines, notifications and the memory of last failures go through one
-/// mutex. Everything below an action (install, switch strategy, runner, gate, hooks) touches
-/// only that service's files and processes, and the collaborators passed in must allow calls
-/// from several threads (the real ones hold no state between calls; the prober and clock are
-/// read-only or stateless).
+/// history, and the history (merged and saved after each action), journal lines,
+/// notifications and the memory of last failures go through one mutex. Everything below an action
+/// (install, switch strategy, runner, gate, hooks) touches only that service's files and processes,
+/// and the collaborators passed in must allow calls from several threads (the real ones hold no
+/// state between calls; the prober and clock are read-only or stateless).
 class Applier {
  public:
   Applier(Layout layout,
@@ -124,6 +124,8 @@ class Applier {
   void notify(NotifyEvent event) const;
   /// Whether `entry` (a failed action) repeats the service's last failure (and remembers it).
   [[nodiscard]] bool repeats_last_failure(const JournalEntry& entry) const;
+  /// Saves `history` (a failure is logged: the next pass works from what was saved before).
+  void save_history(const History& history) const;
   /// Forgets the service's last failure; true when there was one.
   bool forget_failure(const std::string& service) const;
   void prune(const PruneAction& prune, const std::string& state_commit) const;
