@@ -19,7 +19,7 @@ usage() {
 usage: scripts/fleet-sim.sh N [--interval 5s] [--out DIR] [--tether PATH] [--start-rate R]
                               [--quiet SECONDS] [--timeout SECONDS] [--api-base PORT]
                               [--git-server daemon|socket|http] [--no-pack-cache]
-                              [--service binary|script] [--keep]
+                              [--service binary|script] [--gate exec|none] [--keep]
 
   N              number of agents (1..2000), host ids sim-0001.., labels role=web and
                  zone=a|b (alternating); the service selects role=web
@@ -46,6 +46,10 @@ usage: scripts/fleet-sim.sh N [--interval 5s] [--out DIR] [--tether PATH] [--sta
   --service S    the service each agent runs: binary (default: a copy of coreutils' sleep,
                  one exec per start) or script (a shell script that execs sleep: two execs
                  and a PATH search per start)
+  --gate G       exec (default): the service declares a cheap health gate (its program is
+                 executable, and the gate sees the started process alive), which judges each
+                 switch; none: no health spec, so each start waits the 300 ms a service
+                 without a gate must stay up (the figures before the gate was added)
   --keep         keep the temp dir (roots, logs, state repo) for inspection
 USAGE
 }
@@ -62,6 +66,7 @@ timeout=""
 git_server=daemon
 pack_cache=1
 service=binary
+gate=exec
 api_base=21000
 keep=0
 while (($# > 0)); do
@@ -77,6 +82,7 @@ while (($# > 0)); do
     --api-base) api_base=${2:?--api-base needs a port}; shift 2 ;;
     --no-pack-cache) pack_cache=0; shift ;;
     --service) service=${2:?--service needs binary or script}; shift 2 ;;
+    --gate) gate=${2:?--gate needs exec or none}; shift 2 ;;
     --keep) keep=1; shift ;;
     -*) die "unknown option '$1' (see --help)" ;;
     *) [[ -z "$n" ]] || die "unexpected argument '$1'"; n=$1; shift ;;
@@ -92,6 +98,7 @@ case "$interval" in
 esac
 case "$git_server" in daemon | socket | http) ;; *) die "--git-server: daemon, socket or http" ;; esac
 case "$service" in binary | script) ;; *) die "--service: binary or script" ;; esac
+case "$gate" in exec | none) ;; *) die "--gate: exec or none" ;; esac
 if [[ "$git_server" == http ]]; then
   for tool in nginx fcgiwrap; do
     command -v "$tool" >/dev/null || [[ -x "/usr/sbin/$tool" ]] ||
@@ -210,13 +217,30 @@ spec:
     exec:
       command: $([[ "$service" == binary ]] && echo '["bin/app", "100000"]' || echo '["bin/app"]')
       stopTimeout: 2s
+$(gate_section)
   keepReleases: 3
 EOF
 }
 
+# --gate exec: a cheap health gate (the release's program is in place and executable, and the
+# gate's own check that the started process is still alive), so that a switch is judged by it
+# instead of by the fixed 300 ms a service without any gate must stay up. Its interval is also
+# the health watch's between changes: 5 s keeps that to one tiny exec per agent every 5 s.
+gate_section() {
+  [[ "$gate" == exec ]] || return 0
+  cat <<'GATE'
+  health:
+    exec: {command: ["test", "-x", "bin/app"]}
+    timeout: 2s
+    interval: 5s
+    successes: 1
+    deadline: 10s
+GATE
+}
+
 git_w() { git -C "$work/work" "$@"; }
 
-echo "==> $n agents, interval $interval, git server: $git_server, results in $out (temp dir $work)"
+echo "==> $n agents, interval $interval, git server: $git_server, gate: $gate, results in $out (temp dir $work)"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "    load average now: $load_before"
 make_app_release 1.0.0

@@ -2,6 +2,7 @@
 
 #include "health/probe.hpp"
 
+#include <mutex>
 #include <set>
 #include <string>
 
@@ -12,10 +13,18 @@ namespace tether::test {
 class FakeProber final : public Prober {
  public:
   /// `what`: a release dir name or an HTTP probe URL.
-  void sicken(const std::string& what) { m_sick.insert(what); }
-  void cure(const std::string& what) { m_sick.erase(what); }
+  void sicken(const std::string& what) {
+    const std::lock_guard lock(m_mutex);
+    m_sick.insert(what);
+  }
+  void cure(const std::string& what) {
+    const std::lock_guard lock(m_mutex);
+    m_sick.erase(what);
+  }
 
+  /// Safe to call from several threads (the services of one wave).
   ProbeResult probe(const Probe& probe, Millis, const std::filesystem::path& release_dir) override {
+    const std::lock_guard lock(m_mutex);
     ++m_calls;
     const auto* http = std::get_if<HttpProbe>(&probe);
     if (m_sick.count(release_dir.filename().string()) != 0 ||
@@ -27,6 +36,7 @@ class FakeProber final : public Prober {
   int m_calls = 0;
 
  private:
+  std::mutex m_mutex;
   std::set<std::string> m_sick;
 };
 

@@ -3,6 +3,7 @@
 #include "process/command_runner.hpp"
 
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -14,10 +15,18 @@ namespace tether::test {
 class FakeSystemctl final : public CommandRunner {
  public:
   /// `systemctl <verb> ...` exits `code` from now on (is-active: 3 means inactive).
-  void fail(const std::string& verb, int code = 1) { m_failing[verb] = code; }
-  void heal(const std::string& verb) { m_failing.erase(verb); }
+  void fail(const std::string& verb, int code = 1) {
+    const std::lock_guard lock(m_mutex);
+    m_failing[verb] = code;
+  }
+  void heal(const std::string& verb) {
+    const std::lock_guard lock(m_mutex);
+    m_failing.erase(verb);
+  }
 
+  /// Safe to call from several threads (the services of one wave).
   Result<CommandOutput> run(const Command& command) override {
+    const std::lock_guard lock(m_mutex);
     m_commands.push_back(command.argv);
     const std::string verb = command.argv.size() > 1 ? command.argv[1] : "";
     const auto failing = m_failing.find(verb);
@@ -37,6 +46,7 @@ class FakeSystemctl final : public CommandRunner {
   std::vector<std::vector<std::string>> m_commands;
 
  private:
+  std::mutex m_mutex;
   std::map<std::string, int> m_failing;
 };
 

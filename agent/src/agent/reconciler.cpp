@@ -55,6 +55,7 @@ Reconciler::Reconciler(Layout layout,
       m_containers(containers),
       m_notifier(options.notifier),
       m_health_watch(options.health_watch),
+      m_apply_parallel(options.apply_parallel),
       m_damper(clock, options.damping) {}
 
 void Reconciler::rotate_logs(const Live& live) const {

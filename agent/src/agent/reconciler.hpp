@@ -91,6 +91,9 @@ struct ReconcilerOptions {
   /// The daemon's continuous health watch (nullptr: none, as in `run --once`): paused while a
   /// pass applies, given what to probe after it; its verdicts feed the plan.
   HealthWatch* health_watch = nullptr;
+  /// How many services of one dependency wave are converged at once (agent.yaml
+  /// `apply.parallel`); 1 converges one service at a time.
+  size_t apply_parallel = 1;
 };
 
 /// One reconcile pass: fetch, admit (history and signatures), load, probe, plan, apply. Keeps the
@@ -122,8 +125,9 @@ class Reconciler {
   /// A commit that would leave this host with no service while some still run here: the error
   /// that refuses it, unless the host file allows it (nullopt: fine).
   [[nodiscard]] std::optional<std::string> removes_everything(const Desired& desired);
-  /// Carries out `result.plan` in its order, one service at a time: an action whose dependency
-  /// failed or waited earlier in the pass waits too.
+  /// Carries out `result.plan` in dependency waves (plan/apply_waves.hpp), the actions of a
+  /// wave at once (up to `apply_parallel`), a wave once the one before is done: an action whose
+  /// dependency failed or waited earlier in the pass waits too.
   void apply_in_order(const Desired& desired, const Live& live, PassResult& result);
   /// Journals (and notifies) what waits: each delayed restart or repair once per backoff step,
   /// each blocked service once per dependency and target.
@@ -154,6 +158,7 @@ class Reconciler {
   bool m_restored = false;  ///< restore_last_good() ran
   Notifier* m_notifier;
   HealthWatch* m_health_watch;
+  size_t m_apply_parallel;
   FlapDamper m_damper;
   std::map<std::string, std::string> m_blocked_reported;  ///< service -> dependency/target
   std::map<std::string, std::string> m_recovered_at;      ///< service -> time of its recovery

@@ -1,9 +1,10 @@
-// The apply half of a pass: the plan carried out in dependency order, what waits reported once,
+// The apply half of a pass: the plan carried out in dependency waves, what waits reported once,
 // and the health of each service followed across passes (flap damping, recoveries).
 #include "agent/reconciler.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
 #include "core/termination.hpp"
+#include "plan/apply_waves.hpp"
 #include "plan/sequencing.hpp"
 
 #include <algorithm>
@@ -12,18 +13,17 @@
 namespace tether {
 namespace {
 
-/// The part of `plan` that concerns `service`: its action, prunes and lifted quarantine.
-Plan plan_of(const Plan& plan, const ServiceAction& action) {
-  Plan one;
-  one.state_commit = plan.state_commit;
-  one.actions = {action};
+/// Adds to `batch` the prunes and lifted quarantines of `plan` that concern its actions'
+/// services.
+void add_prunes_and_lifts(const Plan& plan, Plan& batch) {
+  std::set<std::string> services;
+  for (const ServiceAction& action : batch.actions) services.insert(action.service);
   for (const PruneAction& prune : plan.prunes) {
-    if (prune.service == action.service) one.prunes.push_back(prune);
+    if (services.count(prune.service) != 0) batch.prunes.push_back(prune);
   }
   for (const std::string& name : plan.lifted_quarantines) {
-    if (name == action.service) one.lifted_quarantines.push_back(name);
+    if (services.count(name) != 0) batch.lifted_quarantines.push_back(name);
   }
-  return one;
 }
 
 /// The service runs: its process or container is up (systemd units are not watched here).
@@ -87,21 +87,33 @@ void Reconciler::apply_in_order(const Desired& desired, const Live& live, PassRe
     result.errors[outcome.service] = outcome.error;
     if (result.outcome == PassOutcome::converged) result.outcome = PassOutcome::failed;
   };
-  for (const ServiceAction& action : plan.actions) {
-    handled.insert(action.service);
-    if (result.stopping || termination_requested()) {
-      result.stopping = true;  // what is left waits for the next start
-      result.converged[action.service] = false;
-      continue;
+  for (const ServiceAction& action : plan.actions) handled.insert(action.service);
+  // Wave after wave, so that a failure is known before its dependents' turn; the services of
+  // one wave depend on none of each other and are applied at once.
+  for (const std::vector<size_t>& wave : apply_waves(plan, desired)) {
+    Plan batch;
+    batch.state_commit = plan.state_commit;
+    for (const size_t index : wave) {
+      const ServiceAction& action = plan.actions[index];
+      if (result.stopping || termination_requested()) {
+        result.stopping = true;  // what is left waits for the next start
+        result.converged[action.service] = false;
+        continue;
+      }
+      if (auto blocked = blocked_in_pass(action, trouble)) {
+        trouble[action.service] = "it waits for " + blocked->dependency;
+        result.blocked.push_back(std::move(*blocked));
+        continue;
+      }
+      batch.actions.push_back(action);
     }
-    if (auto blocked = blocked_in_pass(action, trouble)) {
-      trouble[action.service] = "it waits for " + blocked->dependency;
-      result.blocked.push_back(std::move(*blocked));
-      continue;
-    }
-    // One service at a time, so that a failure is known before its dependents' turn.
-    for (const ApplyOutcome& outcome : m_applier.apply(plan_of(plan, action), desired, live))
-      take(outcome, action);
+    if (batch.actions.empty()) continue;
+    add_prunes_and_lifts(plan, batch);
+    // Outcomes come back in the batch's order, whatever order the threads finished in: what
+    // the pass reports does not depend on timing.
+    const auto outcomes = m_applier.apply(batch, desired, live, m_apply_parallel);
+    for (size_t i = 0; i < outcomes.size() && i < batch.actions.size(); ++i)
+      take(outcomes[i], batch.actions[i]);
   }
   if (result.stopping) return;
   // Removals, and prunes and lifted quarantines of services that had no action to carry them.

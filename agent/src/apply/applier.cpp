@@ -2,10 +2,12 @@
 
 #include "apply/applier_context.hpp"
 #include "apply/release_installer.hpp"
+#include "core/bounded_parallel.hpp"
 #include "core/fault_point.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
 #include "core/overloaded.hpp"
+#include "core/termination.hpp"
 #include "live/serving_record.hpp"
 
 #include <algorithm>
@@ -41,6 +43,7 @@ Applier::Applier(Layout layout,
       m_network(network) {}
 
 bool Applier::repeats_last_failure(const JournalEntry& entry) const {
+  const std::lock_guard lock(m_shared);
   std::string& last = m_last_failure[entry.service];
   const std::string key = failure_key(entry);
   if (last == key) return true;
@@ -48,7 +51,25 @@ bool Applier::repeats_last_failure(const JournalEntry& entry) const {
   return false;
 }
 
+void Applier::save_history(const History& history) const {
+  if (Status saved = m_history.save(history); !saved) {
+    log_error("cannot save the history (quarantines may be retried)",
+              {{"error", saved.error().describe()}});
+  }
+}
+
+bool Applier::forget_failure(const std::string& service) const {
+  const std::lock_guard lock(m_shared);
+  return m_last_failure.erase(service) > 0;
+}
+
+void Applier::notify(NotifyEvent event) const {
+  const std::lock_guard lock(m_shared);
+  m_notifier.notify(std::move(event));
+}
+
 void Applier::record(const JournalEntry& entry) const {
+  const std::lock_guard lock(m_shared);
   if (Status logged = m_journal.append(entry); !logged) {
     log_error("journal write failed; the change itself was made",
               {{"error", logged.error().message}});
@@ -149,6 +170,7 @@ ApplyOutcome Applier::apply_one(const ServiceAction& action,
                                                   {"to", to},
                                                   {"stateCommit", state_commit}};
   log_info("applying", change);
+  const std::string started = now_rfc3339();
   const Status status = apply_action(action, context);
   JournalEntry entry{now_rfc3339(),
                      state_commit,
@@ -158,7 +180,8 @@ ApplyOutcome Applier::apply_one(const ServiceAction& action,
                      journal_release(action.to),
                      status ? "ok" : "failed",
                      status ? "" : status.error().describe(),
-                     action.reason};
+                     action.reason,
+                     started};
   if (action.from) entry.from = journal_release(*action.from);
   const bool stopping = !status && status.error().stopping;
   const bool repeat =
@@ -171,7 +194,7 @@ ApplyOutcome Applier::apply_one(const ServiceAction& action,
     record(follow_up);
   }
   if (status) {
-    if (m_last_failure.erase(action.service) > 0)
+    if (forget_failure(action.service))
       log_info("recovered: the action succeeded after failing", {{"service", action.service}});
     log_info("applied", change);
   } else {
@@ -194,7 +217,8 @@ ApplyOutcome Applier::apply_one(const ServiceAction& action,
 
 std::vector<ApplyOutcome> Applier::apply(const Plan& plan,
                                          const Desired& desired,
-                                         const Live& live) const {
+                                         const Live& live,
+                                         size_t parallel) const {
   auto loaded = m_history.load();
   if (!loaded) {
     log_warn("cannot read the history; starting afresh", {{"error", loaded.error().describe()}});
@@ -204,18 +228,35 @@ std::vector<ApplyOutcome> Applier::apply(const Plan& plan,
     log_info("quarantine lifted: the service's declaration changed", {{"service", name}});
     history[name].quarantine.reset();
   }
-  std::vector<ApplyOutcome> outcomes;
-  for (const ServiceAction& action : plan.actions) {
-    outcomes.push_back(apply_one(action, desired, live, plan.state_commit, history));
+  // Each action works on its own copy of its service's history (an action touches no other
+  // service's). Once it is done the copy goes back into the map and the history is saved, under
+  // m_shared: a crash in the middle of a wave loses none of what the finished actions recorded
+  // (a quarantine), as when services went one at a time.
+  const size_t count = plan.actions.size();
+  std::vector<ApplyOutcome> outcomes(count);
+  std::vector<History> own(count);
+  for (size_t i = 0; i < count; ++i) {
+    const std::string& name = plan.actions[i].service;
+    if (const auto it = history.find(name); it != history.end()) own[i].insert(*it);
   }
+  run_bounded(count, parallel, [&](size_t i) {
+    const ServiceAction& action = plan.actions[i];
+    // Not started once the agent is asked to stop: the next start takes it up.
+    if (termination_requested()) {
+      outcomes[i] = ApplyOutcome{action.service, action.kind, false, false, ""};
+      outcomes[i].stopping = true;
+      return;
+    }
+    outcomes[i] = apply_one(action, desired, live, plan.state_commit, own[i]);
+    const std::lock_guard lock(m_shared);
+    for (const auto& [name, entry] : own[i]) history[name] = entry;
+    save_history(history);
+  });
   for (const ServiceAction& removal : plan.removals) {
     outcomes.push_back(remove(removal, live, plan.state_commit, history));
   }
   fault::point("before-history-save");
-  if (Status saved = m_history.save(history); !saved) {
-    log_error("cannot save the history (quarantines may be retried)",
-              {{"error", saved.error().describe()}});
-  }
+  save_history(history);
   // A service whose change failed keeps every release it has: one may be needed to recover.
   for (const PruneAction& p : plan.prunes) {
     const bool failed = std::any_of(outcomes.begin(), outcomes.end(), [&](const ApplyOutcome& o) {

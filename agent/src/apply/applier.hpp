@@ -14,6 +14,7 @@
 #include "model/plan.hpp"
 
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,15 @@ struct ApplyOutcome {
 /// serving record. A failure that repeats the service's previous one is logged at debug level
 /// and neither journaled nor notified again; the first success after failures says
 /// "recovered".
+///
+/// The actions of one apply() call run at once, on up to `parallel` threads: the caller passes
+/// only actions that do not depend on each other (one wave, plan/apply_waves.hpp). What the
+/// threads share is made safe here: each action works on its own copy of its service's
+/// history, and the history (merged and saved after each action), journal lines,
+/// notifications and the memory of last failures go through one mutex. Everything below an action
+/// (install, switch strategy, runner, gate, hooks) touches only that service's files and processes,
+/// and the collaborators passed in must allow calls from several threads (the real ones hold no
+/// state between calls; the prober and clock are read-only or stateless).
 class Applier {
  public:
   Applier(Layout layout,
@@ -53,9 +63,14 @@ class Applier {
           const ContainerSwitcher* containers = nullptr,
           NetworkLimits network = {});
 
+  /// Carries out `plan`: its actions at once on up to `parallel` threads (none may depend on
+  /// another), then its removals, the history, its prunes. The outcomes are in the order of
+  /// `plan.actions` then `plan.removals`, whatever order the actions finished in. An action not
+  /// started before the agent was asked to stop comes back `stopping`.
   [[nodiscard]] std::vector<ApplyOutcome> apply(const Plan& plan,
                                                 const Desired& desired,
-                                                const Live& live) const;
+                                                const Live& live,
+                                                size_t parallel = 1) const;
 
  private:
   struct Context;
@@ -103,9 +118,16 @@ class Applier {
                                     const Live& live,
                                     const std::string& state_commit,
                                     History& history) const;
+  /// Journals `entry` and notifies it (under m_shared).
   void record(const JournalEntry& entry) const;
+  /// Notifies `event` (under m_shared).
+  void notify(NotifyEvent event) const;
   /// Whether `entry` (a failed action) repeats the service's last failure (and remembers it).
   [[nodiscard]] bool repeats_last_failure(const JournalEntry& entry) const;
+  /// Saves `history` (a failure is logged: the next pass works from what was saved before).
+  void save_history(const History& history) const;
+  /// Forgets the service's last failure; true when there was one.
+  bool forget_failure(const std::string& service) const;
   void prune(const PruneAction& prune, const std::string& state_commit) const;
 
   Layout m_layout;
@@ -119,6 +141,9 @@ class Applier {
   NetworkLimits m_network;                ///< for artifact downloads
   /// service -> the failure journaled last (action, target, error), until an action succeeds.
   mutable std::map<std::string, std::string> m_last_failure;
+  /// Serializes what the actions of one apply() share: the journal file, the notifier (a test's
+  /// may not be thread-safe) and m_last_failure.
+  mutable std::mutex m_shared;
 };
 
 }  // namespace tether

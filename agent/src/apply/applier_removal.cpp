@@ -61,7 +61,7 @@ ApplyOutcome Applier::remove(const ServiceAction& action,
   const bool repeat = !stopped && repeats_last_failure(entry);
   if (!repeat) record(entry);
   if (stopped) {
-    m_last_failure.erase(name);
+    forget_failure(name);
     log_info("removed", {{"service", name}, {"stateCommit", state_commit}});
   } else if (!repeat) {
     log_error("removal failed", {{"service", name}, {"error", stopped.error().describe()}});

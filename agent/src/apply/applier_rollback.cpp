@@ -34,16 +34,16 @@ void Applier::quarantine(const ServiceAction& action,
     failed.push_back(target);
     if (failed.size() > k_failed_dirs_kept) failed.erase(failed.begin());
   }
-  m_notifier.notify(NotifyEvent{"quarantined",
-                                JournalEntry{now_rfc3339(),
-                                             context.state_commit,
-                                             name,
-                                             "quarantine",
-                                             std::nullopt,
-                                             journal_release(action.to),
-                                             "ok",
-                                             "",
-                                             failure.message}});
+  notify(NotifyEvent{"quarantined",
+                     JournalEntry{now_rfc3339(),
+                                  context.state_commit,
+                                  name,
+                                  "quarantine",
+                                  std::nullopt,
+                                  journal_release(action.to),
+                                  "ok",
+                                  "",
+                                  failure.message}});
 }
 
 Status Applier::restore_release(const SwitchStrategy& strategy,

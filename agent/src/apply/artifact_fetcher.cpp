@@ -8,7 +8,9 @@
 #include "net/http_client.hpp"
 
 #include <cstdio>
+#include <functional>
 #include <memory>
+#include <thread>
 #include <unistd.h>
 
 namespace tether {
@@ -78,8 +80,12 @@ Result<std::filesystem::path> fetch_artifact(const Artifact& artifact,
     std::filesystem::remove(cached);  // corrupted cache entry: fetch again
   }
   if (Status made = make_dirs(cache_dir); !made) return made.error();
+  // Services of one wave may fetch the same artifact at once (Applier::apply): each thread
+  // writes a file of its own, and the renames into place are atomic (the last one wins, with
+  // the same bytes).
   const std::filesystem::path partial =
-      cache_dir / (".partial-" + artifact.sha256 + "-" + std::to_string(::getpid()));
+      cache_dir / (".partial-" + artifact.sha256 + "-" + std::to_string(::getpid()) + "-" +
+                   std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())));
   std::FILE* file = std::fopen(partial.c_str(), "wbe");
   if (file == nullptr) return Error{"cannot create " + partial.string() + ": " + errno_text(), ""};
   auto digest = download_to(artifact.url, file, limits);

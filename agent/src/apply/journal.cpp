@@ -57,6 +57,7 @@ std::string to_json_line(const JournalEntry& e) {
                          {"result", e.result}};
   if (!e.error.empty()) json["error"] = e.error;
   if (!e.reason.empty()) json["reason"] = e.reason;
+  if (!e.started.empty()) json["started"] = e.started;
   // Errors quote hostile input (archive entry names) that may not be UTF-8: replace, not throw.
   return json_text(json);
 }
@@ -73,7 +74,8 @@ std::optional<JournalEntry> from_json_line(const std::string& line) {
                         release_from(json.value("to", nlohmann::json())),
                         json.value("result", ""),
                         json.value("error", ""),
-                        json.value("reason", "")};
+                        json.value("reason", ""),
+                        json.value("started", "")};
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;  // torn line from a crash mid-append
   }

@@ -30,6 +30,9 @@ struct JournalEntry {
   std::string result;  ///< "ok" or "failed"
   std::string error;
   std::string reason;  ///< why it was done (an auto-rollback names the failed health check)
+  /// When an applied action began (RFC 3339, ms); "" for the other entries. With `time`, when
+  /// it ended: the services of one dependency wave are converged at once.
+  std::string started{};
   bool operator==(const JournalEntry&) const = default;
 };
 

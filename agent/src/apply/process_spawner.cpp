@@ -2,6 +2,7 @@
 
 #include "core/files.hpp"
 #include "process/env_block.hpp"
+#include "process/text_busy.hpp"
 
 #include <cerrno>
 #include <fcntl.h>
@@ -89,7 +90,10 @@ Result<pid_t> spawn_detached(const SpawnRequest& request) {
   pid_t pid = -1;
   int rc = describe_child(setup, request, log_fd, null_fd);
   if (rc == 0) {
-    rc = ::posix_spawn(&pid, argv[0], setup.actions(), setup.attributes(), argv.data(), env.envp());
+    rc = retry_text_busy([&] {
+      return ::posix_spawn(
+          &pid, argv[0], setup.actions(), setup.attributes(), argv.data(), env.envp());
+    });
   }
   ::close(log_fd);
   ::close(null_fd);

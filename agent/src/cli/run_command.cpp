@@ -238,16 +238,17 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
   // Only the daemon watches health between passes; `run --once` judges what it sees.
   std::optional<WatchParts> watch;
   if (!flags.once) watch.emplace(metrics, board);
-  Reconciler reconciler(
-      layout,
-      host_of(*config),
-      **source,
-      gate,
-      parts.applier,
-      parts.clock,
-      &parts.containers,
-      ReconcilerOptions{
-          damping_of(*config), parts.notifier.get(), watch ? &watch->watch : nullptr});
+  Reconciler reconciler(layout,
+                        host_of(*config),
+                        **source,
+                        gate,
+                        parts.applier,
+                        parts.clock,
+                        &parts.containers,
+                        ReconcilerOptions{damping_of(*config),
+                                          parts.notifier.get(),
+                                          watch ? &watch->watch : nullptr,
+                                          static_cast<size_t>(config->apply_parallel)});
   if (flags.once) {
     AgentPasses passes(reconciler, layout, host_of(*config), proposer_of(layout, *config), nullptr);
     return static_cast<int>(run_single_pass(passes, parts.clock));

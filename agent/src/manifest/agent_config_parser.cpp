@@ -7,6 +7,9 @@ namespace {
 
 using Section = void (*)(FieldReader&, const YAML::Node&, AgentConfig&);
 
+/// apply.parallel's ceiling: each converging service holds a thread (and its gate's probes).
+constexpr long long k_max_apply_parallel = 64;
+
 /// repo.sshKeyFile, knownHosts, tokenFile, username, caFile, timeout (net/git_access.hpp).
 void read_repo_access(FieldReader& r, const YAML::Node& node, RepoAccess& out) {
   const std::pair<const char*, std::string RepoAccess::*> files[] = {
@@ -169,6 +172,12 @@ void read_propose_revert(FieldReader& r, const YAML::Node& node, AgentConfig& co
   if (auto user = r.string(node, section, "username", Need::optional)) out.username = *user;
 }
 
+void read_apply(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
+  r.reject_unknown_keys(node, "apply", {"parallel"});
+  if (auto parallel = r.integer(node, "apply", "parallel", Need::optional, 1, k_max_apply_parallel))
+    config.apply_parallel = static_cast<int>(*parallel);
+}
+
 void read_backoff(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
   r.reject_unknown_keys(node, "backoff", {"base", "cap", "stable"});
   auto base = r.duration(node, "backoff", "base", Need::optional);
@@ -212,7 +221,8 @@ std::optional<AgentConfig> parse_agent_config(const std::string& file,
                          "notify",
                          "proposeRevert",
                          "backoff",
-                         "network"});
+                         "network",
+                         "apply"});
   (void)r.string(root, "", "apiVersion", Need::required, [](const std::string& v) {
     return v == "tether.dev/v1" ? "" : "\"tether.dev/v1\"";
   });
@@ -234,7 +244,8 @@ std::optional<AgentConfig> parse_agent_config(const std::string& file,
                                                       {"notify", read_notify},
                                                       {"proposeRevert", read_propose_revert},
                                                       {"backoff", read_backoff},
-                                                      {"network", read_network}};
+                                                      {"network", read_network},
+                                                      {"apply", read_apply}};
   if (YAML::Node repo = r.child(root, "", "repo", Need::required);
       repo.IsDefined() && r.expect_map(repo, "repo")) {
     read_repo(r, repo, config);

@@ -67,6 +67,9 @@ struct AgentConfig {
   Millis backoff_cap{std::chrono::minutes(5)};
   Millis backoff_stable{std::chrono::minutes(1)};
   NetworkLimits network;  ///< `network:` timeouts and limits of every HTTP transfer
+  /// `apply.parallel`: how many services of one dependency wave are converged at once (their
+  /// downloads, unpacking, starts and health gates overlap); 1 = one at a time.
+  int apply_parallel = 8;
   bool operator==(const AgentConfig&) const = default;
 };
 

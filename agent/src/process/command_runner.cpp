@@ -1,7 +1,10 @@
 #include "process/command_runner.hpp"
 
 #include "process/env_block.hpp"
+#include "process/text_busy.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <signal.h>
 #include <unistd.h>
 
@@ -72,7 +75,7 @@ Result<CommandOutput> ProcessRunner::run(const Command& command) {
   Capture err(io);
   EnvBlock env(command.extra_env);
   bp::child child;
-  try {
+  const auto start = [&] {
     child = bp::child(
         bp::exe = program,
         bp::args = std::vector<std::string>(command.argv.begin() + 1, command.argv.end()),
@@ -89,6 +92,20 @@ Result<CommandOutput> ProcessRunner::run(const Command& command) {
               sigemptyset(&none);
               ::sigprocmask(SIG_SETMASK, &none, nullptr);
             });
+  };
+  try {
+    // A release's program (a hook, an exec probe) may be briefly "text busy" while a service
+    // of the same wave starts: process/text_busy.hpp.
+    const int rc = retry_text_busy([&] {
+      try {
+        start();
+        return 0;
+      } catch (const bp::process_error& e) {
+        if (e.code().value() == ETXTBSY) return ETXTBSY;
+        throw;
+      }
+    });
+    if (rc != 0) return Error{"cannot run " + command.argv[0] + ": " + std::strerror(rc), ""};
   } catch (const std::exception& e) {
     return Error{"cannot run " + command.argv[0] + ": " + e.what(), ""};
   }
