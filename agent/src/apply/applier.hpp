@@ -15,6 +15,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tether {
@@ -51,7 +52,16 @@ class Applier {
           HistoryStore history,
           Notifier& notifier,
           const ContainerSwitcher* containers = nullptr,
-          NetworkLimits network = {});
+          NetworkLimits network = {})
+      : m_layout(std::move(layout)),
+        m_runner(runner),
+        m_hooks(hooks),
+        m_switches(switches),
+        m_journal(std::move(journal)),
+        m_history(std::move(history)),
+        m_notifier(notifier),
+        m_containers(containers),
+        m_network(network) {}
 
   [[nodiscard]] std::vector<ApplyOutcome> apply(const Plan& plan,
                                                 const Desired& desired,

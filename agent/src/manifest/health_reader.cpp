@@ -23,39 +23,40 @@ StringCheck check_of(TextFormat format) {
   return {};
 }
 
-// One reader a kind of field: the field's value into `kind` when the map at `p` sets it. False
-// when it is set wrongly or a required one is missing (the FieldReader recorded the error).
+// One reader a kind of field: its value when the map at `p` sets it (and sets it well).
 
 template <class Kind>
-bool read_field(FieldReader& r,
-                const YAML::Node& map,
-                const std::string& p,
-                const TextField<Kind>& field,
-                Kind& kind) {
-  auto value = r.string(map, p, field.key, need_of(field.presence), check_of(field.format));
-  if (value) kind.*field.member = *value;
-  return value || (field.presence == FieldPresence::optional && !map[field.key].IsDefined());
+std::optional<std::string> read_value(FieldReader& r,
+                                      const YAML::Node& map,
+                                      const std::string& p,
+                                      const TextField<Kind>& field) {
+  return r.string(map, p, field.key, need_of(field.presence), check_of(field.format));
 }
 
 template <class Kind>
-bool read_field(FieldReader& r,
-                const YAML::Node& map,
-                const std::string& p,
-                const IntField<Kind>& field,
-                Kind& kind) {
-  auto value = r.integer(map, p, field.key, need_of(field.presence), field.min, field.max);
-  if (value) kind.*field.member = static_cast<int>(*value);
-  return value || (field.presence == FieldPresence::optional && !map[field.key].IsDefined());
+std::optional<long long> read_value(FieldReader& r,
+                                    const YAML::Node& map,
+                                    const std::string& p,
+                                    const IntField<Kind>& field) {
+  return r.integer(map, p, field.key, need_of(field.presence), field.min, field.max);
 }
 
 template <class Kind>
-bool read_field(FieldReader& r,
-                const YAML::Node& map,
-                const std::string& p,
-                const ListField<Kind>& field,
-                Kind& kind) {
-  auto value = r.string_list(map, p, field.key, need_of(field.presence), true);
-  if (value) kind.*field.member = *value;
+std::optional<std::vector<std::string>> read_value(FieldReader& r,
+                                                   const YAML::Node& map,
+                                                   const std::string& p,
+                                                   const ListField<Kind>& field) {
+  return r.string_list(map, p, field.key, need_of(field.presence), true);
+}
+
+/// The field's value into `kind`; false when it is set wrongly or a required one is missing
+/// (the FieldReader recorded the error).
+template <class Kind, class Field>
+bool read_field(
+    FieldReader& r, const YAML::Node& map, const std::string& p, const Field& field, Kind& kind) {
+  auto value = read_value(r, map, p, field);
+  using Member = std::remove_cvref_t<decltype(kind.*field.member)>;
+  if (value) kind.*field.member = static_cast<Member>(*value);
   return value || (field.presence == FieldPresence::optional && !map[field.key].IsDefined());
 }
 
