@@ -33,6 +33,35 @@ void family(std::string& out, const char* name, const char* type, const char* he
   out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
 }
 
+/// A family with one sample and no labels.
+void single(std::string& out,
+            const char* name,
+            const char* type,
+            const char* help,
+            const std::string& value) {
+  family(out, name, type, help);
+  out += std::string(name) + " " + value + "\n";
+}
+
+void counter(std::string& out, const char* name, const char* help, long long value) {
+  single(out, name, "counter", help, std::to_string(value));
+}
+
+void flag(std::string& out, const char* name, const char* help, bool value) {
+  single(out, name, "gauge", help, value ? "1" : "0");
+}
+
+/// A 0/1 gauge per service.
+void per_service(std::string& out,
+                 const char* name,
+                 const char* help,
+                 const std::map<std::string, bool>& values) {
+  family(out, name, "gauge", help);
+  for (const auto& [service, value] : values) {
+    out += std::string(name) + "{service=" + label(service) + "} " + (value ? "1" : "0") + "\n";
+  }
+}
+
 }  // namespace
 
 void Metrics::record(const PassMetrics& pass) {
@@ -69,17 +98,15 @@ void Metrics::render_state_repo(std::string& out) const {
          "applied; they differ while the tip is refused.");
   out += "tether_state_info{tip=" + label(m_last.tip_commit) +
          ",applied=" + label(m_last.state_commit) + "} 1\n";
-  family(out,
-         "tether_state_refused",
-         "gauge",
-         "1 while the branch tip is refused (invalid manifests, signature, history): the host "
-         "stays on the last good state commit.");
-  out += std::string("tether_state_refused ") + (m_last.tip_refused ? "1" : "0") + "\n";
-  family(out,
-         "tether_state_unreachable",
-         "gauge",
-         "1 while the last poll could not reach the state repo.");
-  out += std::string("tether_state_unreachable ") + (m_last.poll_failed ? "1" : "0") + "\n";
+  flag(out,
+       "tether_state_refused",
+       "1 while the branch tip is refused (invalid manifests, signature, history): the host "
+       "stays on the last good state commit.",
+       m_last.tip_refused);
+  flag(out,
+       "tether_state_unreachable",
+       "1 while the last poll could not reach the state repo.",
+       m_last.poll_failed);
   // The host's one verdict: a refused tip or an unreachable repo is not converged either,
   // however well its services run the last good commit.
   const bool services_converged = std::all_of(m_last.converged.begin(),
@@ -87,11 +114,10 @@ void Metrics::render_state_repo(std::string& out) const {
                                               [](const auto& entry) { return entry.second; });
   const bool host_converged = services_converged && !m_last.tip_refused && !m_last.poll_failed &&
                               !m_last.state_commit.empty();
-  family(out,
-         "tether_host_converged",
-         "gauge",
-         "1 when the host applied its branch tip and every declared service is converged.");
-  out += std::string("tether_host_converged ") + (host_converged ? "1" : "0") + "\n";
+  flag(out,
+       "tether_host_converged",
+       "1 when the host applied its branch tip and every declared service is converged.",
+       host_converged);
 }
 
 std::string Metrics::render() const {
@@ -105,70 +131,58 @@ std::string Metrics::render() const {
   out += "tether_reconcile_duration_seconds_bucket{le=\"+Inf\"} " + std::to_string(m_passes) + "\n";
   out += "tether_reconcile_duration_seconds_sum " + number(m_duration_sum) + "\n";
   out += "tether_reconcile_duration_seconds_count " + std::to_string(m_passes) + "\n";
-  family(out, "tether_rollbacks_total", "counter", "Automatic rollbacks carried out.");
-  out += "tether_rollbacks_total " + std::to_string(m_rollbacks_total) + "\n";
-  family(out,
-         "tether_recoveries_total",
-         "counter",
-         "Degraded services (crash-looping, repaired repeatedly, failed) that stayed up again.");
-  out += "tether_recoveries_total " + std::to_string(m_recoveries_total) + "\n";
-  family(
-      out, "tether_git_poll_errors_total", "counter", "Polls that could not fetch the state repo.");
-  out += "tether_git_poll_errors_total " + std::to_string(m_poll_errors_total) + "\n";
-  family(out, "tether_git_polls_total", "counter", "Lookups of the state repo's branch tip.");
-  out += "tether_git_polls_total " + std::to_string(m_git_polls_total) + "\n";
-  family(out,
-         "tether_git_fetches_total",
-         "counter",
-         "Fetches that downloaded objects (the branch tip had moved).");
-  out += "tether_git_fetches_total " + std::to_string(m_git_fetches_total) + "\n";
-  family(out,
-         "tether_manifest_loads_total",
-         "counter",
-         "State commits parsed and validated (a new tip).");
-  out += "tether_manifest_loads_total " + std::to_string(m_manifest_loads_total) + "\n";
-  family(out,
-         "tether_release_files_hashed_total",
-         "counter",
-         "Release files read to compute their SHA-256 (the stat-keyed cache missed).");
-  out += "tether_release_files_hashed_total " + std::to_string(m_files_hashed_total) + "\n";
+  counter(out, "tether_rollbacks_total", "Automatic rollbacks carried out.", m_rollbacks_total);
+  counter(out,
+          "tether_recoveries_total",
+          "Degraded services (crash-looping, repaired repeatedly, failed) that stayed up again.",
+          m_recoveries_total);
+  counter(out,
+          "tether_git_poll_errors_total",
+          "Polls that could not fetch the state repo.",
+          m_poll_errors_total);
+  counter(
+      out, "tether_git_polls_total", "Lookups of the state repo's branch tip.", m_git_polls_total);
+  counter(out,
+          "tether_git_fetches_total",
+          "Fetches that downloaded objects (the branch tip had moved).",
+          m_git_fetches_total);
+  counter(out,
+          "tether_manifest_loads_total",
+          "State commits parsed and validated (a new tip).",
+          m_manifest_loads_total);
+  counter(out,
+          "tether_release_files_hashed_total",
+          "Release files read to compute their SHA-256 (the stat-keyed cache missed).",
+          m_files_hashed_total);
   if (!m_any) return out;
-  family(out,
+  single(out,
          "tether_last_reconcile_timestamp_seconds",
          "gauge",
-         "When the last pass finished (Unix time).");
-  out += "tether_last_reconcile_timestamp_seconds " + number(m_last.finished_unix_seconds) + "\n";
+         "When the last pass finished (Unix time).",
+         number(m_last.finished_unix_seconds));
   family(out, "tether_state_commit_info", "gauge", "The state commit the host converges to.");
   if (!m_last.state_commit.empty()) {
     out += "tether_state_commit_info{commit=" + label(m_last.state_commit) + "} 1\n";
   }
   render_state_repo(out);
-  family(out, "tether_converged", "gauge", "1 when the service runs its declared release.");
-  for (const auto& [service, converged] : m_last.converged) {
-    out += "tether_converged{service=" + label(service) + "} " + (converged ? "1" : "0") + "\n";
-  }
-  family(out, "tether_quarantined", "gauge", "1 while a release of the service is quarantined.");
-  for (const auto& [service, quarantined] : m_last.quarantined) {
-    out += "tether_quarantined{service=" + label(service) + "} " + (quarantined ? "1" : "0") + "\n";
-  }
-  family(out,
-         "tether_service_healthy",
-         "gauge",
-         "1 while the service runs and passes its health probes (watched continuously).");
-  for (const auto& [service, healthy] : m_last.healthy) {
-    out += "tether_service_healthy{service=" + label(service) + "} " + (healthy ? "1" : "0") + "\n";
-  }
-  family(out, "tether_blocked", "gauge", "1 while the service's change waits for a dependency.");
-  for (const auto& [service, blocked] : m_last.blocked) {
-    out += "tether_blocked{service=" + label(service) + "} " + (blocked ? "1" : "0") + "\n";
-  }
-  family(out,
-         "tether_suspended",
-         "gauge",
-         "1 while a hold (tether suspend, spec.suspend) keeps the service as it runs.");
-  for (const auto& [service, suspended] : m_last.suspended) {
-    out += "tether_suspended{service=" + label(service) + "} " + (suspended ? "1" : "0") + "\n";
-  }
+  per_service(
+      out, "tether_converged", "1 when the service runs its declared release.", m_last.converged);
+  per_service(out,
+              "tether_quarantined",
+              "1 while a release of the service is quarantined.",
+              m_last.quarantined);
+  per_service(out,
+              "tether_service_healthy",
+              "1 while the service runs and passes its health probes (watched continuously).",
+              m_last.healthy);
+  per_service(out,
+              "tether_blocked",
+              "1 while the service's change waits for a dependency.",
+              m_last.blocked);
+  per_service(out,
+              "tether_suspended",
+              "1 while a hold (tether suspend, spec.suspend) keeps the service as it runs.",
+              m_last.suspended);
   family(out, "tether_service_info", "gauge", "The release live for each service.");
   for (const auto& [service, release] : m_last.live) {
     out += "tether_service_info{service=" + label(service) + ",version=" + label(release.first) +

@@ -23,25 +23,6 @@ std::string failure_key(const JournalEntry& entry) {
 
 }  // namespace
 
-Applier::Applier(Layout layout,
-                 const ServiceRunner& runner,
-                 const HookRunner& hooks,
-                 const SwitchStrategies& switches,
-                 Journal journal,
-                 HistoryStore history,
-                 Notifier& notifier,
-                 const ContainerSwitcher* containers,
-                 NetworkLimits network)
-    : m_layout(std::move(layout)),
-      m_runner(runner),
-      m_hooks(hooks),
-      m_switches(switches),
-      m_journal(std::move(journal)),
-      m_history(std::move(history)),
-      m_notifier(notifier),
-      m_containers(containers),
-      m_network(network) {}
-
 bool Applier::repeats_last_failure(const JournalEntry& entry) const {
   const std::lock_guard lock(m_shared);
   std::string& last = m_last_failure[entry.service];

@@ -16,6 +16,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tether {
@@ -61,7 +62,16 @@ class Applier {
           HistoryStore history,
           Notifier& notifier,
           const ContainerSwitcher* containers = nullptr,
-          NetworkLimits network = {});
+          NetworkLimits network = {})
+      : m_layout(std::move(layout)),
+        m_runner(runner),
+        m_hooks(hooks),
+        m_switches(switches),
+        m_journal(std::move(journal)),
+        m_history(std::move(history)),
+        m_notifier(notifier),
+        m_containers(containers),
+        m_network(network) {}
 
   /// Carries out `plan`: its actions at once on up to `parallel` threads (none may depend on
   /// another), then its removals, the history, its prunes. The outcomes are in the order of

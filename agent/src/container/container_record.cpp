@@ -45,7 +45,8 @@ void probe_recorded_containers(const Layout& layout, Live& live) {
   for (auto& [name, service] : live) {
     const auto record = read_container_record(layout, name);
     if (!record) continue;
-    auto inspected = ContainerEngine(runner, record->runtime).inspect(container_name_of(name));
+    auto inspected =
+        make_container_engine(runner, record->runtime)->inspect(container_name_of(name));
     if (inspected) service.container = *inspected;
   }
 }

@@ -35,7 +35,7 @@ Status ContainerSwitcher::gate(const DesiredService& desired, const ContainerEng
     m_clock.sleep_for(k_settle);
     const std::string reason = not_running_reason(engine, name);
     if (reason.empty()) return ok_status();
-    return Error{reason, "see `" + std::string(engine.program()) + " logs " + name + "`"};
+    return Error{reason, "see `" + engine.logs_command(name) + "`"};
   }
   Clock::TimePoint last_check = m_clock.now();
   const ProcessCheck still_running = [&]() -> std::string {

@@ -9,24 +9,26 @@ Millis ms(const nlohmann::json& json, const char* key, Millis fallback) {
   return json.contains(key) ? Millis(json.at(key).get<long long>()) : fallback;
 }
 
-// One pair a probe kind: its fields in the serving record, and back (nlohmann throws on a
-// missing or mistyped field; health_from_json catches it).
+// A probe's fields in the serving record, and back, as its `k_fields` describe them
+// (nlohmann throws on a missing or mistyped field; health_from_json catches it).
 
-nlohmann::json probe_fields(const HttpProbe& http) {
-  return {{"url", http.url}, {"status", http.status}, {"body", http.body}};
-}
-HttpProbe probe_from(std::type_identity<HttpProbe>, const nlohmann::json& http) {
-  return {http.at("url").get<std::string>(), http.value("status", 200), http.value("body", "")};
-}
-
-nlohmann::json probe_fields(const TcpProbe& tcp) { return {{"address", tcp.address}}; }
-TcpProbe probe_from(std::type_identity<TcpProbe>, const nlohmann::json& tcp) {
-  return {tcp.at("address").get<std::string>()};
+template <class Kind>
+nlohmann::json probe_fields(const Kind& kind) {
+  nlohmann::json json = nlohmann::json::object();
+  for_each_field<Kind>([&](const auto& field) { json[field.key] = kind.*field.member; });
+  return json;
 }
 
-nlohmann::json probe_fields(const ExecProbe& exec) { return {{"command", exec.command}}; }
-ExecProbe probe_from(std::type_identity<ExecProbe>, const nlohmann::json& exec) {
-  return {exec.at("command").get<std::vector<std::string>>()};
+template <class Kind>
+Kind probe_from(std::type_identity<Kind>, const nlohmann::json& json) {
+  Kind kind;
+  for_each_field<Kind>([&](const auto& field) {
+    using Value = std::remove_cvref_t<decltype(kind.*field.member)>;
+    // An optional field an older agent did not write keeps the struct's default.
+    if (field.presence == FieldPresence::required || json.contains(field.key))
+      kind.*field.member = json.at(field.key).template get<Value>();
+  });
+  return kind;
 }
 
 }  // namespace

@@ -82,20 +82,20 @@ std::optional<YAML::Node> load_yaml_document(const std::string& file,
 
 namespace {
 
-/// Checks apiVersion and kind; returns false when this is not a document of `kind`.
-bool check_header(FieldReader& r, const YAML::Node& root, const char* kind) {
-  auto api = r.string(root, "", "apiVersion", Need::required, [](const std::string& v) {
+/// What a Service and a Host file begin with: only the four top-level keys, `apiVersion` and
+/// `kind` saying this is a document of `kind`, and `metadata.name` passing `check`. Returns the
+/// name when it reads; every error is recorded on `r`.
+std::optional<std::string> read_header(FieldReader& r,
+                                       const YAML::Node& root,
+                                       const char* kind,
+                                       const StringCheck& check) {
+  r.reject_unknown_keys(root, "", {"apiVersion", "kind", "metadata", "spec"});
+  (void)r.string(root, "", "apiVersion", Need::required, [](const std::string& v) {
     return v == k_api_version ? "" : std::string("\"") + k_api_version + "\"";
   });
-  auto actual = r.string(root, "", "kind", Need::required, [kind](const std::string& v) {
+  (void)r.string(root, "", "kind", Need::required, [kind](const std::string& v) {
     return v == kind ? "" : std::string("\"") + kind + "\"";
   });
-  return api && actual;
-}
-
-std::optional<std::string> read_metadata_name(FieldReader& r,
-                                              const YAML::Node& root,
-                                              const StringCheck& check) {
   const YAML::Node metadata = r.child(root, "", "metadata", Need::required);
   if (!metadata.IsDefined() || !r.expect_map(metadata, "metadata")) return std::nullopt;
   r.reject_unknown_keys(metadata, "metadata", {"name"});
@@ -112,9 +112,7 @@ std::optional<Service> parse_service(const std::string& file,
   auto root = load_yaml_document(file, text, diagnostics);
   if (!root) return std::nullopt;
   FieldReader r(file, diagnostics);
-  r.reject_unknown_keys(*root, "", {"apiVersion", "kind", "metadata", "spec"});
-  check_header(r, *root, "Service");
-  auto name = read_metadata_name(r, *root, checks::service_name);
+  auto name = read_header(r, *root, "Service", checks::service_name);
   YAML::Node spec = r.child(*root, "", "spec", Need::required);
   if (!spec.IsDefined()) return std::nullopt;
   if (overrides != nullptr && spec.IsMap()) {
@@ -134,9 +132,7 @@ std::optional<HostFile> parse_host(const std::string& file,
   auto root = load_yaml_document(file, text, diagnostics);
   if (!root) return std::nullopt;
   FieldReader r(file, diagnostics);
-  r.reject_unknown_keys(*root, "", {"apiVersion", "kind", "metadata", "spec"});
-  check_header(r, *root, "Host");
-  auto name = read_metadata_name(r, *root, checks::host_name);
+  auto name = read_header(r, *root, "Host", checks::host_name);
   const YAML::Node spec = r.child(*root, "", "spec", Need::required);
   HostFile host;
   if (spec.IsDefined() && r.expect_map(spec, "spec")) {

@@ -45,17 +45,16 @@ void encode_run(const RunSpec& run, Encoder& out) {
              run);
 }
 
+/// `health.<kind>.<field>` for each of the probe's fields: the encoding of the per-kind
+/// encoders this replaced, byte for byte (fingerprint_test pins it).
 void encode_probe(const Probe& probe, Encoder& out) {
-  std::visit(Overloaded{
-                 [&](const HttpProbe& http) {
-                   out.add("health.http.url", http.url);
-                   out.add("health.http.status", http.status);
-                   out.add("health.http.body", http.body);
-                 },
-                 [&](const TcpProbe& tcp) { out.add("health.tcp.address", tcp.address); },
-                 [&](const ExecProbe& exec) { out.add("health.exec.command", exec.command); },
-             },
-             probe);
+  std::visit(
+      [&]<class Kind>(const Kind& kind) {
+        for_each_field<Kind>([&](const auto& field) {
+          out.add(std::string("health.") + Kind::k_key + "." + field.key, kind.*field.member);
+        });
+      },
+      probe);
 }
 
 void encode_health(const HealthSpec& health, Encoder& out) {

@@ -7,41 +7,71 @@
 namespace tether {
 namespace {
 
-// One reader a probe kind, for the map under `health.<kind>` at `p` (read_probe found it
-// and checked it is a map). A kind without its reader fails to compile in read_probe.
+Need need_of(FieldPresence presence) {
+  return presence == FieldPresence::required ? Need::required : Need::optional;
+}
 
-std::optional<HttpProbe> read_kind(std::type_identity<HttpProbe>,
-                                   FieldReader& r,
-                                   const YAML::Node& http,
-                                   const std::string& p) {
-  r.reject_unknown_keys(http, p, {"url", "status", "body"});
-  auto url = r.string(http, p, "url", Need::required, checks::http_url);
-  auto status = r.integer(http, p, "status", Need::optional, 100, 599);
-  auto body = r.string(http, p, "body", Need::optional);
-  if (!url || (http["status"].IsDefined() && !status) || (http["body"].IsDefined() && !body)) {
-    return std::nullopt;
+StringCheck check_of(TextFormat format) {
+  switch (format) {
+    case TextFormat::any:
+      return {};
+    case TextFormat::http_url:
+      return checks::http_url;
+    case TextFormat::host_port:
+      return checks::host_port;
   }
-  return HttpProbe{*url, static_cast<int>(status.value_or(200)), body.value_or("")};
+  return {};
 }
 
-std::optional<TcpProbe> read_kind(std::type_identity<TcpProbe>,
-                                  FieldReader& r,
-                                  const YAML::Node& tcp,
-                                  const std::string& p) {
-  r.reject_unknown_keys(tcp, p, {"address"});
-  auto address = r.string(tcp, p, "address", Need::required, checks::host_port);
-  if (!address) return std::nullopt;
-  return TcpProbe{*address};
+// One reader a kind of field: its value when the map at `p` sets it (and sets it well).
+
+template <class Kind>
+std::optional<std::string> read_value(FieldReader& r,
+                                      const YAML::Node& map,
+                                      const std::string& p,
+                                      const TextField<Kind>& field) {
+  return r.string(map, p, field.key, need_of(field.presence), check_of(field.format));
 }
 
-std::optional<ExecProbe> read_kind(std::type_identity<ExecProbe>,
-                                   FieldReader& r,
-                                   const YAML::Node& exec,
-                                   const std::string& p) {
-  r.reject_unknown_keys(exec, p, {"command"});
-  auto command = r.string_list(exec, p, "command", Need::required, true);
-  if (!command) return std::nullopt;
-  return ExecProbe{*command};
+template <class Kind>
+std::optional<long long> read_value(FieldReader& r,
+                                    const YAML::Node& map,
+                                    const std::string& p,
+                                    const IntField<Kind>& field) {
+  return r.integer(map, p, field.key, need_of(field.presence), field.min, field.max);
+}
+
+template <class Kind>
+std::optional<std::vector<std::string>> read_value(FieldReader& r,
+                                                   const YAML::Node& map,
+                                                   const std::string& p,
+                                                   const ListField<Kind>& field) {
+  return r.string_list(map, p, field.key, need_of(field.presence), true);
+}
+
+/// The field's value into `kind`; false when it is set wrongly or a required one is missing
+/// (the FieldReader recorded the error).
+template <class Kind, class Field>
+bool read_field(
+    FieldReader& r, const YAML::Node& map, const std::string& p, const Field& field, Kind& kind) {
+  auto value = read_value(r, map, p, field);
+  using Member = std::remove_cvref_t<decltype(kind.*field.member)>;
+  if (value) kind.*field.member = static_cast<Member>(*value);
+  return value || (field.presence == FieldPresence::optional && !map[field.key].IsDefined());
+}
+
+/// The probe of kind `Kind` from the map under `health.<kind>` at `p` (read_probe found it and
+/// checked it is a map): its fields as `Kind::k_fields` describes them, every error recorded.
+template <class Kind>
+std::optional<Kind> read_kind(FieldReader& r, const YAML::Node& map, const std::string& p) {
+  std::vector<std::string_view> keys;
+  for_each_field<Kind>([&](const auto& field) { keys.emplace_back(field.key); });
+  r.reject_unknown_keys(map, p, keys);
+  Kind kind;
+  bool ok = true;
+  for_each_field<Kind>([&](const auto& field) { ok = read_field(r, map, p, field, kind) && ok; });
+  if (!ok) return std::nullopt;
+  return kind;
 }
 
 /// "health.http, health.tcp or health.exec": the kinds, as the error asking for one names them.
@@ -69,12 +99,12 @@ std::optional<Probe> read_probe(FieldReader& r, const YAML::Node& node, const st
     return std::nullopt;
   }
   std::optional<Probe> probe;
-  for_each_probe_kind([&]<class Kind>(std::type_identity<Kind> kind) {
+  for_each_probe_kind([&]<class Kind>(std::type_identity<Kind>) {
     const YAML::Node fields = node[Kind::k_key];
     if (!fields.IsDefined()) return false;
     const std::string p = join_path(path, Kind::k_key);
     if (!r.expect_map(fields, p)) return true;
-    if (auto read = read_kind(kind, r, fields, p)) probe = Probe{*read};
+    if (auto read = read_kind<Kind>(r, fields, p)) probe = Probe{*read};
     return true;
   });
   return probe;

@@ -8,8 +8,9 @@
 namespace tether {
 
 /// The container engines tether drives. Adding one: a value here and in k_container_runtimes,
-/// its name in runtime_name() (the compiler flags the switch). Manifests, records, fingerprints,
-/// the engine's program and ContainerEngines all go through these.
+/// its name in runtime_name() and its engine in make_container_engine()
+/// (container/container_engine.cpp; the compiler flags both switches). Manifests, records,
+/// fingerprints and ContainerEngines all go through these.
 enum class ContainerRuntime { podman, docker };
 
 /// Every runtime, in the order error messages list them.

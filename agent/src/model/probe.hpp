@@ -1,7 +1,10 @@
 #pragma once
 
+#include "model/probe_field.hpp"
+
 #include <cstddef>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -10,26 +13,50 @@
 namespace tether {
 
 // The health probe kinds. Each names its manifest key (`health.<k_key>`, also its key in the
-// serving record). Adding a kind: a struct here and in `Probe`; the compiler then lists every
-// place that must handle it (ARCHITECTURE.md, "Adding a probe kind").
+// serving record), how it reads in prose (`k_prose`, then its fields' prose) and its fields
+// (`k_fields`, see model/probe_field.hpp): the manifest reader, the serving record, the
+// fingerprint and the revert proposal's text all follow from them. Adding a kind: a struct
+// here and in `Probe`, its attempt in health/; the compiler then lists every place that must
+// handle it (ARCHITECTURE.md, "Adding a probe kind").
 
 struct HttpProbe {
   static constexpr const char* k_key = "http";
+  static constexpr const char* k_prose = "http GET";
   std::string url;
   int status = 200;
   std::string body;  ///< substring the response must contain; empty = any
+  static constexpr std::tuple k_fields{
+      TextField<HttpProbe>{
+          "url", &HttpProbe::url, FieldPresence::required, TextFormat::http_url, {" "}},
+      IntField<HttpProbe>{
+          "status", &HttpProbe::status, FieldPresence::optional, 100, 599, {" expecting "}},
+      TextField<HttpProbe>{"body",
+                           &HttpProbe::body,
+                           FieldPresence::optional,
+                           TextFormat::any,
+                           {" and a body containing \"", "\""}},
+  };
   bool operator==(const HttpProbe&) const = default;
 };
 
 struct TcpProbe {
   static constexpr const char* k_key = "tcp";
+  static constexpr const char* k_prose = "tcp connect";
   std::string address;
+  static constexpr std::tuple k_fields{
+      TextField<TcpProbe>{
+          "address", &TcpProbe::address, FieldPresence::required, TextFormat::host_port, {" "}},
+  };
   bool operator==(const TcpProbe&) const = default;
 };
 
 struct ExecProbe {
   static constexpr const char* k_key = "exec";
-  std::vector<std::string> command;
+  static constexpr const char* k_prose = "exec";
+  std::vector<std::string> command;  ///< argv, run in the release dir
+  static constexpr std::tuple k_fields{
+      ListField<ExecProbe>{"command", &ExecProbe::command, FieldPresence::required, {" "}},
+  };
   bool operator==(const ExecProbe&) const = default;
 };
 

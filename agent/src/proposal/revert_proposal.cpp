@@ -10,18 +10,27 @@ std::string release_text(const std::optional<JournalRelease>& release) {
   return release->version.empty() ? release->dir : release->version;
 }
 
-struct ProbeText {
-  std::string operator()(const HttpProbe& p) const {
-    return "http GET " + p.url + " expecting " + std::to_string(p.status) +
-           (p.body.empty() ? "" : " and a body containing \"" + p.body + "\"");
-  }
-  std::string operator()(const TcpProbe& p) const { return "tcp connect " + p.address; }
-  std::string operator()(const ExecProbe& p) const {
-    std::string argv;
-    for (const std::string& arg : p.command) argv += (argv.empty() ? "" : " ") + arg;
-    return "exec " + argv;
-  }
-};
+std::string value_text(const std::string& text) { return text; }
+std::string value_text(int number) { return std::to_string(number); }
+std::string value_text(const std::vector<std::string>& items) {
+  std::string text;
+  for (const std::string& item : items) text += (text.empty() ? "" : " ") + item;
+  return text;
+}
+
+/// "http GET <url> expecting <status>": the kind's prose, then each field's that has a value.
+std::string probe_text(const Probe& probe) {
+  return std::visit(
+      []<class Kind>(const Kind& kind) {
+        std::string text = Kind::k_prose;
+        for_each_field<Kind>([&](const auto& field) {
+          const std::string value = value_text(kind.*field.member);
+          if (!value.empty()) text += field.prose.before + value + field.prose.after;
+        });
+        return text;
+      },
+      probe);
+}
 
 /// `text` wrapped at 72 columns on spaces, as commit message bodies are.
 std::string wrapped(const std::string& text) {
@@ -72,8 +81,8 @@ std::string proposal_branch(const std::string& prefix, const std::string& commit
 }
 
 std::string describe_probe(const HealthSpec& health) {
-  return std::visit(ProbeText{}, health.probe) + " (timeout " + format_duration(health.timeout) +
-         ", every " + format_duration(health.interval) + ", " + std::to_string(health.successes) +
+  return probe_text(health.probe) + " (timeout " + format_duration(health.timeout) + ", every " +
+         format_duration(health.interval) + ", " + std::to_string(health.successes) +
          " in a row within " + format_duration(health.deadline) + ")";
 }
 

@@ -13,18 +13,9 @@
 
 namespace tether::review::git {
 
-using tether::git::BlobHandle;
-using tether::git::CommitHandle;
-using tether::git::EntryHandle;
-using tether::git::hex;
-using tether::git::IndexHandle;
-using tether::git::ObjectHandle;
-using tether::git::ReferenceHandle;
-using tether::git::RemoteHandle;
-using tether::git::RepoHandle;
-using tether::git::RevwalkHandle;
-using tether::git::SignatureHandle;
-using tether::git::TreeHandle;
+// The review adapters use the source module's handles and helpers (git::TreeHandle, git::hex)
+// as their own; this namespace adds only what review needs beyond them.
+using namespace tether::git;
 
 /// Keeps libgit2 initialised while an adapter lives (init/shutdown are reference counted).
 struct Library {

@@ -96,5 +96,25 @@ TEST(SpecDifferences, NamesTheFieldsThatChanged) {
   EXPECT_EQ(spec_differences(from, to), (std::vector<std::string>{"run.exec.env", "health"}));
 }
 
+/// The fingerprint of each probe kind, pinned: a changed encoding makes every host reconfigure
+/// every service after an upgrade.
+TEST(Fingerprint, EachProbeKindsEncodingIsPinned) {
+  const auto of = [](Probe probe) {
+    RuntimeSpec spec;
+    spec.release = "1.0.0-aaaaaaaaaaaa";
+    spec.health = HealthSpec{};
+    spec.health->probe = std::move(probe);
+    return fingerprint_of(spec);
+  };
+  EXPECT_EQ(of(HttpProbe{"http://127.0.0.1:8080/healthz", 200, ""}),
+            "657172a2f73465daacc9866d01b13b3128b9df9c085d2d3ebbf73213bc5fa3d6");
+  EXPECT_EQ(of(HttpProbe{"http://127.0.0.1:8080/ready", 204, "ok"}),
+            "ad05db24ff37eb29fc4b9e8c854cc439ecf5d7fd11f992b7d646007a31ec986e");
+  EXPECT_EQ(of(TcpProbe{"127.0.0.1:5432"}),
+            "6fc82a7487357cd52b0df9a6deb8ca40db6457d95f50e36c5a85e4e957a12943");
+  EXPECT_EQ(of(ExecProbe{{"bin/check", "-q"}}),
+            "5fc423283387e11be5e0cd53c315d7202bdeda63a029fa33e2db33022cd1fba5");
+}
+
 }  // namespace
 }  // namespace tether

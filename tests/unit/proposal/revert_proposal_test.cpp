@@ -83,6 +83,10 @@ TEST(DescribeProbe, EachKindWithItsTiming) {
   EXPECT_EQ(describe_probe(health),
             "http GET http://127.0.0.1:8080/healthz expecting 200 (timeout 1s, every 100ms, 2 in "
             "a row within 4s)");
+  health.probe = HttpProbe{"http://127.0.0.1:8080/ready", 204, "ok"};
+  const std::string with_body =
+      "http GET http://127.0.0.1:8080/ready expecting 204 and a body containing \"ok\" (timeout";
+  EXPECT_EQ(describe_probe(health).substr(0, with_body.size()), with_body);
   health.probe = TcpProbe{"127.0.0.1:5432"};
   EXPECT_EQ(describe_probe(health).substr(0, 26), "tcp connect 127.0.0.1:5432");
   health.probe = ExecProbe{{"bin/web", "--check"}};
