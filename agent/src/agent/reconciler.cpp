@@ -55,7 +55,8 @@ Reconciler::Reconciler(Layout layout,
       m_containers(containers),
       m_notifier(options.notifier),
       m_health_watch(options.health_watch),
-      m_damper(clock, options.damping) {}
+      m_damper(clock, options.damping),
+      m_quiet(clock) {}
 
 void Reconciler::rotate_logs(const Live& live) const {
   for (const auto& [name, service] : live) {
@@ -219,10 +220,16 @@ PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
   PassResult result;
   auto desired = desired_state(mode, result);
   if (!desired) return result;
+  // A health watch means a daemon (`run --once` has none): its quiet polls may reuse the last
+  // pass when nothing could have changed since (agent/quiet_poll.hpp).
+  const bool daemon = m_health_watch != nullptr && mode == ApplyMode::apply;
+  const auto unhealthy =
+      daemon ? m_health_watch->unhealthy() : std::map<std::string, HealthState>{};
+  if (daemon && m_quiet.reuse(trigger, *desired, !unhealthy.empty(), m_probe_cache, result))
+    return result;
   // What the watch held unhealthy when the pass began is what it acts on; the watch then
   // rests until the pass hands it what runs afterwards.
-  if (m_health_watch != nullptr && mode == ApplyMode::apply) {
-    const auto unhealthy = m_health_watch->unhealthy();
+  if (daemon) {
     for (const auto& [name, state] : unhealthy) result.unhealthy[name] = describe_unhealthy(state);
     m_health_watch->pause();
     report_unhealthy(*desired, unhealthy);
@@ -283,6 +290,7 @@ PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
     result.outcome = PassOutcome::failed;
   if (m_health_watch != nullptr)
     m_health_watch->watch(watch_targets(m_layout, *desired, result.live_after));
+  if (daemon) m_quiet.remember(result, m_layout, m_probe_cache);
   return result;
 }
 

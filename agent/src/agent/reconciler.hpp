@@ -1,6 +1,7 @@
 #pragma once
 
 #include "agent/flap_damper.hpp"
+#include "agent/quiet_poll.hpp"
 #include "apply/applier.hpp"
 #include "container/container_engine.hpp"
 #include "core/layout.hpp"
@@ -45,6 +46,9 @@ struct PassWork {
   long long downloads = 0;        ///< fetches that transferred objects
   bool manifests_loaded = false;  ///< the state commit was parsed (the tip moved)
   size_t files_hashed = 0;        ///< release files read to compute a digest (cache misses)
+  /// Nothing could have changed since the last pass (agent/quiet_poll): this one probed
+  /// nothing and its services' side is that pass's.
+  bool reused_last_pass = false;
 };
 
 struct PassResult {
@@ -159,6 +163,8 @@ class Reconciler {
   std::string m_last_refused;                 ///< tip commit already reported as invalid
   std::string m_last_refused_problem;         ///< and why
   std::string m_unreachable;                  ///< why the last fetch failed ("" when it did not)
+  /// Lets a daemon's pass that nothing could have affected skip probe, plan and apply.
+  QuietPoll m_quiet;
 };
 
 }  // namespace tether

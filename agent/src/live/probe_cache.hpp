@@ -41,6 +41,11 @@ class ProbeCache {
   /// an exited child of ours, as is_alive() does).
   [[nodiscard]] bool alive(const ProcessRecord& record);
 
+  /// Whether every process the last probe found alive is watched through a pidfd and none of
+  /// them has exited since: what a quiet poll that does not probe asks instead. False when
+  /// one was found alive without a pidfd (old kernel, out of descriptors). One poll(2).
+  [[nodiscard]] bool processes_unchanged() const;
+
   /// Forgets what was not looked up since the previous call (pruned releases, removed
   /// services), closing their pidfds.
   void retain_used();
@@ -68,6 +73,8 @@ class ProbeCache {
   std::map<std::string, Parsed<std::optional<ProcessRecord>>> m_processes;
   std::map<std::string, Parsed<std::optional<ServingRecord>>> m_serving;
   std::map<pid_t, Watched> m_watched;
+  bool m_unwatched_alive = false;       ///< since the last retain_used(): alive, no pidfd
+  bool m_last_probe_unwatched = false;  ///< m_unwatched_alive as the last probe left it
   size_t m_files_parsed = 0;
 };
 
