@@ -7,6 +7,8 @@
 #include "model/desired.hpp"
 
 #include <memory>
+#include <optional>
+#include <string>
 
 namespace tether {
 
@@ -64,10 +66,11 @@ class QuietPoll {
 
   /// At the start of a daemon's pass, once `desired` is known and before anything is probed:
   /// when the last pass can stand, fills `result` with it (keeping this pass's outcome,
-  /// problem and tip, which come from its fetch) and says true. Reads the inotify queue
+  /// problem and tip, which come from its fetch, and taking `desired`, equal to the last
+  /// pass's, rather than copying that one) and says true. Reads the inotify queue
   /// either way, so a change after this call is seen by the next one.
   [[nodiscard]] bool reuse(PassTrigger trigger,
-                           const Desired& desired,
+                           std::optional<Desired>& desired,
                            bool unhealthy,
                            const ProbeCache& cache,
                            PassResult& result);
@@ -79,7 +82,10 @@ class QuietPoll {
  private:
   const Clock& m_clock;
   LiveWatch m_watch;
-  std::unique_ptr<PassResult> m_quiet;  ///< the last full pass, when it was quiet
+  /// The last full pass, when it was quiet, without its desired state (equal to the
+  /// reusing pass's own).
+  std::unique_ptr<PassResult> m_quiet;
+  std::string m_quiet_commit;           ///< the state commit of that pass
   bool m_watched_before_probe = false;  ///< of that pass (see QuietPollFacts)
   bool m_containers = true;
   Clock::TimePoint m_full_pass_at{};
