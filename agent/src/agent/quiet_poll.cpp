@@ -51,7 +51,7 @@ QuietPoll::QuietPoll(const Clock& clock) : m_clock(clock) {}
 QuietPoll::~QuietPoll() = default;
 
 bool QuietPoll::reuse(PassTrigger trigger,
-                      std::optional<Desired>& desired,
+                      const Desired& desired,
                       bool unhealthy,
                       const ProbeCache& cache,
                       PassResult& result) {
@@ -60,7 +60,7 @@ bool QuietPoll::reuse(PassTrigger trigger,
   QuietPollFacts facts;
   facts.scheduled = trigger == PassTrigger::schedule;
   facts.last_pass_quiet = m_quiet != nullptr;
-  facts.same_desired = desired && desired->state_commit == m_quiet_commit;
+  facts.same_desired = desired.state_commit == m_quiet_commit;
   facts.watched_before_probe = m_watched_before_probe;
   facts.live_changed = live_changed;
   facts.processes_unchanged = cache.processes_unchanged();
@@ -74,7 +74,6 @@ bool QuietPoll::reuse(PassTrigger trigger,
   // The services' side of the last pass; the fetch's side (outcome, problem, tip) is this
   // pass's own. A quiet pass's outcome is its fetch's: every service was converged.
   PassResult reused = *m_quiet;
-  reused.desired = std::move(desired);
   reused.outcome = result.outcome;
   reused.problem = std::move(result.problem);
   reused.tip_commit = std::move(result.tip_commit);
@@ -106,7 +105,10 @@ void QuietPoll::remember(const PassResult& result, const Layout& layout, ProbeCa
   m_containers = has_containers(result);
   m_quiet_commit = result.desired->state_commit;
   PassResult kept = result;
-  kept.desired.reset();  // a Desired is large: the reusing pass brings its own
+  // Large, and not needed again: a pass that reuses this one is shown as this one was
+  // (AgentPasses, PassDisplays, Metrics::record_repeat).
+  kept.desired.reset();
+  kept.live_after.clear();
   m_quiet = std::make_unique<PassResult>(std::move(kept));
 }
 

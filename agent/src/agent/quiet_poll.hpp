@@ -7,7 +7,6 @@
 #include "model/desired.hpp"
 
 #include <memory>
-#include <optional>
 #include <string>
 
 namespace tether {
@@ -66,11 +65,12 @@ class QuietPoll {
 
   /// At the start of a daemon's pass, once `desired` is known and before anything is probed:
   /// when the last pass can stand, fills `result` with it (keeping this pass's outcome,
-  /// problem and tip, which come from its fetch, and taking `desired`, equal to the last
-  /// pass's, rather than copying that one) and says true. Reads the inotify queue
-  /// either way, so a change after this call is seen by the next one.
+  /// problem and tip, which come from its fetch) and says true. Its `desired` and
+  /// `live_after` stay empty: those of the last pass are what its displays show already
+  /// (AgentPasses, PassDisplays), and copying them is most of what a quiet poll would cost. Reads
+  /// the inotify queue either way, so a change after this call is seen by the next one.
   [[nodiscard]] bool reuse(PassTrigger trigger,
-                           std::optional<Desired>& desired,
+                           const Desired& desired,
                            bool unhealthy,
                            const ProbeCache& cache,
                            PassResult& result);
@@ -82,8 +82,7 @@ class QuietPoll {
  private:
   const Clock& m_clock;
   LiveWatch m_watch;
-  /// The last full pass, when it was quiet, without its desired state (equal to the
-  /// reusing pass's own).
+  /// The last full pass, when it was quiet, without its desired and live states.
   std::unique_ptr<PassResult> m_quiet;
   std::string m_quiet_commit;           ///< the state commit of that pass
   bool m_watched_before_probe = false;  ///< of that pass (see QuietPollFacts)

@@ -47,7 +47,8 @@ struct PassWork {
   bool manifests_loaded = false;  ///< the state commit was parsed (the tip moved)
   size_t files_hashed = 0;        ///< release files read to compute a digest (cache misses)
   /// Nothing could have changed since the last pass (agent/quiet_poll): this one probed
-  /// nothing and its services' side is that pass's.
+  /// nothing, its services' side is that pass's and its live_after is left empty (what is
+  /// live is shown as that pass left it).
   bool reused_last_pass = false;
 };
 
@@ -58,7 +59,9 @@ struct PassResult {
   /// The tracked branch's tip as this pass fetched it; "" when the repo could not be reached.
   /// It differs from state_commit while the tip is refused.
   std::string tip_commit;
-  std::optional<Desired> desired;  ///< what the pass converged towards
+  /// What the pass converged towards; nullopt when there was nothing to converge to, and in a
+  /// pass that reused the last one (work.reused_last_pass: the last pass's, not copied again).
+  std::optional<Desired> desired;
   Plan plan;
   int rollbacks = 0;                          ///< automatic rollbacks during the pass
   std::map<std::string, bool> converged;      ///< per desired service, after the pass
@@ -116,8 +119,10 @@ class Reconciler {
  private:
   /// run_once without the accounting of what it cost.
   [[nodiscard]] PassResult pass(ApplyMode mode, PassTrigger trigger);
-  /// The desired state to converge to, or nullopt (with `result` set) when there is none.
-  std::optional<Desired> desired_state(ApplyMode mode, PassResult& result);
+  /// The desired state to converge to (m_last_good, once admitted), or nullptr (with `result`
+  /// set) when there is none.
+  const Desired* desired_state(ApplyMode mode, PassResult& result);
+  [[nodiscard]] const Desired* last_good() const { return m_last_good ? &*m_last_good : nullptr; }
   std::optional<Desired> load_commit(const std::string& commit, std::string& problem);
   /// Loads the commit the previous agent process applied (once per process).
   void restore_last_good();
