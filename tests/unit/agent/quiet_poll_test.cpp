@@ -1,8 +1,16 @@
 #include "agent/quiet_poll.hpp"
 
 #include "agent/reconciler.hpp"
+#include "apply/current_link.hpp"
+#include "apply/release_installer.hpp"
+#include "fake_clock.hpp"
+#include "live/live_probe.hpp"
+#include "release_fixture.hpp"
+#include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 namespace tether {
 namespace {
@@ -83,6 +91,87 @@ TEST(PassWasQuietTest, AnythingDoneOrPendingIsNotQuiet) {
     busy[i](result);
     EXPECT_FALSE(pass_was_quiet(result)) << "case " << i;
   }
+}
+
+/// QuietPoll over a real root: one installed release, probed as a daemon's full pass does.
+class QuietPollTest : public ::testing::Test {
+ protected:
+  QuietPollTest() {
+    m_desired = test::make_release(m_tmp / "artifacts", "web", "1.4.2", {{"etc/app.yaml", "a\n"}});
+    EXPECT_TRUE(install_release(m_layout, {}, m_desired, std::string(40, '5')).ok());
+    EXPECT_TRUE(switch_current(m_layout, "web", m_desired.release.dir_name()).ok());
+    std::filesystem::create_directories(m_layout.state_dir());
+  }
+  /// A full pass that found the host converged: probes, then remembers.
+  void full_pass() {
+    PassResult result = quiet_pass();
+    result.live_after = probe_all(m_layout, m_hashes, {}, m_cache);
+    m_quiet.remember(result, m_layout, m_cache);
+  }
+  bool reuses(PassTrigger trigger = PassTrigger::schedule) {
+    PassResult result;
+    result.outcome = PassOutcome::unreachable;
+    const bool reused = m_quiet.reuse(trigger, *quiet_pass().desired, false, m_cache, result);
+    if (reused) {
+      EXPECT_TRUE(result.work.reused_last_pass);
+      EXPECT_EQ(result.outcome, PassOutcome::unreachable) << "the fetch's outcome is kept";
+      EXPECT_TRUE(result.converged.at("web"));
+    }
+    return reused;
+  }
+  std::filesystem::path config_file() const {
+    return m_layout.release_dir("web", m_desired.release.dir_name()) / "etc/app.yaml";
+  }
+
+  test::TempDir m_tmp;
+  Layout m_layout{m_tmp / "root"};
+  HashCache m_hashes;
+  ProbeCache m_cache;
+  test::FakeClock m_clock;
+  QuietPoll m_quiet{m_clock};
+  DesiredService m_desired;
+};
+
+TEST_F(QuietPollTest, ReusesOnlyOnceEverythingProbedWasWatchedBeforeTheProbe) {
+  full_pass();
+  EXPECT_FALSE(reuses()) << "the watches were added after the probe";
+  full_pass();
+  EXPECT_TRUE(reuses());
+  EXPECT_TRUE(reuses());
+}
+
+TEST_F(QuietPollTest, AnEditInPlaceMakesTheNextPassProbe) {
+  full_pass();
+  full_pass();
+  ASSERT_TRUE(reuses());
+  std::ofstream(config_file(), std::ios::app) << "b\n";
+  EXPECT_FALSE(reuses());
+}
+
+TEST_F(QuietPollTest, AHistoryWrittenOutOfBandMakesTheNextPassProbe) {
+  full_pass();
+  full_pass();
+  ASSERT_TRUE(reuses());
+  std::ofstream(m_layout.history()) << "{}\n";
+  EXPECT_FALSE(reuses());
+}
+
+TEST_F(QuietPollTest, AskedForOrDueItProbes) {
+  full_pass();
+  full_pass();
+  EXPECT_FALSE(reuses(PassTrigger::operator_asked));
+  EXPECT_FALSE(reuses(PassTrigger::health_changed));
+  m_clock.advance(QuietPoll::k_full_pass_every);
+  EXPECT_FALSE(reuses());
+}
+
+TEST_F(QuietPollTest, APassThatWasNotQuietIsNotReused) {
+  full_pass();
+  PassResult busy = quiet_pass();
+  busy.applied.insert("web");
+  busy.live_after = probe_all(m_layout, m_hashes, {}, m_cache);
+  m_quiet.remember(busy, m_layout, m_cache);
+  EXPECT_FALSE(reuses());
 }
 
 }  // namespace
