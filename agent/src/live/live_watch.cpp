@@ -28,6 +28,9 @@ LiveWatch::Update LiveWatch::watch(const std::vector<std::filesystem::path>& pat
     // The same inode answers with the descriptor it already has; a replaced file (a new
     // inode at the same path) gets a new one, so it counts as added.
     const int wd = ::inotify_add_watch(m_fd.get(), path.c_str(), k_change_mask);
+    // Gone (or never there): the caller lists every directory above a path before it, so its
+    // removal or creation is an entry change in one of them, watched or newly added.
+    if (wd < 0 && (errno == ENOENT || errno == ENOTDIR)) continue;
     if (wd < 0) {
       update.complete = false;
       update.limited = update.limited || errno == ENOSPC || errno == ENOMEM;

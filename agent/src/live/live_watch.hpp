@@ -20,9 +20,8 @@ namespace tether {
 ///   made through another hard link.
 /// - the kernel's event queue can overflow (IN_Q_OVERFLOW, /proc/sys/fs/inotify/
 ///   max_queued_events): changed() then says true, and the caller probes everything.
-/// - a watch can be refused (ENOSPC past /proc/sys/fs/inotify/max_user_watches, ENOENT for a
-///   path that is gone): watch() then says the set is incomplete, and the caller must not rely
-///   on changed() for it.
+/// - a watch can be refused (ENOSPC past /proc/sys/fs/inotify/max_user_watches, EACCES):
+///   watch() then says the set is incomplete, and the caller must not rely on changed() for it.
 /// - writes through a shared mmap raise no event. Nothing tether vouches for is written that
 ///   way by tether; the caller's periodic full probe bounds how long such a write goes unseen.
 /// A path watched before a change is never missed: the kernel queues the event until
@@ -43,6 +42,8 @@ class LiveWatch {
   /// Watches exactly `paths` from now on (directories and files alike), dropping the watches
   /// of paths no longer listed. A change made to a path before its watch was added is not
   /// reported: when `added`, the caller must look at the paths once more after this call.
+  /// `paths` lists every directory above a path (up to the first) before the path itself: a
+  /// path that does not exist is skipped, its creation being an entry change in one of them.
   [[nodiscard]] Update watch(const std::vector<std::filesystem::path>& paths);
 
   /// Reads every event queued since the previous call: true when any could be a change (or

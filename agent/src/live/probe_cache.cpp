@@ -55,6 +55,11 @@ const Result<ReleaseRecord>& ProbeCache::release_record(const fs::path& release_
   });
 }
 
+const Result<ReleaseRecord>* ProbeCache::parsed_release_record(const fs::path& release_dir) const {
+  const auto it = m_releases.find((release_dir / k_release_record).string());
+  return it == m_releases.end() ? nullptr : &it->second.value;
+}
+
 std::optional<ProcessRecord> ProbeCache::process_record(const fs::path& pid_file) {
   return lookup(m_processes, pid_file, [&pid_file] { return read_process_record(pid_file); });
 }

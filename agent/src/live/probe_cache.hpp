@@ -32,6 +32,10 @@ class ProbeCache {
   /// `<release_dir>/.tether/release.json`, as read_release_record() returns it. The reference
   /// stays valid until the next retain_used().
   [[nodiscard]] const Result<ReleaseRecord>& release_record(const fs::path& release_dir);
+  /// The release.json of `release_dir` as the last release_record() read it, without looking
+  /// at the file again; nullptr when it was never looked up.
+  [[nodiscard]] const Result<ReleaseRecord>* parsed_release_record(
+      const fs::path& release_dir) const;
   /// The pid file, as read_process_record() returns it.
   [[nodiscard]] std::optional<ProcessRecord> process_record(const fs::path& pid_file);
   /// `serving.json` of `service`, as read_serving_record() returns it.

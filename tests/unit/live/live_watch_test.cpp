@@ -100,10 +100,14 @@ TEST_F(LiveWatchTest, DroppingAWatchIsNotAChange) {
   EXPECT_FALSE(m_watch.changed());
 }
 
-TEST_F(LiveWatchTest, AMissingPathLeavesTheSetIncomplete) {
-  const auto update = m_watch.watch({m_dir, m_dir / "gone"});
-  EXPECT_FALSE(update.complete);
-  EXPECT_FALSE(update.limited);
+// A path not there yet is skipped: its parent, watched, reports its creation.
+TEST_F(LiveWatchTest, AMissingPathIsSeenThroughItsParent) {
+  const auto update = m_watch.watch({m_dir, m_dir / "later"});
+  EXPECT_TRUE(update.complete);
+  EXPECT_EQ(m_watch.watched(), 1u);
+  EXPECT_FALSE(m_watch.changed());
+  fs::create_directory(m_dir / "later");
+  EXPECT_TRUE(m_watch.changed());
 }
 
 // More events than the kernel queues (IN_Q_OVERFLOW): still a change, and the adapter reads

@@ -46,10 +46,15 @@ TEST(ProbedPathsTest, ListsEveryDirDownToEachVouchedFileAndTheFile) {
                                    release / "bin/web"}) {
     EXPECT_TRUE(lists(paths, expected)) << expected;
   }
-  // Nothing that does not exist (it is watched through its parent), and no log.
-  for (const fs::path& path : paths) EXPECT_TRUE(fs::exists(path)) << path;
-  EXPECT_FALSE(lists(paths, layout.pid_file("web").parent_path()));
+  // The run dir before it exists (watched through the service dir until then), never the log.
+  EXPECT_TRUE(lists(paths, layout.pid_file("web").parent_path()));
   EXPECT_FALSE(lists(paths, layout.log_file("web").parent_path()));
+  EXPECT_FALSE(lists(paths, layout.log_file("web")));
+  // Every directory before what is in it.
+  for (size_t i = 0; i < paths.size(); ++i) {
+    for (size_t j = i + 1; j < paths.size(); ++j)
+      EXPECT_FALSE(paths[i].parent_path() == paths[j]) << paths[j] << " after " << paths[i];
+  }
 }
 
 }  // namespace
