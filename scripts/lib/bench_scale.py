@@ -22,7 +22,14 @@ class ScaleRepo(bench.StateRepo):
         if history:
             self.write_history(history)
         self.names = [f"svc-{i:03d}" for i in range(count)]
-        self.ports = {name: bench.free_port() for name in self.names}
+        # free_port() binds port 0 and closes it: two calls can return the same port, and two
+        # services on one port leave one failing and restarted in a loop (never quiet).
+        self.ports = {}
+        for name in self.names:
+            port = bench.free_port()
+            while port in self.ports.values():
+                port = bench.free_port()
+            self.ports[name] = port
         release = self.release("1.0.0")
         os.makedirs(os.path.join(self.tree, "services"), exist_ok=True)
         for name in self.names:

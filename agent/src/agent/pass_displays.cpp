@@ -24,10 +24,18 @@ void PassDisplays::show_pass(const PassResult& result,
                              Clock::TimePoint::duration took) {
   const double finished =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const double seconds = std::chrono::duration<double>(took).count();
+  if (result.work.reused_last_pass && m_reported) {
+    // Nothing under the root changed since the report on the board was read from it, nor
+    // what the metrics say of each service.
+    m_metrics.record_repeat(repeat_metrics_of(result, seconds, finished));
+    m_board.publish(status);
+    return;
+  }
   HostReport report = report_after(result);
   // The report has just read history.json: the metrics count quarantines from the same read.
-  m_metrics.record(
-      metrics_of(result, std::chrono::duration<double>(took).count(), finished, report.history));
+  m_metrics.record(metrics_of(result, seconds, finished, report.history));
+  m_reported = true;
   m_board.publish_report(std::move(report));
   m_board.publish(status);
 }

@@ -37,6 +37,9 @@ class PassDisplays {
   HashCache m_report_hashes{m_layout.hash_cache()};  ///< for reports of passes that probed nothing
   LatestJournalEntries m_journal{
       m_layout.journal()};  ///< read on from where the last pass left off
+  /// A report was published after a pass: one that reused its predecessor (nothing under the
+  /// root changed, the state dir included) leaves it and the per-service metrics as they are.
+  bool m_reported = false;
 };
 
 }  // namespace tether

@@ -2,10 +2,9 @@
 
 namespace tether {
 
-PassMetrics metrics_of(const PassResult& result,
-                       double duration_seconds,
-                       double finished_unix_seconds,
-                       const History& history) {
+PassMetrics repeat_metrics_of(const PassResult& result,
+                              double duration_seconds,
+                              double finished_unix_seconds) {
   PassMetrics pass;
   pass.duration_seconds = duration_seconds;
   pass.finished_unix_seconds = finished_unix_seconds;
@@ -20,6 +19,14 @@ PassMetrics metrics_of(const PassResult& result,
   pass.tip_commit = result.tip_commit;
   pass.converged = result.converged;
   pass.recoveries = static_cast<int>(result.recoveries.size());
+  return pass;
+}
+
+PassMetrics metrics_of(const PassResult& result,
+                       double duration_seconds,
+                       double finished_unix_seconds,
+                       const History& history) {
+  PassMetrics pass = repeat_metrics_of(result, duration_seconds, finished_unix_seconds);
   pass.healthy = result.healthy;
   for (const auto& [name, converged] : result.converged) pass.blocked[name] = false;
   for (const BlockedService& blocked : result.blocked) pass.blocked[blocked.action.service] = true;

@@ -14,4 +14,10 @@ namespace tether {
                                      double finished_unix_seconds,
                                      const History& history);
 
+/// metrics_of() for a pass that reused the one before it: only timing, outcome and counters,
+/// for Metrics::record_repeat() (the per-service maps stay the last pass's).
+[[nodiscard]] PassMetrics repeat_metrics_of(const PassResult& result,
+                                            double duration_seconds,
+                                            double finished_unix_seconds);
+
 }  // namespace tether

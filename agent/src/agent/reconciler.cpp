@@ -56,7 +56,8 @@ Reconciler::Reconciler(Layout layout,
       m_notifier(options.notifier),
       m_health_watch(options.health_watch),
       m_apply_parallel(options.apply_parallel),
-      m_damper(clock, options.damping) {}
+      m_damper(clock, options.damping),
+      m_quiet(clock) {}
 
 void Reconciler::rotate_logs(const Live& live) const {
   for (const auto& [name, service] : live) {
@@ -136,7 +137,7 @@ void Reconciler::refuse(const std::string& tip, const std::string& problem, Pass
             {{"stateCommit", short_commit(tip)}, {"problems", problem}});
 }
 
-std::optional<Desired> Reconciler::desired_state(ApplyMode mode, PassResult& result) {
+const Desired* Reconciler::desired_state(ApplyMode mode, PassResult& result) {
   restore_last_good();
   auto tip = m_source.fetch();
   if (!tip) {
@@ -144,7 +145,7 @@ std::optional<Desired> Reconciler::desired_state(ApplyMode mode, PassResult& res
     result.problem = tip.error().describe();
     if (tip.error().stopping) {  // SIGTERM cut the fetch: not the server's failure
       result.stopping = true;
-      return m_last_good;
+      return last_good();
     }
     // Said when it starts failing (or fails differently), and when it recovers; the polls in
     // between (backed off by the loop) only at debug level.
@@ -152,7 +153,7 @@ std::optional<Desired> Reconciler::desired_state(ApplyMode mode, PassResult& res
               "cannot fetch the state repo; keeping the last good state",
               {{"error", result.problem}});
     m_unreachable = result.problem;
-    return m_last_good;
+    return last_good();
   }
   result.tip_commit = *tip;
   if (!m_unreachable.empty()) {
@@ -160,40 +161,40 @@ std::optional<Desired> Reconciler::desired_state(ApplyMode mode, PassResult& res
     m_unreachable.clear();
   }
   if (m_last_good && m_last_good->state_commit == *tip) {
-    return m_last_good;  // unchanged since the last pass: nothing to parse
+    return last_good();  // unchanged since the last pass: nothing to parse
   }
   if (m_last_refused == *tip) {
     // Reported when first seen; a daemon polling the same bad tip stays quiet until it moves.
     result.outcome = PassOutcome::refused;
     result.problem = m_last_refused_problem;
     log_debug("state commit still refused", {{"stateCommit", short_commit(*tip)}});
-    return m_last_good;
+    return last_good();
   }
   // Trust before content: a tip that rewrote history or lacks a valid signature is refused
   // before any of its manifests is parsed.
   const std::string applied = m_last_good ? m_last_good->state_commit : "";
   if (Status admitted = m_gate.admit(m_source, *tip, applied); !admitted) {
     refuse(*tip, admitted.error().describe(), result);
-    return m_last_good;
+    return last_good();
   }
   std::string problem;
   result.work.manifests_loaded = true;
   auto desired = load_commit(*tip, problem);
   if (!desired) {
     refuse(*tip, problem + "\nFix the manifests in a new commit", result);
-    return m_last_good;
+    return last_good();
   }
   if (const auto everything = removes_everything(*desired)) {
     refuse(*tip, *everything, result);
-    return m_last_good;
+    return last_good();
   }
-  m_last_good = desired;
+  m_last_good = std::move(desired);
   if (mode == ApplyMode::apply) {
     Status saved = make_dirs(m_layout.state_dir());
     if (saved) saved = write_file_atomic(last_good_file(m_layout), *tip + "\n");
     if (!saved) log_warn("cannot record the last good commit", {{"error", saved.error().message}});
   }
-  return desired;
+  return last_good();
 }
 
 PassResult Reconciler::run_once(ApplyMode mode, PassTrigger trigger) {
@@ -218,18 +219,26 @@ PassResult Reconciler::run_once(ApplyMode mode, PassTrigger trigger) {
 
 PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
   PassResult result;
-  auto desired = desired_state(mode, result);
-  if (!desired) return result;
+  // m_last_good itself: a quiet poll copies no desired state.
+  const Desired* desired = desired_state(mode, result);
+  if (desired == nullptr) return result;
+  // A health watch means a daemon (`run --once` has none): its quiet polls may reuse the last
+  // pass when nothing could have changed since (agent/quiet_poll.hpp).
+  const bool daemon = m_health_watch != nullptr && mode == ApplyMode::apply;
+  const auto unhealthy =
+      daemon ? m_health_watch->unhealthy() : std::map<std::string, HealthState>{};
+  if (daemon &&
+      m_quiet.reuse(trigger, *desired, !unhealthy.empty(), hold_ended(), m_probe_cache, result))
+    return result;
   // What the watch held unhealthy when the pass began is what it acts on; the watch then
   // rests until the pass hands it what runs afterwards.
-  if (m_health_watch != nullptr && mode == ApplyMode::apply) {
-    const auto unhealthy = m_health_watch->unhealthy();
+  if (daemon) {
     for (const auto& [name, state] : unhealthy) result.unhealthy[name] = describe_unhealthy(state);
     m_health_watch->pause();
     report_unhealthy(*desired, unhealthy);
   }
   result.state_commit = desired->state_commit;
-  result.desired = desired;
+  result.desired = *desired;
   if (mode == ApplyMode::apply) undo_unsettled_switches(m_layout);
   auto loaded = HistoryStore(m_layout.history()).load();
   if (!loaded) {
@@ -293,6 +302,7 @@ PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
     result.outcome = PassOutcome::failed;
   if (m_health_watch != nullptr)
     m_health_watch->watch(watch_targets(m_layout, *desired, result.live_after));
+  if (daemon) m_quiet.remember(result, m_layout, m_probe_cache);
   return result;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "agent/flap_damper.hpp"
+#include "agent/quiet_poll.hpp"
 #include "apply/applier.hpp"
 #include "container/container_engine.hpp"
 #include "core/layout.hpp"
@@ -45,6 +46,10 @@ struct PassWork {
   long long downloads = 0;        ///< fetches that transferred objects
   bool manifests_loaded = false;  ///< the state commit was parsed (the tip moved)
   size_t files_hashed = 0;        ///< release files read to compute a digest (cache misses)
+  /// Nothing could have changed since the last pass (agent/quiet_poll): this one probed
+  /// nothing, its services' side is that pass's and its live_after is left empty (what is
+  /// live is shown as that pass left it).
+  bool reused_last_pass = false;
 };
 
 struct PassResult {
@@ -54,7 +59,9 @@ struct PassResult {
   /// The tracked branch's tip as this pass fetched it; "" when the repo could not be reached.
   /// It differs from state_commit while the tip is refused.
   std::string tip_commit;
-  std::optional<Desired> desired;  ///< what the pass converged towards
+  /// What the pass converged towards; nullopt when there was nothing to converge to, and in a
+  /// pass that reused the last one (work.reused_last_pass: the last pass's, not copied again).
+  std::optional<Desired> desired;
   Plan plan;
   int rollbacks = 0;                          ///< automatic rollbacks during the pass
   std::map<std::string, bool> converged;      ///< per desired service, after the pass
@@ -116,8 +123,10 @@ class Reconciler {
  private:
   /// run_once without the accounting of what it cost.
   [[nodiscard]] PassResult pass(ApplyMode mode, PassTrigger trigger);
-  /// The desired state to converge to, or nullopt (with `result` set) when there is none.
-  std::optional<Desired> desired_state(ApplyMode mode, PassResult& result);
+  /// The desired state to converge to (m_last_good, once admitted), or nullptr (with `result`
+  /// set) when there is none.
+  const Desired* desired_state(ApplyMode mode, PassResult& result);
+  [[nodiscard]] const Desired* last_good() const { return m_last_good ? &*m_last_good : nullptr; }
   std::optional<Desired> load_commit(const std::string& commit, std::string& problem);
   /// Loads the commit the previous agent process applied (once per process).
   void restore_last_good();
@@ -138,6 +147,8 @@ class Reconciler {
   /// The holds in force this pass (Git's and the host's own, plan/suspension_plan.hpp); a
   /// host file of holds the agent cannot read holds everything (reconciler_holds.cpp).
   [[nodiscard]] Suspensions holds_in_force(const Desired& desired, const Live& live) const;
+  /// Whether a hold journaled as started has a `--for` that has run out since.
+  [[nodiscard]] bool hold_ended() const;
   /// Journals (and notifies) each hold when it starts and when it is lifted.
   void report_holds(const std::string& state_commit, const Suspensions& holds);
   /// After a pass: which services are healthy, and which degraded ones recovered.
@@ -171,6 +182,8 @@ class Reconciler {
   std::string m_last_refused;                 ///< tip commit already reported as invalid
   std::string m_last_refused_problem;         ///< and why
   std::string m_unreachable;                  ///< why the last fetch failed ("" when it did not)
+  /// Lets a daemon's pass that nothing could have affected skip probe, plan and apply.
+  QuietPoll m_quiet;
 };
 
 }  // namespace tether

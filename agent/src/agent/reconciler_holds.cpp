@@ -7,6 +7,8 @@
 #include "core/log.hpp"
 #include "plan/suspension_plan.hpp"
 
+#include <algorithm>
+
 namespace tether {
 namespace {
 
@@ -21,6 +23,13 @@ std::string hold_text(const Suspension& hold) {
 Suspensions Reconciler::holds_in_force(const Desired& desired, const Live& live) const {
   const HostSuspensions local = SuspensionStore(m_layout.suspensions()).load_or_hold_all();
   return suspensions_in_force(desired, live, local, now_rfc3339());
+}
+
+bool Reconciler::hold_ended() const {
+  const std::string now = now_rfc3339();
+  return std::any_of(m_holds_reported.begin(), m_holds_reported.end(), [&](const auto& entry) {
+    return !entry.second.until.empty() && entry.second.until <= now;
+  });
 }
 
 void Reconciler::report_holds(const std::string& state_commit, const Suspensions& holds) {

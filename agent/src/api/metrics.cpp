@@ -67,6 +67,22 @@ void per_service(std::string& out,
 void Metrics::record(const PassMetrics& pass) {
   std::lock_guard lock(m_mutex);
   m_last = pass;
+  count_last();
+}
+
+void Metrics::record_repeat(PassMetrics pass) {
+  std::lock_guard lock(m_mutex);
+  pass.converged = std::move(m_last.converged);
+  pass.quarantined = std::move(m_last.quarantined);
+  pass.blocked = std::move(m_last.blocked);
+  pass.healthy = std::move(m_last.healthy);
+  pass.live = std::move(m_last.live);
+  m_last = std::move(pass);
+  count_last();
+}
+
+void Metrics::count_last() {
+  const PassMetrics& pass = m_last;
   m_any = true;
   ++m_passes;
   m_duration_sum += pass.duration_seconds;

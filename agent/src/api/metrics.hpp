@@ -36,6 +36,10 @@ struct PassMetrics {
 class Metrics {
  public:
   void record(const PassMetrics& pass);
+  /// A pass that reused the one before it (agent/quiet_poll: nothing could have changed): its
+  /// timing, outcome and counters count; its per-service maps, left empty, are the last
+  /// pass's (as the health watch has updated them since), kept without a copy.
+  void record_repeat(PassMetrics pass);
   /// The health watch's verdict between passes: `tether_service_healthy` (and, when unhealthy,
   /// `tether_converged`) move at once, not at the next pass.
   void set_health(const std::string& service, bool healthy);
@@ -43,6 +47,8 @@ class Metrics {
   [[nodiscard]] std::string render() const;
 
  private:
+  /// Adds m_last to the totals (m_mutex held).
+  void count_last();
   /// The state repo's families: tip vs applied commit, refused, unreachable, host verdict.
   void render_state_repo(std::string& out) const;
 

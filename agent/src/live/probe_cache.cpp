@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 namespace tether {
 namespace {
@@ -54,6 +55,11 @@ const Result<ReleaseRecord>& ProbeCache::release_record(const fs::path& release_
   });
 }
 
+const Result<ReleaseRecord>* ProbeCache::parsed_release_record(const fs::path& release_dir) const {
+  const auto it = m_releases.find((release_dir / k_release_record).string());
+  return it == m_releases.end() ? nullptr : &it->second.value;
+}
+
 std::optional<ProcessRecord> ProbeCache::process_record(const fs::path& pid_file) {
   return lookup(m_processes, pid_file, [&pid_file] { return read_process_record(pid_file); });
 }
@@ -87,10 +93,24 @@ bool ProbeCache::alive(const ProcessRecord& record) {
   // pidfd (old kernel, out of descriptors) the next poll asks /proc again.
   if (pidfd.valid() && process_start_time(record.pid) == record.start_time)
     m_watched.emplace(record.pid, Watched{record.start_time, std::move(pidfd), true});
+  else
+    m_unwatched_alive = true;
   return true;
 }
 
+bool ProbeCache::processes_unchanged() const {
+  if (m_last_probe_unwatched) return false;
+  std::vector<pollfd> entries;
+  entries.reserve(m_watched.size());
+  for (const auto& [pid, watched] : m_watched) entries.push_back({watched.pidfd.get(), POLLIN, 0});
+  if (entries.empty()) return true;
+  // Readable: that process has exited (see watch()); an error: it cannot be told.
+  return ::poll(entries.data(), entries.size(), 0) == 0;
+}
+
 void ProbeCache::retain_used() {
+  m_last_probe_unwatched = m_unwatched_alive;
+  m_unwatched_alive = false;
   tether::retain_used(m_releases);
   tether::retain_used(m_processes);
   tether::retain_used(m_serving);

@@ -32,6 +32,10 @@ class ProbeCache {
   /// `<release_dir>/.tether/release.json`, as read_release_record() returns it. The reference
   /// stays valid until the next retain_used().
   [[nodiscard]] const Result<ReleaseRecord>& release_record(const fs::path& release_dir);
+  /// The release.json of `release_dir` as the last release_record() read it, without looking
+  /// at the file again; nullptr when it was never looked up.
+  [[nodiscard]] const Result<ReleaseRecord>* parsed_release_record(
+      const fs::path& release_dir) const;
   /// The pid file, as read_process_record() returns it.
   [[nodiscard]] std::optional<ProcessRecord> process_record(const fs::path& pid_file);
   /// `serving.json` of `service`, as read_serving_record() returns it.
@@ -40,6 +44,11 @@ class ProbeCache {
   /// is_alive(), answered from a pidfd once the process was found alive (reaps it when it is
   /// an exited child of ours, as is_alive() does).
   [[nodiscard]] bool alive(const ProcessRecord& record);
+
+  /// Whether every process the last probe found alive is watched through a pidfd and none of
+  /// them has exited since: what a quiet poll that does not probe asks instead. False when
+  /// one was found alive without a pidfd (old kernel, out of descriptors). One poll(2).
+  [[nodiscard]] bool processes_unchanged() const;
 
   /// Forgets what was not looked up since the previous call (pruned releases, removed
   /// services), closing their pidfds.
@@ -68,6 +77,8 @@ class ProbeCache {
   std::map<std::string, Parsed<std::optional<ProcessRecord>>> m_processes;
   std::map<std::string, Parsed<std::optional<ServingRecord>>> m_serving;
   std::map<pid_t, Watched> m_watched;
+  bool m_unwatched_alive = false;       ///< since the last retain_used(): alive, no pidfd
+  bool m_last_probe_unwatched = false;  ///< m_unwatched_alive as the last probe left it
   size_t m_files_parsed = 0;
 };
 

@@ -78,14 +78,18 @@ nlohmann::json last_pass_json(const AgentStatus& status) {
 }
 
 void LastPassFile::save(const AgentStatus& status) {
-  AgentStatus untimed = status;
-  untimed.pass_time.clear();
-  if (m_saved == untimed) return;
+  // Compared in place, the time aside: a daemon's quiet polls land here every interval, and a
+  // copy of a status with many services would be most of what such a poll costs.
+  if (m_saved) {
+    m_saved->pass_time = status.pass_time;
+    if (*m_saved == status) return;
+  }
+  AgentStatus kept = status;
   Status saved = make_dirs(m_path.parent_path());
   // No fsync: a report the next pass rewrites (load() ignores a damaged one).
   if (saved) saved = replace_file(m_path, json_text(to_json(status)) + "\n");
   if (saved) {
-    m_saved = std::move(untimed);
+    m_saved = std::move(kept);
     m_warned = false;
   } else if (!m_warned) {
     m_warned = true;

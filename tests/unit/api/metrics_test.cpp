@@ -53,6 +53,25 @@ std::string gauge(const std::string& text, const std::string& name) {
   return text.substr(start, text.find('\n', start) - start);
 }
 
+// A quiet poll that reused the last pass (agent/quiet_poll) counts as a pass and keeps what
+// the last one said of each service.
+TEST(Metrics, ARepeatedPassCountsAndKeepsTheServicesOfTheLastOne) {
+  Metrics metrics;
+  metrics.record(pass(0.07, false, 0));
+  PassMetrics repeat;
+  repeat.duration_seconds = 0.001;
+  repeat.poll_failed = true;
+  repeat.git_polls = 1;
+  repeat.state_commit = std::string(40, 'c');
+  metrics.record_repeat(repeat);
+  const std::string text = metrics.render();
+  EXPECT_NE(text.find("tether_reconcile_duration_seconds_count 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\ntether_git_poll_errors_total 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("tether_converged{service=\"db\"} 0\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("tether_quarantined{service=\"db\"} 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("service=\"web\""), std::string::npos) << text;
+}
+
 TEST(Metrics, ARefusedTipOrAnUnreachableRepoIsNotAConvergedHost) {
   // #17: every service runs the last good commit, which is not what the branch declares.
   PassMetrics good = pass(0.1, false, 0);

@@ -104,6 +104,20 @@ TEST_F(ProbeCacheTest, AKilledProcessIsSeenAtTheNextProbe) {
   EXPECT_EQ(probe().process, ProcessState::stopped);
 }
 
+// What a quiet poll asks instead of probing: one poll(2) over the pidfds.
+TEST_F(ProbeCacheTest, AKilledProcessIsSeenWithoutAProbe) {
+  EXPECT_TRUE(m_cache.processes_unchanged()) << "nothing runs, nothing exited";
+  const pid_t pid = start_process();
+  test::ProcessGuard guard(pid);
+  EXPECT_EQ(probe().process, ProcessState::running);
+  EXPECT_TRUE(m_cache.processes_unchanged());
+  ::kill(pid, SIGKILL);
+  while (test::process_running(pid)) ::usleep(1000);
+  EXPECT_FALSE(m_cache.processes_unchanged());
+  EXPECT_EQ(probe().process, ProcessState::stopped);
+  EXPECT_TRUE(m_cache.processes_unchanged()) << "the probe saw it stopped";
+}
+
 TEST_F(ProbeCacheTest, AnExitedChildIsReapedAndReadsAsStopped) {
   const pid_t pid = start_process();
   test::ProcessGuard guard(pid);

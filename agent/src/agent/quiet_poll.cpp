@@ -1,0 +1,120 @@
+#include "agent/quiet_poll.hpp"
+
+#include "agent/reconciler.hpp"
+#include "core/log.hpp"
+#include "live/probed_paths.hpp"
+
+#include <algorithm>
+
+namespace tether {
+namespace {
+
+bool has_containers(const PassResult& result) {
+  const auto container = [](const auto& entry) {
+    return std::holds_alternative<ContainerSpec>(entry.second.service.workload);
+  };
+  const auto& services = result.desired->services;
+  return std::any_of(services.begin(), services.end(), container) ||
+         std::any_of(result.live_after.begin(), result.live_after.end(), [](const auto& entry) {
+           return entry.second.container.has_value();
+         });
+}
+
+}  // namespace
+
+const char* why_probe(const QuietPollFacts& facts) {
+  if (!facts.scheduled) return "asked for, or woken by the health watch";
+  if (!facts.last_pass_quiet) return "the last pass did not leave every service quiet";
+  if (!facts.same_desired) return "a new desired state";
+  if (!facts.watched_before_probe) return "not everything the last probe read was watched";
+  if (facts.live_changed) return "a file under the root changed";
+  if (!facts.processes_unchanged) return "a process exited (or is not watched)";
+  if (facts.unhealthy) return "the health watch holds a service unhealthy";
+  if (facts.containers) return "container services are probed through their runtime";
+  if (facts.hold_ended) return "a hold on this host ran out";
+  if (facts.full_pass_due) return "the periodic full pass";
+  return nullptr;
+}
+
+bool pass_was_quiet(const PassResult& result) {
+  const bool all_converged = std::all_of(result.converged.begin(),
+                                         result.converged.end(),
+                                         [](const auto& entry) { return entry.second; });
+  // A held step (plan.suspended), a removal included, is a host unlike its repo: not quiet.
+  return result.desired && !result.stopping && all_converged && result.plan.empty() &&
+         result.plan.suspended.empty() &&
+         result.plan.delayed.empty() && result.plan.blocked.empty() &&
+         result.plan.quarantined.empty() && result.blocked.empty() && result.errors.empty() &&
+         result.failing.empty() && result.unhealthy.empty() && result.applied.empty() &&
+         result.rollbacks == 0;
+}
+
+QuietPoll::QuietPoll(const Clock& clock) : m_clock(clock) {}
+
+QuietPoll::~QuietPoll() = default;
+
+bool QuietPoll::reuse(PassTrigger trigger,
+                      const Desired& desired,
+                      bool unhealthy,
+                      bool hold_ended,
+                      const ProbeCache& cache,
+                      PassResult& result) {
+  // Drained first and whatever follows: an event queued after this read is the next pass's.
+  const bool live_changed = m_watch.changed();
+  QuietPollFacts facts;
+  facts.scheduled = trigger == PassTrigger::schedule;
+  facts.last_pass_quiet = m_quiet != nullptr;
+  facts.same_desired = desired.state_commit == m_quiet_commit;
+  facts.watched_before_probe = m_watched_before_probe;
+  facts.live_changed = live_changed;
+  facts.processes_unchanged = cache.processes_unchanged();
+  facts.unhealthy = unhealthy;
+  facts.containers = m_containers;
+  facts.hold_ended = hold_ended;
+  facts.full_pass_due = m_clock.now() - m_full_pass_at >= k_full_pass_every;
+  if (const char* why = why_probe(facts)) {
+    log_debug("probing the host", {{"why", why}});
+    return false;
+  }
+  // The services' side of the last pass; the fetch's side (outcome, problem, tip) is this
+  // pass's own. A quiet pass's outcome is its fetch's: every service was converged.
+  PassResult reused = *m_quiet;
+  reused.outcome = result.outcome;
+  reused.problem = std::move(result.problem);
+  reused.tip_commit = std::move(result.tip_commit);
+  reused.stopping = result.stopping;
+  reused.recoveries.clear();  // said by the pass that saw them
+  reused.work = result.work;
+  reused.work.reused_last_pass = true;
+  result = std::move(reused);
+  return true;
+}
+
+void QuietPoll::remember(const PassResult& result, const Layout& layout, ProbeCache& cache) {
+  m_full_pass_at = m_clock.now();
+  const LiveWatch::Update update = m_watch.watch(probed_paths(layout, result.live_after, cache));
+  // Paths added now were not watched when the pass probed them: a change in between is in
+  // no queue, so the next pass probes once more (with everything watched by then).
+  m_watched_before_probe = update.complete && !update.added;
+  if (update.limited && !m_warned) {
+    m_warned = true;
+    log_warn(
+        "cannot watch every file the live probe reads (inotify); every poll probes the "
+        "whole host",
+        {{"hint", "raise fs.inotify.max_user_watches"}});
+  }
+  if (!pass_was_quiet(result)) {
+    m_quiet.reset();
+    return;
+  }
+  m_containers = has_containers(result);
+  m_quiet_commit = result.desired->state_commit;
+  PassResult kept = result;
+  // Large, and not needed again: a pass that reuses this one is shown as this one was
+  // (AgentPasses, PassDisplays, Metrics::record_repeat).
+  kept.desired.reset();
+  kept.live_after.clear();
+  m_quiet = std::make_unique<PassResult>(std::move(kept));
+}
+
+}  // namespace tether
