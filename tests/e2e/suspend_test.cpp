@@ -93,6 +93,26 @@ TEST_F(SuspendTest, AHoldOnTheHostKeepsBackAnUpgradeUntilResumed) {
       eventually([&] { return hello_status(api).value("state", "") == "converged"; }, seconds(15)));
 }
 
+TEST_F(SuspendTest, AHoldForAWhileEndsByItselfInADaemonThatPollsQuietly) {
+  ASSERT_NO_FATAL_FAILURE(deploy("1.0.0"));
+  const int api = free_port();
+  start_daemon("200ms", api);
+  ASSERT_TRUE(eventually([&] { return passes_finished(api) >= 1; }, seconds(15)));
+  ASSERT_EQ(tether({"suspend", "hello", "--reason", "brief hold", "--for", "3s"}).exit_code, 0);
+  ASSERT_TRUE(eventually([&] { return journal_has("suspend"); }, seconds(15)));
+  // Nothing is held back yet: the daemon's polls are quiet (they reuse the last pass) until
+  // the hold runs out, and that alone must wake a full pass that journals its end.
+  ASSERT_TRUE(eventually([&] { return journal_has("resume"); }, seconds(20)));
+  EXPECT_TRUE(eventually(
+      [&] {
+        const nlohmann::json s = hello_status(api);
+        return s.is_object() && !s.contains("suspended");
+      },
+      seconds(15)));
+  commit_hello("2.0.0");
+  EXPECT_TRUE(hello_eventually_says("hello 2.0.0\n"));
+}
+
 TEST_F(SuspendTest, RunOnceExitsNotConvergedWhileHeldAndAnExpiredHoldIsOver) {
   ASSERT_NO_FATAL_FAILURE(deploy("1.0.0"));
   ASSERT_EQ(tether({"suspend", "--all", "--reason", "audit freeze", "--for", "1h"}).exit_code, 0);

@@ -42,11 +42,10 @@ bool pass_was_quiet(const PassResult& result) {
                                          [](const auto& entry) { return entry.second; });
   // A held step (plan.suspended), a removal included, is a host unlike its repo: not quiet.
   return result.desired && !result.stopping && all_converged && result.plan.empty() &&
-         result.plan.suspended.empty() &&
-         result.plan.delayed.empty() && result.plan.blocked.empty() &&
-         result.plan.quarantined.empty() && result.blocked.empty() && result.errors.empty() &&
-         result.failing.empty() && result.unhealthy.empty() && result.applied.empty() &&
-         result.rollbacks == 0;
+         result.plan.suspended.empty() && result.plan.delayed.empty() &&
+         result.plan.blocked.empty() && result.plan.quarantined.empty() && result.blocked.empty() &&
+         result.errors.empty() && result.failing.empty() && result.unhealthy.empty() &&
+         result.applied.empty() && result.rollbacks == 0;
 }
 
 QuietPoll::QuietPoll(const Clock& clock) : m_clock(clock) {}

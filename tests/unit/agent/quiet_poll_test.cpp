@@ -114,7 +114,8 @@ class QuietPollTest : public ::testing::Test {
   bool reuses(PassTrigger trigger = PassTrigger::schedule) {
     PassResult result;
     result.outcome = PassOutcome::unreachable;
-    const bool reused = m_quiet.reuse(trigger, *quiet_pass().desired, false, false, m_cache, result);
+    const bool reused =
+        m_quiet.reuse(trigger, *quiet_pass().desired, false, false, m_cache, result);
     if (reused) {
       EXPECT_TRUE(result.work.reused_last_pass);
       EXPECT_EQ(result.outcome, PassOutcome::unreachable) << "the fetch's outcome is kept";
