@@ -187,6 +187,32 @@ bool AgentTest::hello_eventually_says(const std::string& expected) const {
   return eventually([&] { return hello_says() == expected; }, std::chrono::seconds(15));
 }
 
+void AgentTest::write_named_hello(const std::string& name,
+                                  const HelloRelease& r,
+                                  int port,
+                                  int probed_port,
+                                  const std::string& interval,
+                                  int successes,
+                                  const std::string& depends_on) {
+  m_repo->write("config/" + name + "/hello.conf",
+                "port=" + std::to_string(port) + "\nmessage=" + name + "\n");
+  std::string yaml = "apiVersion: tether.dev/v1\nkind: Service\nmetadata:\n  name: " + name +
+                     "\nspec:\n  release:\n    version: \"" + r.version +
+                     "\"\n    commit: " + r.commit + "\n    artifact:\n      url: \"file://" +
+                     r.artifact.string() + "\"\n      sha256: " + r.artifact_sha256 +
+                     "\n    binary:\n      path: bin/hello\n      sha256: " + r.binary_sha256 +
+                     "\n  config:\n    - {source: config/" + name +
+                     "/hello.conf, target: etc/hello.conf}\n"
+                     "  run:\n    exec:\n      command: [bin/hello, --config, etc/hello.conf]\n"
+                     "      stopTimeout: 5s\n"
+                     "  health:\n    http: {url: \"http://127.0.0.1:" +
+                     std::to_string(probed_port) +
+                     "/healthz\"}\n    timeout: 1s\n    interval: " + interval +
+                     "\n    successes: " + std::to_string(successes) + "\n    deadline: 3s\n";
+  if (!depends_on.empty()) yaml += "  dependsOn: [" + depends_on + "]\n";
+  m_repo->write("services/" + name + ".yaml", yaml);
+}
+
 void AgentTest::expect_valid_status(const std::string& document) const {
   write_text(m_tmp / "status.json", document);
   const CommandResult valid =

@@ -44,6 +44,16 @@ class AgentTest : public ::testing::Test {
   /// hosts/<host_id>.yaml giving that host hello on its own `port` (config file and health
   /// probe), with `labels` ("{role: web}") when set, and the config file it names. Not committed.
   void write_hello_host(const std::string& host_id, int port, const std::string& labels = "");
+  /// services/<name>.yaml and config/<name>/hello.conf: hello `r` listening on `port` and
+  /// saying "<name>", its HTTP gate probing `probed_port` every `interval` until `successes`
+  /// in a row (deadline 3 s), after `depends_on` when set. Not committed.
+  void write_named_hello(const std::string& name,
+                         const HelloRelease& r,
+                         int port,
+                         int probed_port,
+                         const std::string& interval,
+                         int successes,
+                         const std::string& depends_on = "");
   /// Commits the hello manifest (and its config file) for `version`; returns the state commit.
   std::string commit_hello(const std::string& version, Build build = Build::healthy);
 

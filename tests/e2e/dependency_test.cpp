@@ -24,24 +24,7 @@ class DependencyTest : public AgentTest {
                      int port,
                      const std::string& depends_on = "",
                      Build build = Build::healthy) {
-    const HelloRelease& r = release(version, build);
-    m_repo->write("config/" + name + "/hello.conf",
-                  "port=" + std::to_string(port) + "\nmessage=" + name + "\n");
-    std::string yaml = "apiVersion: tether.dev/v1\nkind: Service\nmetadata:\n  name: " + name +
-                       "\nspec:\n  release:\n    version: \"" + r.version +
-                       "\"\n    commit: " + r.commit + "\n    artifact:\n      url: \"file://" +
-                       r.artifact.string() + "\"\n      sha256: " + r.artifact_sha256 +
-                       "\n    binary:\n      path: bin/hello\n      sha256: " + r.binary_sha256 +
-                       "\n  config:\n    - {source: config/" + name +
-                       "/hello.conf, target: etc/hello.conf}\n"
-                       "  run:\n    exec:\n      command: [bin/hello, --config, etc/hello.conf]\n"
-                       "      stopTimeout: 5s\n"
-                       "  health:\n    http: {url: \"http://127.0.0.1:" +
-                       std::to_string(port) +
-                       "/healthz\"}\n    timeout: 1s\n    interval: 100ms\n    successes: 2\n"
-                       "    deadline: 3s\n";
-    if (!depends_on.empty()) yaml += "  dependsOn: [" + depends_on + "]\n";
-    m_repo->write("services/" + name + ".yaml", yaml);
+    write_named_hello(name, release(version, build), port, port, "100ms", 2, depends_on);
   }
 
   bp::child start_agent(int api_port) const {

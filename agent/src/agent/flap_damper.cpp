@@ -65,6 +65,13 @@ bool FlapDamper::delayed(const DelayedAction& delayed) {
   return true;
 }
 
+bool FlapDamper::recovery_due() const {
+  const Clock::TimePoint now = m_clock.now();
+  return std::any_of(m_entries.begin(), m_entries.end(), [&](const auto& entry) {
+    return entry.second.degraded && now - entry.second.trouble >= m_settings.stable;
+  });
+}
+
 std::optional<Recovery> FlapDamper::observe(const std::string& service, bool healthy) {
   if (healthy) m_backoff.running(service);
   const auto it = m_entries.find(service);

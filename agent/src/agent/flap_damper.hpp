@@ -51,6 +51,9 @@ class FlapDamper {
   /// After a pass: whether the service runs and needs nothing. Returns the recovery when a
   /// degraded service has now been healthy for the stable period.
   [[nodiscard]] std::optional<Recovery> observe(const std::string& service, bool healthy);
+  /// Whether some degraded service has been out of trouble for the stable period, so that the
+  /// next observe() of it reports its recovery: a pass must then observe (not reuse the last).
+  [[nodiscard]] bool recovery_due() const;
   /// The failure remembered for `desired`'s declared release ("" when none).
   [[nodiscard]] std::string failure(const std::string& service,
                                     const DesiredService& desired) const;

@@ -32,6 +32,7 @@ const char* why_probe(const QuietPollFacts& facts) {
   if (facts.unhealthy) return "the health watch holds a service unhealthy";
   if (facts.containers) return "container services are probed through their runtime";
   if (facts.hold_ended) return "a hold on this host ran out";
+  if (facts.recovery_due) return "a degraded service may have recovered";
   if (facts.full_pass_due) return "the periodic full pass";
   return nullptr;
 }
@@ -56,6 +57,7 @@ bool QuietPoll::reuse(PassTrigger trigger,
                       const Desired& desired,
                       bool unhealthy,
                       bool hold_ended,
+                      bool recovery_due,
                       const ProbeCache& cache,
                       PassResult& result) {
   // Drained first and whatever follows: an event queued after this read is the next pass's.
@@ -70,6 +72,7 @@ bool QuietPoll::reuse(PassTrigger trigger,
   facts.unhealthy = unhealthy;
   facts.containers = m_containers;
   facts.hold_ended = hold_ended;
+  facts.recovery_due = recovery_due;
   facts.full_pass_due = m_clock.now() - m_full_pass_at >= k_full_pass_every;
   if (const char* why = why_probe(facts)) {
     log_debug("probing the host", {{"why", why}});

@@ -38,6 +38,9 @@ struct QuietPollFacts {
   /// Some service is a container: only its runtime knows whether it still runs, and asking
   /// it is the cost being avoided, so such hosts probe every pass.
   bool containers = true;
+  /// A degraded service has been out of trouble for `backoff.stable`: only a pass that
+  /// observes it journals its recovery (agent/flap_damper.hpp).
+  bool recovery_due = true;
   /// A hold on this host (`tether suspend --for`) has run out since that pass: lifting it
   /// must be journaled and shown, and whatever it kept back applied.
   bool hold_ended = true;
@@ -76,6 +79,7 @@ class QuietPoll {
                            const Desired& desired,
                            bool unhealthy,
                            bool hold_ended,
+                           bool recovery_due,
                            const ProbeCache& cache,
                            PassResult& result);
 

@@ -227,8 +227,13 @@ PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
   const bool daemon = m_health_watch != nullptr && mode == ApplyMode::apply;
   const auto unhealthy =
       daemon ? m_health_watch->unhealthy() : std::map<std::string, HealthState>{};
-  if (daemon &&
-      m_quiet.reuse(trigger, *desired, !unhealthy.empty(), hold_ended(), m_probe_cache, result))
+  if (daemon && m_quiet.reuse(trigger,
+                              *desired,
+                              !unhealthy.empty(),
+                              hold_ended(),
+                              m_damper.recovery_due(),
+                              m_probe_cache,
+                              result))
     return result;
   // What the watch held unhealthy when the pass began is what it acts on; the watch then
   // rests until the pass hands it what runs afterwards.

@@ -75,14 +75,17 @@ TEST(FlapDamper, ADegradedServiceRecoversOnceItStaysHealthyForTheStablePeriod) {
   EXPECT_FALSE(damper.observe("web", true)) << "up, but not for the stable period yet";
   EXPECT_FALSE(damper.observe("web", false)) << "down again: the period starts over";
   clock.advance(seconds(29));
+  EXPECT_FALSE(damper.recovery_due()) << "a quiet poll may stand on the last pass until then";
   EXPECT_FALSE(damper.observe("web", true));
   clock.advance(seconds(1));
+  EXPECT_TRUE(damper.recovery_due()) << "a pass must observe web now to report it";
   const auto recovery = damper.observe("web", true);
   ASSERT_TRUE(recovery);
   EXPECT_EQ(recovery->service, "web");
   EXPECT_EQ(recovery->summary, "up for 30s after 2 restarts or repairs in a row");
   clock.advance(seconds(60));
   EXPECT_FALSE(damper.observe("web", true)) << "reported once";
+  EXPECT_FALSE(damper.recovery_due());
   EXPECT_TRUE(damper.conditions(Desired{"s", {{"web", web}}}).empty()) << "backoff reset";
 }
 

@@ -27,6 +27,7 @@ QuietPollFacts all_quiet() {
   facts.unhealthy = false;
   facts.containers = false;
   facts.hold_ended = false;
+  facts.recovery_due = false;
   facts.full_pass_due = false;
   return facts;
 }
@@ -47,6 +48,7 @@ TEST(WhyProbeTest, EachDoubtProbes) {
       [](QuietPollFacts& f) { f.processes_unchanged = false; },
       [](QuietPollFacts& f) { f.unhealthy = true; },
       [](QuietPollFacts& f) { f.hold_ended = true; },
+      [](QuietPollFacts& f) { f.recovery_due = true; },
       [](QuietPollFacts& f) { f.containers = true; },
       [](QuietPollFacts& f) { f.full_pass_due = true; },
   };
@@ -115,7 +117,7 @@ class QuietPollTest : public ::testing::Test {
     PassResult result;
     result.outcome = PassOutcome::unreachable;
     const bool reused =
-        m_quiet.reuse(trigger, *quiet_pass().desired, false, false, m_cache, result);
+        m_quiet.reuse(trigger, *quiet_pass().desired, false, false, false, m_cache, result);
     if (reused) {
       EXPECT_TRUE(result.work.reused_last_pass);
       EXPECT_EQ(result.outcome, PassOutcome::unreachable) << "the fetch's outcome is kept";

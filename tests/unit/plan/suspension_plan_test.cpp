@@ -3,44 +3,16 @@
 #include "plan/suspension_plan.hpp"
 
 #include "plan/planner.hpp"
+#include "plan_test_services.hpp"
 
 #include <gtest/gtest.h>
 
 namespace tether {
 namespace {
 
-ReleaseId release(const std::string& version) {
-  return ReleaseId{version, std::string(40, 'a'), std::string(64, 'b'), "c0"};
-}
-
-DesiredService exec_service(const std::string& name,
-                            const std::string& version,
-                            std::vector<std::string> depends_on = {}) {
-  const ReleaseId id = release(version);
-  Service service;
-  service.name = name;
-  service.workload = ReleaseSpec{
-      id.version, id.commit, {"file:///a.tgz", std::string(64, 'e')}, {"bin/x", id.binary_sha256}};
-  service.run = RunSpec{ExecRun{{"bin/x"}, {}, Millis(1000)}};
-  service.depends_on = std::move(depends_on);
-  return DesiredService{service, id, {}, "digest-" + name, "fp-" + id.dir_name()};
-}
-
-LiveService live_at(const std::string& name,
-                    const std::string& version,
-                    ProcessState process = ProcessState::running) {
-  const ReleaseId id = release(version);
-  LiveService live;
-  live.name = name;
-  live.installed = {InstalledRelease{id.dir_name(), id, "t1", true, ""}};
-  live.current_dir = id.dir_name();
-  live.process_release_dir = id.dir_name();
-  live.process = process;
-  live.fingerprint = "fp-" + id.dir_name();
-  live.serving = ServingRecord{id, live.fingerprint};
-  live.serving->spec.run = RunSpec{ExecRun{{"bin/x"}, {}, Millis(1000)}};
-  return live;
-}
+using plan_test::exec_service;
+using plan_test::live_at;
+using plan_test::release;
 
 Suspension local(const std::string& reason, const std::string& until = "") {
   return Suspension{reason, "tether suspend", "2026-12-07T01:00:00.000Z", until};
