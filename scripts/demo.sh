@@ -10,10 +10,27 @@ cd "$repo_root"
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 show() { printf '$ %s\n' "$*"; "$@"; }
 
-step "Installing packages and building tether (release preset)"
-scripts/install-deps.sh
-cmake --preset release >/dev/null
-cmake --build build/release -j "$(nproc)" --target tether hello
+# Setup output (apt, cmake, the compiler) goes to a log file: the first screen a newcomer sees
+# is the demo, one line per setup step. A failing step prints the end of the log.
+setup_log="$repo_root/build/demo-setup.log"
+mkdir -p "$repo_root/build"
+: >"$setup_log"
+quietly() {
+  local what="$1" start=$SECONDS
+  shift
+  if "$@" >>"$setup_log" 2>&1; then
+    printf '  %-44s ok (%d s)\n' "$what" $((SECONDS - start))
+  else
+    local rc=$?
+    printf '  %-44s FAILED (exit %d); the end of %s:\n' "$what" "$rc" "$setup_log" >&2
+    tail -n 30 "$setup_log" >&2
+    exit "$rc"
+  fi
+}
+step "Setting up (output in build/demo-setup.log)"
+quietly "packages (scripts/install-deps.sh)" scripts/install-deps.sh
+quietly "configure (cmake --preset release)" cmake --preset release
+quietly "build tether and hello" cmake --build build/release -j "$(nproc)" --target tether hello
 tether="$repo_root/build/release/tether"
 
 work="$(mktemp -d /tmp/tether-demo.XXXXXX)"
