@@ -19,13 +19,13 @@ void give_back_freed_heap(const PassResult& result) {
 
 }  // namespace
 
-AgentStatus AgentPasses::status_after(const PassResult& result) {
+const AgentStatus& AgentPasses::status_after(const PassResult& result) {
   if (!result.work.reused_last_pass || !m_last_status) {
     m_last_status = status_of(result, m_host, now_rfc3339());
     return *m_last_status;
   }
   // The services are as the last pass left them; the fetch and the time are this pass's.
-  AgentStatus status = *m_last_status;
+  AgentStatus& status = *m_last_status;
   status.desired_commit = result.state_commit;
   status.tip_commit = result.tip_commit;
   status.pass_time = now_rfc3339();
@@ -52,7 +52,7 @@ PassResult AgentPasses::run(PassTrigger trigger) {
 }
 
 void AgentPasses::publish(const PassResult& result, Clock::TimePoint::duration took) {
-  const AgentStatus status = status_after(result);
+  const AgentStatus& status = status_after(result);
   // Saved before the daemon shows the pass: `tether status` run by whoever saw it on the API
   // reads the same pass.
   m_last_pass.save(status);

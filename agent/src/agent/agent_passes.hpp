@@ -25,15 +25,16 @@ class AgentPasses final : public PassRunner {
 
  private:
   /// The status `result` leaves; for a pass that reused the last one (agent/quiet_poll), the
-  /// last full pass's services with this pass's fetch and time.
-  [[nodiscard]] AgentStatus status_after(const PassResult& result);
+  /// last full pass's services with this pass's fetch and time, updated in place: a copy of
+  /// every service's status would be a good part of what a quiet poll costs (issue #22).
+  [[nodiscard]] const AgentStatus& status_after(const PassResult& result);
 
   Reconciler& m_reconciler;
   HostIdentity m_host;
   proposal::Proposer m_proposer;
   LastPassFile m_last_pass;
   PassDisplays* m_displays;
-  std::optional<AgentStatus> m_last_status;  ///< of the last pass that did not reuse another
+  std::optional<AgentStatus> m_last_status;  ///< of the last pass
 };
 
 }  // namespace tether

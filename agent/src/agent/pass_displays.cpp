@@ -29,7 +29,7 @@ void PassDisplays::show_pass(const PassResult& result,
     // Nothing under the root changed since the report on the board was read from it, nor
     // what the metrics say of each service.
     m_metrics.record_repeat(repeat_metrics_of(result, seconds, finished));
-    m_board.publish(status);
+    m_board.publish_repeat(status);
     return;
   }
   HostReport report = report_after(result);

@@ -17,6 +17,21 @@ class StatusBoard {
     std::lock_guard lock(m_mutex);
     m_status = std::move(status);
   }
+  /// A pass that reused the last one (agent/quiet_poll): the services are as published (and
+  /// as the health watch marked them since, which a reused pass found all healthy); only the
+  /// pass's own fields change, without a copy of every service's status.
+  void publish_repeat(const AgentStatus& status) {
+    std::lock_guard lock(m_mutex);
+    if (!m_status) {
+      m_status = status;
+      return;
+    }
+    m_status->desired_commit = status.desired_commit;
+    m_status->tip_commit = status.tip_commit;
+    m_status->pass_time = status.pass_time;
+    m_status->outcome = status.outcome;
+    m_status->problem = status.problem;
+  }
   /// The host as the last pass left it (release dirs, processes, containers, journal).
   void publish_report(HostReport report) {
     std::lock_guard lock(m_mutex);

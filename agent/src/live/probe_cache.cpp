@@ -4,6 +4,7 @@
 #include "live/serving_record.hpp"
 
 #include <poll.h>
+#include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,7 +19,7 @@ int open_pidfd(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pi
 enum class Watch { running, exited, unknown };
 
 /// A pidfd polls readable once its process has exited (a zombie included).
-Watch watch(const UniqueFd& pidfd) {
+Watch watch(const NonSocketFd& pidfd) {
   pollfd entry{pidfd.get(), POLLIN, 0};
   const int ready = ::poll(&entry, 1, 0);
   if (ready < 0) return Watch::unknown;
@@ -87,25 +88,33 @@ bool ProbeCache::alive(const ProcessRecord& record) {
     m_watched.erase(it);
   }
   if (!is_alive(record)) return false;
-  UniqueFd pidfd(open_pidfd(record.pid));
+  NonSocketFd pidfd(open_pidfd(record.pid));
   // Opened after the /proc check: kept only if the pid still names the process that started
   // at the recorded time (it may have exited and the pid been reused in between). Without a
   // pidfd (old kernel, out of descriptors) the next poll asks /proc again.
-  if (pidfd.valid() && process_start_time(record.pid) == record.start_time)
+  if (pidfd.valid() && process_start_time(record.pid) == record.start_time &&
+      watch_exit(pidfd.get()))
     m_watched.emplace(record.pid, Watched{record.start_time, std::move(pidfd), true});
   else
     m_unwatched_alive = true;
   return true;
 }
 
+bool ProbeCache::watch_exit(int pidfd) {
+  if (!m_exits.valid()) m_exits = NonSocketFd(::epoll_create1(EPOLL_CLOEXEC));
+  if (!m_exits.valid()) return false;
+  epoll_event event{};
+  event.events = EPOLLIN;
+  event.data.fd = pidfd;
+  return ::epoll_ctl(m_exits.get(), EPOLL_CTL_ADD, pidfd, &event) == 0;
+}
+
 bool ProbeCache::processes_unchanged() const {
   if (m_last_probe_unwatched) return false;
-  std::vector<pollfd> entries;
-  entries.reserve(m_watched.size());
-  for (const auto& [pid, watched] : m_watched) entries.push_back({watched.pidfd.get(), POLLIN, 0});
-  if (entries.empty()) return true;
-  // Readable: that process has exited (see watch()); an error: it cannot be told.
-  return ::poll(entries.data(), entries.size(), 0) == 0;
+  if (m_watched.empty()) return true;
+  // A pidfd readable: that process has exited (see watch()); an error: it cannot be told.
+  epoll_event event{};
+  return ::epoll_wait(m_exits.get(), &event, 1, 0) == 0;
 }
 
 void ProbeCache::retain_used() {

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "core/layout.hpp"
+#include "core/non_socket_fds.hpp"
 #include "core/result.hpp"
-#include "core/unique_fd.hpp"
 #include "live/file_stamp.hpp"
 #include "live/process_record.hpp"
 #include "live/release_record.hpp"
@@ -47,7 +47,7 @@ class ProbeCache {
 
   /// Whether every process the last probe found alive is watched through a pidfd and none of
   /// them has exited since: what a quiet poll that does not probe asks instead. False when
-  /// one was found alive without a pidfd (old kernel, out of descriptors). One poll(2).
+  /// one was found alive without a pidfd (old kernel, out of descriptors). One epoll_wait(2).
   [[nodiscard]] bool processes_unchanged() const;
 
   /// Forgets what was not looked up since the previous call (pruned releases, removed
@@ -66,9 +66,11 @@ class ProbeCache {
   };
   struct Watched {
     unsigned long long start_time = 0;
-    UniqueFd pidfd;
+    NonSocketFd pidfd;
     bool used = true;
   };
+  /// Adds `pidfd` to m_exits (made on first use); false when it cannot.
+  bool watch_exit(int pidfd);
   /// The entry for `path` in `entries`, re-read with `read` when its stamp changed.
   template <typename T, typename Read>
   const T& lookup(std::map<std::string, Parsed<T>>& entries, const fs::path& path, Read read);
@@ -77,6 +79,9 @@ class ProbeCache {
   std::map<std::string, Parsed<std::optional<ProcessRecord>>> m_processes;
   std::map<std::string, Parsed<std::optional<ServingRecord>>> m_serving;
   std::map<pid_t, Watched> m_watched;
+  /// Every pidfd of m_watched (a closed one leaves it by itself): "has any exited?" is one
+  /// epoll_wait, whatever the number of services, where poll(2) looked at each.
+  NonSocketFd m_exits;
   bool m_unwatched_alive = false;       ///< since the last retain_used(): alive, no pidfd
   bool m_last_probe_unwatched = false;  ///< m_unwatched_alive as the last probe left it
   size_t m_files_parsed = 0;

@@ -1,36 +1,51 @@
 #include "net/stall_watchdog.hpp"
 
+#include "core/non_socket_fds.hpp"
 #include "core/termination.hpp"
+#include "core/unique_fd.hpp"
 
 #include <arpa/inet.h>
 #include <cstdlib>
 #include <dirent.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <string>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <vector>
 
 namespace tether {
 namespace {
 
 constexpr std::chrono::milliseconds k_tick{100};
 
-/// Calls `each(fd, inode)` for every socket this process has open.
+/// Calls `each(fd, inode)` for every socket this process has open. Descriptors registered as
+/// no socket (a pidfd per running service) are not looked at. Read with getdents64 into a
+/// buffer on the stack: opendir() allocates 32 KiB on every call, and this runs on every poll.
 template <typename Each>
 void for_each_socket(Each each) {
-  DIR* dir = ::opendir("/proc/self/fd");
-  if (dir == nullptr) return;
-  const int own = ::dirfd(dir);
-  while (const dirent* entry = ::readdir(dir)) {
-    char* end = nullptr;
-    const long fd = std::strtol(entry->d_name, &end, 10);
-    if (end == entry->d_name || *end != '\0' || fd == own) continue;
-    struct stat st {};
-    if (::fstat(static_cast<int>(fd), &st) == 0 && S_ISSOCK(st.st_mode)) {
-      each(static_cast<int>(fd), static_cast<unsigned long>(st.st_ino));
+  const std::vector<bool> skip = registered_non_socket_fds();
+  const UniqueFd dir(::open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir.valid()) return;
+  alignas(dirent64) char buffer[4096];
+  for (;;) {
+    const long length = ::syscall(SYS_getdents64, dir.get(), buffer, sizeof buffer);
+    if (length <= 0) return;
+    for (long at = 0; at < length;) {
+      const auto* entry = reinterpret_cast<const dirent64*>(buffer + at);
+      at += entry->d_reclen;
+      char* end = nullptr;
+      const long fd = std::strtol(entry->d_name, &end, 10);
+      if (end == entry->d_name || *end != '\0' || fd == dir.get()) continue;
+      if (static_cast<size_t>(fd) < skip.size() && skip[static_cast<size_t>(fd)]) continue;
+      struct stat st {};
+      if (::fstat(static_cast<int>(fd), &st) == 0 && S_ISSOCK(st.st_mode)) {
+        each(static_cast<int>(fd), static_cast<unsigned long>(st.st_ino));
+      }
     }
   }
-  ::closedir(dir);
 }
 
 int peer_port(int fd) {

@@ -1,11 +1,13 @@
 // The watchdog cuts a blocked recv() on a connection to a server that never answers.
 #include "net/stall_watchdog.hpp"
 
+#include "core/non_socket_fds.hpp"
 #include "silent_server.hpp"
 
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <thread>
@@ -52,6 +54,21 @@ TEST(StallWatchdog, LeavesConnectionsOpenedBeforeItAlone) {
   EXPECT_EQ(::recv(before, &byte, 1, MSG_DONTWAIT), -1) << "still open, still waiting";
   EXPECT_EQ(errno, EAGAIN);
   ::close(before);
+}
+
+TEST(StallWatchdog, CutsASocketThatTookTheNumberOfADescriptorItSkipped) {
+  const test::SilentServer silent;
+  // Registered as no socket (as the probe's pidfds are): the scan before the call skips it.
+  NonSocketFd skipped(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  const int number = skipped.get();
+  const StallWatchdog watchdog(silent.port(), Millis(200), std::nullopt);
+  skipped.reset();
+  const int fd = connect_to(silent.port());
+  ASSERT_EQ(fd, number) << "the kernel hands out the lowest free number";
+  char byte = 0;
+  EXPECT_EQ(::recv(fd, &byte, 1, 0), 0) << "shut down, not answered";
+  EXPECT_EQ(watchdog.reason(), StallReason::timed_out);
+  ::close(fd);
 }
 
 TEST(StallWatchdog, ActivityKeepsItWaiting) {
