@@ -27,6 +27,14 @@ Suspension from_json(const nlohmann::json& json) {
 Result<HostSuspensions> SuspensionStore::load() const {
   std::error_code ec;
   if (!std::filesystem::exists(m_path, ec)) return HostSuspensions{};
+  // Read whole and parsed on every pass: a file grown by anything but `tether suspend` (a
+  // hold's reason is one line) must not make each pass read and parse it.
+  if (const auto size = std::filesystem::file_size(m_path, ec); !ec && size > k_max_bytes) {
+    return Error{m_path.string() + " is larger than " + std::to_string(k_max_bytes / 1024) +
+                     " KiB, which `tether suspend` never writes",
+                 "every service is held as it runs until it is fixed: remove it to lift every "
+                 "local hold, or run `tether resume --all`"};
+  }
   auto text = read_file(m_path);
   if (!text) return text.error();
   try {

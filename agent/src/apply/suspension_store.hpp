@@ -3,6 +3,7 @@
 #include "core/result.hpp"
 #include "model/suspension.hpp"
 
+#include <cstdint>
 #include <filesystem>
 
 namespace tether {
@@ -12,6 +13,9 @@ namespace tether {
 /// restart of the agent).
 class SuspensionStore {
  public:
+  /// What load() reads at most: a thousand holds with long reasons fit many times over.
+  static constexpr std::uintmax_t k_max_bytes = 1024 * 1024;
+
   explicit SuspensionStore(std::filesystem::path path) : m_path(std::move(path)) {}
 
   /// No file: no holds. A file that is not what save() writes is an error naming it: the agent

@@ -39,5 +39,19 @@ TEST(SuspensionStore, AFileItCannotReadHoldsEverythingAndSaysWhy) {
   EXPECT_TRUE(held.services.empty());
 }
 
+TEST(SuspensionStore, AnOversizedFileIsNotReadAndHoldsEverything) {
+  test::TempDir dir;
+  // Valid JSON, padded past the bound: refused by its size, before it is read or parsed.
+  std::string padded = "{\"services\": {}}";
+  padded.append(SuspensionStore::k_max_bytes, ' ');
+  test::write_text(dir / "suspended.json", padded);
+  const SuspensionStore store(dir / "suspended.json");
+  auto loaded = store.load();
+  ASSERT_FALSE(loaded);
+  EXPECT_NE(loaded.error().message.find("larger than 1024 KiB"), std::string::npos)
+      << loaded.error().message;
+  EXPECT_TRUE(store.load_or_hold_all().all.has_value());
+}
+
 }  // namespace
 }  // namespace tether
