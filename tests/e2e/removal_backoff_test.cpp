@@ -6,7 +6,9 @@
 #include "http_server.hpp"
 #include "process_guard.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <thread>
 
@@ -118,16 +120,28 @@ TEST_F(RemovalBackoffTest, AnArtifactServerThatIsDownCostsOneJournalEntryAndIsRe
   manifest.replace(manifest.find(file_url), file_url.size(), artifacts.url("/hello-2.0.0.tar.gz"));
   m_repo->write("services/hello.yaml", manifest);
   const std::string bump = m_repo->commit("hello 2.0.0 from a server that is down");
-  start_daemon("1s");
+  // Issue #17's acceptance 6 (a server down for 60 s at a 1 s poll: six or seven attempts, not
+  // sixty), on a time scale ten times shorter so that CI does not spend a minute waiting: a
+  // 100 ms poll and backoff base, the server down for 6 s. Attempts come at 0, 0.1, 0.3, 0.7,
+  // 1.5 and 3.1 s (the backoff doubling from its base), the next at 6.3 s.
+  const fs::path config = m_tmp / "agent.yaml";
+  write_text(config,
+             "apiVersion: tether.dev/v1\nkind: Agent\nrepo: {url: \"" + repo_url() +
+                 "\"}\nroot: " + m_root.string() +
+                 "\nhost: {id: e2e-host}\nbackoff: {base: 100ms, cap: 5m, stable: 1m}\n");
+  start_daemon("100ms", 0, {"--config", config.string()});
   const auto outage_began = std::chrono::steady_clock::now();
-  // Acceptance 6: the server stays down for 60 s at a 1 s poll. Attempts come at 0, 1, 3, 7,
-  // 15 and 31 s (backoff 1 s doubling, capped at 32 s), the next at 63 s: six or seven in the
-  // outage, not sixty.
-  ASSERT_TRUE(eventually([&] { return artifacts.hits("/hello-2.0.0.tar.gz") >= 6; }, seconds(45)))
+  constexpr auto k_outage = std::chrono::milliseconds(6000);
+  ASSERT_TRUE(eventually([&] { return artifacts.hits("/hello-2.0.0.tar.gz") >= 6; }, seconds(30)))
       << daemon_log();
-  std::this_thread::sleep_until(outage_began + seconds(60));  // the rest of the outage
+  std::this_thread::sleep_until(outage_began + k_outage);  // the rest of the outage
   const int attempts = artifacts.hits("/hello-2.0.0.tar.gz");
-  EXPECT_LE(attempts, 7) << "attempts back off while the server is down";
+  // A slow machine (sanitizers, a loaded CI runner) stretches the outage past 6 s: allow the
+  // attempts its real length leaves room for, 1 + log2(elapsed / base) rounded up, no more.
+  const double elapsed_steps =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - outage_began).count() / 0.1;
+  const int allowed = std::max(7, 2 + static_cast<int>(std::log2(elapsed_steps)));
+  EXPECT_LE(attempts, allowed) << "attempts back off while the server is down";
   size_t failed = 0;
   for (const auto& entry : entries_of("hello")) {
     if (entry["stateCommit"] == bump) {
@@ -139,11 +153,11 @@ TEST_F(RemovalBackoffTest, AnArtifactServerThatIsDownCostsOneJournalEntryAndIsRe
   EXPECT_EQ(hello_says(), "hello 1.0.0\n") << "1.0.0 keeps serving";
 
   artifacts.set_unavailable(false);
-  // Recovered within one backoff step (at most 32 s) of the server coming back, plus the
-  // install and its gate. (The new release answers before its gate ends: the journal entry is
-  // the signal.)
+  // Recovered within one backoff step of the server coming back (6.4 s after the attempt at
+  // 6.3 s, if the server came back just after it), plus the install and its gate. (The new
+  // release answers before its gate ends: the journal entry is the signal.)
   EXPECT_TRUE(
-      eventually([&] { return entries_of("hello").back()["result"] == "ok"; }, seconds(32 + 8)))
+      eventually([&] { return entries_of("hello").back()["result"] == "ok"; }, seconds(7 + 10)))
       << daemon_log();
   EXPECT_EQ(hello_says(), "hello 2.0.0\n");
   EXPECT_EQ(entries_of("hello").back()["action"], "upgrade");
