@@ -165,5 +165,27 @@ TEST_F(SuspendTest, AHoldNeedsAReasonAndATarget) {
   EXPECT_NE(bad_name.err.find("not a service name"), std::string::npos) << bad_name.err;
 }
 
+TEST_F(SuspendTest, ADamagedHoldsFileHoldsEverythingUntilResumeAllReplacesIt) {
+  ASSERT_NO_FATAL_FAILURE(deploy("1.0.0"));
+  write_text(m_root / "state" / "suspended.json", "{\"services\": [");
+  commit_hello("2.0.0");
+  // The agent cannot read the holds: it keeps every service as it runs, and says why.
+  const CommandResult held = tether({"run", "--once"});
+  EXPECT_NE(held.exit_code, 0);
+  EXPECT_EQ(hello_says(), "hello 1.0.0\n");
+  // Only `resume --all` may replace the file; `resume hello` refuses, naming it.
+  const CommandResult one = tether({"resume", "hello"});
+  EXPECT_NE(one.exit_code, 0);
+  EXPECT_NE(one.err.find("suspended.json"), std::string::npos) << one.err;
+  const CommandResult all = tether({"resume", "--all"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_NE(all.out.find("replacing a holds file that cannot be read"), std::string::npos)
+      << all.out;
+  EXPECT_NE(all.out.find("every service: resumed"), std::string::npos) << all.out;
+  const CommandResult converged = tether({"run", "--once"});
+  EXPECT_EQ(converged.exit_code, 0) << converged.err;
+  EXPECT_EQ(hello_says(), "hello 2.0.0\n");
+}
+
 }  // namespace
 }  // namespace tether::test

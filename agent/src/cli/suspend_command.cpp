@@ -37,9 +37,16 @@ void wake_agent(const Layout& layout) {
   }
 }
 
+/// Whether an unreadable holds file may be started afresh (only `resume --all` may: the
+/// agent holds every service while the file cannot be read).
+enum class Unreadable { refuse, start_afresh };
+
 /// Loads the store under its lock, lets `change` edit the holds and saves them.
 template <class Change>
-int update_holds(const char* command, const SettingsFlags& settings, Change change) {
+int update_holds(const char* command,
+                 const SettingsFlags& settings,
+                 Change change,
+                 Unreadable unreadable = Unreadable::refuse) {
   auto config = resolve_settings(settings, /*need_repo=*/false);
   if (!config) {
     print_error(command, config.error());
@@ -58,6 +65,15 @@ int update_holds(const char* command, const SettingsFlags& settings, Change chan
   }
   const SuspensionStore store(layout.suspensions());
   auto holds = store.load();
+  if (!holds && unreadable == Unreadable::start_afresh) {
+    // What the agent read from it was a hold on every service: lifting that is the change.
+    std::printf("%s: replacing a holds file that cannot be read (%s)\n",
+                command,
+                holds.error().message.c_str());
+    HostSuspensions damaged;
+    damaged.all = Suspension{holds.error().message, layout.suspensions().string(), "", ""};
+    holds = std::move(damaged);
+  }
   if (!holds) {
     // Unreadable: the agent holds everything. Only a resume --all may start afresh.
     print_error(command, holds.error());
@@ -120,28 +136,26 @@ int resume_command(const SettingsFlags& settings, const std::string& service, bo
     print_error("resume", target.error());
     return k_exit_usage;
   }
-  if (all) {
-    // Also the way out of a damaged holds file: a fresh, empty one.
-    auto config = resolve_settings(settings, /*need_repo=*/false);
-    if (config) {
-      const SuspensionStore store(Layout{config->root}.suspensions());
-      if (!store.load()) (void)store.save({});
-    }
-  }
   bool lifted = false;
-  const int code = update_holds("resume", settings, [&](HostSuspensions& holds) {
-    if (all) {
-      lifted = !holds.empty();
-      holds = {};
-    } else {
-      lifted = holds.services.erase(service) != 0;
-      if (holds.all && !lifted) {
-        return Status{Error{"every service is suspended (" + holds.all->reason + ")",
-                            "`tether resume --all` lifts that hold"}};
-      }
-    }
-    return ok_status();
-  });
+  // resume --all is also the way out of a damaged holds file: a fresh, empty one, written
+  // under the same lock as every other change to it.
+  const int code = update_holds(
+      "resume",
+      settings,
+      [&](HostSuspensions& holds) {
+        if (all) {
+          lifted = !holds.empty();
+          holds = {};
+        } else {
+          lifted = holds.services.erase(service) != 0;
+          if (holds.all && !lifted) {
+            return Status{Error{"every service is suspended (" + holds.all->reason + ")",
+                                "`tether resume --all` lifts that hold"}};
+          }
+        }
+        return ok_status();
+      },
+      all ? Unreadable::start_afresh : Unreadable::refuse);
   if (code == k_exit_ok) {
     const std::string what = all ? "every service" : service;
     std::printf(lifted ? "%s: resumed; the agent's next pass converges it\n"
