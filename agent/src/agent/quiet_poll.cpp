@@ -74,6 +74,9 @@ bool QuietPoll::reuse(PassTrigger trigger,
   facts.hold_ended = hold_ended;
   facts.recovery_due = recovery_due;
   facts.full_pass_due = m_clock.now() - m_full_pass_at >= k_full_pass_every;
+  QuietPollFacts same_desired = facts;
+  same_desired.same_desired = true;
+  m_live_unchanged = why_probe(same_desired) == nullptr;
   if (const char* why = why_probe(facts)) {
     log_debug("probing the host", {{"why", why}});
     return false;
@@ -93,7 +96,10 @@ bool QuietPoll::reuse(PassTrigger trigger,
 }
 
 void QuietPoll::remember(const PassResult& result, const Layout& layout, ProbeCache& cache) {
-  m_full_pass_at = m_clock.now();
+  // A pass that stood on the last probe (unchanged_live()) is no full pass: the periodic one,
+  // the backstop for what inotify cannot see, stays due when it was.
+  if (!m_live_unchanged) m_full_pass_at = m_clock.now();
+  m_live_unchanged = false;
   const LiveWatch::Update update = m_watch.watch(probed_paths(layout, result.live_after, cache));
   // Paths added now were not watched when the pass probed them: a change in between is in
   // no queue, so the next pass probes once more (with everything watched by then).
@@ -107,8 +113,10 @@ void QuietPoll::remember(const PassResult& result, const Layout& layout, ProbeCa
   }
   if (!pass_was_quiet(result)) {
     m_quiet.reset();
+    m_quiet_live.clear();
     return;
   }
+  m_quiet_live = result.live_after;
   m_containers = has_containers(result);
   m_quiet_commit = result.desired->state_commit;
   PassResult kept = result;

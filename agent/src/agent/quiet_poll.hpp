@@ -5,6 +5,7 @@
 #include "live/live_watch.hpp"
 #include "live/probe_cache.hpp"
 #include "model/desired.hpp"
+#include "model/live.hpp"
 
 #include <memory>
 #include <string>
@@ -83,6 +84,15 @@ class QuietPoll {
                            const ProbeCache& cache,
                            PassResult& result);
 
+  /// After reuse() said no: the live state the last quiet full pass probed, when a new desired
+  /// state (a new commit) is the only reason to probe: nothing under the root changed and no
+  /// process exited since, so a probe would find what that one found, at the cost of reading
+  /// every service again (issue #22: the pass that applies a change to one of 100 services).
+  /// nullptr otherwise. Valid until remember().
+  [[nodiscard]] const Live* unchanged_live() const {
+    return m_live_unchanged ? &m_quiet_live : nullptr;
+  }
+
   /// At the end of a full pass: watches what it probed (`result.live_after`, whose records
   /// are in `cache`) and keeps `result` when the pass was quiet.
   void remember(const PassResult& result, const Layout& layout, ProbeCache& cache);
@@ -92,6 +102,8 @@ class QuietPoll {
   LiveWatch m_watch;
   /// The last full pass, when it was quiet, without its desired and live states.
   std::unique_ptr<PassResult> m_quiet;
+  Live m_quiet_live;                    ///< that pass's live_after, kept apart: reuse() copies none
+  bool m_live_unchanged = false;        ///< what unchanged_live() says, set by reuse()
   std::string m_quiet_commit;           ///< the state commit of that pass
   bool m_watched_before_probe = false;  ///< of that pass (see QuietPollFacts)
   bool m_containers = true;

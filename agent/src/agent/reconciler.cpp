@@ -244,14 +244,17 @@ PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
   }
   result.state_commit = desired->state_commit;
   result.desired = *desired;
-  if (mode == ApplyMode::apply) undo_unsettled_switches(m_layout);
+  const bool unsettled = mode == ApplyMode::apply && undo_unsettled_switches(m_layout);
   auto loaded = HistoryStore(m_layout.history()).load();
   if (!loaded) {
     log_warn("cannot read the history; quarantines are ignored",
              {{"error", loaded.error().describe()}});
   }
   const History history = loaded ? *loaded : History{};
-  const Live live = probe_live(*desired, history);
+  // A new commit on a host where nothing else changed: the last quiet pass's probe still holds.
+  const Live* unchanged = daemon && !unsettled ? m_quiet.unchanged_live() : nullptr;
+  if (unchanged != nullptr) log_debug("the live state is as the last pass probed it", {});
+  const Live live = unchanged != nullptr ? *unchanged : probe_live(*desired, history);
   // The agent's memory (failures, backoff) is an input of the plan; a dry run has none.
   const Conditions conditions =
       mode == ApplyMode::apply

@@ -49,8 +49,9 @@ std::vector<std::string> services_with_marker(const Layout& layout) {
 
 }  // namespace
 
-void undo_unsettled_switches(const Layout& layout) {
-  for (const std::string& service : services_with_marker(layout)) {
+bool undo_unsettled_switches(const Layout& layout) {
+  const std::vector<std::string> marked = services_with_marker(layout);
+  for (const std::string& service : marked) {
     auto text = read_file(marker_of(layout, service));
     if (!text) continue;
     const std::string from = text->substr(0, text->find('\n'));
@@ -87,6 +88,7 @@ void undo_unsettled_switches(const Layout& layout) {
                              reason});
     if (back) end_switch(layout, service);  // else: tried again next pass
   }
+  return !marked.empty();
 }
 
 }  // namespace tether

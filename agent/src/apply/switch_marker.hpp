@@ -25,7 +25,8 @@ void end_switch(const Layout& layout, const std::string& service);
 
 /// Switches every service with an unsettled switch back to the release it left (when that is
 /// still installed), journals it as an auto-rollback, and clears the records. Called before a
-/// pass probes the host; never while a switch of this process is under way.
-void undo_unsettled_switches(const Layout& layout);
+/// pass probes the host; never while a switch of this process is under way. Says whether it
+/// found any record (and so may have changed what a probe would see).
+bool undo_unsettled_switches(const Layout& layout);
 
 }  // namespace tether

@@ -114,10 +114,13 @@ class QuietPollTest : public ::testing::Test {
     m_quiet.remember(result, m_layout, m_cache);
   }
   bool reuses(PassTrigger trigger = PassTrigger::schedule) {
+    return reuses_at(*quiet_pass().desired, trigger);
+  }
+  /// reuse() for a pass whose desired state is `desired`.
+  bool reuses_at(const Desired& desired, PassTrigger trigger = PassTrigger::schedule) {
     PassResult result;
     result.outcome = PassOutcome::unreachable;
-    const bool reused =
-        m_quiet.reuse(trigger, *quiet_pass().desired, false, false, false, m_cache, result);
+    const bool reused = m_quiet.reuse(trigger, desired, false, false, false, m_cache, result);
     if (reused) {
       EXPECT_TRUE(result.work.reused_last_pass);
       EXPECT_EQ(result.outcome, PassOutcome::unreachable) << "the fetch's outcome is kept";
@@ -178,6 +181,59 @@ TEST_F(QuietPollTest, APassThatWasNotQuietIsNotReused) {
   busy.live_after = probe_all(m_layout, m_hashes, {}, m_cache);
   m_quiet.remember(busy, m_layout, m_cache);
   EXPECT_FALSE(reuses());
+}
+
+/// The desired state of a commit after the one quiet_pass() converged to.
+Desired next_commit() {
+  Desired desired = *quiet_pass().desired;
+  desired.state_commit = std::string(40, 'b');
+  return desired;
+}
+
+TEST_F(QuietPollTest, ANewCommitAloneLeavesTheLastProbeStanding) {
+  full_pass();
+  full_pass();
+  EXPECT_FALSE(reuses_at(next_commit())) << "a new desired state is planned";
+  const Live* live = m_quiet.unchanged_live();
+  ASSERT_NE(live, nullptr) << "nothing else changed: the last probe still holds";
+  EXPECT_EQ(*live, probe_all(m_layout, m_hashes, {}, m_cache));
+}
+
+TEST_F(QuietPollTest, ANewCommitWithAnythingElseProbesAgain) {
+  full_pass();
+  full_pass();
+  std::ofstream(config_file(), std::ios::app) << "b\n";
+  EXPECT_FALSE(reuses_at(next_commit()));
+  EXPECT_EQ(m_quiet.unchanged_live(), nullptr) << "a file changed";
+
+  full_pass();
+  full_pass();
+  EXPECT_FALSE(reuses_at(next_commit(), PassTrigger::operator_asked));
+  EXPECT_EQ(m_quiet.unchanged_live(), nullptr) << "asked for: probes";
+
+  PassResult busy = quiet_pass();
+  busy.applied.insert("web");
+  busy.live_after = probe_all(m_layout, m_hashes, {}, m_cache);
+  m_quiet.remember(busy, m_layout, m_cache);
+  EXPECT_FALSE(reuses_at(next_commit()));
+  EXPECT_EQ(m_quiet.unchanged_live(), nullptr) << "the last pass was not quiet";
+}
+
+TEST_F(QuietPollTest, APassThatStoodOnTheLastProbeLeavesThePeriodicFullPassDue) {
+  full_pass();
+  full_pass();
+  m_clock.advance(QuietPoll::k_full_pass_every - std::chrono::seconds(1));
+  ASSERT_FALSE(reuses_at(next_commit()));
+  ASSERT_NE(m_quiet.unchanged_live(), nullptr);
+  PassResult planned = quiet_pass();
+  planned.desired = next_commit();
+  planned.state_commit = planned.desired->state_commit;
+  planned.live_after = *m_quiet.unchanged_live();
+  m_quiet.remember(planned, m_layout, m_cache);
+  EXPECT_TRUE(reuses_at(next_commit())) << "quiet at the new commit";
+  m_clock.advance(std::chrono::seconds(1));
+  EXPECT_FALSE(reuses_at(next_commit())) << "no probe for 30 s: the periodic full pass";
+  EXPECT_EQ(m_quiet.unchanged_live(), nullptr);
 }
 
 }  // namespace
