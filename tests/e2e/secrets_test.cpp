@@ -78,12 +78,13 @@ TEST_F(SecretsTest, DecryptsOnTheHostHoldingTheIdentityAndShowsThePlaintextNowhe
   ASSERT_EQ(run.exit_code, 0) << run.err;
   ASSERT_TRUE(hello_eventually_says(k_marker + " 1.0.0\n")) << hello_says();
 
-  const fs::path placed = fs::path(current_release_dir()) / "etc/hello.conf";
+  const fs::path release = m_root / "services/hello/releases" / current_release_dir();
+  const fs::path placed = release / "etc/hello.conf";
   struct stat st {};
   ASSERT_EQ(::lstat(placed.c_str(), &st), 0);
   EXPECT_TRUE(S_ISREG(st.st_mode));
   EXPECT_EQ(st.st_mode & 07777, 0600u);
-  EXPECT_FALSE(fs::exists(fs::path(current_release_dir()) / ".tether/age-input"));
+  EXPECT_FALSE(fs::exists(release / ".tether/age-input"));
 
   const CommandResult status = tether({"status", "--json"});
   const CommandResult again = run_with_identity(m_tmp / "age.key");  // a probe over the release
