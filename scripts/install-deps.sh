@@ -14,6 +14,7 @@ packages=(
   podman runc catatonit docker-registry docker.io  # container services (#4)
   clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer
   openssh-server openssh-client openssl nginx-light fcgiwrap  # private state repos (#19)
+  age  # encrypted config files (#23): the agent decrypts with the age CLI; tests and docs encrypt
 )
 
 missing=()

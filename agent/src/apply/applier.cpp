@@ -90,7 +90,7 @@ Status Applier::apply_action(const ServiceAction& action, Context& context) cons
 Status Applier::apply_release(const ServiceAction& action, Context& context) const {
   if (action.install) {
     if (Status installed =
-            install_release(m_layout, m_network, context.desired, context.state_commit);
+            install_release(m_layout, m_network, context.desired, context.state_commit, m_secrets);
         !installed) {
       return installed.error().with_context(action.service + ": install of " +
                                             action.to.short_text() + " failed");

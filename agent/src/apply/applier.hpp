@@ -1,5 +1,6 @@
 #pragma once
 
+#include "apply/age_decryptor.hpp"
 #include "apply/history_store.hpp"
 #include "apply/hook_runner.hpp"
 #include "apply/journal.hpp"
@@ -62,7 +63,8 @@ class Applier {
           HistoryStore history,
           Notifier& notifier,
           const ContainerSwitcher* containers = nullptr,
-          NetworkLimits network = {})
+          NetworkLimits network = {},
+          SecretSettings secrets = {})
       : m_layout(std::move(layout)),
         m_runner(runner),
         m_hooks(hooks),
@@ -71,7 +73,8 @@ class Applier {
         m_history(std::move(history)),
         m_notifier(notifier),
         m_containers(containers),
-        m_network(network) {}
+        m_network(network),
+        m_secrets(std::move(secrets)) {}
 
   /// Carries out `plan`: its actions at once on up to `parallel` threads (none may depend on
   /// another), then its removals, the history, its prunes. The outcomes are in the order of
@@ -149,6 +152,7 @@ class Applier {
   Notifier& m_notifier;
   const ContainerSwitcher* m_containers;  ///< nullptr: container services fail with a hint
   NetworkLimits m_network;                ///< for artifact downloads
+  SecretSettings m_secrets;               ///< secrets (#23): decrypts `encryption: age` configs
   /// service -> the failure journaled last (action, target, error), until an action succeeds.
   mutable std::map<std::string, std::string> m_last_failure;
   /// Serializes what the actions of one apply() share: the journal file, the notifier (a test's

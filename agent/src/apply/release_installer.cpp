@@ -1,5 +1,6 @@
 #include "apply/release_installer.hpp"
 
+#include "apply/age_decryptor.hpp"
 #include "apply/archive_unpacker.hpp"
 #include "apply/artifact_fetcher.hpp"
 #include "apply/confined_dir.hpp"
@@ -10,6 +11,8 @@
 
 #include <array>
 #include <cerrno>
+#include <cstring>
+#include <set>
 #include <unistd.h>
 #include <vector>
 
@@ -59,6 +62,42 @@ Status verify_binary(const ConfinedDir& dir, const BinaryCheck& binary) {
   return ok_status();
 }
 
+std::set<std::string> secret_targets_of(const DesiredService& desired) {
+  std::set<std::string> targets;
+  for (const ConfigFile& file : desired.service.config) {
+    if (file.encryption != ConfigEncryption::none) targets.insert(file.target);
+  }
+  return targets;
+}
+
+std::string source_of(const DesiredService& desired, const std::string& target) {
+  for (const ConfigFile& file : desired.service.config) {
+    if (file.target == target) return file.source;
+  }
+  return target;
+}
+
+/// Decrypts `ciphertext` into `target`, 0600. The ciphertext goes through a private file in the
+/// release being built (never /tmp: nothing of a secret's leaves this dir), removed at once;
+/// the plaintext only through age's stdout pipe, memory, and the target.
+Status place_secret(const ConfinedDir& dir,
+                    const std::string& target,
+                    const std::string& ciphertext,
+                    const DesiredService& desired,
+                    const SecretSettings& secrets) {
+  const std::string input = ".tether/age-input";
+  if (Status written = dir.write_file(input, ciphertext, 0600); !written) return written;
+  ProcessRunner runner;
+  auto plaintext = decrypt_age_file(
+      runner, secrets.age_identity_file, dir.path() / input, source_of(desired, target));
+  std::error_code ec;
+  fs::remove(dir.path() / input, ec);
+  if (!plaintext) return plaintext.error();
+  const Status placed = dir.write_file(target, *plaintext, 0600);
+  ::explicit_bzero(plaintext->data(), plaintext->size());
+  return placed;
+}
+
 ReleaseRecord make_record(const DesiredService& desired, const std::string& state_commit) {
   const ReleaseSpec& spec = *desired.service.release();
   ReleaseRecord record;
@@ -70,6 +109,7 @@ ReleaseRecord make_record(const DesiredService& desired, const std::string& stat
   for (const auto& [target, content] : desired.config_files) {
     record.config_digests.emplace(target, Sha256::of(content));
   }
+  record.secret_targets = secret_targets_of(desired);
   record.state_commit = state_commit;
   record.installed_at = now_rfc3339();
   record.run = desired.service.run;
@@ -80,18 +120,28 @@ ReleaseRecord make_record(const DesiredService& desired, const std::string& stat
 Status build_release(const ConfinedDir& dir,
                      const DesiredService& desired,
                      const fs::path& artifact,
-                     const std::string& state_commit) {
+                     const std::string& state_commit,
+                     const SecretSettings& secrets) {
   const ReleaseSpec& spec = *desired.service.release();
   if (Status unpacked = unpack_archive(artifact, dir, spec.limits); !unpacked) return unpacked;
-  // Config files and the record are written read-only, as new files: an artifact's file or
-  // link of the same name is replaced, never written through.
+  if (Status made = dir.make_dirs(".tether"); !made) return made;
+  const std::set<std::string> secret = secret_targets_of(desired);
+  if (!secret.empty()) {
+    if (Status usable = check_age_identity(secrets.age_identity_file); !usable) return usable;
+  }
+  // Config files and the record are written as new files (read-only, or private for decrypted
+  // ones): an artifact's file or link of the same name is replaced, never written through.
   for (const auto& [target, content] : desired.config_files) {
-    if (Status placed = dir.write_file(target, content, 0444); !placed) {
+    const Status placed = secret.count(target) != 0
+                              ? place_secret(dir, target, content, desired, secrets)
+                              : dir.write_file(target, content, 0444);
+    if (!placed) {
       return Error{"config target " + target + ": " + placed.error().message,
-                   "choose another spec.config target or change the artifact"};
+                   placed.error().hint.empty()
+                       ? "choose another spec.config target or change the artifact"
+                       : placed.error().hint};
     }
   }
-  if (Status made = dir.make_dirs(".tether"); !made) return made;
   const std::string record = to_json_text(make_record(desired, state_commit));
   if (Status written = dir.write_file(k_release_record, record, 0444); !written) return written;
   // Last, after every write into the dir: the binary that runs is the one pinned.
@@ -123,7 +173,8 @@ Status rename_into_place(const fs::path& temp, const fs::path& final_dir) {
 Status install_release(const Layout& layout,
                        const NetworkLimits& network,
                        const DesiredService& desired,
-                       const std::string& state_commit) {
+                       const std::string& state_commit,
+                       const SecretSettings& secrets) {
   const ReleaseSpec* spec = desired.service.release();
   if (spec == nullptr) return Error{"not a binary release", ""};
   const std::string& name = desired.service.name;
@@ -140,7 +191,7 @@ Status install_release(const Layout& layout,
   // it or stand in for it.
   auto temp = ConfinedDir::create_fresh(releases, ".tmp-" + dir_name);
   if (!temp) return temp.error();
-  Status built = build_release(*temp, desired, *artifact, state_commit);
+  Status built = build_release(*temp, desired, *artifact, state_commit, secrets);
   // Unpacked files were written without fsync; flush the whole filesystem once before the
   // rename makes the release visible, so the dir is never complete-looking but empty.
   if (built && ::syncfs(temp->fd()) != 0) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "apply/age_decryptor.hpp"
 #include "core/layout.hpp"
 #include "core/result.hpp"
 #include "model/desired.hpp"
@@ -14,11 +15,15 @@ namespace tether {
 /// `spec.release.limits`), place the config files and release.json through that dir's
 /// descriptor (apply/confined_dir.hpp), verify the binary last, flush it all to disk, open the
 /// dir to readers (0755) and rename it into place.
+/// Config files declared `encryption: age` are decrypted with `secrets`' identity (checked
+/// first: apply/age_decryptor.hpp) and placed 0600; a host that cannot decrypt one gets an Error
+/// naming the file, and nothing is installed.
 /// A crash at any point leaves either no release dir or a complete, verified one. An existing
 /// dir of the same name (a damaged release being repaired) is replaced.
 [[nodiscard]] Status install_release(const Layout& layout,
                                      const NetworkLimits& network,
                                      const DesiredService& desired,
-                                     const std::string& state_commit);
+                                     const std::string& state_commit,
+                                     const SecretSettings& secrets = {});
 
 }  // namespace tether

@@ -66,7 +66,8 @@ struct AgentParts {
                 HistoryStore(layout.history()),
                 *notifier,
                 &container_switcher,
-                config.network) {}
+                config.network,
+                SecretSettings{config.age_identity_file}) {}
 
   static std::unique_ptr<Notifier> make_notifier(const AgentConfig& config) {
     if (config.notify_url.empty()) return std::make_unique<NullNotifier>();

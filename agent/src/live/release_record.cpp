@@ -22,6 +22,7 @@ std::string to_json_text(const ReleaseRecord& r) {
   };
   if (r.run) json["run"] = run_to_json(*r.run);
   if (r.health) json["health"] = health_to_json(*r.health);
+  if (!r.secret_targets.empty()) json["config"]["secretTargets"] = r.secret_targets;
   return json_text(json, 2) + "\n";
 }
 
@@ -38,6 +39,7 @@ Result<ReleaseRecord> release_record_from_json(const std::string& text) {
     r.artifact_sha256 = json.at("artifact").at("sha256").get<std::string>();
     r.id.config_hash = json.at("config").at("hash").get<std::string>();
     r.config_digests = json.at("config").at("files").get<std::map<std::string, std::string>>();
+    r.secret_targets = json.at("config").value("secretTargets", std::set<std::string>{});
     r.state_commit = json.at("stateCommit").get<std::string>();
     r.installed_at = json.at("installedAt").get<std::string>();
     if (json.contains("run")) r.run = run_from_json(json.at("run"));

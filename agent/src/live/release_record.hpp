@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace tether {
@@ -25,6 +26,9 @@ struct ReleaseRecord {
   /// How this release was declared to run and be judged (absent in records of older agents).
   std::optional<RunSpec> run;
   std::optional<HealthSpec> health;
+  // secrets (#23): targets decrypted at install. Their config_digests entry is the digest of
+  // the ciphertext (what the config hash is over); no digest of the plaintext is kept anywhere.
+  std::set<std::string> secret_targets = {};
   bool operator==(const ReleaseRecord&) const = default;
 };
 

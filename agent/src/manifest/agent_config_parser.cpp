@@ -84,6 +84,14 @@ void read_api(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
   }
 }
 
+void read_secrets(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
+  r.reject_unknown_keys(node, "secrets", {"ageIdentityFile"});
+  if (auto identity =
+          r.string(node, "secrets", "ageIdentityFile", Need::optional, checks::absolute_path)) {
+    config.age_identity_file = *identity;
+  }
+}
+
 void read_verify(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
   r.reject_unknown_keys(node, "verify", {"allowedSigners", "allCommits", "trustAnchor"});
   if (auto signers =
@@ -222,7 +230,8 @@ std::optional<AgentConfig> parse_agent_config(const std::string& file,
                          "proposeRevert",
                          "backoff",
                          "network",
-                         "apply"});
+                         "apply",
+                         "secrets"});
   (void)r.string(root, "", "apiVersion", Need::required, [](const std::string& v) {
     return v == "tether.dev/v1" ? "" : "\"tether.dev/v1\"";
   });
@@ -245,7 +254,8 @@ std::optional<AgentConfig> parse_agent_config(const std::string& file,
                                                       {"proposeRevert", read_propose_revert},
                                                       {"backoff", read_backoff},
                                                       {"network", read_network},
-                                                      {"apply", read_apply}};
+                                                      {"apply", read_apply},
+                                                      {"secrets", read_secrets}};
   if (YAML::Node repo = r.child(root, "", "repo", Need::required);
       repo.IsDefined() && r.expect_map(repo, "repo")) {
     read_repo(r, repo, config);

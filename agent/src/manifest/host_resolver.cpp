@@ -1,6 +1,7 @@
 #include "manifest/host_resolver.hpp"
 
 #include "core/sha256.hpp"
+#include "manifest/config_encryption.hpp"
 #include "manifest/config_hash.hpp"
 #include "manifest/dependency_check.hpp"
 #include "manifest/documents.hpp"
@@ -59,6 +60,17 @@ std::optional<DesiredService> resolve_service(const std::string& path,
                        config_source_problem(snapshot, file.source)});
       ok = false;
       continue;
+    }
+    if (file.encryption != ConfigEncryption::none) {
+      // secrets (#23): a plaintext file where the manifest says encrypted is refused before
+      // any host could place it.
+      if (std::string problem = encrypted_content_problem(file.source, it->second);
+          !problem.empty()) {
+        diagnostics.add(
+            {path, 0, "spec.config[" + std::to_string(i) + "].source", std::move(problem)});
+        ok = false;
+        continue;
+      }
     }
     if (!desired.config_files.emplace(file.target, it->second).second) {
       diagnostics.add({path,

@@ -1,5 +1,6 @@
 #include "manifest/spec_reader.hpp"
 
+#include "manifest/config_encryption.hpp"
 #include "manifest/field_checks.hpp"
 #include "manifest/health_reader.hpp"
 #include "manifest/release_reader.hpp"
@@ -74,11 +75,12 @@ std::optional<std::vector<ConfigFile>> read_config(FieldReader& r,
       ok = false;
       continue;
     }
-    r.reject_unknown_keys(item, item_path, {"source", "target"});
+    r.reject_unknown_keys(item, item_path, {"source", "target", "encryption"});
     auto source = r.string(item, item_path, "source", Need::required, checks::config_source);
     auto target = r.string(item, item_path, "target", Need::required, checks::config_target);
-    ok = ok && source && target;
-    if (source && target) files.push_back(ConfigFile{*source, *target});
+    auto encryption = read_config_encryption(r, item, item_path);
+    ok = ok && source && target && encryption;
+    if (source && target && encryption) files.push_back(ConfigFile{*source, *target, *encryption});
   }
   if (!ok) return std::nullopt;
   return files;
@@ -281,6 +283,7 @@ std::optional<Service> read_service_spec(FieldReader& r,
   service.keep_releases = static_cast<int>(keep.value_or(5));
 
   if (mode == SpecMode::whole && ok) ok = check_config_targets(r, spec, service);
+  if (mode == SpecMode::whole && ok) ok = check_encrypted_config_workload(r, spec, service);
   if (!ok) return std::nullopt;
   return service;
 }

@@ -70,6 +70,9 @@ struct AgentConfig {
   /// `apply.parallel`: how many services of one dependency wave are converged at once (their
   /// downloads, unpacking, starts and health gates overlap); 1 = one at a time.
   int apply_parallel = 8;
+  // secrets (#23): `secrets.ageIdentityFile`, the host's age identity (private key) that
+  // decrypts `encryption: age` config files at install; root-only (0600 or stricter).
+  std::string age_identity_file = "/etc/tether/age.key";
   bool operator==(const AgentConfig&) const = default;
 };
 

@@ -58,10 +58,18 @@ struct ContainerSpec {
   bool operator==(const ContainerSpec&) const = default;
 };
 
+/// How a config file is stored in the state repo (docs/secrets.md).
+enum class ConfigEncryption {
+  none,  ///< placed as it is, read-only (0444)
+  age,   ///< age ciphertext: decrypted at install with the host's identity, placed 0600
+};
+
 /// One file from the state repo placed inside the release dir.
 struct ConfigFile {
   std::string source;  ///< path in the state repo, under config/
   std::string target;  ///< path inside the release dir
+  // secrets (#23): `spec.config[].encryption`
+  ConfigEncryption encryption = ConfigEncryption::none;
   bool operator==(const ConfigFile&) const = default;
 };
 

@@ -222,6 +222,7 @@ ValidationReport validate_snapshot(const StateSnapshot& snapshot, const Validate
   check_names(service_names, "services/", out);
   check_overrides(hosts, services, snapshot, out);
   check_selectors(services, hosts, options.selectors, out);
+  check_secrets(snapshot, hosts, services, out);
   cross_check_with_agent(snapshot, hosts, out);
 
   ValidationReport report;

@@ -93,4 +93,11 @@ void check_selectors(const std::vector<ServiceInfo>& services,
                      SelectorPolicy policy,
                      Collector& out);
 
+/// secrets (#23): secrets/recipients/*.txt readable, and every encrypted config file readable
+/// by the known hosts that get it, as far as its header can say (review/validate_secrets.cpp).
+void check_secrets(const StateSnapshot& snapshot,
+                   const std::vector<HostInfo>& hosts,
+                   const std::vector<ServiceInfo>& services,
+                   Collector& out);
+
 }  // namespace tether::review::validate_detail

@@ -17,6 +17,7 @@ hosts by changing files here, through pull requests.
 services/<name>.yaml      one Service per file: the release to run, how to run and check it
 hosts/<host-id>.yaml      optional: a host's labels and per-service overrides
 config/<name>/...         config files that services place in their release dir
+secrets/recipients/<host-id>.txt   a host's age public key, for encrypted config files
 .tether/schema/           JSON Schemas of the manifests, for editors (see .vscode/settings.json)
 ```
 
@@ -50,6 +51,17 @@ spec:
     deadline: 30s
   rollout:
     percent: 100
+```
+
+## Secrets
+
+A config file can be committed encrypted with age (`encryption: age` on its `spec.config`
+entry); each host decrypts it at install with its own key (docs/secrets.md):
+
+```sh
+age-keygen -o /etc/tether/age.key                               # on the host, once (0600)
+age-keygen -y /etc/tether/age.key > secrets/recipients/web-01.txt   # its public key, here
+age -R secrets/recipients/web-01.txt -o config/web/secret.env.age secret.env   # never commit secret.env
 ```
 
 ## Every day

@@ -7,10 +7,11 @@
 namespace tether {
 namespace {
 
-constexpr const char* k_tracked_dirs[] = {"services", "hosts", "config"};
+// secrets/: the age recipients of each host (secrets/recipients/<host>.txt), for validate.
+constexpr const char* k_tracked_dirs[] = {"services", "hosts", "config", "secrets"};
 constexpr const char* k_only_manifests =
-    "tether reads only manifests and config files from the state repo; keep big or generated "
-    "files out of services/, hosts/ and config/";
+    "tether reads only manifests, config files and recipients from the state repo; keep big or "
+    "generated files out of services/, hosts/, config/ and secrets/";
 
 using OdbHandle = git::Handle<git_odb, git_odb_free>;
 
