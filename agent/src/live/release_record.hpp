@@ -25,6 +25,9 @@ struct ReleaseRecord {
   /// How this release was declared to run and be judged (absent in records of older agents).
   std::optional<RunSpec> run;
   std::optional<HealthSpec> health;
+  // -- issue #23, shared data (h/shared) --
+  /// `spec.shared` as installed: the links this release dir holds (part of the config hash).
+  SharedPaths shared = {};
   bool operator==(const ReleaseRecord&) const = default;
 };
 
