@@ -6,8 +6,11 @@
 #include "report/release_list.hpp"
 #include "report/table.hpp"
 
-#include <cstdio>
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <iterator>
 
 namespace tether {
 namespace {

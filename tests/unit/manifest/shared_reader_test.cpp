@@ -43,7 +43,7 @@ TEST(SharedReader, RefusesPathsThatLeaveTheReleaseDirNamingTheField) {
     std::string shared;
     std::string expected;
   } cases[] = {
-      {"{dirs: [/var/lib/app]}", "services/app.yaml:8: spec.shared.dirs[0]: expected a relative"},
+      {"{dirs: [/var/lib/app]}", "spec.shared.dirs[0]: expected a relative"},
       {"{dirs: [../other]}", "spec.shared.dirs[0]: expected a relative path without '.', '..'"},
       {"{files: [data/../../x]}", "spec.shared.files[0]: expected a relative"},
       {"{files: [./db]}", "spec.shared.files[0]"},
