@@ -35,9 +35,9 @@ std::vector<HostileCase> HostileTest::archive_cases() {
                                      const std::string& shared) {
     return [this, name, entries, shared] {
       declare_v2_tarball(name, entries);
-      m_repo->write("services/hello.yaml",
-                    read_text(m_repo->work() / "services/hello.yaml") + "  shared: " + shared +
-                        "\n");
+      m_repo->write(
+          "services/hello.yaml",
+          read_text(m_repo->work() / "services/hello.yaml") + "  shared: " + shared + "\n");
     };
   };
   return {

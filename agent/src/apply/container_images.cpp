@@ -1,9 +1,9 @@
 #include "apply/container_images.hpp"
 
+#include "container/image_prune.hpp"
 #include "core/files.hpp"
 #include "core/json_text.hpp"
 #include "core/log.hpp"
-#include "container/image_prune.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -48,7 +48,8 @@ std::vector<std::string> prune_container_images(const Layout& layout,
   }
   record.insert(record.end(), prune.kept.begin(), prune.kept.end());
   const nlohmann::json json = {{"images", record}};
-  if (Status saved = write_file_atomic(image_record_path(layout, service), json_text(json, 2) + "\n");
+  if (Status saved =
+          write_file_atomic(image_record_path(layout, service), json_text(json, 2) + "\n");
       !saved) {
     log_warn("cannot record the service's images; old ones may stay",
              {{"service", service}, {"error", saved.error().describe()}});

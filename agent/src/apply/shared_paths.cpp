@@ -37,8 +37,9 @@ Status make_shared_dir(const ConfinedDir& shared, const std::string& path) {
   struct stat st {};
   const std::string kind = kind_of(parent->get(), name, st);
   if (kind == "a directory") return ok_status();
-  return Error{(shared.path() / path).string() + " is " + kind + ", not a directory (spec.shared.dirs)",
-               k_hint_shared};
+  return Error{
+      (shared.path() / path).string() + " is " + kind + ", not a directory (spec.shared.dirs)",
+      k_hint_shared};
 }
 
 Status make_shared_file(const ConfinedDir& shared, const std::string& path) {
@@ -90,9 +91,7 @@ Status link_one(const ConfinedDir& release, const std::string& path) {
 
 }  // namespace
 
-Status prepare_shared(const Layout& layout,
-                      const std::string& service,
-                      const SharedPaths& shared) {
+Status prepare_shared(const Layout& layout, const std::string& service, const SharedPaths& shared) {
   if (shared.empty()) return ok_status();
   const fs::path root = layout.shared_dir(service);
   if (Status made = make_dirs(layout.service_dir(service)); !made) return made;

@@ -19,7 +19,7 @@ namespace tether {
 /// more per shared path, "<path>\0shared-dir\n" or "<path>\0shared-file\n", in the same sort.
 /// A change to the shared list is then a new release dir with the new links, built beside the
 /// live one and switched like a config change. Without shared paths it is config_hash_of_digests.
-[[nodiscard]] std::string config_hash_with_shared(
-    const std::map<std::string, std::string>& digests, const SharedPaths& shared);
+[[nodiscard]] std::string config_hash_with_shared(const std::map<std::string, std::string>& digests,
+                                                  const SharedPaths& shared);
 
 }  // namespace tether

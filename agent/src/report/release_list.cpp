@@ -5,8 +5,9 @@
 #include "live/release_record.hpp"
 #include "live/serving_record.hpp"
 
-#include <algorithm>
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 namespace tether {
 namespace {
@@ -61,9 +62,8 @@ std::vector<ReleaseEntry> release_dirs(const Layout& layout,
     entry.bytes = size_on_disk(it->path());
     add_role(entry, entry.name == live, "live");
     add_role(entry, !previous.empty() && entry.name == previous && entry.name != live, "previous");
-    add_role(entry,
-             history.quarantine && history.quarantine->dir_name == entry.name,
-             "quarantined");
+    add_role(
+        entry, history.quarantine && history.quarantine->dir_name == entry.name, "quarantined");
     const auto& failed = history.failed_dirs;
     add_role(entry, std::find(failed.begin(), failed.end(), entry.name) != failed.end(), "failed");
     add_role(entry, entry.version.empty(), "damaged");

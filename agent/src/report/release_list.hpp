@@ -3,12 +3,12 @@
 #include "core/layout.hpp"
 #include "core/result.hpp"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 namespace tether {
 
@@ -18,7 +18,7 @@ struct ReleaseEntry {
   std::string name;     ///< the dir under releases/, or the image reference
   std::string version;  ///< from release.json ("" when it has none)
   std::string commit;
-  std::string installed_at;  ///< RFC 3339, "" when not known
+  std::string installed_at;             ///< RFC 3339, "" when not known
   std::optional<std::uintmax_t> bytes;  ///< on disk, symlinks not followed; none for images
   /// What it is to the service: live (`current`/serving), previous (the rollback target),
   /// quarantined (failed its gate, not retried), failed (failed a gate before), damaged.
@@ -28,7 +28,7 @@ struct ReleaseEntry {
 
 struct ReleaseList {
   std::string service;
-  std::string kind;  ///< "release" (dirs) or "container" (images)
+  std::string kind;                    ///< "release" (dirs) or "container" (images)
   std::vector<ReleaseEntry> releases;  ///< newest install first
   /// `spec.shared` data (issue #23): its dir and size, when the service has one.
   std::string shared_dir;

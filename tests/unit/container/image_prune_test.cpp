@@ -1,7 +1,8 @@
 // Issue #23: which images of a container service are removed after a switch (pure), and the
 // removal through the engine (the fake one), which never fails the switch.
-#include "apply/container_images.hpp"
 #include "container/image_prune.hpp"
+
+#include "apply/container_images.hpp"
 #include "fake_container_engine.hpp"
 #include "temp_dir.hpp"
 
@@ -51,9 +52,8 @@ TEST(ImagePrune, RemovesThroughTheEngineAndRetriesWhatItRefused) {
       << "a refused removal stays recorded";
 
   const test::FakeContainerEngine willing;
-  EXPECT_EQ(
-      prune_container_images(layout, willing, "web", "r/web@4", {"r/web@3", "r/web@4"}, 1),
-      (Images{"r/web@1", "r/web@2"}));
+  EXPECT_EQ(prune_container_images(layout, willing, "web", "r/web@4", {"r/web@3", "r/web@4"}, 1),
+            (Images{"r/web@1", "r/web@2"}));
   EXPECT_EQ(read_image_record(layout, "web"), (Images{"r/web@3", "r/web@4"}));
 }
 

@@ -29,10 +29,10 @@ std::string problems(const std::string& text) {
 
 TEST(SharedReader, ReadsDirsAndFiles) {
   Diagnostics diagnostics;
-  const auto service = parse_service(
-      "services/app.yaml",
-      manifest("  shared:\n    dirs: [data, var/cache]\n    files: [db.sqlite]\n"),
-      diagnostics);
+  const auto service =
+      parse_service("services/app.yaml",
+                    manifest("  shared:\n    dirs: [data, var/cache]\n    files: [db.sqlite]\n"),
+                    diagnostics);
   ASSERT_TRUE(service) << diagnostics.describe();
   EXPECT_EQ(service->shared.dirs, (std::vector<std::string>{"data", "var/cache"}));
   EXPECT_EQ(service->shared.files, (std::vector<std::string>{"db.sqlite"}));
@@ -106,7 +106,8 @@ TEST(SharedReader, AChangedSharedListIsPlannedAsAChangeToANewReleaseDir) {
   LiveService live;
   live.name = "app";
   live.current_dir = before.release.dir_name();
-  live.installed.push_back(InstalledRelease{before.release.dir_name(), before.release, "", true, ""});
+  live.installed.push_back(
+      InstalledRelease{before.release.dir_name(), before.release, "", true, ""});
   live.fingerprint = before.fingerprint;
   live.process = ProcessState::running;
   Desired desired;
