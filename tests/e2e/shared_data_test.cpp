@@ -70,7 +70,7 @@ TEST_F(SharedDataTest, DataOutlivesReleasesPruningAndARollback) {
   const auto json = nlohmann::json::parse(listed.out);
   ASSERT_EQ(json["releases"].size(), 2u) << listed.out;
   std::map<std::string, nlohmann::json> by_version;
-  for (const auto& r : json["releases"]) by_version[r["version"]] = r;
+  for (const auto& r : json["releases"]) by_version[r["version"].get<std::string>()] = r;
   EXPECT_EQ(by_version["2.0.0"]["roles"], nlohmann::json::array({"live"})) << listed.out;
   EXPECT_EQ(by_version["3.0.0"]["roles"], nlohmann::json::array({"previous"})) << listed.out;
   EXPECT_GT(by_version["2.0.0"]["bytes"].get<long long>(), 0);
