@@ -102,6 +102,16 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   history->add_flag("--json", history_flags.json, "same as --output json");
 
+  tether::ReleasesFlags releases_flags;
+  auto* releases = app.add_subcommand(
+      "releases", "List a service's installed releases: live, previous, quarantined, size");
+  add_settings_flags(*releases, settings, /*for_run=*/false);
+  releases->add_option("service", releases_flags.service, "the service")->required();
+  releases->add_option("-o,--output", releases_flags.output, "text (a table) or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  releases->add_flag("--json", releases_flags.json, "same as --output json");
+
   std::string retry_service;
   auto* retry = app.add_subcommand(
       "retry", "Lift a quarantine: try a release that failed its health check again");
@@ -279,6 +289,7 @@ int main(int argc, char** argv) {
   if (*run) return tether::run_command(settings, run_flags);
   if (*status) return tether::status_command(settings, status_flags);
   if (*retry) return tether::retry_command(settings, retry_service);
+  if (*releases) return tether::releases_command(settings, releases_flags);
   if (*suspend) return tether::suspend_command(settings, suspend_flags);
   if (*resume) return tether::resume_command(settings, resume_service, resume_all);
   if (*plan) return tether::plan_command(plan_flags);

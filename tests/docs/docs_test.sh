@@ -63,7 +63,7 @@ echo "== every tether flag the docs mention exists"
 python3 - "$tether" "$docs"/*.md "$docs/../README.md" <<'PY'
 import re, subprocess, sys
 tether, pages = sys.argv[1], sys.argv[2:]
-commands = {"run", "status", "history", "retry", "suspend", "resume", "plan", "revert", "validate",
+commands = {"run", "status", "history", "releases", "retry", "suspend", "resume", "plan", "revert", "validate",
             "init", "fleet"}
 helps, bad, seen = {}, [], 0
 for page in pages:

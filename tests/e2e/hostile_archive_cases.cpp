@@ -29,7 +29,36 @@ std::vector<HostileCase> HostileTest::archive_cases() {
   write_tar_claiming_size(bomb, "data/bomb", 3LL * 1024 * 1024 * 1024);
   std::vector<ArchiveEntry> many = {{"bin/hello", binary, Type::file, 0755}};
   for (int i = 0; i < 300; ++i) many.push_back({"many/f" + std::to_string(i), "x"});
+  // Issue #23: the artifact ships something at a path spec.shared links to the service's data.
+  const auto shared_tarball = [this](const std::string& name,
+                                     std::vector<ArchiveEntry> entries,
+                                     const std::string& shared) {
+    return [this, name, entries, shared] {
+      declare_v2_tarball(name, entries);
+      m_repo->write(
+          "services/hello.yaml",
+          read_text(m_repo->work() / "services/hello.yaml") + "  shared: " + shared + "\n");
+    };
+  };
   return {
+      // A link out of the release (to /etc) is refused by the unpacker already; one that stays
+      // inside would still make the shared data another path of the release.
+      {"a shared path shipped as a symlink (#23)",
+       shared_tarball("shared-link",
+                      {{"bin/hello", binary, Type::file, 0755}, {"data", "bin", Type::symlink}},
+                      "{dirs: [data]}"),
+       {"the artifact has a symlink at the shared path data"},
+       v1_untouched},
+      {"a shared path below a symlink (#23)",
+       shared_tarball("shared-parent-link",
+                      {{"bin/hello", binary, Type::file, 0755}, {"var", "bin", Type::symlink}},
+                      "{files: [var/state.db]}"),
+       {"shared path var/state.db", "symlink \"var\""}},
+      {"a shared path shipped as a file with content (#23)",
+       shared_tarball("shared-file",
+                      {{"bin/hello", binary, Type::file, 0755}, {"state.db", "seed"}},
+                      "{files: [state.db]}"),
+       {"the artifact has a file at the shared path state.db"}},
       {"'.' as a symlink to the previous release (#18.1)",
        tarball("dot-symlink",
                {{".", m_v1_dir, Type::symlink}, {"bin/hello", binary, Type::file, 0755}}),

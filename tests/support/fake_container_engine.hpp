@@ -21,6 +21,13 @@ class FakeContainerEngine final : public ContainerEngine {
     std::string name = container.name;
     m_containers[name] = std::move(container);
   }
+  /// `image` cannot be removed (the engine says a container uses it).
+  void refuse_image_removal(const std::string& image) { m_kept_images.insert(image); }
+  [[nodiscard]] Status remove_image(const std::string& image) const override {
+    m_calls.push_back("rmi " + image);
+    if (m_kept_images.count(image) != 0) return Error{"image " + image + " is in use", ""};
+    return ok_status();
+  }
   /// `image` cannot be pulled (the registry does not have it).
   void refuse_pull(const std::string& image) { m_refused.insert(image); }
 
@@ -100,6 +107,7 @@ class FakeContainerEngine final : public ContainerEngine {
   mutable std::vector<std::string> m_calls;
   mutable int m_made = 0;
   std::set<std::string> m_refused;
+  std::set<std::string> m_kept_images;
 };
 
 }  // namespace tether::test

@@ -2,6 +2,7 @@
 
 #include "apply/applier_context.hpp"
 #include "apply/release_installer.hpp"
+#include "apply/shared_paths.hpp"
 #include "core/bounded_parallel.hpp"
 #include "core/fault_point.hpp"
 #include "core/files.hpp"
@@ -88,6 +89,10 @@ Status Applier::apply_action(const ServiceAction& action, Context& context) cons
 }
 
 Status Applier::apply_release(const ServiceAction& action, Context& context) const {
+  // Before the release is built and its hooks run: its shared links must not dangle.
+  const Service& service = context.desired.service;
+  if (Status shared = prepare_shared(m_layout, service.name, service.shared); !shared)
+    return shared.error().with_context(action.service + ": shared data (spec.shared)");
   if (action.install) {
     if (Status installed =
             install_release(m_layout, m_network, context.desired, context.state_commit, m_secrets);

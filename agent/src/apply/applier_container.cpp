@@ -2,9 +2,28 @@
 // and notification as a binary release; only the switch itself is the container runtime's.
 #include "apply/applier.hpp"
 #include "apply/applier_context.hpp"
+#include "apply/container_images.hpp"
 #include "container/container_switcher.hpp"
 
 namespace tether {
+namespace {
+
+/// Images no release of the service needs any more go (issue #23): never the one just switched
+/// to or tried, nor the one that served before it (the rollback target).
+void prune_images(const Layout& layout,
+                  const ContainerSwitcher& switcher,
+                  const DesiredService& desired,
+                  const LiveService* live) {
+  const Service& service = desired.service;
+  const std::string latest = service.container()->image;
+  std::set<std::string> in_use = {latest};
+  if (live != nullptr && live->serving && !live->serving->image.empty())
+    in_use.insert(live->serving->image);
+  (void)prune_container_images(
+      layout, switcher.engine_for(service), service.name, latest, in_use, service.keep_releases);
+}
+
+}  // namespace
 
 Status Applier::apply_container(const ServiceAction& action, Context& context) const {
   const std::string& name = action.service;
@@ -17,6 +36,7 @@ Status Applier::apply_container(const ServiceAction& action, Context& context) c
       context.desired,
       context.state_commit,
       again ? ContainerSwitchMode::replace : ContainerSwitchMode::with_rollback);
+  prune_images(m_layout, *m_containers, context.desired, context.live);
   if (result.end == ContainerSwitchEnd::converged) {
     record_serving(context.desired, context);
     return ok_status();

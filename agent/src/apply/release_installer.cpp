@@ -4,6 +4,7 @@
 #include "apply/archive_unpacker.hpp"
 #include "apply/artifact_fetcher.hpp"
 #include "apply/confined_dir.hpp"
+#include "apply/shared_paths.hpp"
 #include "core/fault_point.hpp"
 #include "core/files.hpp"
 #include "core/sha256.hpp"
@@ -114,6 +115,7 @@ ReleaseRecord make_record(const DesiredService& desired, const std::string& stat
   record.installed_at = now_rfc3339();
   record.run = desired.service.run;
   record.health = desired.service.health;
+  record.shared = desired.service.shared;
   return record;
 }
 
@@ -142,6 +144,7 @@ Status build_release(const ConfinedDir& dir,
                        : placed.error().hint};
     }
   }
+  if (Status linked = link_shared(dir, desired.service.shared); !linked) return linked;
   const std::string record = to_json_text(make_record(desired, state_commit));
   if (Status written = dir.write_file(k_release_record, record, 0444); !written) return written;
   // Last, after every write into the dir: the binary that runs is the one pinned.

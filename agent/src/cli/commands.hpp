@@ -56,6 +56,17 @@ int revert_proposal_command(const SettingsFlags& settings,
                             const std::string& service,
                             const std::string& format);
 
+// -- issue #23, `tether releases` (h/shared) --
+struct ReleasesFlags {
+  std::string service;
+  bool json = false;            ///< --json, the same as --output json
+  std::string output = "text";  ///< text (a table) or json
+};
+
+/// `tether releases SERVICE`: the releases (or images) of SERVICE installed on this host, which
+/// is live, which is the rollback target, which are quarantined, their size and install time.
+int releases_command(const SettingsFlags& settings, const ReleasesFlags& flags);
+
 /// Exit statuses shared by the commands (documented in --help).
 inline constexpr int k_exit_ok = 0;
 inline constexpr int k_exit_failed = 1;

@@ -116,4 +116,19 @@ Status CliEngine::start(const std::string& name) const {
   return expect_success(start_args(name), k_command_timeout, "cannot start " + name, "");
 }
 
+Status CliEngine::remove_image(const std::string& image) const {
+  auto output = call(remove_image_args(image), k_command_timeout);
+  if (!output) return Error{"cannot remove image " + image + ": " + output.error().message, ""};
+  // docker: "No such image"; podman: "image not known". Already gone is what was asked.
+  std::string text = output->err + output->out;
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) {
+    return static_cast<char>(std::tolower(c));
+  });
+  const bool gone = text.find("no such image") != std::string::npos ||
+                    text.find("image not known") != std::string::npos;
+  if (output->exit_code == 0 || gone) return ok_status();
+  Command shown{{program()}, {}, {}, k_command_timeout};
+  return Error{"cannot remove image " + image + ": " + describe_failure(shown, *output), ""};
+}
+
 }  // namespace tether

@@ -21,6 +21,7 @@ class CliEngine final : public ContainerEngine {
   [[nodiscard]] Status remove(const std::string& name) const override;
   [[nodiscard]] Status rename(const std::string& from, const std::string& to) const override;
   [[nodiscard]] Status start(const std::string& name) const override;
+  [[nodiscard]] Status remove_image(const std::string& image) const override;
 
  private:
   [[nodiscard]] const char* program() const { return engine_program(m_runtime); }

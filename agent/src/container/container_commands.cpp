@@ -79,4 +79,8 @@ std::vector<std::string> rename_args(const std::string& from, const std::string&
 
 std::vector<std::string> start_args(const std::string& name) { return {"start", name}; }
 
+std::vector<std::string> remove_image_args(const std::string& image) {
+  return {"image", "rm", image};
+}
+
 }  // namespace tether

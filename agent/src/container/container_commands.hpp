@@ -50,5 +50,7 @@ struct ContainerLaunch {
                                                    const std::string& name);
 [[nodiscard]] std::vector<std::string> rename_args(const std::string& from, const std::string& to);
 [[nodiscard]] std::vector<std::string> start_args(const std::string& name);
+/// `image rm IMAGE`, without force: an image a container still uses is refused by the engine.
+[[nodiscard]] std::vector<std::string> remove_image_args(const std::string& image);
 
 }  // namespace tether

@@ -41,6 +41,10 @@ class ContainerEngine {
   [[nodiscard]] virtual Status remove(const std::string& name) const = 0;
   [[nodiscard]] virtual Status rename(const std::string& from, const std::string& to) const = 0;
   [[nodiscard]] virtual Status start(const std::string& name) const = 0;
+  // -- issue #23, images pruned with their releases (h/shared) --
+  /// Removes the local copy of `image` (as pulled: name@sha256:digest). An image still used by
+  /// a container is refused by the engine (an Error); an image that is not there is fine.
+  [[nodiscard]] virtual Status remove_image(const std::string& image) const = 0;
 };
 
 /// The engine that drives `runtime`: the one place that chooses an implementation a runtime

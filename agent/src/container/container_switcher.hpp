@@ -52,6 +52,10 @@ class ContainerSwitcher {
   /// Stops and removes tether-<service> (and a parked tether-<service>-prev) under `runtime`:
   /// the service is no longer declared for this host. Nothing there is fine.
   [[nodiscard]] Status remove_service(const std::string& service, ContainerRuntime runtime) const;
+  /// The engine that runs `service` (its runtime's, else the agent's default).
+  [[nodiscard]] const ContainerEngine& engine_for(const Service& service) const {
+    return m_engines.engine_for(service);
+  }
 
  private:
   /// Error when the new container is not healthy (or not running, without a health spec).

@@ -21,6 +21,10 @@ struct Layout {
   [[nodiscard]] fs::path release_dir(const std::string& name, const std::string& dir) const {
     return releases_dir(name) / dir;
   }
+  /// `spec.shared` data of the service: outside releases/, so pruning never reaches it.
+  [[nodiscard]] fs::path shared_dir(const std::string& name) const {
+    return service_dir(name) / "shared";
+  }
   [[nodiscard]] fs::path current_link(const std::string& name) const {
     return service_dir(name) / "current";
   }

@@ -11,6 +11,19 @@
 namespace tether {
 namespace {
 
+/// Empty when every `spec.shared` link of the release is the symlink tether made, else which is
+/// not (a repair rebuilds the dir).
+std::string shared_link_damage(const fs::path& dir, const SharedPaths& shared) {
+  for (const auto* paths : {&shared.dirs, &shared.files}) {
+    for (const std::string& path : *paths) {
+      std::error_code ec;
+      const fs::path text = fs::read_symlink(dir / path, ec);
+      if (ec || text != shared_link_text(path)) return "shared link " + path + " was modified";
+    }
+  }
+  return "";
+}
+
 /// Empty when every file tether vouches for matches release.json, else what differs.
 std::string find_damage(const fs::path& dir, const ReleaseRecord& record, HashCache& hashes) {
   auto binary = hashes.sha256(dir / record.binary_path);
@@ -29,7 +42,8 @@ std::string find_damage(const fs::path& dir, const ReleaseRecord& record, HashCa
     auto actual = hashes.sha256(dir / target);
     if (!actual || *actual != digest) return "config file " + target + " was modified or removed";
   }
-  if (config_hash_of_digests(record.config_digests) != record.id.config_hash) {
+  if (std::string link = shared_link_damage(dir, record.shared); !link.empty()) return link;
+  if (config_hash_with_shared(record.config_digests, record.shared) != record.id.config_hash) {
     return "config hash in release.json does not match its files";
   }
   return "";

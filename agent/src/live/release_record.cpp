@@ -23,6 +23,7 @@ std::string to_json_text(const ReleaseRecord& r) {
   if (r.run) json["run"] = run_to_json(*r.run);
   if (r.health) json["health"] = health_to_json(*r.health);
   if (!r.secret_targets.empty()) json["config"]["secretTargets"] = r.secret_targets;
+  if (!r.shared.empty()) json["shared"] = {{"dirs", r.shared.dirs}, {"files", r.shared.files}};
   return json_text(json, 2) + "\n";
 }
 
@@ -44,6 +45,10 @@ Result<ReleaseRecord> release_record_from_json(const std::string& text) {
     r.installed_at = json.at("installedAt").get<std::string>();
     if (json.contains("run")) r.run = run_from_json(json.at("run"));
     if (json.contains("health")) r.health = health_from_json(json.at("health"));
+    if (json.contains("shared")) {
+      r.shared.dirs = json.at("shared").value("dirs", std::vector<std::string>{});
+      r.shared.files = json.at("shared").value("files", std::vector<std::string>{});
+    }
     return r;
   } catch (const nlohmann::json::exception& e) {
     return Error{std::string("invalid release.json: ") + e.what(), ""};

@@ -29,6 +29,9 @@ struct ReleaseRecord {
   // secrets (#23): targets decrypted at install. Their config_digests entry is the digest of
   // the ciphertext (what the config hash is over); no digest of the plaintext is kept anywhere.
   std::set<std::string> secret_targets = {};
+  // -- issue #23, shared data (h/shared) --
+  /// `spec.shared` as installed: the links this release dir holds (part of the config hash).
+  SharedPaths shared = {};
   bool operator==(const ReleaseRecord&) const = default;
 };
 

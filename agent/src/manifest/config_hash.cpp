@@ -21,4 +21,14 @@ std::string config_hash(const std::map<std::string, std::string>& files) {
   return config_hash_of_digests(digests);
 }
 
+std::string config_hash_with_shared(const std::map<std::string, std::string>& digests,
+                                    const SharedPaths& shared) {
+  std::map<std::string, std::string> lines = digests;
+  // A digest is 64 hex digits: these markers can never be read as one. Shared paths never
+  // overlap config targets (manifest/shared_reader.cpp).
+  for (const std::string& dir : shared.dirs) lines.emplace(dir, "shared-dir");
+  for (const std::string& file : shared.files) lines.emplace(file, "shared-file");
+  return config_hash_of_digests(lines);
+}
+
 }  // namespace tether

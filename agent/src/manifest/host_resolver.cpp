@@ -81,7 +81,10 @@ std::optional<DesiredService> resolve_service(const std::string& path,
     }
   }
   if (!ok) return std::nullopt;
-  desired.release.config_hash = config_hash(desired.config_files);
+  std::map<std::string, std::string> digests;
+  for (const auto& [target, content] : desired.config_files)
+    digests.emplace(target, Sha256::of(content));
+  desired.release.config_hash = config_hash_with_shared(digests, service.shared);
   desired.spec_digest = Sha256::of(declaration + '\0' + desired.release.config_hash);
   if (const ReleaseSpec* release = service.release()) {
     desired.release.version = release->version;

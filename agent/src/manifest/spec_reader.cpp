@@ -4,6 +4,7 @@
 #include "manifest/field_checks.hpp"
 #include "manifest/health_reader.hpp"
 #include "manifest/release_reader.hpp"
+#include "manifest/shared_reader.hpp"
 
 #include <algorithm>
 #include <array>
@@ -13,7 +14,7 @@ namespace tether {
 namespace {
 
 /// Every field of a Service spec; all but the first may be overridden per host.
-constexpr std::array<std::string_view, 13> k_spec_fields = {"selector",
+constexpr std::array<std::string_view, 14> k_spec_fields = {"selector",
                                                             "release",
                                                             "container",
                                                             "runtime",
@@ -25,7 +26,8 @@ constexpr std::array<std::string_view, 13> k_spec_fields = {"selector",
                                                             "keepReleases",
                                                             "hooks",
                                                             "dependsOn",
-                                                            "suspend"};
+                                                            "suspend",
+                                                            "shared"};
 
 std::optional<ContainerSpec> read_container(FieldReader& r,
                                             const YAML::Node& node,
@@ -282,8 +284,15 @@ std::optional<Service> read_service_spec(FieldReader& r,
   note(spec["keepReleases"].IsDefined(), keep.has_value());
   service.keep_releases = static_cast<int>(keep.value_or(5));
 
+  if (const YAML::Node node = spec["shared"]; node.IsDefined()) {
+    auto shared = read_shared(r, node, join_path(path, "shared"));
+    note(true, shared.has_value());
+    if (shared) service.shared = *shared;
+  }
+
   if (mode == SpecMode::whole && ok) ok = check_config_targets(r, spec, service);
   if (mode == SpecMode::whole && ok) ok = check_encrypted_config_workload(r, spec, service);
+  if (mode == SpecMode::whole && ok) ok = check_shared_paths(r, spec, service);
   if (!ok) return std::nullopt;
   return service;
 }

@@ -3,6 +3,7 @@
 #include "core/duration.hpp"
 #include "model/container_runtime.hpp"
 #include "model/probe.hpp"
+#include "model/shared_paths.hpp"
 
 #include <map>
 #include <optional>
@@ -126,6 +127,9 @@ struct Service {
   std::vector<std::string> depends_on;
   /// `spec.suspend.reason`: held as it runs (model/suspension.hpp) while set.
   std::optional<std::string> suspend = {};
+  // -- issue #23, shared data (h/shared) --
+  /// `spec.shared`: data that survives releases (binary releases only).
+  SharedPaths shared = {};
   bool operator==(const Service&) const = default;
 
   [[nodiscard]] const ReleaseSpec* release() const { return std::get_if<ReleaseSpec>(&workload); }
