@@ -111,7 +111,14 @@ int main(int argc, char** argv) {
       "\nA release that fails its health check is rolled back and quarantined: the agent does not\n"
       "try it again until the service's declaration changes in the state repo. After fixing what\n"
       "was wrong outside the repo (a database, a firewall), `tether retry SERVICE` lets the next\n"
-      "pass try the same release again.");
+      "pass try the same release again.\n"
+      "With --accept-migrations it lifts no quarantine: it accepts that a rollback leaves the\n"
+      "release in `current` for one recorded with an older migration state (spec.migrations,\n"
+      "onRollback: refuse), which the agent then carries out.");
+  bool retry_accept_migrations = false;  // Migrations (#23)
+  retry->add_flag("--accept-migrations",
+                  retry_accept_migrations,
+                  "accept a rollback across recorded migrations held by onRollback: refuse");
 
   tether::SuspendFlags suspend_flags;
   auto* suspend = app.add_subcommand(
@@ -278,6 +285,8 @@ int main(int argc, char** argv) {
   }
   if (*run) return tether::run_command(settings, run_flags);
   if (*status) return tether::status_command(settings, status_flags);
+  if (*retry && retry_accept_migrations)
+    return tether::accept_migrations_command(settings, retry_service);
   if (*retry) return tether::retry_command(settings, retry_service);
   if (*suspend) return tether::suspend_command(settings, suspend_flags);
   if (*resume) return tether::resume_command(settings, resume_service, resume_all);

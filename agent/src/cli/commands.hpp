@@ -34,6 +34,9 @@ int history_command(const SettingsFlags& settings, const HistoryFlags& flags);
 
 /// `tether retry SERVICE`: lifts the quarantine of SERVICE so the next pass tries it again.
 int retry_command(const SettingsFlags& settings, const std::string& service);
+/// Migrations (#23): `tether retry --accept-migrations SERVICE`: a rollback that leaves the
+/// release in `current` for one recorded with an older migration state may go ahead here.
+int accept_migrations_command(const SettingsFlags& settings, const std::string& service);
 
 struct SuspendFlags {
   std::string service;       ///< one service, or

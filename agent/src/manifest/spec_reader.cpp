@@ -2,6 +2,7 @@
 
 #include "manifest/field_checks.hpp"
 #include "manifest/health_reader.hpp"
+#include "manifest/migrations_reader.hpp"
 #include "manifest/release_reader.hpp"
 
 #include <algorithm>
@@ -12,7 +13,7 @@ namespace tether {
 namespace {
 
 /// Every field of a Service spec; all but the first may be overridden per host.
-constexpr std::array<std::string_view, 13> k_spec_fields = {"selector",
+constexpr std::array<std::string_view, 14> k_spec_fields = {"selector",
                                                             "release",
                                                             "container",
                                                             "runtime",
@@ -24,7 +25,8 @@ constexpr std::array<std::string_view, 13> k_spec_fields = {"selector",
                                                             "keepReleases",
                                                             "hooks",
                                                             "dependsOn",
-                                                            "suspend"};
+                                                            "suspend",
+                                                            "migrations"};
 
 std::optional<ContainerSpec> read_container(FieldReader& r,
                                             const YAML::Node& node,
@@ -275,6 +277,10 @@ std::optional<Service> read_service_spec(FieldReader& r,
 
   service.suspend = read_suspend(r, spec, path);
   note(spec["suspend"].IsDefined(), service.suspend.has_value());
+
+  // Migrations (#23).
+  service.migrations = read_migrations(r, spec, path);
+  note(spec["migrations"].IsDefined(), service.migrations.has_value());
 
   auto keep = r.integer(spec, path, "keepReleases", Need::optional, 1, 100);
   note(spec["keepReleases"].IsDefined(), keep.has_value());

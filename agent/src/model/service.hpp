@@ -2,6 +2,7 @@
 
 #include "core/duration.hpp"
 #include "model/container_runtime.hpp"
+#include "model/migrations.hpp"
 #include "model/probe.hpp"
 
 #include <map>
@@ -118,6 +119,8 @@ struct Service {
   std::vector<std::string> depends_on;
   /// `spec.suspend.reason`: held as it runs (model/suspension.hpp) while set.
   std::optional<std::string> suspend = {};
+  // Migrations (#23): `spec.migrations`, a rollback across a schema change flagged or held.
+  std::optional<MigrationsSpec> migrations = {};
   bool operator==(const Service&) const = default;
 
   [[nodiscard]] const ReleaseSpec* release() const { return std::get_if<ReleaseSpec>(&workload); }
