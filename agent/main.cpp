@@ -122,7 +122,8 @@ int main(int argc, char** argv) {
 
   tether::DrillFlags drill_flags;  // Rollback drills (#23)
   auto* drill = app.add_subcommand(
-      "drill", "Rehearse a service's rollback on this host: to its previous release and back, timed");
+      "drill",
+      "Rehearse a service's rollback on this host: to its previous release and back, timed");
   add_settings_flags(*drill, settings, /*for_run=*/false);
   drill->add_option("service", drill_flags.service, "the service to drill")->required();
   drill->footer(

@@ -61,8 +61,8 @@ TEST_F(MigrationsTest, ARollbackAcrossRecordedMigrationsIsFlaggedAndHeldUntilAcc
   EXPECT_NE(recorded.find("\"0045_add_users\""), std::string::npos) << recorded;
 
   commit_migrating("1.0.0", "0042");  // the revert of 2.0.0
-  const CommandResult preview = tether(
-      {"plan", "--live", "--ref", "main", "--repo", repo_url(), "--host", "e2e-host"});
+  const CommandResult preview =
+      tether({"plan", "--live", "--ref", "main", "--repo", repo_url(), "--host", "e2e-host"});
   EXPECT_NE(preview.out.find("crosses migrations 0042..0045_add_users"), std::string::npos)
       << preview.out << preview.err;
 

@@ -22,12 +22,12 @@ Status Applier::hold_auto_rollback(const ServiceAction& action,
   const std::string failed_dir = action.to.dir_name();
   const InstalledRelease* before = context.live->find(previous.release.dir_name());
   const std::string previous_state = before == nullptr ? "" : before->migration_state;
-  const AutoRollbackMigrations check = auto_rollback_migrations(
-      *spec, context.history[name], failed_dir, migrated, previous_state);
+  const AutoRollbackMigrations check =
+      auto_rollback_migrations(*spec, context.history[name], failed_dir, migrated, previous_state);
   if (check.crossing.empty()) return ok_status();
   const std::string what = "auto-rollback to " + previous.release.short_text() + " " +
-                           check.crossing + " (" + action.to.short_text() + " printed " +
-                           migrated + ")";
+                           check.crossing + " (" + action.to.short_text() + " printed " + migrated +
+                           ")";
   log_warn(check.held ? "auto-rollback held: it crosses migrations"
                       : "auto-rollback crosses migrations: the old release runs against a "
                         "schema migrated for the new one",

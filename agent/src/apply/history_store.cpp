@@ -12,7 +12,8 @@ nlohmann::json to_json(const ServiceHistory& h) {
   nlohmann::json json = {{"lastGood", h.last_good_dir}};
   if (!h.previous_good_dir.empty()) json["previousGood"] = h.previous_good_dir;
   if (!h.failed_dirs.empty()) json["failed"] = h.failed_dirs;
-  if (!h.migrations_accepted_from.empty()) json["migrationsAcceptedFrom"] = h.migrations_accepted_from;
+  if (!h.migrations_accepted_from.empty())
+    json["migrationsAcceptedFrom"] = h.migrations_accepted_from;
   if (h.quarantine) {
     const Quarantine& q = *h.quarantine;
     json["quarantine"] = {{"dir", q.dir_name},

@@ -39,9 +39,9 @@ AutoRollbackMigrations auto_rollback_migrations(const MigrationsSpec& spec,
   if (new_state.empty() || previous_state.empty() ||
       compare_migration_states(previous_state, new_state) >= 0)
     return {};
-  const bool accepted = spec.accept_rollback_to == previous_state ||
-                        (!history.migrations_accepted_from.empty() &&
-                         history.migrations_accepted_from == failed_dir);
+  const bool accepted =
+      spec.accept_rollback_to == previous_state ||
+      (!history.migrations_accepted_from.empty() && history.migrations_accepted_from == failed_dir);
   return {describe_migration_crossing(previous_state, new_state),
           spec.on_rollback == OnMigrationRollback::refuse && !accepted};
 }

@@ -96,16 +96,16 @@ DrillResult run_drill(const Layout& layout,
   const std::string serving_dir = plan.serving.release.dir_name();
   const std::string previous_dir = plan.previous.release.dir_name();
   DrillResult result;
-  log_info("drill: rolling back",
-           {{"service", name}, {"from", serving_dir}, {"to", previous_dir}});
+  log_info("drill: rolling back", {{"service", name}, {"from", serving_dir}, {"to", previous_dir}});
   auto start = std::chrono::steady_clock::now();
-  const SwitchResult there = strategies.strategy_for(plan.previous)
-                                 .switch_to({plan.previous, serving_dir, previous_dir,
-                                             plan.state_commit});
+  const SwitchResult there =
+      strategies.strategy_for(plan.previous)
+          .switch_to({plan.previous, serving_dir, previous_dir, plan.state_commit});
   result.rollback = since(start);
   result.rollback_ok = there.status.ok();
-  if (!there.status) result.error = "the rollback to " + plan.previous.release.short_text() +
-                                    " failed: " + there.status.error().message;
+  if (!there.status)
+    result.error = "the rollback to " + plan.previous.release.short_text() +
+                   " failed: " + there.status.error().message;
   // Back to what serves whatever happened: from the previous release if the switch got as far
   // as `current`, else `current` never moved and this only restarts what served.
   log_info("drill: switching back", {{"service", name}, {"to", serving_dir}});
@@ -118,8 +118,8 @@ DrillResult run_drill(const Layout& layout,
   end_switch(layout, name);
   if (!back.status) {
     result.error += (result.error.empty() ? "" : "; ") + std::string("the switch back to ") +
-                    plan.serving.release.short_text() +
-                    " failed: " + back.status.error().message + "; the agent's next pass repairs it";
+                    plan.serving.release.short_text() + " failed: " + back.status.error().message +
+                    "; the agent's next pass repairs it";
   }
   return result;
 }
@@ -127,8 +127,9 @@ DrillResult run_drill(const Layout& layout,
 Status record_drill(const Layout& layout, const DrillPlan& plan, const DrillResult& result) {
   const std::string& name = plan.serving.service.name;
   const std::string reason = "rollback drill: to " + plan.previous.release.short_text() + " in " +
-                             seconds_text(result.rollback) + (result.rollback_ok ? "" : " (failed)") +
-                             ", back to " + plan.serving.release.short_text() + " in " +
+                             seconds_text(result.rollback) +
+                             (result.rollback_ok ? "" : " (failed)") + ", back to " +
+                             plan.serving.release.short_text() + " in " +
                              seconds_text(result.back) + (result.back_ok ? "" : " (failed)");
   const JournalEntry entry{now_rfc3339(),
                            plan.state_commit,

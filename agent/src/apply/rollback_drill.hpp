@@ -12,8 +12,8 @@ namespace tether {
 /// What a rollback drill (`tether drill SERVICE`) switches between: the release that serves
 /// (what the state commit declares, as it passed its gate) and the previous good release.
 struct DrillPlan {
-  DesiredService serving;   ///< the serving spec: what runs before and must run after
-  DesiredService previous;  ///< the previous good release, as its release record runs it
+  DesiredService serving;    ///< the serving spec: what runs before and must run after
+  DesiredService previous;   ///< the previous good release, as its release record runs it
   std::string state_commit;  ///< the serving record's: what the journal entry names
 };
 

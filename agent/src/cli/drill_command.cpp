@@ -50,7 +50,8 @@ std::string seconds(Millis took) {
 int drill_command(const SettingsFlags& settings, const DrillFlags& flags) {
   const char* command = "drill";
   if (const std::string expected = checks::service_name(flags.service); !expected.empty()) {
-    print_error(command, {"'" + flags.service + "' is not a service name: expected " + expected, ""});
+    print_error(command,
+                {"'" + flags.service + "' is not a service name: expected " + expected, ""});
     return k_exit_usage;
   }
   auto config = resolve_settings(settings, /*need_repo=*/false);
@@ -85,8 +86,9 @@ int drill_command(const SettingsFlags& settings, const DrillFlags& flags) {
                             seconds(result.rollback) + ", back to " +
                             plan->serving.release.short_text() + " in " + seconds(result.back);
   if (!result.ok()) {
-    print_error(command, {name + ": rollback drill failed (" + times + "): " + result.error,
-                          "see `tether history " + name + "` and the service's log"});
+    print_error(command,
+                {name + ": rollback drill failed (" + times + "): " + result.error,
+                 "see `tether history " + name + "` and the service's log"});
     return k_exit_failed;
   }
   std::printf("%s: rollback drill passed: %s\n", name.c_str(), times.c_str());

@@ -24,7 +24,9 @@ Status update_holds(const Layout& layout, Change change) {
 }
 
 /// Whether the agent journaled the hold whose reason carries `token` as the service's latest.
-bool journaled(LatestJournalEntries& journal, const std::string& service, const std::string& token) {
+bool journaled(LatestJournalEntries& journal,
+               const std::string& service,
+               const std::string& token) {
   const auto& latest = journal.refresh();
   const auto it = latest.find(service);
   return it != latest.end() && it->second.action == "suspend" &&
@@ -62,7 +64,8 @@ Result<DrillHold> DrillHold::take(const Layout& layout, const std::string& servi
   }
   const std::string token = "rollback drill " + now_rfc3339();
   const auto now = std::chrono::system_clock::now();
-  const Suspension hold{token, "tether drill", rfc3339_of(now), rfc3339_of(now + k_drill_hold_limit)};
+  const Suspension hold{
+      token, "tether drill", rfc3339_of(now), rfc3339_of(now + k_drill_hold_limit)};
   Status set = update_holds(layout, [&](HostSuspensions& holds) -> Status {
     if (holds.all || holds.services.count(service) != 0)
       return Error{service + " is suspended on this host; a drill would lift that hold",

@@ -28,16 +28,14 @@ std::string_view leading_number(std::string_view state) {
 Result<std::string> migration_state_from_output(std::string_view output) {
   if (output.ends_with('\n')) output.remove_suffix(1);
   if (output.ends_with('\r')) output.remove_suffix(1);
-  const std::string hint =
-      "make the migrations command print one line like 0045 or 0045_add_users";
+  const std::string hint = "make the migrations command print one line like 0045 or 0045_add_users";
   if (output.empty()) return Error{"the migrations command printed nothing", hint};
   if (output.find('\n') != std::string_view::npos)
     return Error{"the migrations command printed more than one line", hint};
   if (output.size() > k_migration_state_max)
     return Error{"the migrations command printed more than 128 characters", hint};
   if (!std::all_of(output.begin(), output.end(), allowed))
-    return Error{"the migrations command printed characters other than A-Z a-z 0-9 . _ + -",
-                 hint};
+    return Error{"the migrations command printed characters other than A-Z a-z 0-9 . _ + -", hint};
   return std::string(output);
 }
 

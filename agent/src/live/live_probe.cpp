@@ -101,9 +101,10 @@ LiveService probe_service(const Layout& layout,
   });
   // Migrations (#23): what each release printed after its last switch.
   for (const auto& [dir, state] : read_migration_states(layout, name)) {
-    const auto it = std::find_if(live.installed.begin(),
-                                 live.installed.end(),
-                                 [&dir = dir](const InstalledRelease& r) { return r.dir_name == dir; });
+    const auto it = std::find_if(
+        live.installed.begin(), live.installed.end(), [&dir = dir](const InstalledRelease& r) {
+          return r.dir_name == dir;
+        });
     if (it != live.installed.end()) it->migration_state = state;
   }
   live.serving = cache.serving_record(layout, name);

@@ -15,8 +15,8 @@ namespace tether {
 
 /// Release dir name -> state; empty when there is no record or it cannot be read (a damaged
 /// record flags nothing: it is rewritten at the next switch).
-[[nodiscard]] std::map<std::string, std::string> read_migration_states(
-    const Layout& layout, const std::string& service);
+[[nodiscard]] std::map<std::string, std::string> read_migration_states(const Layout& layout,
+                                                                       const std::string& service);
 
 /// Records that `dir` printed `state` (written to a temp file and renamed over: never torn).
 /// Entries of release dirs that no longer exist are dropped.

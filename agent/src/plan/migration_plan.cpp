@@ -8,8 +8,8 @@ namespace tether {
 namespace {
 
 std::string accept_hint(const std::string& service, const MigrationCrossing& crossing) {
-  return "accept with `tether retry --accept-migrations " + service +
-         "` or `acceptRollbackTo: \"" + crossing.to_state + "\"` in services/" + service + ".yaml";
+  return "accept with `tether retry --accept-migrations " + service + "` or `acceptRollbackTo: \"" +
+         crossing.to_state + "\"` in services/" + service + ".yaml";
 }
 
 }  // namespace
@@ -33,8 +33,7 @@ std::string describe_crossing(const MigrationCrossing& crossing) {
 bool crossing_accepted(const MigrationsSpec& spec,
                        const ServiceHistory& history,
                        const MigrationCrossing& crossing) {
-  if (!spec.accept_rollback_to.empty() && spec.accept_rollback_to == crossing.to_state)
-    return true;
+  if (!spec.accept_rollback_to.empty() && spec.accept_rollback_to == crossing.to_state) return true;
   return !history.migrations_accepted_from.empty() &&
          history.migrations_accepted_from == crossing.from_dir;
 }
@@ -59,8 +58,9 @@ void hold_migration_rollbacks(Plan& plan,
     action.reason += "; " + describe_crossing(*crossing) + (accepted ? " (accepted)" : "");
     if (accepted || spec->on_rollback == OnMigrationRollback::warn) {
       plan.notes.push_back(action.service + ": " + action.reason +
-                           (accepted ? "" : " (onRollback: warn): the old release runs "
-                                            "against a schema migrated for a newer one"));
+                           (accepted ? ""
+                                     : " (onRollback: warn): the old release runs "
+                                       "against a schema migrated for a newer one"));
       return false;
     }
     plan.suspended.push_back(

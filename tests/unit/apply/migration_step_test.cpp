@@ -13,7 +13,8 @@ MigrationsSpec spec(OnMigrationRollback on_rollback, const std::string& accept =
 
 TEST(AutoRollbackMigrations, RefuseHoldsTheRollbackToAnOlderStateUnlessAccepted) {
   const ServiceHistory none;
-  const auto held = auto_rollback_migrations(spec(OnMigrationRollback::refuse), none, "new", "0045", "0042");
+  const auto held =
+      auto_rollback_migrations(spec(OnMigrationRollback::refuse), none, "new", "0045", "0042");
   EXPECT_EQ(held.crossing, "crosses migrations 0042..0045");
   EXPECT_TRUE(held.held);
 

@@ -18,13 +18,13 @@ TEST(MigrationStateFromOutput, TakesOneLineWithoutItsNewline) {
 
 TEST(MigrationStateFromOutput, RefusesWhatCannotBeComparedOrShownSafely) {
   const std::vector<std::string> refused = {
-      "",                       // nothing
-      "\n",                     // an empty line
-      "0045\n0046\n",           // two lines: which one?
-      "0045 add users",         // spaces
-      "0045;rm -rf /",          // shell text, shown in the journal
-      "\x1b[31m0045",           // terminal escapes
-      std::string(129, '1'),    // unbounded
+      "",                     // nothing
+      "\n",                   // an empty line
+      "0045\n0046\n",         // two lines: which one?
+      "0045 add users",       // spaces
+      "0045;rm -rf /",        // shell text, shown in the journal
+      "\x1b[31m0045",         // terminal escapes
+      std::string(129, '1'),  // unbounded
   };
   for (const std::string& output : refused) {
     EXPECT_FALSE(migration_state_from_output(output).ok()) << output;
@@ -42,12 +42,12 @@ TEST(CompareMigrationStates, OrdersByTheLeadingNumberThenAsVersions) {
   };
   const std::vector<Case> cases = {
       {"0042", "0045", -1},
-      {"0045", "0100", -1},              // numbers, not text
-      {"45", "0045", 0},                 // leading zeros do not count
-      {"0045_add_users", "0045", 0},     // the name is for people
-      {"0044_z", "0045_a", -1},          // the number decides before the name
+      {"0045", "0100", -1},           // numbers, not text
+      {"45", "0045", 0},              // leading zeros do not count
+      {"0045_add_users", "0045", 0},  // the name is for people
+      {"0044_z", "0045_a", -1},       // the number decides before the name
       {"20240101120000", "20240102000000", -1},
-      {"v1.9", "v1.10", -1},             // no leading number: version order
+      {"v1.9", "v1.10", -1},  // no leading number: version order
       {"a", "b", -1},
   };
   for (const Case& c : cases) {

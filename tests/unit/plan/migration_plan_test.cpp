@@ -51,8 +51,7 @@ TEST(MigrationPlan, ARefusedRollbackAcrossMigrationsIsHeldAndSaysHowToAcceptIt) 
   EXPECT_EQ(held.suspension.source, k_migration_hold_source);
   EXPECT_NE(held.suspension.reason.find("crosses migrations 0042..0045"), std::string::npos)
       << held.suspension.reason;
-  EXPECT_NE(held.suspension.reason.find("tether retry --accept-migrations web"),
-            std::string::npos);
+  EXPECT_NE(held.suspension.reason.find("tether retry --accept-migrations web"), std::string::npos);
   EXPECT_NE(held.suspension.reason.find("acceptRollbackTo: \"0042\""), std::string::npos);
 }
 
@@ -96,8 +95,8 @@ TEST(MigrationPlan, OnlyASwitchToAnOlderRecordedStateCrosses) {
   };
   // Same state, newer state (a rollback that migrated nothing), or nothing recorded on
   // either side: nothing to flag.
-  for (const Case& c : std::vector<Case>{{"0045", "0045"}, {"0046", "0045"}, {"", "0045"},
-                                         {"0042", ""}}) {
+  for (const Case& c :
+       std::vector<Case>{{"0045", "0045"}, {"0046", "0045"}, {"", "0045"}, {"0042", ""}}) {
     const Rollback r = rollback(OnMigrationRollback::refuse, c.old_state, c.new_state);
     const Plan plan = make_plan(r.desired, r.live);
     EXPECT_EQ(plan.actions.size(), 1U) << c.old_state << " <- " << c.new_state;
