@@ -17,6 +17,7 @@
 #include "live/serving_record.hpp"
 
 #include <chrono>
+#include <cstdio>
 
 namespace tether {
 namespace {

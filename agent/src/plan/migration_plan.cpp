@@ -44,35 +44,38 @@ void hold_migration_rollbacks(Plan& plan,
                               const History& history) {
   static const ServiceHistory k_no_history{};
   bool held_any = false;
-  std::erase_if(plan.actions, [&](ServiceAction& action) {
+  std::vector<ServiceAction> kept;
+  for (ServiceAction& action : plan.actions) {
     const auto declared = desired.services.find(action.service);
     const auto live_it = live.find(action.service);
-    if (declared == desired.services.end() || live_it == live.end()) return false;
-    const std::optional<MigrationsSpec>& spec = declared->second.service.migrations;
-    if (!spec) return false;
-    const auto crossing = migration_crossing(action, live_it->second);
-    if (!crossing) return false;
+    const std::optional<MigrationsSpec>* spec =
+        declared == desired.services.end() ? nullptr : &declared->second.service.migrations;
+    const auto crossing = spec == nullptr || !*spec || live_it == live.end()
+                              ? std::nullopt
+                              : migration_crossing(action, live_it->second);
+    if (!crossing) {
+      kept.push_back(std::move(action));
+      continue;
+    }
     const auto past = history.find(action.service);
     const ServiceHistory& service_history = past == history.end() ? k_no_history : past->second;
-    const bool accepted = crossing_accepted(*spec, service_history, *crossing);
+    const bool accepted = crossing_accepted(**spec, service_history, *crossing);
     action.reason += "; " + describe_crossing(*crossing) + (accepted ? " (accepted)" : "");
-    if (accepted || spec->on_rollback == OnMigrationRollback::warn) {
+    if (accepted || (*spec)->on_rollback == OnMigrationRollback::warn) {
       plan.notes.push_back(action.service + ": " + action.reason +
                            (accepted ? ""
                                      : " (onRollback: warn): the old release runs "
                                        "against a schema migrated for a newer one"));
-      return false;
+      kept.push_back(std::move(action));
+      continue;
     }
+    const std::string reason = action.to.short_text() + " " + describe_crossing(*crossing) + "; " +
+                               accept_hint(action.service, *crossing);
     plan.suspended.push_back(
-        {action,
-         Suspension{action.to.short_text() + " " + describe_crossing(*crossing) + "; " +
-                        accept_hint(action.service, *crossing),
-                    k_migration_hold_source,
-                    "",
-                    ""}});
+        {std::move(action), Suspension{reason, k_migration_hold_source, "", ""}});
     held_any = true;
-    return true;
-  });
+  }
+  plan.actions = std::move(kept);
   if (!held_any) return;
   std::stable_sort(plan.suspended.begin(),
                    plan.suspended.end(),
