@@ -52,7 +52,12 @@ Outcome<std::string> read_migration_state() {
   if (error) {
     return Outcome<std::string>::failure("cannot resolve /proc/self/exe: " + error.message());
   }
-  return read_version_file((exe.parent_path().parent_path() / "MIGRATIONS").string());
+  const auto path = exe.parent_path().parent_path() / "MIGRATIONS";
+  if (!std::filesystem::exists(path, error)) {
+    return Outcome<std::string>::failure("this release has no MIGRATIONS file beside VERSION (" +
+                                         path.string() + ")");
+  }
+  return read_version_file(path.string());
 }
 
 bool release_has_marker(const std::string& name) {

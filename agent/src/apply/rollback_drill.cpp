@@ -26,18 +26,22 @@ Error no_drill(const std::string& service, const std::string& why, std::string h
   return Error{service + ": no rollback drill: " + why, std::move(hint)};
 }
 
-/// A drill is a rehearsal: it never runs old code against a schema migrated since (a
-/// recorded migration state older than the serving release's), whatever onRollback says.
+/// A drill is a rehearsal: it never switches between releases recorded with different
+/// migration states (spec.migrations). Back to an older one runs old code against a newer
+/// schema; to a newer one may migrate the schema, and the return leg then does the former.
 Status migrations_check(const LiveService& live, const std::string& previous_dir) {
   const InstalledRelease* now = live.current();
-  const InstalledRelease* before = live.find(previous_dir);
-  if (now == nullptr || before == nullptr || now->migration_state.empty() ||
-      before->migration_state.empty() ||
-      compare_migration_states(before->migration_state, now->migration_state) >= 0)
+  const InstalledRelease* other = live.find(previous_dir);
+  if (now == nullptr || other == nullptr || now->migration_state.empty() ||
+      other->migration_state.empty())
     return ok_status();
+  const int order = compare_migration_states(other->migration_state, now->migration_state);
+  if (order == 0) return ok_status();
+  const std::string crossing =
+      order < 0 ? describe_migration_crossing(other->migration_state, now->migration_state)
+                : describe_migration_crossing(now->migration_state, other->migration_state);
   return no_drill(live.name,
-                  "the rollback to " + before->id.short_text() + " " +
-                      describe_migration_crossing(before->migration_state, now->migration_state),
+                  "the switch to " + other->id.short_text() + " " + crossing,
                   "drill where the previous release has the same schema (staging)");
 }
 

@@ -30,8 +30,8 @@ struct DrillResult {
 /// Works out the drill from the host (probe, history, release and serving records) or says
 /// why there is none: the service is not a binary release that is converged on what passed
 /// its gate, a release of it is quarantined, there is no previous good release (intact, with a
-/// recorded run spec), or the previous release is recorded with an older migration state
-/// (`spec.migrations`: a rehearsal never runs old code against a newer schema).
+/// recorded run spec), or the two releases are recorded with different migration states
+/// (`spec.migrations`: a rehearsal never moves the schema or runs code against another one).
 [[nodiscard]] Result<DrillPlan> plan_drill(const Layout& layout, const std::string& service);
 
 /// Switches to `plan.previous` through `strategies`' switch and its gate, then back to

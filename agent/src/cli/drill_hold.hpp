@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/duration.hpp"
 #include "core/file_lock.hpp"
 #include "core/layout.hpp"
 #include "core/result.hpp"
