@@ -27,7 +27,8 @@ Rollback rollback(OnMigrationRollback on_rollback,
                   const std::string& new_state) {
   Rollback r;
   DesiredService web = exec_service("web", "1.0.0");
-  web.service.migrations = MigrationsSpec{{"bin/x", "migrate-status"}, on_rollback};
+  web.service.migrations =
+      MigrationsSpec{{"bin/x", "migrate-status"}, on_rollback, Millis(10000), ""};
   r.desired.services.emplace("web", web);
   LiveService live = live_at("web", "2.0.0");
   live.installed.front().installed_at = "t2";
