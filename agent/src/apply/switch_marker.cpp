@@ -2,6 +2,7 @@
 
 #include "apply/current_link.hpp"
 #include "apply/journal.hpp"
+#include "core/file_lock.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
 #include "live/release_record.hpp"
@@ -49,8 +50,14 @@ std::vector<std::string> services_with_marker(const Layout& layout) {
 
 }  // namespace
 
+fs::path switch_owner_lock(const Layout& layout, const std::string& service) {
+  return layout.service_dir(service) / "switching.lock";
+}
+
 void undo_unsettled_switches(const Layout& layout) {
   for (const std::string& service : services_with_marker(layout)) {
+    // Rollback drills (#23): another process is switching it right now.
+    if (lock_holder(switch_owner_lock(layout, service))) continue;
     auto text = read_file(marker_of(layout, service));
     if (!text) continue;
     const std::string from = text->substr(0, text->find('\n'));

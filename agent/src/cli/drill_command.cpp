@@ -4,12 +4,14 @@
 #include "apply/exec_supervisor.hpp"
 #include "apply/rollback_drill.hpp"
 #include "apply/service_runner.hpp"
+#include "apply/switch_marker.hpp"
 #include "apply/switch_strategies.hpp"
 #include "apply/systemd_controller.hpp"
 #include "cli/commands.hpp"
 #include "cli/drill_hold.hpp"
 #include "cli/error_output.hpp"
 #include "core/clock.hpp"
+#include "core/file_lock.hpp"
 #include "health/probe.hpp"
 #include "manifest/field_checks.hpp"
 #include "process/command_runner.hpp"
@@ -75,6 +77,13 @@ int drill_command(const SettingsFlags& settings, const DrillFlags& flags) {
   if (!plan) {
     print_error(command, plan.error());
     return k_exit_failed;
+  }
+  // The agent leaves this drill's switch marker alone while this process lives (it undoes it
+  // should the drill die mid-switch).
+  auto owner = FileLock::acquire(switch_owner_lock(layout, flags.service));
+  if (!owner) {
+    print_error(command, owner.error());
+    return k_exit_locked;
   }
   SwitchParts parts(layout);
   const DrillResult result = run_drill(layout, *plan, parts.switches);

@@ -1,11 +1,12 @@
 #include "cli/drill_hold.hpp"
 
+#include "apply/journal.hpp"
 #include "apply/suspension_store.hpp"
 #include "cli/wake_agent.hpp"
 #include "core/files.hpp"
-#include "report/latest_journal_entries.hpp"
 
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 namespace tether {
@@ -23,14 +24,29 @@ Status update_holds(const Layout& layout, Change change) {
   return store.save(*holds);
 }
 
-/// Whether the agent journaled the hold whose reason carries `token` as the service's latest.
-bool journaled(LatestJournalEntries& journal,
+/// The size of the journal now: where the lines the agent appends from now on start.
+std::streamoff journal_end(const fs::path& journal) {
+  std::error_code ec;
+  const auto size = fs::file_size(journal, ec);
+  return ec ? 0 : static_cast<std::streamoff>(size);
+}
+
+/// Whether a line after `from` of the journal is the agent's `suspend` of `service` for the
+/// hold whose reason carries `token`.
+bool journaled(const fs::path& journal,
+               std::streamoff from,
                const std::string& service,
                const std::string& token) {
-  const auto& latest = journal.refresh();
-  const auto it = latest.find(service);
-  return it != latest.end() && it->second.action == "suspend" &&
-         it->second.reason.find(token) != std::string::npos;
+  std::ifstream in(journal);
+  in.seekg(from);
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto entry = from_json_line(line);
+    if (entry && entry->service == service && entry->action == "suspend" &&
+        entry->reason.find(token) != std::string::npos)
+      return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -63,6 +79,7 @@ Result<DrillHold> DrillHold::take(const Layout& layout, const std::string& servi
     return DrillHold(layout, service, "", std::move(*lock));
   }
   const std::string token = "rollback drill " + now_rfc3339();
+  const std::streamoff from = journal_end(layout.journal());
   const auto now = std::chrono::system_clock::now();
   const Suspension hold{
       token, "tether drill", rfc3339_of(now), rfc3339_of(now + k_drill_hold_limit)};
@@ -75,10 +92,9 @@ Result<DrillHold> DrillHold::take(const Layout& layout, const std::string& servi
   });
   if (!set) return set.error();
   DrillHold held(layout, service, token, std::nullopt);
-  LatestJournalEntries journal(layout.journal());
   wake_agent(layout);
   const auto deadline = std::chrono::steady_clock::now() + wait;
-  while (!journaled(journal, service, token)) {
+  while (!journaled(layout.journal(), from, service, token)) {
     if (std::chrono::steady_clock::now() > deadline)
       return Error{"the agent did not take up the drill's hold on " + service + " in time",
                    "is the agent stuck in a long pass? see `tether status`, then try again"};
