@@ -121,7 +121,27 @@ int main(int argc, char** argv) {
       "\nA release that fails its health check is rolled back and quarantined: the agent does not\n"
       "try it again until the service's declaration changes in the state repo. After fixing what\n"
       "was wrong outside the repo (a database, a firewall), `tether retry SERVICE` lets the next\n"
-      "pass try the same release again.");
+      "pass try the same release again.\n"
+      "With --accept-migrations it lifts no quarantine: it accepts that a rollback leaves the\n"
+      "release in `current` for one recorded with an older migration state (spec.migrations,\n"
+      "onRollback: refuse), which the agent then carries out.");
+  bool retry_accept_migrations = false;  // Migrations (#23)
+  retry->add_flag("--accept-migrations",
+                  retry_accept_migrations,
+                  "accept a rollback across recorded migrations held by onRollback: refuse");
+
+  tether::DrillFlags drill_flags;  // Rollback drills (#23)
+  auto* drill = app.add_subcommand(
+      "drill",
+      "Rehearse a service's rollback on this host: to its previous release and back, timed");
+  add_settings_flags(*drill, settings, /*for_run=*/false);
+  drill->add_option("service", drill_flags.service, "the service to drill")->required();
+  drill->footer(
+      "\nSwitches SERVICE to the release that passed its health gate here before the one that\n"
+      "serves, through the normal health gate, then back to the one that serves, and says how\n"
+      "long each switch took (journaled as `drill`, tether_drill_seconds on /metrics). It always\n"
+      "ends on the release that served: a failed rollback leg is a failed drill (exit 1). With a\n"
+      "running agent it holds the service (as tether suspend does) while it works.");
 
   tether::SuspendFlags suspend_flags;
   auto* suspend = app.add_subcommand(
@@ -288,6 +308,9 @@ int main(int argc, char** argv) {
   }
   if (*run) return tether::run_command(settings, run_flags);
   if (*status) return tether::status_command(settings, status_flags);
+  if (*drill) return tether::drill_command(settings, drill_flags);
+  if (*retry && retry_accept_migrations)
+    return tether::accept_migrations_command(settings, retry_service);
   if (*retry) return tether::retry_command(settings, retry_service);
   if (*releases) return tether::releases_command(settings, releases_flags);
   if (*suspend) return tether::suspend_command(settings, suspend_flags);

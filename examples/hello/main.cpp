@@ -14,13 +14,16 @@ namespace {
 
 constexpr std::string_view k_usage =
     "usage: hello --config FILE\n"
+    "       hello migrate-status\n"
     "\n"
     "Serves GET / (\"<message> <version>\"), /healthz and /version over HTTP.\n"
     "FILE holds key=value lines: port=8080 (required), bind=127.0.0.1, message=hello.\n"
     "The version is read from <directory of the executable>/../VERSION.\n"
     "HELLO_FAIL_HEALTH=1, or a FAIL_HEALTH file beside VERSION, makes /healthz answer 500;\n"
     "a CRASH_AT_START file beside VERSION makes hello exit 1 at start-up (broken builds for "
-    "tests).\n";
+    "tests).\n"
+    "migrate-status prints the release's migration state, the MIGRATIONS file beside VERSION\n"
+    "(for tether's spec.migrations.command), and exits 1 when there is none.\n";
 
 /// The --config argument, or nothing (after printing why) if the command line is not usable.
 std::optional<std::string> config_path(int argc, char** argv) {
@@ -50,6 +53,15 @@ int main(int argc, char** argv) {
   hello::block_stop_signals();
   if (argc == 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h")) {
     std::cout << k_usage;
+    return 0;
+  }
+  if (argc == 2 && std::string_view(argv[1]) == "migrate-status") {
+    auto state = hello::read_migration_state();
+    if (!state.ok()) {
+      std::cerr << "hello: " << state.error() << "\n";
+      return 1;
+    }
+    std::cout << state.value() << "\n";
     return 0;
   }
   auto path = config_path(argc, argv);

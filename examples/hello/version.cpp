@@ -46,6 +46,20 @@ Outcome<std::string> read_release_version() {
   return read_version_file((exe.parent_path().parent_path() / "VERSION").string());
 }
 
+Outcome<std::string> read_migration_state() {
+  std::error_code error;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) {
+    return Outcome<std::string>::failure("cannot resolve /proc/self/exe: " + error.message());
+  }
+  const auto path = exe.parent_path().parent_path() / "MIGRATIONS";
+  if (!std::filesystem::exists(path, error)) {
+    return Outcome<std::string>::failure("this release has no MIGRATIONS file beside VERSION (" +
+                                         path.string() + ")");
+  }
+  return read_version_file(path.string());
+}
+
 bool release_has_marker(const std::string& name) {
   std::error_code error;
   const auto exe = std::filesystem::read_symlink("/proc/self/exe", error);

@@ -15,6 +15,10 @@ namespace hello {
 /// broken build for tests and demos (FAIL_HEALTH, CRASH_AT_START; see make-release.sh).
 [[nodiscard]] bool release_has_marker(const std::string& name);
 
+/// The release's migration state for `hello migrate-status` (tether's spec.migrations): the
+/// content of `<exe dir>/../MIGRATIONS`, checked like VERSION; an error when it is missing.
+[[nodiscard]] Outcome<std::string> read_migration_state();
+
 /// Reads and checks the version file at `path`: trimmed, [A-Za-z0-9._+-]{1,64}, no "..".
 [[nodiscard]] Outcome<std::string> read_version_file(const std::string& path);
 

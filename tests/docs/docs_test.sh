@@ -64,7 +64,7 @@ python3 - "$tether" "$docs"/*.md "$docs/../README.md" <<'PY'
 import re, subprocess, sys
 tether, pages = sys.argv[1], sys.argv[2:]
 commands = {"run", "status", "history", "releases", "retry", "suspend", "resume", "plan", "revert", "validate",
-            "init", "fleet"}
+            "init", "fleet", "drill"}
 helps, bad, seen = {}, [], 0
 for page in pages:
     text = open(page).read()

@@ -1,6 +1,7 @@
 #include "agent/pass_displays.hpp"
 
 #include "agent/pass_metrics.hpp"
+#include "apply/drill_store.hpp"
 #include "report/host_report.hpp"
 
 #include <chrono>
@@ -34,7 +35,9 @@ void PassDisplays::show_pass(const PassResult& result,
   }
   HostReport report = report_after(result);
   // The report has just read history.json: the metrics count quarantines from the same read.
-  m_metrics.record(metrics_of(result, seconds, finished, report.history));
+  PassMetrics metrics = metrics_of(result, seconds, finished, report.history);
+  metrics.drills = DrillStore(drills_path(m_layout)).load();  // Rollback drills (#23)
+  m_metrics.record(metrics);
   m_reported = true;
   m_board.publish_report(std::move(report));
   m_board.publish(status);

@@ -278,6 +278,9 @@ PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
     if (desired->services.count(held.action.service) != 0)
       result.converged[held.action.service] = false;
   }
+  // Migrations (#23): a rollback held across migrations is journaled and shown like a hold.
+  for (const SuspendedService& held : result.plan.suspended)
+    result.suspended.emplace(held.action.service, held.suspension);
   report_holds(desired->state_commit, result.suspended);
 
   for (const DelayedAction& delayed : result.plan.delayed)

@@ -62,6 +62,33 @@ void per_service(std::string& out,
   }
 }
 
+/// Rollback drills (#23): how long the last drill's switches took, when, and whether it passed.
+void drills(std::string& out, const DrillRecords& records) {
+  family(out,
+         "tether_drill_seconds",
+         "gauge",
+         "How long the last rollback drill's switches took (tether drill): phase rollback, to the "
+         "previous release, and phase return, back to the declared one, each through its gate.");
+  for (const auto& [service, drill] : records) {
+    out += "tether_drill_seconds{service=" + label(service) + ",phase=\"rollback\"} " +
+           number(drill.rollback_seconds) + "\n";
+    out += "tether_drill_seconds{service=" + label(service) + ",phase=\"return\"} " +
+           number(drill.back_seconds) + "\n";
+  }
+  family(out,
+         "tether_drill_timestamp_seconds",
+         "gauge",
+         "When the last rollback drill of the service finished (Unix time).");
+  for (const auto& [service, drill] : records) {
+    out += "tether_drill_timestamp_seconds{service=" + label(service) + "} " +
+           number(drill.finished_unix_seconds) + "\n";
+  }
+  family(out, "tether_drill_success", "gauge", "1 when the last rollback drill passed.");
+  for (const auto& [service, drill] : records) {
+    out += "tether_drill_success{service=" + label(service) + "} " + (drill.ok ? "1" : "0") + "\n";
+  }
+}
+
 }  // namespace
 
 void Metrics::record(const PassMetrics& pass) {
@@ -77,6 +104,7 @@ void Metrics::record_repeat(PassMetrics pass) {
   pass.blocked = std::move(m_last.blocked);
   pass.healthy = std::move(m_last.healthy);
   pass.live = std::move(m_last.live);
+  pass.drills = std::move(m_last.drills);
   m_last = std::move(pass);
   count_last();
 }
@@ -204,6 +232,7 @@ std::string Metrics::render() const {
     out += "tether_service_info{service=" + label(service) + ",version=" + label(release.first) +
            ",commit=" + label(release.second) + "} 1\n";
   }
+  drills(out, m_last.drills);
   return out;
 }
 

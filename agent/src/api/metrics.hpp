@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/drill.hpp"
+
 #include <array>
 #include <map>
 #include <mutex>
@@ -29,6 +31,8 @@ struct PassMetrics {
   int recoveries = 0;  ///< degraded services healthy again
   /// service -> (version, commit) of what `current` points at.
   std::map<std::string, std::pair<std::string, std::string>> live;
+  // Rollback drills (#23): the last `tether drill` of each service (state/drills.json).
+  DrillRecords drills = {};
 };
 
 /// The agent's Prometheus metrics, updated after every pass and rendered on GET /metrics.

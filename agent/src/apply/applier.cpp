@@ -77,6 +77,8 @@ void Applier::record_serving(const DesiredService& serving, Context& context) co
     history.previous_good_dir = history.last_good_dir;
     history.last_good_dir = dir;
   }
+  // Migrations (#23): an acceptance is for leaving one release; once another serves it is spent.
+  if (history.migrations_accepted_from != dir) history.migrations_accepted_from.clear();
 }
 
 Status Applier::apply_action(const ServiceAction& action, Context& context) const {

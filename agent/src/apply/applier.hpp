@@ -123,6 +123,16 @@ class Applier {
                                        Context& context) const;
   /// The spec that passed its gate: the service's serving record and last good release.
   void record_serving(const DesiredService& serving, Context& context) const;
+  // Migrations (#23).
+  /// applier_migrations.cpp: ok when the auto-rollback of `action` to `previous` may go ahead
+  /// (journaled loudly first when it crosses migrations); an Error when `onRollback: refuse`
+  /// holds it: what failed is quarantined and stays in `current`, the old release is not
+  /// started, and the auto-rollback is journaled with result `held`.
+  [[nodiscard]] Status hold_auto_rollback(const ServiceAction& action,
+                                          const Error& failure,
+                                          const DesiredService& previous,
+                                          const std::string& migrated,
+                                          Context& context) const;
   /// applier_container.cpp: a container service's action, with the same gate, auto-rollback,
   /// quarantine and journal as a binary release, through the container runtime.
   [[nodiscard]] Status apply_container(const ServiceAction& action, Context& context) const;

@@ -3,6 +3,7 @@
 // when the gate fails (applier_rollback.cpp handles that failure).
 #include "apply/applier.hpp"
 #include "apply/applier_context.hpp"
+#include "apply/migration_step.hpp"
 #include "apply/switch_marker.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
@@ -42,6 +43,8 @@ Status Applier::switch_and_verify(const ServiceAction& action, Context& context)
   if (switched.stage == SwitchStage::aborted) return switched.status;
   Status healthy = switched.status;
   if (healthy) healthy = m_hooks.run("postSwitch", hooks.post_switch, hooks.timeout, hook_context);
+  // Migrations (#23): recorded after every switch, healthy or not.
+  const std::string migrated = record_migrations(m_layout, m_hooks, context.desired, hook_context);
   if (healthy) {
     end_switch(m_layout, name);
     record_serving(context.desired, context);
@@ -60,6 +63,10 @@ Status Applier::switch_and_verify(const ServiceAction& action, Context& context)
     // Nothing to go back to (or this was what served): no quarantine, which would leave the
     // service down for good; the next passes retry, spaced out by the backoff.
     return Error{failure.message + "; no previous release to go back to", failure.hint};
+  }
+  if (Status held = hold_auto_rollback(action, failure, *previous, migrated, context); !held) {
+    end_switch(m_layout, name);
+    return held;
   }
   const Fallback fallback{previous->release.dir_name(),
                           previous->release,

@@ -12,6 +12,8 @@ nlohmann::json to_json(const ServiceHistory& h) {
   nlohmann::json json = {{"lastGood", h.last_good_dir}};
   if (!h.previous_good_dir.empty()) json["previousGood"] = h.previous_good_dir;
   if (!h.failed_dirs.empty()) json["failed"] = h.failed_dirs;
+  if (!h.migrations_accepted_from.empty())
+    json["migrationsAcceptedFrom"] = h.migrations_accepted_from;
   if (h.quarantine) {
     const Quarantine& q = *h.quarantine;
     json["quarantine"] = {{"dir", q.dir_name},
@@ -28,6 +30,7 @@ ServiceHistory from_json(const nlohmann::json& json) {
   ServiceHistory h;
   h.last_good_dir = json.value("lastGood", "");
   h.previous_good_dir = json.value("previousGood", "");
+  h.migrations_accepted_from = json.value("migrationsAcceptedFrom", "");
   if (const auto failed = json.find("failed"); failed != json.end() && failed->is_array()) {
     for (const auto& dir : *failed) {
       if (dir.is_string()) h.failed_dirs.push_back(dir.get<std::string>());

@@ -35,7 +35,18 @@ class HookRunner {
                            Millis timeout,
                            const HookContext& context) const;
 
+  /// Migrations (#23): what `argv` printed on stdout, run as a hook is (dir, environment,
+  /// timeout); an Error when it could not start, timed out or exited non-zero.
+  [[nodiscard]] Result<std::string> output_of(const char* what,
+                                              const std::vector<std::string>& argv,
+                                              Millis timeout,
+                                              const HookContext& context) const;
+
  private:
+  [[nodiscard]] Command command_of(const std::vector<std::string>& argv,
+                                   Millis timeout,
+                                   const HookContext& context) const;
+
   Layout m_layout;
   CommandRunner& m_runner;
 };

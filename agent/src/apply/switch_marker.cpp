@@ -2,6 +2,7 @@
 
 #include "apply/current_link.hpp"
 #include "apply/journal.hpp"
+#include "core/file_lock.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
 #include "live/release_record.hpp"
@@ -49,9 +50,15 @@ std::vector<std::string> services_with_marker(const Layout& layout) {
 
 }  // namespace
 
+fs::path switch_owner_lock(const Layout& layout, const std::string& service) {
+  return layout.service_dir(service) / "switching.lock";
+}
+
 bool undo_unsettled_switches(const Layout& layout) {
   const std::vector<std::string> marked = services_with_marker(layout);
   for (const std::string& service : marked) {
+    // Rollback drills (#23): another process is switching it right now.
+    if (lock_holder(switch_owner_lock(layout, service))) continue;
     auto text = read_file(marker_of(layout, service));
     if (!text) continue;
     const std::string from = text->substr(0, text->find('\n'));

@@ -23,6 +23,11 @@ namespace tether {
 /// The switch of `service` is settled, one way or the other.
 void end_switch(const Layout& layout, const std::string& service);
 
+/// Rollback drills (#23): a process that switches a service beside the agent (`tether drill`)
+/// holds an flock on this file meanwhile; its marker is not the agent's to undo until the lock
+/// is released (by the process, or by its death).
+[[nodiscard]] fs::path switch_owner_lock(const Layout& layout, const std::string& service);
+
 /// Switches every service with an unsettled switch back to the release it left (when that is
 /// still installed), journals it as an auto-rollback, and clears the records. Called before a
 /// pass probes the host; never while a switch of this process is under way. Says whether it

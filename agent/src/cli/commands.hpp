@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cli/agent_settings.hpp"
+#include "core/duration.hpp"
 
 #include <string>
 
@@ -34,6 +35,19 @@ int history_command(const SettingsFlags& settings, const HistoryFlags& flags);
 
 /// `tether retry SERVICE`: lifts the quarantine of SERVICE so the next pass tries it again.
 int retry_command(const SettingsFlags& settings, const std::string& service);
+/// Migrations (#23): `tether retry --accept-migrations SERVICE`: a rollback that leaves the
+/// release in `current` for one recorded with an older migration state may go ahead here.
+int accept_migrations_command(const SettingsFlags& settings, const std::string& service);
+
+/// Rollback drills (#23).
+struct DrillFlags {
+  std::string service;
+  Millis wait{std::chrono::seconds(60)};  ///< for a running agent to take up the drill's hold
+};
+/// `tether drill SERVICE`: switches the service to its previous good release and back, both
+/// through the health gate, timed, journaled (`drill`) and on /metrics; exit 1 when either
+/// switch failed or there is nothing to drill.
+int drill_command(const SettingsFlags& settings, const DrillFlags& flags);
 
 struct SuspendFlags {
   std::string service;       ///< one service, or

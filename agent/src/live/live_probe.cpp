@@ -1,5 +1,6 @@
 #include "live/live_probe.hpp"
 
+#include "live/migration_record.hpp"
 #include "live/process_record.hpp"
 #include "live/release_record.hpp"
 #include "manifest/config_hash.hpp"
@@ -121,6 +122,14 @@ LiveService probe_service(const Layout& layout,
   std::sort(live.installed.begin(), live.installed.end(), [](const auto& a, const auto& b) {
     return a.dir_name < b.dir_name;
   });
+  // Migrations (#23): what each release printed after its last switch.
+  for (const auto& [dir, state] : read_migration_states(layout, name)) {
+    const auto it = std::find_if(
+        live.installed.begin(), live.installed.end(), [&dir = dir](const InstalledRelease& r) {
+          return r.dir_name == dir;
+        });
+    if (it != live.installed.end()) it->migration_state = state;
+  }
   live.serving = cache.serving_record(layout, name);
   const bool recorded = live.serving.has_value();
   if (!recorded) {

@@ -3,6 +3,7 @@
 #include "manifest/config_encryption.hpp"
 #include "manifest/field_checks.hpp"
 #include "manifest/health_reader.hpp"
+#include "manifest/migrations_reader.hpp"
 #include "manifest/release_reader.hpp"
 #include "manifest/shared_reader.hpp"
 
@@ -14,7 +15,7 @@ namespace tether {
 namespace {
 
 /// Every field of a Service spec; all but the first may be overridden per host.
-constexpr std::array<std::string_view, 14> k_spec_fields = {"selector",
+constexpr std::array<std::string_view, 15> k_spec_fields = {"selector",
                                                             "release",
                                                             "container",
                                                             "runtime",
@@ -27,7 +28,8 @@ constexpr std::array<std::string_view, 14> k_spec_fields = {"selector",
                                                             "hooks",
                                                             "dependsOn",
                                                             "suspend",
-                                                            "shared"};
+                                                            "shared",
+                                                            "migrations"};
 
 std::optional<ContainerSpec> read_container(FieldReader& r,
                                             const YAML::Node& node,
@@ -279,6 +281,10 @@ std::optional<Service> read_service_spec(FieldReader& r,
 
   service.suspend = read_suspend(r, spec, path);
   note(spec["suspend"].IsDefined(), service.suspend.has_value());
+
+  // Migrations (#23).
+  service.migrations = read_migrations(r, spec, path);
+  note(spec["migrations"].IsDefined(), service.migrations.has_value());
 
   auto keep = r.integer(spec, path, "keepReleases", Need::optional, 1, 100);
   note(spec["keepReleases"].IsDefined(), keep.has_value());

@@ -28,6 +28,10 @@ struct ServiceHistory {
   std::string previous_good_dir;
   /// Releases that failed their health gate here, most recent last (bounded): pruned first.
   std::vector<std::string> failed_dirs;
+  // Migrations (#23): the release dir a rollback across migrations may leave (`tether retry
+  // --accept-migrations`: the operator accepts that the schema moved on under it); cleared
+  // once another release serves.
+  std::string migrations_accepted_from = {};
   bool operator==(const ServiceHistory&) const = default;
 };
 

@@ -18,6 +18,9 @@ struct InstalledRelease {
   std::string installed_at;  ///< RFC 3339 UTC; sorts chronologically as text
   bool intact = false;       ///< binary and config files still match their recorded hashes
   std::string damage;        ///< why it is not intact, for logs
+  // Migrations (#23): what `spec.migrations.command` printed after the last switch to it
+  // ("" = nothing recorded).
+  std::string migration_state = {};
   bool operator==(const InstalledRelease&) const = default;
 };
 

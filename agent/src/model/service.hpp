@@ -2,6 +2,7 @@
 
 #include "core/duration.hpp"
 #include "model/container_runtime.hpp"
+#include "model/migrations.hpp"
 #include "model/probe.hpp"
 #include "model/shared_paths.hpp"
 
@@ -130,6 +131,8 @@ struct Service {
   // -- issue #23, shared data (h/shared) --
   /// `spec.shared`: data that survives releases (binary releases only).
   SharedPaths shared = {};
+  // Migrations (#23): `spec.migrations`, a rollback across a schema change flagged or held.
+  std::optional<MigrationsSpec> migrations = {};
   bool operator==(const Service&) const = default;
 
   [[nodiscard]] const ReleaseSpec* release() const { return std::get_if<ReleaseSpec>(&workload); }

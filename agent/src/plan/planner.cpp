@@ -1,6 +1,7 @@
 #include "plan/planner.hpp"
 
 #include "plan/container_plan.hpp"
+#include "plan/migration_plan.hpp"
 #include "plan/prune_plan.hpp"
 #include "plan/release_plan.hpp"
 #include "plan/sequencing.hpp"
@@ -119,6 +120,7 @@ Plan make_plan(const Desired& desired,
     }
     plan.removals.push_back(removal_of(live_service));
   }
+  hold_migration_rollbacks(plan, desired, live, history);  // Migrations (#23)
   hold_suspended(plan, suspensions);
   sequence_plan(plan, desired, live, conditions);
   return plan;
