@@ -161,6 +161,24 @@ std::optional<std::vector<std::string>> read_depends_on(FieldReader& r,
   return names;
 }
 
+// readiness and watchdog from the service itself (sd_notify, issue #23)
+/// health.notify is heard on the socket tether gives the processes it supervises: run.exec
+/// only (systemd does Type=notify itself; containers would need podman's --sdnotify).
+bool check_notify_run(FieldReader& r, const YAML::Node& spec, const std::string& path) {
+  const YAML::Node health = spec["health"];
+  if (!health.IsMap() || !health["notify"].IsDefined()) return true;
+  const YAML::Node run = spec["run"];
+  if (run.IsMap() && run["exec"].IsDefined()) return true;
+  r.error(health["notify"],
+          join_path(join_path(path, "health"), "notify"),
+          run.IsMap() && run["systemd"].IsDefined()
+              ? "only for run.exec: for run.systemd set Type=notify (and WatchdogSec=) in the "
+                "unit, which systemd enforces, and gate on an http, tcp or exec probe"
+              : "only for run.exec: a container service cannot use it yet (podman's "
+                "--sdnotify is not wired); use an http, tcp or exec probe");
+  return false;
+}
+
 /// Checks the combinations that only make sense for a whole spec.
 bool check_combinations(FieldReader& r, const YAML::Node& spec, const std::string& path) {
   const bool has_release = spec["release"].IsDefined();
@@ -183,6 +201,7 @@ bool check_combinations(FieldReader& r, const YAML::Node& spec, const std::strin
             "not allowed for a container service: the container is what runs");
     ok = false;
   }
+  ok = check_notify_run(r, spec, path) && ok;
   return ok;
 }
 
