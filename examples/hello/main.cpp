@@ -21,9 +21,9 @@ constexpr std::string_view k_usage =
     "HELLO_FAIL_HEALTH=1, or a FAIL_HEALTH file beside VERSION, makes /healthz answer 500;\n"
     "a CRASH_AT_START file beside VERSION makes hello exit 1 at start-up (broken builds for "
     "tests).\n"
-    "HELLO_NOTIFY=1 sends READY=1 to NOTIFY_SOCKET once listening and WATCHDOG=1 every\n"
-    "WATCHDOG_USEC/2 (sd_notify, as a systemd Type=notify service); HELLO_WATCHDOG_STOP_AFTER=N\n"
-    "stops the pings after N (for watchdog tests).\n";
+    "HELLO_NOTIFY=1 sends READY=1 to NOTIFY_SOCKET once listening (not when failing health)\n"
+    "and WATCHDOG=1 every WATCHDOG_USEC/2 (sd_notify, as a systemd Type=notify service);\n"
+    "HELLO_WATCHDOG_STOP_AFTER=N stops the pings after N (for watchdog tests).\n";
 
 /// The --config argument, or nothing (after printing why) if the command line is not usable.
 std::optional<std::string> config_path(int argc, char** argv) {
