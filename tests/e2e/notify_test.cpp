@@ -65,8 +65,9 @@ TEST_F(NotifyTest, AServiceWhoseWatchdogPingsStopIsRestarted) {
                       Build::healthy,
                       "{watchdogSec: 1}",
                       "HELLO_NOTIFY: \"1\", HELLO_WATCHDOG_STOP_AFTER: \"2\"");
+  const int api = free_port();
   // A long poll interval: the watchdog, not the next poll, must bring the restart.
-  start_daemon("30s");
+  start_daemon("30s", api);
   ASSERT_TRUE(hello_eventually_says("hello 1.0.0\n")) << daemon_log();
   ASSERT_TRUE(eventually([&] { return service_pid() != 0; }, seconds(5)));
   const pid_t quiet = service_pid();

@@ -161,6 +161,7 @@ struct WatchParts {
           } else {
             log_warn("unhealthy", {{"service", service}, {"reason", why}});
           }
+          if (!state.healthy && is_watchdog_failure(state.detail)) metrics.count_watchdog_miss();
           board.set_health(service, state.healthy, why);
           metrics.set_health(service, state.healthy);
           ask_for_health_pass();

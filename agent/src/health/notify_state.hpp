@@ -41,4 +41,8 @@ void apply_message(NotifyState& state, const NotifyMessage& message, SteadyTime 
                                        int watchdog_sec,
                                        SteadyTime now);
 
+/// True when `detail` (a probe's) is judge_notify's missed watchdog or WATCHDOG=trigger: what
+/// `tether_watchdog_misses_total` counts.
+[[nodiscard]] bool is_watchdog_failure(const std::string& detail);
+
 }  // namespace tether

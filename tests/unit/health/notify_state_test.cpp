@@ -62,5 +62,15 @@ TEST(NotifyState, AnAdoptedProcessIsReadyAndItsWatchdogClockStartsAfresh) {
   EXPECT_FALSE(judge_notify(state, 3, 2, k_start + seconds(3)).healthy);
 }
 
+TEST(NotifyState, WatchdogFailuresAreToldApartFromOtherFailures) {
+  NotifyState state = started_state(k_start);
+  EXPECT_FALSE(is_watchdog_failure(judge_notify(state, 4, 1, k_start).detail)) << "not ready";
+  apply_message(state, ready(), k_start);
+  EXPECT_TRUE(is_watchdog_failure(judge_notify(state, 4, 1, k_start + seconds(2)).detail));
+  apply_message(state, parse_notify_message("WATCHDOG=trigger"), k_start);
+  EXPECT_TRUE(is_watchdog_failure(judge_notify(state, 4, 1, k_start).detail));
+  EXPECT_FALSE(is_watchdog_failure("HTTP 500 from http://127.0.0.1/ (WATCHDOG=trigger)"));
+}
+
 }  // namespace
 }  // namespace tether
