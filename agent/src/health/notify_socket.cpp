@@ -59,12 +59,13 @@ Result<NotifySocket> NotifySocket::bind(const std::filesystem::path& path) {
   // A stale socket from an agent that ran before is replaced: the service's next datagram then
   // reaches this one (a datagram socket has no connection to lose).
   ::unlink(text.c_str());
-  // Created 0600 from the start (no window in which another user could connect).
-  const mode_t old_mask = ::umask(0177);
-  const int bound =
-      ::bind(socket.m_fd, reinterpret_cast<const sockaddr*>(&address), sizeof address);
-  ::umask(old_mask);
-  if (bound != 0) return Error{"cannot bind the notify socket " + text + ": " + errno_text(), ""};
+  if (::bind(socket.m_fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0)
+    return Error{"cannot bind the notify socket " + text + ": " + errno_text(), ""};
+  // Not umask around bind(): the umask is the whole process's, and other threads create files
+  // meanwhile. Until the chmod the socket has the agent's umask (0755 with the usual 022: no
+  // one else may send); a datagram that slipped in would not be from the main pid anyway.
+  if (::chmod(text.c_str(), 0600) != 0)
+    return Error{"cannot restrict the notify socket " + text + ": " + errno_text(), ""};
   return socket;
 }
 

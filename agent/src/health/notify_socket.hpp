@@ -36,6 +36,9 @@ class NotifySocket {
   /// are dropped; descriptors passed along (FDSTORE) are closed.
   [[nodiscard]] std::vector<NotifyDatagram> receive(std::size_t max_datagrams);
 
+  /// For poll(2).
+  [[nodiscard]] int fd() const { return m_fd; }
+
  private:
   explicit NotifySocket(int fd) : m_fd(fd) {}
   int m_fd = -1;
