@@ -51,7 +51,10 @@ long env_number(const char* name) {
 void ping_watchdog(long interval_usec, long stop_after) {
   for (long pings = 0; stop_after <= 0 || pings < stop_after; ++pings) {
     std::this_thread::sleep_for(std::chrono::microseconds(interval_usec));
-    send_notify("WATCHDOG=1");
+    // Each ping in the service log: whether the supervisor's socket took it (not while the
+    // agent is down).
+    std::cout << "hello: WATCHDOG=1 " << (send_notify("WATCHDOG=1") ? "sent" : "not delivered")
+              << std::endl;
   }
   std::cout << "hello: stopped pinging the watchdog after " << stop_after
             << " pings (HELLO_WATCHDOG_STOP_AFTER)" << std::endl;

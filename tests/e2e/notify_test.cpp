@@ -29,6 +29,14 @@ class NotifyTest : public AgentTest {
     return m_repo->commit("hello " + version);
   }
 
+  /// How many lines of hello's log contain `text`.
+  [[nodiscard]] size_t log_count(const std::string& text) const {
+    const std::string log = read_text(m_root / "services" / "hello" / "log" / "service.log");
+    size_t count = 0;
+    for (size_t at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) ++count;
+    return count;
+  }
+
   /// Journal entries of hello with `action`.
   [[nodiscard]] std::vector<nlohmann::json> hello_entries(const std::string& action) const {
     std::vector<nlohmann::json> found;
@@ -81,6 +89,30 @@ TEST_F(NotifyTest, AServiceWhoseWatchdogPingsStopIsRestarted) {
             std::string::npos)
       << unhealthy[0].dump();
   EXPECT_EQ(hello_entries("restart")[0]["reason"].get<std::string>().rfind("unhealthy: ", 0), 0u);
+  EXPECT_EQ(stop_daemon(), 0);
+}
+
+TEST_F(NotifyTest, AnAgentRestartDoesNotFireTheWatchdogAndHearsThePingsAgain) {
+  commit_notify_hello("1.0.0", Build::healthy, "{watchdogSec: 1}", "HELLO_NOTIFY: \"1\"");
+  start_daemon("30s");
+  ASSERT_TRUE(hello_eventually_says("hello 1.0.0\n")) << daemon_log();
+  ASSERT_TRUE(eventually([&] { return log_count("WATCHDOG=1 sent") >= 1; }, seconds(5)));
+  const pid_t running = service_pid();
+  ASSERT_EQ(stop_daemon(), 0);
+  // Down for longer than the watchdog: two pings (500 ms apart) reach no one.
+  ASSERT_TRUE(eventually([&] { return log_count("WATCHDOG=1 not delivered") >= 2; }, seconds(5)));
+  start_daemon("30s");
+  ASSERT_TRUE(eventually(
+      [&] { return daemon_log().find("notify socket bound again") != std::string::npos; },
+      seconds(10)))
+      << daemon_log();
+  // Three pings taken by the new agent's socket (1.5 s, past the 1 s watchdog): the service
+  // was neither blamed for the gap nor for pings the new agent could not hear.
+  const size_t sent = log_count("WATCHDOG=1 sent");
+  EXPECT_TRUE(eventually([&] { return log_count("WATCHDOG=1 sent") >= sent + 3; }, seconds(5)));
+  EXPECT_EQ(service_pid(), running);
+  EXPECT_TRUE(hello_entries("unhealthy").empty()) << daemon_log();
+  EXPECT_TRUE(hello_entries("restart").empty());
   EXPECT_EQ(stop_daemon(), 0);
 }
 
