@@ -165,13 +165,15 @@ std::optional<std::vector<std::string>> read_depends_on(FieldReader& r,
 /// health.notify is heard on the socket tether gives the processes it supervises: run.exec
 /// only (systemd does Type=notify itself; containers would need podman's --sdnotify).
 bool check_notify_run(FieldReader& r, const YAML::Node& spec, const std::string& path) {
+  // IsDefined() first: asking a missing key's node anything else throws.
   const YAML::Node health = spec["health"];
-  if (!health.IsMap() || !health["notify"].IsDefined()) return true;
+  if (!health.IsDefined() || !health.IsMap() || !health["notify"].IsDefined()) return true;
   const YAML::Node run = spec["run"];
-  if (run.IsMap() && run["exec"].IsDefined()) return true;
+  const bool run_map = run.IsDefined() && run.IsMap();
+  if (run_map && run["exec"].IsDefined()) return true;
   r.error(health["notify"],
           join_path(join_path(path, "health"), "notify"),
-          run.IsMap() && run["systemd"].IsDefined()
+          run_map && run["systemd"].IsDefined()
               ? "only for run.exec: for run.systemd set Type=notify (and WatchdogSec=) in the "
                 "unit, which systemd enforces, and gate on an http, tcp or exec probe"
               : "only for run.exec: a container service cannot use it yet (podman's "

@@ -57,6 +57,13 @@ TEST(NotifyManifest, AContainerServiceIsRefused) {
   EXPECT_NE(problems.find("a container service cannot use it yet"), std::string::npos) << problems;
 }
 
+TEST(NotifyManifest, ManifestsWithoutHealthOrRunAreNotTouchedByTheCheck) {
+  std::string problems;
+  EXPECT_TRUE(parse(k_release + "  run: {exec: {command: [bin/web]}}\n", problems)) << problems;
+  EXPECT_FALSE(parse(k_release + "  health: {notify: {}}\n", problems));
+  EXPECT_NE(problems.find("required for a binary release"), std::string::npos) << problems;
+}
+
 TEST(NotifyManifest, AWatchdogOutOfRangeIsRefused) {
   std::string problems;
   EXPECT_FALSE(parse(k_release + "  run: {exec: {command: [bin/web]}}\n"
