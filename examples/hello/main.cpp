@@ -23,7 +23,10 @@ constexpr std::string_view k_usage =
     "a CRASH_AT_START file beside VERSION makes hello exit 1 at start-up (broken builds for "
     "tests).\n"
     "migrate-status prints the release's migration state, the MIGRATIONS file beside VERSION\n"
-    "(for tether's spec.migrations.command), and exits 1 when there is none.\n";
+    "(for tether's spec.migrations.command), and exits 1 when there is none.\n"
+    "HELLO_NOTIFY=1 sends READY=1 to NOTIFY_SOCKET once listening (not when failing health)\n"
+    "and WATCHDOG=1 every WATCHDOG_USEC/2 (sd_notify, as a systemd Type=notify service);\n"
+    "HELLO_WATCHDOG_STOP_AFTER=N stops the pings after N (for watchdog tests).\n";
 
 /// The --config argument, or nothing (after printing why) if the command line is not usable.
 std::optional<std::string> config_path(int argc, char** argv) {

@@ -1,5 +1,7 @@
 #include "server.hpp"
 
+#include "notify.hpp"
+
 #include <httplib.h>
 
 #include <atomic>
@@ -103,6 +105,9 @@ int serve(const Config& config, const std::string& version, Health health) {
   }
   std::cout << "hello " << version << " listening on " << config.bind << ":" << config.port
             << std::endl;
+  // Ready once the port is bound (connections queue from now on); a failing build never is.
+  if (health == Health::ok)
+    announce_ready("listening on " + config.bind + ":" + std::to_string(config.port));
 
   std::atomic<bool> listen_done = false;
   std::atomic<bool> signalled = false;

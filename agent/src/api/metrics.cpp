@@ -164,6 +164,11 @@ void Metrics::render_state_repo(std::string& out) const {
        host_converged);
 }
 
+void Metrics::count_watchdog_miss() {
+  std::lock_guard lock(m_mutex);
+  ++m_watchdog_misses_total;
+}
+
 std::string Metrics::render() const {
   std::lock_guard lock(m_mutex);
   std::string out;
@@ -180,6 +185,11 @@ std::string Metrics::render() const {
           "tether_recoveries_total",
           "Degraded services (crash-looping, repaired repeatedly, failed) that stayed up again.",
           m_recoveries_total);
+  counter(out,
+          "tether_watchdog_misses_total",
+          "Services found failing their sd_notify watchdog (no WATCHDOG=1 within watchdogSec, "
+          "or WATCHDOG=trigger); each is restarted.",
+          m_watchdog_misses_total);
   counter(out,
           "tether_git_poll_errors_total",
           "Polls that could not fetch the state repo.",

@@ -47,6 +47,9 @@ class Metrics {
   /// The health watch's verdict between passes: `tether_service_healthy` (and, when unhealthy,
   /// `tether_converged`) move at once, not at the next pass.
   void set_health(const std::string& service, bool healthy);
+  // readiness and watchdog from the service itself (sd_notify, issue #23)
+  /// The health watch found a service failing its sd_notify watchdog (it is restarted).
+  void count_watchdog_miss();
   /// Prometheus text exposition format 0.0.4.
   [[nodiscard]] std::string render() const;
 
@@ -71,6 +74,8 @@ class Metrics {
   long long m_git_fetches_total = 0;
   long long m_manifest_loads_total = 0;
   long long m_files_hashed_total = 0;
+  // readiness and watchdog from the service itself (sd_notify, issue #23)
+  long long m_watchdog_misses_total = 0;
 };
 
 }  // namespace tether

@@ -20,12 +20,14 @@ ServiceRunner::ServiceRunner(Layout layout,
                              const ExecSupervisor& supervisor,
                              SystemdController& systemd,
                              Prober& prober,
-                             Clock& clock)
+                             Clock& clock,
+                             NotifySockets* notify)
     : m_layout(std::move(layout)),
       m_supervisor(supervisor),
       m_systemd(systemd),
       m_prober(prober),
-      m_clock(clock) {}
+      m_clock(clock),
+      m_notify(notify) {}
 
 Status ServiceRunner::stop(const DesiredService& desired) const {
   const ExecRun* exec = exec_of(desired);
@@ -80,11 +82,28 @@ Status ServiceRunner::bring_up(const DesiredService& desired, const std::string&
     auto started = m_supervisor.start(name, *exec, dir, desired.fingerprint);
     return started ? ok_status() : Status(started.error());
   }
+  auto run = with_notify(desired, *exec);
+  if (!run) return run.error();
   // The health gate watches the process from its first probe: no settle wait before it.
-  auto started = m_supervisor.start(name, *exec, dir, desired.fingerprint, Millis(0));
+  auto started = m_supervisor.start(name, *run, dir, desired.fingerprint, Millis(0));
   if (!started) return started.error();
   const ProcessRecord record = *started;
   return gate(desired, dir, [&] { return m_supervisor.exit_reason(name, record); });
+}
+
+Result<ExecRun> ServiceRunner::with_notify(const DesiredService& desired,
+                                           const ExecRun& run) const {
+  const auto* notify = std::get_if<NotifyProbe>(&desired.service.health->probe);
+  if (notify == nullptr) return run;
+  if (m_notify == nullptr)
+    return Error{"internal: health.notify without the agent's notify sockets", ""};
+  // The socket exists before the process does: a READY=1 sent at once is queued, not lost.
+  auto env = m_notify->prepare(desired.service.name, notify->watchdog_sec);
+  if (!env) return env.error();
+  ExecRun with = run;
+  // Ours win over run.exec.env: a manifest cannot point the service at another socket.
+  for (auto& [key, value] : *env) with.env[key] = value;
+  return with;
 }
 
 }  // namespace tether

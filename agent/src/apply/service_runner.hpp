@@ -4,6 +4,7 @@
 #include "apply/systemd_controller.hpp"
 #include "core/clock.hpp"
 #include "health/health_gate.hpp"
+#include "health/notify_sockets.hpp"
 #include "health/probe.hpp"
 #include "model/desired.hpp"
 
@@ -20,7 +21,8 @@ class ServiceRunner {
                 const ExecSupervisor& supervisor,
                 SystemdController& systemd,
                 Prober& prober,
-                Clock& clock);
+                Clock& clock,
+                NotifySockets* notify = nullptr);
 
   /// Stops what runs, starts `releases/<dir>` (run.exec), or restarts the unit, whose
   /// ExecStart goes through `current` (run.systemd); then waits for the health gate (without a
@@ -48,6 +50,11 @@ class ServiceRunner {
   SystemdController& m_systemd;
   Prober& m_prober;
   Clock& m_clock;
+  // readiness and watchdog from the service itself (sd_notify, issue #23)
+  /// `run` with NOTIFY_SOCKET (and WATCHDOG_USEC) added when the service gates on health.notify.
+  [[nodiscard]] Result<ExecRun> with_notify(const DesiredService& desired,
+                                            const ExecRun& run) const;
+  NotifySockets* m_notify;
 };
 
 }  // namespace tether

@@ -16,6 +16,8 @@
 #include "core/file_lock.hpp"
 #include "core/log.hpp"
 #include "health/health_watch.hpp"
+#include "health/notify_sockets.hpp"
+#include "live/process_record.hpp"
 #include "process/command_runner.hpp"
 #include "review/scratch_dir.hpp"
 #include "source/git_source.hpp"
@@ -46,13 +48,24 @@ DampingSettings damping_of(const AgentConfig& config) {
 
 CommitGate gate_of(const AgentConfig& config) { return CommitGate(trust_policy_of(config)); }
 
+/// An exec service's main pid from its pid file, while that very process runs (never reaps:
+/// the gate may still want its exit status).
+MainPidLookup main_pid_of(const Layout& layout) {
+  return [layout](const std::string& service) -> std::optional<pid_t> {
+    const auto record = read_process_record(layout.pid_file(service));
+    if (!record || process_start_time(record->pid) != record->start_time) return std::nullopt;
+    return record->pid;
+  };
+}
+
 /// The real side-effecting parts the applier is built from, wired once.
 struct AgentParts {
   AgentParts(const Layout& layout, const AgentConfig& config)
-      : supervisor(layout, k_start_settle),
-        prober(runner),
+      : notify(layout, main_pid_of(layout)),
+        supervisor(layout, k_start_settle),
+        prober(runner, &notify),
         systemd(runner),
-        service_runner(layout, supervisor, systemd, prober, clock),
+        service_runner(layout, supervisor, systemd, prober, clock, &notify),
         hooks(layout, runner),
         switches(layout, service_runner),
         notifier(make_notifier(config)),
@@ -80,6 +93,7 @@ struct AgentParts {
 
   ProcessRunner runner;
   SystemClock clock;
+  NotifySockets notify;  ///< the gate's and the health watch's (WatchParts)
   ExecSupervisor supervisor;
   RealProber prober;
   SystemdController systemd;
@@ -139,8 +153,8 @@ struct PreviewParts {
 /// The daemon's health watch and what it tells: the status board and metrics at once, and the
 /// loop (SIGUSR1) for a pass that acts on it.
 struct WatchParts {
-  WatchParts(Metrics& metrics, StatusBoard& board)
-      : prober(runner),
+  WatchParts(Metrics& metrics, StatusBoard& board, NotifySockets& notify)
+      : prober(runner, &notify),
         watch(prober, [&metrics, &board](const std::string& service, const HealthState& state) {
           const std::string why = state.healthy ? "" : describe_unhealthy(state);
           if (state.healthy) {
@@ -148,6 +162,7 @@ struct WatchParts {
           } else {
             log_warn("unhealthy", {{"service", service}, {"reason", why}});
           }
+          if (!state.healthy && is_watchdog_failure(state.detail)) metrics.count_watchdog_miss();
           board.set_health(service, state.healthy, why);
           metrics.set_health(service, state.healthy);
           ask_for_health_pass();
@@ -238,7 +253,7 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
   StatusBoard board;
   // Only the daemon watches health between passes; `run --once` judges what it sees.
   std::optional<WatchParts> watch;
-  if (!flags.once) watch.emplace(metrics, board);
+  if (!flags.once) watch.emplace(metrics, board, parts.notify);
   Reconciler reconciler(layout,
                         host_of(*config),
                         **source,

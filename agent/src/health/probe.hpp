@@ -9,6 +9,7 @@
 namespace tether {
 
 class CommandRunner;
+class NotifySockets;
 
 /// One probe attempt: healthy or not, and what was seen (for logs and the journal).
 struct ProbeResult {
@@ -27,16 +28,19 @@ class Prober {
 };
 
 /// The real probes: http (libcurl), tcp (non-blocking connect), exec (CommandRunner, argv run
-/// in the release dir; exit 0 = healthy).
+/// in the release dir; exit 0 = healthy), notify (`notify`'s sockets; without them a notify
+/// probe fails).
 class RealProber final : public Prober {
  public:
-  explicit RealProber(CommandRunner& runner) : m_runner(runner) {}
+  explicit RealProber(CommandRunner& runner, NotifySockets* notify = nullptr)
+      : m_runner(runner), m_notify(notify) {}
   [[nodiscard]] ProbeResult probe(const Probe& probe,
                                   Millis timeout,
                                   const std::filesystem::path& release_dir) override;
 
  private:
   CommandRunner& m_runner;
+  NotifySockets* m_notify;
 };
 
 [[nodiscard]] ProbeResult probe_http(const HttpProbe& probe, Millis timeout);

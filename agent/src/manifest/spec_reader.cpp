@@ -167,6 +167,26 @@ std::optional<std::vector<std::string>> read_depends_on(FieldReader& r,
   return names;
 }
 
+// readiness and watchdog from the service itself (sd_notify, issue #23)
+/// health.notify is heard on the socket tether gives the processes it supervises: run.exec
+/// only (systemd does Type=notify itself; containers would need podman's --sdnotify).
+bool check_notify_run(FieldReader& r, const YAML::Node& spec, const std::string& path) {
+  // IsDefined() first: asking a missing key's node anything else throws.
+  const YAML::Node health = spec["health"];
+  if (!health.IsDefined() || !health.IsMap() || !health["notify"].IsDefined()) return true;
+  const YAML::Node run = spec["run"];
+  const bool run_map = run.IsDefined() && run.IsMap();
+  if (run_map && run["exec"].IsDefined()) return true;
+  r.error(health["notify"],
+          join_path(join_path(path, "health"), "notify"),
+          run_map && run["systemd"].IsDefined()
+              ? "only for run.exec: for run.systemd set Type=notify (and WatchdogSec=) in the "
+                "unit, which systemd enforces, and gate on an http, tcp or exec probe"
+              : "only for run.exec: a container service cannot use it yet (podman's "
+                "--sdnotify is not wired); use an http, tcp or exec probe");
+  return false;
+}
+
 /// Checks the combinations that only make sense for a whole spec.
 bool check_combinations(FieldReader& r, const YAML::Node& spec, const std::string& path) {
   const bool has_release = spec["release"].IsDefined();
@@ -189,6 +209,7 @@ bool check_combinations(FieldReader& r, const YAML::Node& spec, const std::strin
             "not allowed for a container service: the container is what runs");
     ok = false;
   }
+  ok = check_notify_run(r, spec, path) && ok;
   return ok;
 }
 

@@ -60,8 +60,27 @@ struct ExecProbe {
   bool operator==(const ExecProbe&) const = default;
 };
 
+// readiness and watchdog from the service itself (sd_notify, issue #23)
+/// Healthy once the service's main process sent READY=1 over its NOTIFY_SOCKET and, when
+/// `watchdog_sec` is set, while it keeps sending WATCHDOG=1 at least that often (run.exec
+/// only; docs/design.md "Readiness and watchdog from the service").
+struct NotifyProbe {
+  static constexpr const char* k_key = "notify";
+  static constexpr const char* k_prose = "sd_notify READY=1";
+  int watchdog_sec = 0;  ///< `watchdogSec`, systemd's WatchdogSec=; 0 = no watchdog
+  static constexpr std::tuple k_fields{
+      IntField<NotifyProbe>{"watchdogSec",
+                            &NotifyProbe::watchdog_sec,
+                            FieldPresence::optional,
+                            0,
+                            86400,
+                            {" and WATCHDOG=1 within ", " s (0: none)"}},
+  };
+  bool operator==(const NotifyProbe&) const = default;
+};
+
 /// Exactly one probe; the order is the order in which readers look for a kind's key.
-using Probe = std::variant<HttpProbe, TcpProbe, ExecProbe>;
+using Probe = std::variant<HttpProbe, TcpProbe, ExecProbe, NotifyProbe>;
 
 /// The probe kind's key ("http", "tcp", "exec").
 [[nodiscard]] inline const char* probe_key(const Probe& probe) {

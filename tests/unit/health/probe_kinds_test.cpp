@@ -25,6 +25,7 @@ TEST(ProbeKinds, EachKindHasItsManifestKey) {
   EXPECT_STREQ(probe_key(Probe{HttpProbe{}}), "http");
   EXPECT_STREQ(probe_key(Probe{TcpProbe{}}), "tcp");
   EXPECT_STREQ(probe_key(Probe{ExecProbe{}}), "exec");
+  EXPECT_STREQ(probe_key(Probe{NotifyProbe{}}), "notify");
 }
 
 TEST(ProbeKinds, TheReaderFindsEachKindByItsKey) {
@@ -33,6 +34,7 @@ TEST(ProbeKinds, TheReaderFindsEachKindByItsKey) {
        HttpProbe{"http://127.0.0.1:1/h", 204, ""}},
       {"    tcp: {address: \"127.0.0.1:9\"}\n", TcpProbe{"127.0.0.1:9"}},
       {"    exec: {command: [bin/check]}\n", ExecProbe{{"bin/check"}}},
+      {"    notify: {watchdogSec: 3}\n", NotifyProbe{3}},
   };
   for (const auto& [yaml, probe] : cases) {
     Diagnostics diagnostics;
@@ -51,14 +53,15 @@ TEST(ProbeKinds, TheReaderAsksForExactlyOneKindAndNamesThemAll) {
                                                   "    exec: {command: [bin/check]}\n"),
                              two));
   EXPECT_THAT(two.describe(),
-              HasSubstr("set exactly one probe: health.http, health.tcp or health.exec"));
+              HasSubstr("set exactly one probe: health.http, health.tcp, health.exec or "
+                        "health.notify"));
 
   Diagnostics unknown;
   EXPECT_FALSE(parse_service("services/web.yaml",
                              manifest_with_health("    grpc: {address: \"127.0.0.1:9\"}\n"),
                              unknown));
   EXPECT_THAT(unknown.describe(),
-              HasSubstr("expected one of: http, tcp, exec, timeout, interval, deadline, "
+              HasSubstr("expected one of: http, tcp, exec, notify, timeout, interval, deadline, "
                         "initialDelay, successes, failureThreshold"));
 }
 
