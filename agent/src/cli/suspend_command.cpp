@@ -2,13 +2,13 @@
 #include "apply/suspension_store.hpp"
 #include "cli/commands.hpp"
 #include "cli/error_output.hpp"
+#include "cli/wake_agent.hpp"
 #include "core/duration.hpp"
 #include "core/file_lock.hpp"
 #include "core/files.hpp"
 #include "core/layout.hpp"
 #include "manifest/field_checks.hpp"
 
-#include <csignal>
 #include <cstdio>
 #include <string>
 
@@ -24,17 +24,6 @@ Status check_target(const std::string& service, bool all) {
     return Error{"'" + service + "' is not a service name: expected " + expected, ""};
   }
   return ok_status();
-}
-
-/// The agent polls now (SIGHUP) so that /status, /metrics and `tether status` show the hold
-/// at once; without an agent the hold waits in the file for the next one.
-void wake_agent(const Layout& layout) {
-  const auto holder = lock_holder(layout.lock_file());
-  if (!holder) return;
-  try {
-    ::kill(static_cast<pid_t>(std::stol(*holder)), SIGHUP);
-  } catch (const std::exception&) {  // not a pid: nothing to wake
-  }
 }
 
 /// Whether an unreadable holds file may be started afresh (only `resume --all` may: the
