@@ -1,6 +1,7 @@
 // secrets (#23): config files encrypted with age in the state repo, decrypted on the host that
 // holds the identity, refused on one that does not, and never shown anywhere in plaintext.
 #include "agent_fixture.hpp"
+#include "pass_counter.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -91,6 +92,19 @@ TEST_F(SecretsTest, DecryptsOnTheHostHoldingTheIdentityAndShowsThePlaintextNowhe
   ASSERT_EQ(again.exit_code, 0) << again.err;
   for (const std::string& shown : {run.out, run.err, status.out, status.err, again.out, again.err})
     EXPECT_EQ(shown.find(k_marker), std::string::npos) << shown;
+
+  // The daemon's API too: what GET /status and /metrics serve comes from its passes.
+  const int api = free_port();
+  start_daemon("200ms", api, {"--config", (m_tmp / "agent.yaml").string()});
+  ASSERT_TRUE(eventually([&] { return passes_finished(api) >= 1; }, std::chrono::seconds(15)))
+      << daemon_log();
+  for (const char* path : {"/status", "/metrics"}) {
+    const std::string body = http_get(api, path);
+    EXPECT_FALSE(body.empty()) << path;
+    EXPECT_EQ(body.find(k_marker), std::string::npos) << path << ": " << body;
+  }
+  EXPECT_EQ(stop_daemon(), 0);
+  EXPECT_EQ(daemon_log().find(k_marker), std::string::npos) << daemon_log();
   EXPECT_EQ(files_containing(k_marker, placed), std::vector<std::string>{});
 }
 
