@@ -3,6 +3,7 @@
 #include "core/files.hpp"
 
 #include <cstdio>
+#include <cstring>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -58,7 +59,12 @@ Result<std::string> decrypt_age_file(CommandRunner& runner,
                  "install the age package on this host (apt-get install age)"};
   }
   if (output->exit_code != 0 || output->timed_out) {
-    // age's own messages name keys and headers, never plaintext: safe to show.
+    // What age wrote to stdout before it failed is plaintext (it writes each authenticated
+    // chunk before reading the next): wiped, and never quoted. describe_failure() would quote
+    // it when stderr is empty (age killed by a signal), so the message is built here from
+    // stderr alone: age's own messages name keys and headers, never plaintext.
+    ::explicit_bzero(output->out.data(), output->out.size());
+    output->out.clear();
     if (output->err.find("no identity matched") != std::string::npos) {
       return Error{"cannot decrypt " + source + ": this host's identity " + identity.string() +
                        " is not one of its recipients",
@@ -68,6 +74,7 @@ Result<std::string> decrypt_age_file(CommandRunner& runner,
     return Error{"cannot decrypt " + source + ": " + describe_failure(command, *output), ""};
   }
   if (output->out.size() > k_max_secret_bytes) {
+    ::explicit_bzero(output->out.data(), output->out.size());
     return Error{"cannot place " + source + ": it decrypts to more than " +
                      std::to_string(k_max_secret_bytes) + " bytes",
                  "keep secrets small: large files do not belong in an encrypted config file"};
