@@ -69,6 +69,10 @@ Live make_live(const Desired& desired, bool behind) {
     entry.installed.push_back(release);
     entry.process = ProcessState::running;
     entry.process_release_dir = release.dir_name;
+    // Converged means running the declared settings too, verified by a gate (the planner
+    // reconfigures a process whose fingerprint is unknown or differs).
+    entry.fingerprint = service.fingerprint;
+    entry.serving = ServingRecord{id, service.fingerprint};
   }
   return live;
 }

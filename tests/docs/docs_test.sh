@@ -12,12 +12,33 @@ docs="$source/docs"
 work="$(mktemp -d "${TMPDIR:-/tmp}/tether-docs.XXXXXX")"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# Whatever a failing page left running: the agent (its pid is in its lock) and the service.
+# Whatever the pages left running: agents (each holds its root's lock) and the services they
+# started. Only a process that still is what its file names is stopped: pid_max is 32768 here,
+# so the pid in a stale file (a `run --once` long gone) soon belongs to somebody else, and
+# killing by it once took down CI's own shell.
 cleanup() {
   local f pid
-  for f in "$work"/*/root/state/lock "$work"/*/root/services/*/run/exec.pid; do
+  for f in "$work"/*/root/state/lock; do
     [[ -f "$f" ]] || continue
-    pid="$(grep -oE '[0-9]+' "$f" | head -1)" || continue
+    flock -n "$f" true 2>/dev/null && continue  # not held: its agent has exited
+    pid="$(grep -oE '^[0-9]+' "$f" | head -1)" || continue
+    if [[ -n "$pid" && "$pid" -gt 1 ]]; then kill "$pid" 2>/dev/null || true; fi
+  done
+  for f in "$work"/*/root/services/*/run/exec.pid; do
+    [[ -f "$f" ]] || continue
+    # The record's start time (clock ticks after boot) against the process's, as tether does.
+    pid="$(python3 - "$f" <<'EOF'
+import json, sys
+record = json.load(open(sys.argv[1]))
+try:
+    with open(f"/proc/{record['pid']}/stat") as stat:
+        started = int(stat.read().rsplit(")", 1)[1].split()[19])
+except (OSError, KeyError, ValueError):
+    sys.exit(0)
+if record["pid"] > 1 and started == record.get("startTime"):
+    print(record["pid"])
+EOF
+)" || continue
     if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; fi
   done
   rm -rf "$work"
