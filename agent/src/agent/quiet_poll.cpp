@@ -61,22 +61,29 @@ bool QuietPoll::reuse(PassTrigger trigger,
                       const ProbeCache& cache,
                       PassResult& result) {
   // Drained first and whatever follows: an event queued after this read is the next pass's.
-  const bool live_changed = m_watch.changed();
+  const LiveChanges changes = m_watch.changed();
+  const std::optional<std::set<std::string>> exited = cache.exited_services();
   QuietPollFacts facts;
   facts.scheduled = trigger == PassTrigger::schedule;
   facts.last_pass_quiet = m_quiet != nullptr;
   facts.same_desired = desired.state_commit == m_quiet_commit;
   facts.watched_before_probe = m_watched_before_probe;
-  facts.live_changed = live_changed;
-  facts.processes_unchanged = cache.processes_unchanged();
+  facts.live_changed = changes.any;
+  facts.processes_unchanged = exited && exited->empty();
   facts.unhealthy = unhealthy;
   facts.containers = m_containers;
   facts.hold_ended = hold_ended;
   facts.recovery_due = recovery_due;
   facts.full_pass_due = m_clock.now() - m_full_pass_at >= k_full_pass_every;
-  QuietPollFacts same_desired = facts;
-  same_desired.same_desired = true;
-  m_live_unchanged = why_probe(same_desired) == nullptr;
+  m_reprobe.reset();
+  // The holds, history and recovery timers a pass reads besides the probe are read again by
+  // every pass that probes, so they do not stand in the way of probing some services only.
+  if (facts.scheduled && m_have_last_live && m_watch_complete && !changes.host && exited &&
+      !unhealthy && !m_containers && !facts.full_pass_due) {
+    m_reprobe = changes.services;
+    m_reprobe->insert(exited->begin(), exited->end());
+    m_reprobe->insert(m_added_services.begin(), m_added_services.end());
+  }
   if (const char* why = why_probe(facts)) {
     log_debug("probing the host", {{"why", why}});
     return false;
@@ -95,15 +102,26 @@ bool QuietPoll::reuse(PassTrigger trigger,
   return true;
 }
 
-void QuietPoll::remember(const PassResult& result, const Layout& layout, ProbeCache& cache) {
-  // A pass that stood on the last probe (unchanged_live()) is no full pass: the periodic one,
+void QuietPoll::remember(const PassResult& result,
+                         const Layout& layout,
+                         ProbeCache& cache,
+                         const std::set<std::string>* probed) {
+  // A pass that stood on the last probe for some services is no full pass: the periodic one,
   // the backstop for what inotify cannot see, stays due when it was.
-  if (!m_live_unchanged) m_full_pass_at = m_clock.now();
-  m_live_unchanged = false;
-  const LiveWatch::Update update = m_watch.watch(probed_paths(layout, result.live_after, cache));
+  if (probed == nullptr) m_full_pass_at = m_clock.now();
+  const LiveWatch::Update update =
+      probed == nullptr ? m_watch.watch(probed_paths(layout, result.live_after, cache))
+                        : m_watch.watch_services(
+                              probed_paths_of(layout, result.live_after, cache, *probed), *probed);
+  m_reprobe.reset();  // after its last use: `probed` may be it
   // Paths added now were not watched when the pass probed them: a change in between is in
-  // no queue, so the next pass probes once more (with everything watched by then).
+  // no queue, so the next pass probes them once more (with everything watched by then).
   m_watched_before_probe = update.complete && !update.added;
+  m_watch_complete = update.complete && !update.added_host;
+  m_added_services = update.added_services;
+  m_last_live = result.live_after;
+  m_have_last_live = true;
+  m_containers = has_containers(result);
   if (update.limited && !m_warned) {
     m_warned = true;
     log_warn(
@@ -113,11 +131,8 @@ void QuietPoll::remember(const PassResult& result, const Layout& layout, ProbeCa
   }
   if (!pass_was_quiet(result)) {
     m_quiet.reset();
-    m_quiet_live.clear();
     return;
   }
-  m_quiet_live = result.live_after;
-  m_containers = has_containers(result);
   m_quiet_commit = result.desired->state_commit;
   PassResult kept = result;
   // Large, and not needed again: a pass that reuses this one is shown as this one was

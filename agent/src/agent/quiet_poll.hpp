@@ -8,6 +8,8 @@
 #include "model/live.hpp"
 
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 
 namespace tether {
@@ -84,28 +86,43 @@ class QuietPoll {
                            const ProbeCache& cache,
                            PassResult& result);
 
-  /// After reuse() said no: the live state the last quiet full pass probed, when a new desired
-  /// state (a new commit) is the only reason to probe: nothing under the root changed and no
-  /// process exited since, so a probe would find what that one found, at the cost of reading
-  /// every service again (issue #22: the pass that applies a change to one of 100 services).
-  /// nullptr otherwise. Valid until remember().
-  [[nodiscard]] const Live* unchanged_live() const {
-    return m_live_unchanged ? &m_quiet_live : nullptr;
+  /// After reuse() said no: the services to probe again when the last pass's live state
+  /// (last_live()) still holds for every other (issue #22: the pass that applies a change to
+  /// one of 100 services probes that one): those whose watched files changed, whose process
+  /// exited, or whose paths were not watched yet when last probed. nullptr when the whole host
+  /// must be probed: no pass probed yet, a change no one service owns (or lost events), a
+  /// process exit that cannot be told apart, an unhealthy verdict, containers (only their
+  /// runtime knows), the periodic full pass, or a pass that was asked for. Valid until
+  /// remember().
+  [[nodiscard]] const std::set<std::string>* reprobe_only() const {
+    return m_reprobe ? &*m_reprobe : nullptr;
   }
+  /// The live state the last pass that probed left (its live_after).
+  [[nodiscard]] const Live& last_live() const { return m_last_live; }
 
-  /// At the end of a full pass: watches what it probed (`result.live_after`, whose records
-  /// are in `cache`) and keeps `result` when the pass was quiet.
-  void remember(const PassResult& result, const Layout& layout, ProbeCache& cache);
+  /// At the end of a pass that probed `probed` (nullptr: every service), among them those
+  /// reprobe_only() named: watches what its live state comes from (`result.live_after`, whose
+  /// records are in `cache`; the watches of the services it did not probe are kept), keeps
+  /// that state, and keeps `result` when the pass was quiet.
+  void remember(const PassResult& result,
+                const Layout& layout,
+                ProbeCache& cache,
+                const std::set<std::string>* probed);
 
  private:
   const Clock& m_clock;
   LiveWatch m_watch;
   /// The last full pass, when it was quiet, without its desired and live states.
   std::unique_ptr<PassResult> m_quiet;
-  Live m_quiet_live;                    ///< that pass's live_after, kept apart: reuse() copies none
-  bool m_live_unchanged = false;        ///< what unchanged_live() says, set by reuse()
-  std::string m_quiet_commit;           ///< the state commit of that pass
-  bool m_watched_before_probe = false;  ///< of that pass (see QuietPollFacts)
+  std::string m_quiet_commit;  ///< the state commit of that pass
+  /// The live_after of the last pass that probed, kept apart: reuse() copies none.
+  Live m_last_live;
+  bool m_have_last_live = false;
+  /// Of that pass's watch: every path watched, none that feeds every service's probe new.
+  bool m_watch_complete = false;
+  std::set<std::string> m_added_services;          ///< services with paths newly watched by it
+  std::optional<std::set<std::string>> m_reprobe;  ///< what reprobe_only() says, set by reuse()
+  bool m_watched_before_probe = false;             ///< of that pass (see QuietPollFacts)
   bool m_containers = true;
   Clock::TimePoint m_full_pass_at{};
   bool m_warned = false;  ///< that inotify refused a watch (said once)

@@ -20,6 +20,21 @@ std::string short_commit(const std::string& commit) { return commit.substr(0, 12
 
 fs::path last_good_file(const Layout& layout) { return layout.state_dir() / "last-good-commit"; }
 
+bool declares_containers(const Desired& desired) {
+  return std::any_of(desired.services.begin(), desired.services.end(), [](const auto& entry) {
+    return std::holds_alternative<ContainerSpec>(entry.second.service.workload);
+  });
+}
+
+/// The services `plan` changes when carried out.
+std::set<std::string> acted_on(const Plan& plan) {
+  std::set<std::string> services;
+  for (const ServiceAction& action : plan.actions) services.insert(action.service);
+  for (const ServiceAction& removal : plan.removals) services.insert(removal.service);
+  for (const PruneAction& prune : plan.prunes) services.insert(prune.service);
+  return services;
+}
+
 constexpr std::uintmax_t k_max_log_bytes = 10 * 1024 * 1024;
 constexpr int k_log_generations = 3;
 
@@ -206,7 +221,9 @@ PassResult Reconciler::run_once(ApplyMode mode, PassTrigger trigger) {
   result.work.downloads = source_after.downloads - source_before.downloads;
   result.work.files_hashed = m_hashes.files_hashed() - hashed_before;
   if (mode == ApplyMode::apply) {
-    if (Status saved = m_hashes.retain_used_and_save(); !saved)
+    // Only a pass that looked at every service knows which digests nothing uses any more.
+    if (Status saved = result.work.probed_all ? m_hashes.retain_used_and_save() : m_hashes.save();
+        !saved)
       log_warn("cannot save the hash cache", {{"error", saved.error().describe()}});
   }
   log_debug("pass done",
@@ -251,10 +268,22 @@ PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
              {{"error", loaded.error().describe()}});
   }
   const History history = loaded ? *loaded : History{};
-  // A new commit on a host where nothing else changed: the last quiet pass's probe still holds.
-  const Live* unchanged = daemon && !unsettled ? m_quiet.unchanged_live() : nullptr;
-  if (unchanged != nullptr) log_debug("the live state is as the last pass probed it", {});
-  const Live live = unchanged != nullptr ? *unchanged : probe_live(*desired, history);
+  // What changed since the last pass is known per service: the rest is as it probed it (a new
+  // commit on a quiet host probes nothing; the pass after a change probes what changed).
+  const std::set<std::string>* reprobe =
+      daemon && !unsettled && !declares_containers(*desired) ? m_quiet.reprobe_only() : nullptr;
+  if (reprobe != nullptr)
+    log_debug("probing only what changed since the last pass",
+              {{"services", std::to_string(reprobe->size())}});
+  result.work.probed_all = reprobe == nullptr;
+  // Every service this pass probed (nullopt: all of them), for the watches of what it read.
+  std::optional<std::set<std::string>> probed;
+  if (reprobe != nullptr) probed = *reprobe;
+  const Live live =
+      reprobe != nullptr
+          ? probe_services(
+                m_layout, m_hashes, history, m_probe_cache, m_quiet.last_live(), *reprobe)
+          : probe_live(*desired, history);
   // The agent's memory (failures, backoff) is an input of the plan; a dry run has none.
   const Conditions conditions =
       mode == ApplyMode::apply
@@ -291,8 +320,15 @@ PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
     log_debug("nothing to apply", {{"stateCommit", short_commit(desired->state_commit)}});
   } else {
     apply_in_order(*desired, live, result);
+    const History after = HistoryStore(m_layout.history()).load().value_or(History{});
+    // Only the services the plan acted on changed (a change to another since the probe is in
+    // the inotify queue, for the next pass); containers are asked of their runtime, all of them.
+    const std::set<std::string> changed = acted_on(result.plan);
+    if (probed) probed->insert(changed.begin(), changed.end());
     result.live_after =
-        probe_live(*desired, HistoryStore(m_layout.history()).load().value_or(History{}));
+        declares_containers(*desired)
+            ? probe_live(*desired, after)
+            : probe_services(m_layout, m_hashes, after, m_probe_cache, live, changed);
   }
   for (const BlockedService& blocked : result.blocked)
     result.converged[blocked.action.service] = false;
@@ -313,7 +349,7 @@ PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
     result.outcome = PassOutcome::failed;
   if (m_health_watch != nullptr)
     m_health_watch->watch(watch_targets(m_layout, *desired, result.live_after));
-  if (daemon) m_quiet.remember(result, m_layout, m_probe_cache);
+  if (daemon) m_quiet.remember(result, m_layout, m_probe_cache, probed ? &*probed : nullptr);
   return result;
 }
 

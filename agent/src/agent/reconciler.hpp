@@ -50,6 +50,8 @@ struct PassWork {
   /// nothing, its services' side is that pass's and its live_after is left empty (what is
   /// live is shown as that pass left it).
   bool reused_last_pass = false;
+  /// Its probe looked at every service (not only those changed since the last pass).
+  bool probed_all = false;
 };
 
 struct PassResult {

@@ -68,6 +68,10 @@ Status HashCache::retain_used_and_save() {
   const bool probed = std::any_of(
       m_entries.begin(), m_entries.end(), [](const auto& entry) { return entry.second.used; });
   if (probed && tether::retain_used(m_entries) > 0) m_changed = true;
+  return save();
+}
+
+Status HashCache::save() {
   if (!m_store || !m_changed) return ok_status();
   std::string text = std::string(k_store_header) + "\n";
   for (const auto& [path, entry] : m_entries) {

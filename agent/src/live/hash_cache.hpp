@@ -34,6 +34,9 @@ class HashCache {
   /// nothing was looked up at all); then writes the store atomically if anything changed. A
   /// failed write is returned for logging only.
   Status retain_used_and_save();
+  /// Writes the store if anything changed, forgetting nothing: after a pass that probed only
+  /// some services, the digests of the others are still what is installed.
+  Status save();
 
  private:
   struct Entry {

@@ -138,7 +138,7 @@ LiveService probe_service(const Layout& layout,
       live.serving = serving_from_release(layout, live, past->second.last_good_dir, cache);
   }
   if (auto process = cache.process_record(layout.pid_file(name))) {
-    live.process = cache.alive(*process) ? ProcessState::running : ProcessState::stopped;
+    live.process = cache.alive(*process, name) ? ProcessState::running : ProcessState::stopped;
     live.process_release_dir = process->release_dir;
     live.fingerprint = process->fingerprint;
     live.instance = std::to_string(process->pid) + "@" + std::to_string(process->start_time);
@@ -175,6 +175,27 @@ Live probe_all(const Layout& layout, HashCache& hashes, const History& history, 
   }
   cache.retain_used();
   return live;
+}
+
+Live probe_services(const Layout& layout,
+                    HashCache& hashes,
+                    const History& history,
+                    ProbeCache& cache,
+                    Live base,
+                    const std::set<std::string>& services) {
+  for (const std::string& name : services) {
+    std::error_code ec;
+    // As probe_all() lists them: a service is a dir under services/ (a name from an inotify
+    // event can be anything: it only ever names a path in that dir).
+    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
+        !fs::is_directory(layout.service_dir(name), ec)) {
+      base.erase(name);
+      continue;
+    }
+    base.insert_or_assign(name, probe_service(layout, name, hashes, history, cache));
+  }
+  cache.retain_used_of(services);
+  return base;
 }
 
 Live probe_all(const Layout& layout, HashCache& hashes, const History& history) {

@@ -6,6 +6,7 @@
 #include "model/history.hpp"
 #include "model/live.hpp"
 
+#include <set>
 #include <string>
 
 namespace tether {
@@ -39,5 +40,15 @@ namespace tether {
                              HashCache& hashes,
                              const History& history,
                              ProbeCache& cache);
+
+/// What probe_all() would return when only `services` can have changed since it returned
+/// `base`: `base` with those probed again (and dropped when their dir is gone). The caller
+/// vouches for the rest (agent/quiet_poll: inotify and pidfds saw nothing of theirs change).
+[[nodiscard]] Live probe_services(const Layout& layout,
+                                  HashCache& hashes,
+                                  const History& history,
+                                  ProbeCache& cache,
+                                  Live base,
+                                  const std::set<std::string>& services);
 
 }  // namespace tether

@@ -72,7 +72,7 @@ std::optional<ServingRecord> ProbeCache::serving_record(const Layout& layout,
   });
 }
 
-bool ProbeCache::alive(const ProcessRecord& record) {
+bool ProbeCache::alive(const ProcessRecord& record, const std::string& service) {
   if (record.pid <= 0) return false;
   auto it = m_watched.find(record.pid);
   if (it != m_watched.end() && it->second.start_time == record.start_time) {
@@ -93,19 +93,19 @@ bool ProbeCache::alive(const ProcessRecord& record) {
   // at the recorded time (it may have exited and the pid been reused in between). Without a
   // pidfd (old kernel, out of descriptors) the next poll asks /proc again.
   if (pidfd.valid() && process_start_time(record.pid) == record.start_time &&
-      watch_exit(pidfd.get()))
-    m_watched.emplace(record.pid, Watched{record.start_time, std::move(pidfd), true});
+      watch_exit(pidfd.get(), record.pid))
+    m_watched.emplace(record.pid, Watched{record.start_time, std::move(pidfd), service, true});
   else
     m_unwatched_alive = true;
   return true;
 }
 
-bool ProbeCache::watch_exit(int pidfd) {
+bool ProbeCache::watch_exit(int pidfd, pid_t pid) {
   if (!m_exits.valid()) m_exits = NonSocketFd(::epoll_create1(EPOLL_CLOEXEC));
   if (!m_exits.valid()) return false;
   epoll_event event{};
   event.events = EPOLLIN;
-  event.data.fd = pidfd;
+  event.data.u64 = static_cast<uint64_t>(pid);
   return ::epoll_ctl(m_exits.get(), EPOLL_CTL_ADD, pidfd, &event) == 0;
 }
 
@@ -115,6 +115,37 @@ bool ProbeCache::processes_unchanged() const {
   // A pidfd readable: that process has exited (see watch()); an error: it cannot be told.
   epoll_event event{};
   return ::epoll_wait(m_exits.get(), &event, 1, 0) == 0;
+}
+
+std::optional<std::set<std::string>> ProbeCache::exited_services() const {
+  if (m_last_probe_unwatched) return std::nullopt;
+  std::set<std::string> exited;
+  if (m_watched.empty()) return exited;
+  // Level-triggered: an exited process stays readable until a probe forgets it.
+  std::vector<epoll_event> events(m_watched.size());
+  const int ready = ::epoll_wait(m_exits.get(), events.data(), static_cast<int>(events.size()), 0);
+  if (ready < 0) return std::nullopt;
+  for (int i = 0; i < ready; ++i) {
+    const auto it = m_watched.find(static_cast<pid_t>(events[i].data.u64));
+    if (it == m_watched.end() || it->second.service.empty()) return std::nullopt;
+    exited.insert(it->second.service);
+  }
+  return exited;
+}
+
+void ProbeCache::retain_used_of(const std::set<std::string>& services) {
+  m_last_probe_unwatched = m_last_probe_unwatched || m_unwatched_alive;
+  m_unwatched_alive = false;
+  for (auto it = m_watched.begin(); it != m_watched.end();) {
+    if (services.count(it->second.service) == 0) {
+      ++it;
+    } else if (!it->second.used) {
+      it = m_watched.erase(it);
+    } else {
+      it->second.used = false;
+      ++it;
+    }
+  }
 }
 
 void ProbeCache::retain_used() {

@@ -10,6 +10,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace tether {
@@ -42,17 +43,24 @@ class ProbeCache {
   [[nodiscard]] std::optional<ServingRecord> serving_record(const Layout& layout,
                                                             const std::string& service);
   /// is_alive(), answered from a pidfd once the process was found alive (reaps it when it is
-  /// an exited child of ours, as is_alive() does).
-  [[nodiscard]] bool alive(const ProcessRecord& record);
+  /// an exited child of ours, as is_alive() does). `service` runs it: exited_services() names
+  /// it when it exits.
+  [[nodiscard]] bool alive(const ProcessRecord& record, const std::string& service = {});
 
   /// Whether every process the last probe found alive is watched through a pidfd and none of
   /// them has exited since: what a quiet poll that does not probe asks instead. False when
   /// one was found alive without a pidfd (old kernel, out of descriptors). One epoll_wait(2).
   [[nodiscard]] bool processes_unchanged() const;
+  /// The services whose process the probes found alive and that has exited since; nullopt
+  /// when that cannot be told (one was found alive without a pidfd, or epoll failed).
+  [[nodiscard]] std::optional<std::set<std::string>> exited_services() const;
 
   /// Forgets what was not looked up since the previous call (pruned releases, removed
   /// services), closing their pidfds.
   void retain_used();
+  /// After a probe of `services` alone: forgets the processes of those services it did not
+  /// find again (a restarted service's old process), and keeps everything else as it is.
+  void retain_used_of(const std::set<std::string>& services);
 
   /// How many record files were parsed (cache misses), for tests.
   [[nodiscard]] size_t files_parsed() const { return m_files_parsed; }
@@ -67,10 +75,11 @@ class ProbeCache {
   struct Watched {
     unsigned long long start_time = 0;
     NonSocketFd pidfd;
+    std::string service;
     bool used = true;
   };
-  /// Adds `pidfd` to m_exits (made on first use); false when it cannot.
-  bool watch_exit(int pidfd);
+  /// Adds `pidfd` of `pid` to m_exits (made on first use); false when it cannot.
+  bool watch_exit(int pidfd, pid_t pid);
   /// The entry for `path` in `entries`, re-read with `read` when its stamp changed.
   template <typename T, typename Read>
   const T& lookup(std::map<std::string, Parsed<T>>& entries, const fs::path& path, Read read);

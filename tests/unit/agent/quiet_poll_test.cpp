@@ -111,7 +111,7 @@ class QuietPollTest : public ::testing::Test {
   void full_pass() {
     PassResult result = quiet_pass();
     result.live_after = probe_all(m_layout, m_hashes, {}, m_cache);
-    m_quiet.remember(result, m_layout, m_cache);
+    m_quiet.remember(result, m_layout, m_cache, nullptr);
   }
   bool reuses(PassTrigger trigger = PassTrigger::schedule) {
     return reuses_at(*quiet_pass().desired, trigger);
@@ -139,6 +139,7 @@ class QuietPollTest : public ::testing::Test {
   test::FakeClock m_clock;
   QuietPoll m_quiet{m_clock};
   DesiredService m_desired;
+  const std::set<std::string> m_web{"web"};
 };
 
 TEST_F(QuietPollTest, ReusesOnlyOnceEverythingProbedWasWatchedBeforeTheProbe) {
@@ -179,7 +180,7 @@ TEST_F(QuietPollTest, APassThatWasNotQuietIsNotReused) {
   PassResult busy = quiet_pass();
   busy.applied.insert("web");
   busy.live_after = probe_all(m_layout, m_hashes, {}, m_cache);
-  m_quiet.remember(busy, m_layout, m_cache);
+  m_quiet.remember(busy, m_layout, m_cache, nullptr);
   EXPECT_FALSE(reuses());
 }
 
@@ -194,29 +195,73 @@ TEST_F(QuietPollTest, ANewCommitAloneLeavesTheLastProbeStanding) {
   full_pass();
   full_pass();
   EXPECT_FALSE(reuses_at(next_commit())) << "a new desired state is planned";
-  const Live* live = m_quiet.unchanged_live();
-  ASSERT_NE(live, nullptr) << "nothing else changed: the last probe still holds";
-  EXPECT_EQ(*live, probe_all(m_layout, m_hashes, {}, m_cache));
+  const std::set<std::string>* reprobe = m_quiet.reprobe_only();
+  ASSERT_NE(reprobe, nullptr) << "nothing else changed: the last probe still holds";
+  EXPECT_TRUE(reprobe->empty());
+  EXPECT_EQ(m_quiet.last_live(), probe_all(m_layout, m_hashes, {}, m_cache));
 }
 
-TEST_F(QuietPollTest, ANewCommitWithAnythingElseProbesAgain) {
+TEST_F(QuietPollTest, AChangeToOneServiceReprobesThatOne) {
   full_pass();
   full_pass();
   std::ofstream(config_file(), std::ios::app) << "b\n";
   EXPECT_FALSE(reuses_at(next_commit()));
-  EXPECT_EQ(m_quiet.unchanged_live(), nullptr) << "a file changed";
+  ASSERT_NE(m_quiet.reprobe_only(), nullptr);
+  EXPECT_EQ(*m_quiet.reprobe_only(), (std::set<std::string>{"web"}));
+
+  // A pass that applied something is no reason to probe everything: its live state is what
+  // it probed after applying.
+  PassResult busy = quiet_pass();
+  busy.applied.insert("web");
+  busy.live_after = probe_all(m_layout, m_hashes, {}, m_cache);
+  m_quiet.remember(busy, m_layout, m_cache, &m_web);
+  EXPECT_FALSE(reuses_at(next_commit()));
+  ASSERT_NE(m_quiet.reprobe_only(), nullptr);
+  EXPECT_TRUE(m_quiet.reprobe_only()->empty());
+
+  // A history written by hand: a plan input, read again by the pass, not a probe's.
+  std::ofstream(m_layout.history()) << "{}\n";
+  EXPECT_FALSE(reuses_at(next_commit()));
+  ASSERT_NE(m_quiet.reprobe_only(), nullptr);
+  EXPECT_TRUE(m_quiet.reprobe_only()->empty());
+}
+
+TEST_F(QuietPollTest, ADoubtAboutTheWholeHostProbesIt) {
+  full_pass();
+  full_pass();
+  std::filesystem::create_directory(m_layout.root / "elsewhere");
+  EXPECT_FALSE(reuses_at(next_commit()));
+  EXPECT_EQ(m_quiet.reprobe_only(), nullptr) << "a change of the root's";
 
   full_pass();
   full_pass();
   EXPECT_FALSE(reuses_at(next_commit(), PassTrigger::operator_asked));
-  EXPECT_EQ(m_quiet.unchanged_live(), nullptr) << "asked for: probes";
+  EXPECT_EQ(m_quiet.reprobe_only(), nullptr) << "asked for: probes";
 
+  full_pass();
+  PassResult result;
+  EXPECT_FALSE(
+      m_quiet.reuse(PassTrigger::schedule, next_commit(), true, false, false, m_cache, result));
+  EXPECT_EQ(m_quiet.reprobe_only(), nullptr) << "a service held unhealthy";
+}
+
+TEST_F(QuietPollTest, PathsWatchedAfterTheirProbeAreProbedOnceMore) {
+  full_pass();
+  EXPECT_FALSE(reuses_at(next_commit()));
+  // The first pass watched everything after probing it: the root's paths among them.
+  EXPECT_EQ(m_quiet.reprobe_only(), nullptr);
+  // A second release of web, installed and probed after the last watch.
+  full_pass();
+  const DesiredService second =
+      test::make_release(m_tmp / "artifacts", "web", "1.4.3", {{"etc/app.yaml", "b\n"}});
+  ASSERT_TRUE(install_release(m_layout, {}, second, std::string(40, '6')).ok());
   PassResult busy = quiet_pass();
   busy.applied.insert("web");
   busy.live_after = probe_all(m_layout, m_hashes, {}, m_cache);
-  m_quiet.remember(busy, m_layout, m_cache);
+  m_quiet.remember(busy, m_layout, m_cache, &m_web);
   EXPECT_FALSE(reuses_at(next_commit()));
-  EXPECT_EQ(m_quiet.unchanged_live(), nullptr) << "the last pass was not quiet";
+  ASSERT_NE(m_quiet.reprobe_only(), nullptr);
+  EXPECT_EQ(*m_quiet.reprobe_only(), (std::set<std::string>{"web"}));
 }
 
 TEST_F(QuietPollTest, APassThatStoodOnTheLastProbeLeavesThePeriodicFullPassDue) {
@@ -224,16 +269,16 @@ TEST_F(QuietPollTest, APassThatStoodOnTheLastProbeLeavesThePeriodicFullPassDue) 
   full_pass();
   m_clock.advance(QuietPoll::k_full_pass_every - std::chrono::seconds(1));
   ASSERT_FALSE(reuses_at(next_commit()));
-  ASSERT_NE(m_quiet.unchanged_live(), nullptr);
+  ASSERT_NE(m_quiet.reprobe_only(), nullptr);
   PassResult planned = quiet_pass();
   planned.desired = next_commit();
   planned.state_commit = planned.desired->state_commit;
-  planned.live_after = *m_quiet.unchanged_live();
-  m_quiet.remember(planned, m_layout, m_cache);
+  planned.live_after = m_quiet.last_live();
+  m_quiet.remember(planned, m_layout, m_cache, m_quiet.reprobe_only());
   EXPECT_TRUE(reuses_at(next_commit())) << "quiet at the new commit";
   m_clock.advance(std::chrono::seconds(1));
-  EXPECT_FALSE(reuses_at(next_commit())) << "no probe for 30 s: the periodic full pass";
-  EXPECT_EQ(m_quiet.unchanged_live(), nullptr);
+  EXPECT_FALSE(reuses_at(next_commit())) << "no full probe for 30 s: the periodic full pass";
+  EXPECT_EQ(m_quiet.reprobe_only(), nullptr);
 }
 
 }  // namespace

@@ -118,6 +118,36 @@ TEST_F(ProbeCacheTest, AKilledProcessIsSeenWithoutAProbe) {
   EXPECT_TRUE(m_cache.processes_unchanged()) << "the probe saw it stopped";
 }
 
+// Issue #22: which service's process exited, so that the next pass probes that one only; a
+// probe of that service alone forgets the old process and no longer names it.
+TEST_F(ProbeCacheTest, AnExitIsNamedByItsServiceUntilThatServiceIsProbed) {
+  const pid_t pid = start_process();
+  test::ProcessGuard guard(pid);
+  const Live live = probe_all(m_layout, m_hashes, {}, m_cache);
+  ASSERT_EQ(live.at("web").process, ProcessState::running);
+  ASSERT_TRUE(m_cache.exited_services().has_value());
+  EXPECT_TRUE(m_cache.exited_services()->empty());
+  ::kill(pid, SIGKILL);
+  while (test::process_running(pid)) ::usleep(1000);
+  ASSERT_TRUE(m_cache.exited_services().has_value());
+  EXPECT_EQ(*m_cache.exited_services(), (std::set<std::string>{"web"}));
+  const Live after = probe_services(m_layout, m_hashes, {}, m_cache, live, {"web"});
+  EXPECT_EQ(after.at("web").process, ProcessState::stopped);
+  EXPECT_TRUE(m_cache.exited_services()->empty()) << "the probe saw it stopped";
+}
+
+TEST_F(ProbeCacheTest, ProbingSomeServicesKeepsTheOthersAndDropsWhatIsGone) {
+  Live base = probe_all(m_layout, m_hashes, {}, m_cache);
+  base["other"].name = "other";  // as an earlier probe left it: the caller vouches for it
+  const Live some = probe_services(m_layout, m_hashes, {}, m_cache, base, {"web"});
+  EXPECT_EQ(some, base);
+  fs::remove_all(m_layout.service_dir("web"));
+  const Live gone = probe_services(m_layout, m_hashes, {}, m_cache, base, {"web", "../x", ""});
+  EXPECT_EQ(gone.count("web"), 0u);
+  EXPECT_EQ(gone.count("other"), 1u);
+  EXPECT_EQ(gone.size(), 1u);
+}
+
 TEST_F(ProbeCacheTest, AnExitedChildIsReapedAndReadsAsStopped) {
   const pid_t pid = start_process();
   test::ProcessGuard guard(pid);

@@ -16,8 +16,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool lists(const std::vector<fs::path>& paths, const fs::path& path) {
-  return std::find(paths.begin(), paths.end(), path) != paths.end();
+const WatchedPath* find(const std::vector<WatchedPath>& paths, const fs::path& path) {
+  const auto it = std::find_if(
+      paths.begin(), paths.end(), [&path](const WatchedPath& p) { return p.path == path; });
+  return it == paths.end() ? nullptr : &*it;
+}
+
+bool lists(const std::vector<WatchedPath>& paths, const fs::path& path) {
+  return find(paths, path) != nullptr;
 }
 
 TEST(ProbedPathsTest, ListsEveryDirDownToEachVouchedFileAndTheFile) {
@@ -46,6 +52,15 @@ TEST(ProbedPathsTest, ListsEveryDirDownToEachVouchedFileAndTheFile) {
                                    release / "bin/web"}) {
     EXPECT_TRUE(lists(paths, expected)) << expected;
   }
+  // Whose change each is: the service's own paths are its, the services dir's entries name
+  // services, the state dir holds what a pass reads besides the probe, the root is everyone's.
+  EXPECT_EQ(find(paths, layout.root)->scope, WatchScope::host);
+  EXPECT_EQ(find(paths, layout.services_dir())->scope, WatchScope::service_entries);
+  EXPECT_EQ(find(paths, layout.state_dir())->scope, WatchScope::plan_inputs);
+  for (const fs::path& own : {layout.service_dir("web"), release / "etc/app/app.yaml"}) {
+    EXPECT_EQ(find(paths, own)->scope, WatchScope::service) << own;
+    EXPECT_EQ(find(paths, own)->service, "web") << own;
+  }
   // The run dir before it exists (watched through the service dir until then), never the log.
   EXPECT_TRUE(lists(paths, layout.pid_file("web").parent_path()));
   EXPECT_FALSE(lists(paths, layout.log_file("web").parent_path()));
@@ -53,7 +68,8 @@ TEST(ProbedPathsTest, ListsEveryDirDownToEachVouchedFileAndTheFile) {
   // Every directory before what is in it.
   for (size_t i = 0; i < paths.size(); ++i) {
     for (size_t j = i + 1; j < paths.size(); ++j)
-      EXPECT_FALSE(paths[i].parent_path() == paths[j]) << paths[j] << " after " << paths[i];
+      EXPECT_FALSE(paths[i].path.parent_path() == paths[j].path)
+          << paths[j].path << " after " << paths[i].path;
   }
 }
 
