@@ -324,6 +324,13 @@ std::optional<Service> read_service_spec(FieldReader& r,
     note(true, service.analysis.has_value());
   }
 
+  if (mode == SpecMode::whole && ok && service.analysis && service.container()) {
+    r.error(spec["analysis"],
+            join_path(path, "analysis"),
+            "spec.analysis judges the switch of a binary release; a container service cannot "
+            "have it yet: remove it or run the service from a release");
+    ok = false;
+  }
   if (mode == SpecMode::whole && ok) ok = check_config_targets(r, spec, service);
   if (mode == SpecMode::whole && ok) ok = check_encrypted_config_workload(r, spec, service);
   if (mode == SpecMode::whole && ok) ok = check_shared_paths(r, spec, service);
