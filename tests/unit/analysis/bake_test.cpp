@@ -3,7 +3,7 @@
 // the query's noData; an error never passes.
 #include "analysis/bake_judge.hpp"
 #include "analysis/bake_runner.hpp"
-#include "support/fake_clock.hpp"
+#include "fake_clock.hpp"
 
 #include <gtest/gtest.h>
 

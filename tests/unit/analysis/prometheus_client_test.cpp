@@ -1,8 +1,8 @@
 // The Prometheus adapter against real loopback servers: a good answer, a body past the cap,
 // a server that never answers, nobody listening. Every query ends within its deadline.
 #include "analysis/prometheus_client.hpp"
-#include "support/http_server.hpp"
-#include "support/silent_server.hpp"
+#include "http_server.hpp"
+#include "silent_server.hpp"
 
 #include <gtest/gtest.h>
 
