@@ -97,14 +97,17 @@ TEST_F(AnalysisTest, AGoodReleaseBakesAndStaysARegressingOneIsRolledBackAndPropo
   // 2.0.0: shown as baking (with its query) while the bake runs, then converged, and it stays.
   const std::string good = commit_with_analysis("2.0.0", Build::healthy);
   nlohmann::json baking;
+  nlohmann::json baking_document;
   ASSERT_TRUE(eventually(
       [&] {
+        baking_document = status();
         baking = hello_status();
         return baking.is_object() && baking.value("state", "") == "baking";
       },
       seconds(15)))
       << daemon_log();
   EXPECT_EQ(baking["analysis"]["version"], "2.0.0") << baking.dump();
+  expect_valid_status(baking_document.dump());
   EXPECT_EQ(hello_says(), "hello 2.0.0\n") << "the new release serves while it bakes";
   std::string metrics_while_baking = http_get(m_api_port, "/metrics");
   EXPECT_NE(metrics_while_baking.find("tether_analysis_baking{service=\"hello\"} 1"),
