@@ -47,13 +47,16 @@ class Load {
 class AnalysisTest : public AgentTest {
  protected:
   /// services/hello.yaml for `version` with an error-rate analysis, committed.
-  std::string commit_with_analysis(const std::string& version, Build build) {
+  std::string commit_with_analysis(const std::string& version,
+                                   Build build,
+                                   const std::string& bake = "4s",
+                                   const std::string& interval = "1s") {
     const HelloRelease& r = release(version, build);
     m_repo->write("config/hello/hello.conf", "port=" + std::to_string(m_port) + "\nmessage=hello\n");
     m_repo->write(
         "services/hello.yaml",
         hello_manifest(r) +
-            "  analysis:\n    bake: 4s\n    interval: 1s\n    queries:\n"
+            "  analysis:\n    bake: " + bake + "\n    interval: " + interval + "\n    queries:\n"
             "      - name: error-rate\n"
             "        query: 'sum(rate(hello_requests_total{host=\"{{host}}\",code=~\"5..\"}[5s])) "
             "/ sum(rate(hello_requests_total{host=\"{{host}}\"}[5s]))'\n"
@@ -167,6 +170,44 @@ TEST_F(AnalysisTest, AGoodReleaseBakesAndStaysARegressingOneIsRolledBackAndPropo
                 .find("tether_analysis_breaches_total{service=\"hello\",query=\"error-rate\"} 1"),
             std::string::npos);
   EXPECT_EQ(stop_daemon(), 0);
+}
+
+TEST_F(AnalysisTest, SigtermDuringABakeStopsAtOnceAndTheNextStartBakesAgain) {
+  ASSERT_NO_FATAL_FAILURE(deploy("1.0.0"));
+  // No query is due before the SIGTERMs (interval 20s): no Prometheus needed, none listening.
+  const fs::path config = m_tmp / "agent.yaml";
+  std::ofstream(config) << "apiVersion: tether.dev/v1\nkind: Agent\n"
+                        << "repo: {url: \"" << repo_url() << "\", branch: main}\n"
+                        << "prometheus: {url: \"http://127.0.0.1:" << free_port() << "\"}\n";
+  commit_with_analysis("2.0.0", Build::healthy, "40s", "20s");
+  const auto wait_baking = [&] {
+    return eventually(
+        [&] {
+          const nlohmann::json hello = hello_status();
+          return hello.is_object() && hello.value("state", "") == "baking";
+        },
+        seconds(15));
+  };
+  for (int start = 1; start <= 2; ++start) {
+    start_daemon("500ms", m_api_port, {"--config", config.string()});
+    ASSERT_TRUE(wait_baking()) << "start " << start << "\n" << daemon_log();
+    EXPECT_EQ(hello_says(), "hello 2.0.0\n");
+    const auto asked = steady_clock::now();
+    EXPECT_EQ(stop_daemon(), 0) << daemon_log();
+    const auto took = steady_clock::now() - asked;
+    std::cout << "SIGTERM during a bake: stopped in "
+              << std::chrono::duration_cast<milliseconds>(took).count() << " ms\n";
+    EXPECT_LT(took, seconds(5));
+    for (const nlohmann::json& entry : journal(m_root)) {
+      EXPECT_FALSE(entry.value("action", "") == "quarantine" ||
+                   (entry.value("result", "") == "ok" && entry["to"].is_object() &&
+                    entry["to"].value("version", "") == "2.0.0"))
+          << "a stopped bake is neither a pass nor a failure: " << entry.dump();
+    }
+  }
+  EXPECT_NE(daemon_log().find("undo"), std::string::npos)
+      << "the second start undid the unsettled switch first\n"
+      << daemon_log();
 }
 
 }  // namespace
