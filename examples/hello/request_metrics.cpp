@@ -79,8 +79,8 @@ std::string RequestMetrics::render(const std::string& version) const {
   std::map<int, std::uint64_t> codes = {{200, 0}, {500, 0}};
   for (const auto& [code, count] : m_by_code) codes[code] = count;
   for (const auto& [code, count] : codes) {
-    out += "hello_requests_total{code=\"" + std::to_string(code) + "\"} " +
-           std::to_string(count) + "\n";
+    out += "hello_requests_total{code=\"" + std::to_string(code) + "\"} " + std::to_string(count) +
+           "\n";
   }
   out +=
       "# HELP hello_request_duration_seconds How long GET / took to answer.\n"
@@ -95,7 +95,8 @@ std::string RequestMetrics::render(const std::string& version) const {
   out +=
       "# HELP hello_build_info The release this process serves.\n"
       "# TYPE hello_build_info gauge\n"
-      "hello_build_info{version=\"" + label(version) + "\"} 1\n";
+      "hello_build_info{version=\"" +
+      label(version) + "\"} 1\n";
   return out;
 }
 

@@ -52,11 +52,12 @@ class AnalysisTest : public AgentTest {
                                    const std::string& bake = "4s",
                                    const std::string& interval = "1s") {
     const HelloRelease& r = release(version, build);
-    m_repo->write("config/hello/hello.conf", "port=" + std::to_string(m_port) + "\nmessage=hello\n");
+    m_repo->write("config/hello/hello.conf",
+                  "port=" + std::to_string(m_port) + "\nmessage=hello\n");
     m_repo->write(
         "services/hello.yaml",
-        hello_manifest(r) +
-            "  analysis:\n    bake: " + bake + "\n    interval: " + interval + "\n    queries:\n"
+        hello_manifest(r) + "  analysis:\n    bake: " + bake + "\n    interval: " + interval +
+            "\n    queries:\n"
             "      - name: error-rate\n"
             "        query: 'sum(rate(hello_requests_total{host=\"{{host}}\",code=~\"5..\"}[5s])) "
             "/ sum(rate(hello_requests_total{host=\"{{host}}\"}[5s]))'\n"
@@ -85,7 +86,8 @@ class AnalysisTest : public AgentTest {
 
 TEST_F(AnalysisTest, AGoodReleaseBakesAndStaysARegressingOneIsRolledBackAndProposedForRevert) {
   ASSERT_NO_FATAL_FAILURE(deploy("1.0.0"));
-  PrometheusServer prometheus(m_tmp / "prometheus", "127.0.0.1:" + std::to_string(m_port), "e2e-host");
+  PrometheusServer prometheus(
+      m_tmp / "prometheus", "127.0.0.1:" + std::to_string(m_port), "e2e-host");
   const Load load(m_port);
   ASSERT_TRUE(eventually([&] { return prometheus.target_up(); }, seconds(10)));
 
@@ -162,7 +164,9 @@ TEST_F(AnalysisTest, AGoodReleaseBakesAndStaysARegressingOneIsRolledBackAndPropo
   EXPECT_TRUE(journaled) << "an auto-rollback entry naming the query";
   const std::string branch = "refs/heads/tether/revert-" + bad.substr(0, 12);
   EXPECT_TRUE(eventually(
-      [&] { return run_ok({"git", "ls-remote", repo_url()}).find(branch) != std::string::npos; },
+      [&] {
+        return run_ok({"git", "ls-remote", repo_url()}).find(branch) != std::string::npos;
+      },
       seconds(10)))
       << "the revert is proposed\n"
       << daemon_log();

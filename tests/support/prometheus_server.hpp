@@ -13,7 +13,9 @@ namespace tether::test {
 /// at scope exit.
 class PrometheusServer {
  public:
-  PrometheusServer(const std::filesystem::path& dir, const std::string& target, const std::string& host);
+  PrometheusServer(const std::filesystem::path& dir,
+                   const std::string& target,
+                   const std::string& host);
   ~PrometheusServer();
   PrometheusServer(const PrometheusServer&) = delete;
   PrometheusServer& operator=(const PrometheusServer&) = delete;

@@ -12,8 +12,11 @@ std::string number(double value) {
 }
 
 QueryReading read(const AnalysisQuery& query, const QueryAnswer& answer) {
-  QueryReading reading{query.name, to_string(query.condition), std::nullopt,
-                       QueryReading::Verdict::no_data, answer.detail};
+  QueryReading reading{query.name,
+                       to_string(query.condition),
+                       std::nullopt,
+                       QueryReading::Verdict::no_data,
+                       answer.detail};
   switch (answer.kind) {
     case QueryAnswer::Kind::value:
       reading.value = answer.value;
@@ -33,7 +36,9 @@ QueryReading read(const AnalysisQuery& query, const QueryAnswer& answer) {
 }
 
 /// Why `reading` ends the bake, or "" when it does not (yet).
-std::string breach_of(const AnalysisQuery& query, const QueryReading& reading, bool never_answered,
+std::string breach_of(const AnalysisQuery& query,
+                      const QueryReading& reading,
+                      bool never_answered,
                       bool last) {
   using Verdict = QueryReading::Verdict;
   const std::string name = "analysis query " + query.name;

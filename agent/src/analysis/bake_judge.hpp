@@ -11,11 +11,11 @@ namespace tether {
 
 /// One query's reading in one round of a bake, as /status and /metrics show it.
 struct QueryReading {
-  std::string query;                 ///< AnalysisQuery::name
-  std::string condition;             ///< "< 0.01"
-  std::optional<double> value;       ///< the last value (none: no data or an error)
+  std::string query;            ///< AnalysisQuery::name
+  std::string condition;        ///< "< 0.01"
+  std::optional<double> value;  ///< the last value (none: no data or an error)
   enum class Verdict { holds, breach, no_data, error } verdict = Verdict::no_data;
-  std::string detail;                ///< no data or error: what came back
+  std::string detail;  ///< no data or error: what came back
   bool operator==(const QueryReading&) const = default;
 };
 

@@ -37,7 +37,8 @@ Status BakeRunner::bake(const std::string& service,
   for (const AnalysisQuery& query : spec.queries) {
     queries.push_back(expand_template(query.query, values));
   }
-  log_info("baking", {{"service", service}, {"version", version}, {"bake", format_duration(spec.bake)}});
+  log_info("baking",
+           {{"service", service}, {"version", version}, {"bake", format_duration(spec.bake)}});
   m_board.begin(service, version, spec.bake);
   const Clock::TimePoint start = m_clock.now();
   BakeMemory memory;
@@ -54,14 +55,15 @@ Status BakeRunner::bake(const std::string& service,
       return stopping_error(service);
     }
     const BakeStep step = judge_round(spec, answers, index + 1 == rounds, memory);
-    m_board.round(service,
-                  std::chrono::duration_cast<Millis>(m_clock.now() - start),
-                  step.readings);
+    m_board.round(
+        service, std::chrono::duration_cast<Millis>(m_clock.now() - start), step.readings);
     if (step.outcome == BakeStep::Outcome::breached) {
       m_board.end(service);
-      log_warn("analysis breach", {{"service", service}, {"version", version}, {"reason", step.reason}});
-      return Error{step.reason,
-                   "look at the query in Prometheus; fix the release or the query (docs/analysis.md)"};
+      log_warn("analysis breach",
+               {{"service", service}, {"version", version}, {"reason", step.reason}});
+      return Error{
+          step.reason,
+          "look at the query in Prometheus; fix the release or the query (docs/analysis.md)"};
     }
   }
   m_board.end(service);

@@ -1,4 +1,5 @@
-// Prometheus' answer to an instant query (https://prometheus.io/docs/prometheus/latest/querying/api/):
+// Prometheus' answer to an instant query
+// (https://prometheus.io/docs/prometheus/latest/querying/api/):
 // {"status":"success","data":{"resultType":"vector","result":[{"metric":{...},"value":[t,"0.5"]}]}}
 #include "analysis/prometheus_answer.hpp"
 
@@ -92,7 +93,8 @@ QueryAnswer parse_query_answer(std::string_view body, long http_status) {
   if (http_status != 200 || text_field(parsed, "status") != "success") {
     return refusal(parsed, http_status);
   }
-  if (!parsed.contains("data")) return error_answer("an answer without data");  // is_object: success
+  if (!parsed.contains("data"))
+    return error_answer("an answer without data");  // is_object: success
   return data_answer(parsed["data"]);
 }
 

@@ -1,11 +1,11 @@
 #include "api/api_server.hpp"
 
+#include "api/bake_view.hpp"
 #include "api/guarded_server.hpp"
 #include "api/webhook.hpp"
 #include "core/fault_point.hpp"
 #include "core/json_text.hpp"
 #include "core/log.hpp"
-#include "api/bake_view.hpp"
 #include "preview/preview_render.hpp"
 #include "report/status_json.hpp"
 

@@ -200,10 +200,10 @@ int run_daemon(const AgentConfig& config,
       return k_exit_failed;
     }
     // The loop waits for signals; a SIGHUP to ourselves is its "poll now" (as from kill).
-    auto started = ApiServer::start(
-        config.api_listen,
-        layout,
-        {metrics, board, *secret, ask_for_poll, &preview.previewer, &bakes});
+    auto started =
+        ApiServer::start(config.api_listen,
+                         layout,
+                         {metrics, board, *secret, ask_for_poll, &preview.previewer, &bakes});
     if (!started) {
       log_error(started.error().describe());
       return k_exit_failed;

@@ -18,10 +18,10 @@ QueryAnswer no_data() { return QueryAnswer{QueryAnswer::Kind::no_data, 0, "empty
 QueryAnswer error(const std::string& why) { return QueryAnswer{QueryAnswer::Kind::error, 0, why}; }
 
 AnalysisSpec spec_with(NoDataPolicy policy, Millis bake = Millis(3000)) {
-  return AnalysisSpec{bake,
-                      Millis(1000),
-                      {AnalysisQuery{"error-rate", R"(x{i="{{host}}"})", *parse_condition("< 0.01"),
-                                     policy}}};
+  return AnalysisSpec{
+      bake,
+      Millis(1000),
+      {AnalysisQuery{"error-rate", R"(x{i="{{host}}"})", *parse_condition("< 0.01"), policy}}};
 }
 
 TEST(BakeJudge, AValueInsideItsConditionGoesOnThenPasses) {
@@ -46,7 +46,8 @@ TEST(BakeJudge, NoDataFollowsThePolicy) {
   EXPECT_EQ(judge_round(spec_with(NoDataPolicy::pass), {no_data()}, true, pass_memory).outcome,
             BakeStep::Outcome::passed);
   BakeMemory fail_memory;
-  const BakeStep failed = judge_round(spec_with(NoDataPolicy::fail), {no_data()}, false, fail_memory);
+  const BakeStep failed =
+      judge_round(spec_with(NoDataPolicy::fail), {no_data()}, false, fail_memory);
   EXPECT_EQ(failed.outcome, BakeStep::Outcome::breached);
   EXPECT_NE(failed.reason.find("noData: fail"), std::string::npos);
 }

@@ -1,6 +1,7 @@
 // The Prometheus adapter against real loopback servers: a good answer, a body past the cap,
 // a server that never answers, nobody listening. Every query ends within its deadline.
 #include "analysis/prometheus_client.hpp"
+
 #include "http_server.hpp"
 #include "silent_server.hpp"
 
@@ -24,8 +25,9 @@ TEST(PrometheusClient, EncodesTheQueryIntoTheUrl) {
 
 TEST(PrometheusClient, ReadsAnAnswer) {
   test::HttpFileServer server;
-  server.add("/api/v1/query",
-             R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"0.5"]}]}})");
+  server.add(
+      "/api/v1/query",
+      R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"0.5"]}]}})");
   const QueryAnswer answer = PrometheusClient(config_for(server.url(""))).query("up");
   ASSERT_EQ(answer.kind, QueryAnswer::Kind::value) << answer.detail;
   EXPECT_DOUBLE_EQ(answer.value, 0.5);

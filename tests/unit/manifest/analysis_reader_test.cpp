@@ -9,8 +9,9 @@ namespace {
 std::string manifest(const std::string& analysis) {
   return "apiVersion: tether.dev/v1\nkind: Service\nmetadata: {name: app}\nspec:\n"
          "  release:\n    version: \"1.0.0\"\n    commit: " +
-         std::string(40, 'a') + "\n    artifact: {url: file:///srv/a.tar.gz, sha256: " +
-         std::string(64, 'b') + "}\n    binary: {path: bin/app, sha256: " + std::string(64, 'c') +
+         std::string(40, 'a') +
+         "\n    artifact: {url: file:///srv/a.tar.gz, sha256: " + std::string(64, 'b') +
+         "}\n    binary: {path: bin/app, sha256: " + std::string(64, 'c') +
          "}\n  run: {exec: {command: [bin/app]}}\n" + analysis;
 }
 

@@ -31,8 +31,18 @@ TEST(AnalysisCondition, ParsesEachComparison) {
 }
 
 TEST(AnalysisCondition, RefusesWhatIsNotOneComparisonAndOneFiniteNumber) {
-  for (const char* text : {"", "0.01", "< ", "<< 1", "=< 1", "< 1 or 2", "< abc", "< nan",
-                           "< inf", "< 1e999", "less than 1", "= 1"}) {
+  for (const char* text : {"",
+                           "0.01",
+                           "< ",
+                           "<< 1",
+                           "=< 1",
+                           "< 1 or 2",
+                           "< abc",
+                           "< nan",
+                           "< inf",
+                           "< 1e999",
+                           "less than 1",
+                           "= 1"}) {
     EXPECT_FALSE(parse_condition(text)) << text;
   }
 }
@@ -75,17 +85,18 @@ TEST(PromqlTemplate, RefusesPlaceholdersOutsideADoubleQuotedString) {
                            "x{a=`{{host}}`}",
                            R"(x{a="a"} or {{host}})",
                            R"(x{a="{{host}})",
-                           R"(x{a="{{host})"}
-  ) {
+                           R"(x{a="{{host})"}) {
     EXPECT_NE(template_problem(text), "") << text;
   }
 }
 
 TEST(PromqlTemplate, ExpandsWithValuesEscaped) {
   TemplateValues values{"web-01", "hello", "1.2.0", "abc", {{"zone", "eu-1"}}};
-  EXPECT_EQ(expand_template(R"(x{i="{{host}}",s="{{service}}",v="{{ version }}",z="{{label.zone}}",m="{{label.missing}}"})",
-                            values),
-            R"(x{i="web-01",s="hello",v="1.2.0",z="eu-1",m=""})");
+  EXPECT_EQ(
+      expand_template(
+          R"(x{i="{{host}}",s="{{service}}",v="{{ version }}",z="{{label.zone}}",m="{{label.missing}}"})",
+          values),
+      R"(x{i="web-01",s="hello",v="1.2.0",z="eu-1",m=""})");
 }
 
 TEST(PromqlTemplate, AHostileValueStaysInsideItsString) {
