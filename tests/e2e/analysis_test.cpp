@@ -117,6 +117,8 @@ TEST_F(AnalysisTest, AGoodReleaseBakesAndStaysARegressingOneIsRolledBackAndPropo
   std::string metrics_while_baking = http_get(m_api_port, "/metrics");
   EXPECT_NE(metrics_while_baking.find("tether_analysis_baking{service=\"hello\"} 1"),
             std::string::npos);
+  EXPECT_NE(metrics_while_baking.find("tether_converged{service=\"hello\"} 0"), std::string::npos)
+      << metrics_while_baking;
   ASSERT_TRUE(eventually(
       [&] {
         const nlohmann::json document = status();

@@ -2,6 +2,7 @@
 
 #include "analysis/bake_judge.hpp"
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -30,9 +31,21 @@ class BakeBoard {
     std::map<std::pair<std::string, std::string>, long long> breaches;  ///< totals
   };
 
-  void begin(const std::string& service, const std::string& version, Millis bake) {
+  /// Called (outside the board's lock) as each bake begins: the metrics' converged gauge.
+  using BeginListener = std::function<void(const std::string& service)>;
+  void on_begin(BeginListener listener) {
     std::lock_guard lock(m_mutex);
-    m_snapshot.baking[service] = BakeProgress{version, bake, Millis(0), {}};
+    m_on_begin = std::move(listener);
+  }
+
+  void begin(const std::string& service, const std::string& version, Millis bake) {
+    BeginListener listener;
+    {
+      std::lock_guard lock(m_mutex);
+      m_snapshot.baking[service] = BakeProgress{version, bake, Millis(0), {}};
+      listener = m_on_begin;
+    }
+    if (listener) listener(service);
   }
   void round(const std::string& service, Millis elapsed, const std::vector<QueryReading>& read) {
     std::lock_guard lock(m_mutex);
@@ -59,6 +72,7 @@ class BakeBoard {
  private:
   mutable std::mutex m_mutex;
   Snapshot m_snapshot;
+  BeginListener m_on_begin;
 };
 
 }  // namespace tether

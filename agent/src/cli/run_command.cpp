@@ -262,6 +262,8 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
   const CommitGate gate = gate_of(*config);
   Metrics metrics;
   StatusBoard board;
+  // Never "converged" on /metrics while a bake runs (the pass records the truth after it).
+  parts.bakes.on_begin([&metrics](const std::string& service) { metrics.set_baking(service); });
   // Only the daemon watches health between passes; `run --once` judges what it sees.
   std::optional<WatchParts> watch;
   if (!flags.once) watch.emplace(metrics, board, parts.notify);
