@@ -178,6 +178,27 @@ TEST_F(AnalysisTest, AGoodReleaseBakesAndStaysARegressingOneIsRolledBackAndPropo
   EXPECT_EQ(stop_daemon(), 0);
 }
 
+TEST_F(AnalysisTest, AnUnreachablePrometheusNeverPassesTheBake) {
+  ASSERT_NO_FATAL_FAILURE(deploy("1.0.0"));
+  const int closed = free_port();  // nothing listens there
+  const fs::path config = m_tmp / "agent.yaml";
+  std::ofstream(config) << "apiVersion: tether.dev/v1\nkind: Agent\n"
+                        << "repo: {url: \"" << repo_url() << "\", branch: main}\n"
+                        << "prometheus: {url: \"http://127.0.0.1:" << closed
+                        << "\", timeout: 1s}\n";
+  commit_with_analysis("2.0.0", Build::healthy, "2s", "1s");
+  const CommandResult run = tether({"run", "--once", "--config", config.string()});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.err.find("analysis query error-rate failed: cannot ask Prometheus at "
+                         "http://127.0.0.1:" +
+                         std::to_string(closed)),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(hello_says(), "hello 1.0.0\n") << "the last good release serves";
+  const CommandResult status = tether({"status"});
+  EXPECT_NE(status.out.find("quarantined"), std::string::npos) << status.out;
+}
+
 TEST_F(AnalysisTest, SigtermDuringABakeStopsAtOnceAndTheNextStartBakesAgain) {
   ASSERT_NO_FATAL_FAILURE(deploy("1.0.0"));
   // No query is due before the SIGTERMs (interval 20s): no Prometheus needed, none listening.
