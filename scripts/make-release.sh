@@ -6,6 +6,7 @@ set -euo pipefail
 usage() {
   cat <<'USAGE'
 usage: scripts/make-release.sh VERSION OUTDIR [--binary PATH] [--broken-health] [--crash-at-start]
+                                [--fail-rate RATE]
 
 Writes OUTDIR/hello-VERSION.tar.gz containing exactly:
   bin/hello   the hello executable, mode 0755
@@ -17,6 +18,8 @@ VERSION always give the same sha256.
   OUTDIR         created if missing
   --broken-health   add FAIL_HEALTH: this build's /healthz answers 500 (for health-check tests)
   --crash-at-start  add CRASH_AT_START: this build exits 1 at start-up
+  --fail-rate RATE  add FAIL_RATE holding RATE (0 to 1): that share of GET / answers 500
+                    while /healthz stays green (for metric-analysis tests)
   --binary PATH  package this hello binary instead of building one; by default the hello
                  target is built with cmake from examples/hello into build/hello-release
                  under the repository root (build output goes to stderr)
@@ -38,6 +41,7 @@ version=""
 outdir=""
 binary=""
 markers=()
+fail_rate=""
 positional=()
 while (($# > 0)); do
   case "$1" in
@@ -61,6 +65,12 @@ while (($# > 0)); do
     --crash-at-start)
       markers+=(CRASH_AT_START)
       shift
+      ;;
+    --fail-rate)
+      (($# >= 2)) || die "--fail-rate needs a RATE argument such as 0.1 (see --help)"
+      [[ "$2" =~ ^(0(\.[0-9]+)?|1(\.0+)?)$ ]] || die "--fail-rate: expected a number from 0 to 1, got '$2'"
+      fail_rate="$2"
+      shift 2
       ;;
     --)
       shift
@@ -119,6 +129,12 @@ for marker in "${markers[@]}"; do
   chmod 0644 "$stage/$marker"
   members+=("$marker")
 done
+
+if [[ -n "$fail_rate" ]]; then
+  printf '%s\n' "$fail_rate" >"$stage/FAIL_RATE"
+  chmod 0644 "$stage/FAIL_RATE"
+  members+=(FAIL_RATE)
+fi
 
 # Members are named explicitly (no directory entries) and in byte order; the gnu format keeps
 # atime/ctime out of the headers, and gzip -n leaves out the name and timestamp.

@@ -1,5 +1,6 @@
 // hello: the example service tether deploys. Argument parsing and wiring only.
 #include "config.hpp"
+#include "request_metrics.hpp"
 #include "server.hpp"
 #include "version.hpp"
 
@@ -22,6 +23,8 @@ constexpr std::string_view k_usage =
     "HELLO_FAIL_HEALTH=1, or a FAIL_HEALTH file beside VERSION, makes /healthz answer 500;\n"
     "a CRASH_AT_START file beside VERSION makes hello exit 1 at start-up (broken builds for "
     "tests).\n"
+    "GET /metrics counts GET / by code and latency (Prometheus text format); HELLO_FAIL_RATE=0.1,\n"
+    "or a FAIL_RATE file beside VERSION holding 0.1, makes every 10th GET / answer 500.\n"
     "migrate-status prints the release's migration state, the MIGRATIONS file beside VERSION\n"
     "(for tether's spec.migrations.command), and exits 1 when there is none.\n"
     "HELLO_NOTIFY=1 sends READY=1 to NOTIFY_SOCKET once listening (not when failing health)\n"
@@ -88,5 +91,10 @@ int main(int argc, char** argv) {
   const bool failing = (fail_health != nullptr && std::string_view(fail_health) == "1") ||
                        hello::release_has_marker("FAIL_HEALTH");
   auto health = failing ? hello::Health::failing : hello::Health::ok;
-  return hello::serve(config.value(), version.value(), health);
+  const auto fail_rate = hello::configured_fail_rate();
+  if (!fail_rate.ok()) {
+    std::cerr << "hello: " << fail_rate.error() << "\n";
+    return 1;
+  }
+  return hello::serve(config.value(), version.value(), health, fail_rate.value());
 }

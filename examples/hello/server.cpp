@@ -1,6 +1,7 @@
 #include "server.hpp"
 
 #include "notify.hpp"
+#include "request_metrics.hpp"
 
 #include <httplib.h>
 
@@ -20,10 +21,23 @@ namespace {
 void add_routes(httplib::Server& server,
                 const Config& config,
                 const std::string& version,
-                Health health) {
+                Health health,
+                RequestMetrics& metrics) {
   const std::string banner = config.message + " " + version + "\n";
-  server.Get("/", [banner](const httplib::Request&, httplib::Response& response) {
-    response.set_content(banner, "text/plain");
+  server.Get("/", [banner, &metrics](const httplib::Request&, httplib::Response& response) {
+    const auto start = std::chrono::steady_clock::now();
+    if (metrics.next_fails()) {
+      response.status = 500;
+      response.set_content("failing on purpose (HELLO_FAIL_RATE or FAIL_RATE)\n", "text/plain");
+    } else {
+      response.status = 200;  // httplib fills in 200 only after the handler, too late to count
+      response.set_content(banner, "text/plain");
+    }
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    metrics.observe(response.status, took.count());
+  });
+  server.Get("/metrics", [version, &metrics](const httplib::Request&, httplib::Response& response) {
+    response.set_content(metrics.render(version), "text/plain; version=0.0.4");
   });
   server.Get("/healthz", [health](const httplib::Request&, httplib::Response& response) {
     if (health == Health::failing) {
@@ -79,7 +93,7 @@ void block_stop_signals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-int serve(const Config& config, const std::string& version, Health health) {
+int serve(const Config& config, const std::string& version, Health health, double fail_rate) {
   // Blocked before any thread starts so that every thread inherits the mask and only sigwait()
   // in the stopper thread ever sees these signals: no async-signal-safety concerns.
   block_stop_signals();
@@ -92,7 +106,8 @@ int serve(const Config& config, const std::string& version, Health health) {
   server.set_keep_alive_timeout(1);
   server.set_read_timeout(2, 0);
   server.set_write_timeout(2, 0);
-  add_routes(server, config, version, health);
+  RequestMetrics metrics(fail_rate);
+  add_routes(server, config, version, health, metrics);
   errno = 0;
   if (!server.bind_to_port(config.bind, config.port)) {
     int error = errno;

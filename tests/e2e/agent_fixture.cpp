@@ -67,6 +67,7 @@ const HelloRelease& AgentTest::release(const std::string& version, Build build) 
       script.string(), version, (m_tmp / "artifacts").string(), "--binary", HELLO_BIN};
   if (build == Build::broken_health) argv.push_back("--broken-health");
   if (build == Build::crash_at_start) argv.push_back("--crash-at-start");
+  if (build == Build::failing_requests) argv.insert(argv.end(), {"--fail-rate", "0.1"});
   const auto out = parse_pairs(run_ok(argv));
   HelloRelease r{version,
                  std::string(40, 'a'),

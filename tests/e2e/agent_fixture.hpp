@@ -25,7 +25,8 @@ struct HelloRelease {
 };
 
 /// How a hello build behaves (make-release.sh markers).
-enum class Build { healthy, broken_health, crash_at_start };
+/// failing_requests: every 10th GET / answers 500 while /healthz stays green (FAIL_RATE 0.1).
+enum class Build { healthy, broken_health, crash_at_start, failing_requests };
 
 /// Everything an end-to-end test needs: a state repo served by a real `git daemon`, release
 /// artifacts on disk, an agent root, and the real `tether` binary. Services started by the

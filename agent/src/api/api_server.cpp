@@ -1,5 +1,6 @@
 #include "api/api_server.hpp"
 
+#include "api/bake_view.hpp"
 #include "api/guarded_server.hpp"
 #include "api/webhook.hpp"
 #include "core/fault_point.hpp"
@@ -135,14 +136,18 @@ struct ApiServer::Impl {
       response.set_content("ok\n", "text/plain");
     });
     server.Get("/metrics", [this](const httplib::Request&, httplib::Response& response) {
-      response.set_content(wiring.metrics.render(), "text/plain; version=0.0.4");
+      std::string text = wiring.metrics.render();
+      if (wiring.bakes != nullptr) text += bake_metrics(wiring.bakes->snapshot());
+      response.set_content(text, "text/plain; version=0.0.4");
     });
     server.Get("/status", [this](const httplib::Request&, httplib::Response& response) {
       // What the last pass published: a request costs no probe, hash or runtime command.
       const std::optional<AgentStatus> agent = wiring.board.latest();
       const std::optional<HostReport> report = wiring.board.report();
       const HostReport empty{layout.root.string(), "", {}, {}, {}, {}, {}};
-      send_json(response, 200, status_json(report ? *report : empty, agent ? &*agent : nullptr));
+      nlohmann::json status = status_json(report ? *report : empty, agent ? &*agent : nullptr);
+      if (wiring.bakes != nullptr) overlay_bakes(status, wiring.bakes->snapshot());
+      send_json(response, 200, status);
     });
     server.Get("/plan", [this](const httplib::Request& request, httplib::Response& response) {
       plan(request, response);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/bake_board.hpp"
 #include "api/metrics.hpp"
 #include "api/status_board.hpp"
 #include "core/layout.hpp"
@@ -20,6 +21,8 @@ struct ApiWiring {
   std::function<void()> request_poll;  ///< wakes the agent loop for an immediate poll
   /// Serves GET /plan?ref=REF (nullptr: 404). One preview at a time; others get 429.
   const preview::Previewer* previewer = nullptr;
+  /// spec.analysis bakes in progress, for /status and /metrics (nullptr: none shown).
+  const BakeBoard* bakes = nullptr;
 };
 
 /// The agent's local HTTP API (cpp-httplib), served from a thread of its own:

@@ -134,6 +134,11 @@ void Metrics::set_health(const std::string& service, bool healthy) {
   if (!healthy) m_last.converged[service] = false;
 }
 
+void Metrics::set_baking(const std::string& service) {
+  std::lock_guard lock(m_mutex);
+  m_last.converged[service] = false;
+}
+
 void Metrics::render_state_repo(std::string& out) const {
   family(out,
          "tether_state_info",

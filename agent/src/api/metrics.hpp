@@ -47,6 +47,9 @@ class Metrics {
   /// The health watch's verdict between passes: `tether_service_healthy` (and, when unhealthy,
   /// `tether_converged`) move at once, not at the next pass.
   void set_health(const std::string& service, bool healthy);
+  /// spec.analysis: a bake began, so `tether_converged` reads 0 for the service (and the host)
+  /// until the pass that runs the bake records what it left.
+  void set_baking(const std::string& service);
   // readiness and watchdog from the service itself (sd_notify, issue #23)
   /// The health watch found a service failing its sd_notify watchdog (it is restarted).
   void count_watchdog_miss();

@@ -22,6 +22,7 @@
 
 namespace tether {
 
+class BakeRunner;
 class ContainerSwitcher;
 
 struct ApplyOutcome {
@@ -64,7 +65,8 @@ class Applier {
           Notifier& notifier,
           const ContainerSwitcher* containers = nullptr,
           NetworkLimits network = {},
-          SecretSettings secrets = {})
+          SecretSettings secrets = {},
+          const BakeRunner* bakes = nullptr)
       : m_layout(std::move(layout)),
         m_runner(runner),
         m_hooks(hooks),
@@ -74,7 +76,8 @@ class Applier {
         m_notifier(notifier),
         m_containers(containers),
         m_network(network),
-        m_secrets(std::move(secrets)) {}
+        m_secrets(std::move(secrets)),
+        m_bakes(bakes) {}
 
   /// Carries out `plan`: its actions at once on up to `parallel` threads (none may depend on
   /// another), then its removals, the history, its prunes. The outcomes are in the order of
@@ -103,6 +106,12 @@ class Applier {
   /// and the fall-back are here; how the new release takes over is the service's
   /// SwitchStrategy's.
   [[nodiscard]] Status switch_and_verify(const ServiceAction& action, Context& context) const;
+  /// applier_bake.cpp: after the gate passed, spec.analysis' bake (ok when the service has
+  /// none); its error is a failed gate.
+  [[nodiscard]] Status bake(const ServiceAction& action, const Context& context) const;
+  /// applier_bake.cpp: an error before anything changes when the service has spec.analysis and
+  /// the agent has no Prometheus to ask.
+  [[nodiscard]] Status check_bake_possible(const Context& context) const;
   struct Fallback;
   /// applier_rollback.cpp: the one handling of a switch that failed its gate, whatever was
   /// switched: quarantine (unless the agent is stopping), the auto-rollback through
@@ -163,6 +172,9 @@ class Applier {
   const ContainerSwitcher* m_containers;  ///< nullptr: container services fail with a hint
   NetworkLimits m_network;                ///< for artifact downloads
   SecretSettings m_secrets;               ///< secrets (#23): decrypts `encryption: age` configs
+  /// spec.analysis: the bake after a switch (nullptr: no Prometheus configured; a service
+  /// with spec.analysis is then not switched).
+  const BakeRunner* m_bakes;
   /// service -> the failure journaled last (action, target, error), until an action succeeds.
   mutable std::map<std::string, std::string> m_last_failure;
   /// Serializes what the actions of one apply() share: the journal file, the notifier (a test's

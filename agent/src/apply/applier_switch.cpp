@@ -32,6 +32,7 @@ Status Applier::switch_and_verify(const ServiceAction& action, Context& context)
   const std::string target = action.to.dir_name();
   const Hooks& hooks = context.desired.service.hooks;
   const HookContext hook_context{name, action.from, action.to, context.state_commit};
+  if (Status possible = check_bake_possible(context); !possible) return possible;
   // A failing preSwitch aborts before anything live changes.
   if (Status pre = m_hooks.run("preSwitch", hooks.pre_switch, hooks.timeout, hook_context); !pre)
     return pre;
@@ -43,6 +44,9 @@ Status Applier::switch_and_verify(const ServiceAction& action, Context& context)
   if (switched.stage == SwitchStage::aborted) return switched.status;
   Status healthy = switched.status;
   if (healthy) healthy = m_hooks.run("postSwitch", hooks.post_switch, hooks.timeout, hook_context);
+  // The bake is part of the gate: the switch counts (marker ended, serving record written)
+  // only once spec.analysis held; a breach falls back like a failed health check below.
+  if (healthy) healthy = bake(action, context);
   // Migrations (#23): recorded after every switch, healthy or not.
   const std::string migrated = record_migrations(m_layout, m_hooks, context.desired, hook_context);
   if (healthy) {

@@ -4,6 +4,7 @@
 #include "agent/reconciler.hpp"
 #include "agent/revert_proposals.hpp"
 #include "agent/webhook_secret.hpp"
+#include "analysis/bake_runner.hpp"
 #include "api/api_server.hpp"
 #include "apply/history_store.hpp"
 #include "apply/switch_strategies.hpp"
@@ -71,6 +72,8 @@ struct AgentParts {
         notifier(make_notifier(config)),
         containers(runner, config.runtime),
         container_switcher(layout, containers, prober, clock),
+        prometheus(config.prometheus),
+        bake_runner(prometheus, clock, bakes, host_of(config).id, config.host_labels),
         applier(layout,
                 service_runner,
                 hooks,
@@ -80,7 +83,8 @@ struct AgentParts {
                 *notifier,
                 &container_switcher,
                 config.network,
-                SecretSettings{config.age_identity_file}) {}
+                SecretSettings{config.age_identity_file},
+                config.prometheus.url.empty() ? nullptr : &bake_runner) {}
 
   static std::unique_ptr<Notifier> make_notifier(const AgentConfig& config) {
     if (config.notify_url.empty()) return std::make_unique<NullNotifier>();
@@ -103,6 +107,10 @@ struct AgentParts {
   std::unique_ptr<Notifier> notifier;
   ContainerEngines containers;
   ContainerSwitcher container_switcher;
+  // spec.analysis (docs/analysis.md): the bakes after a switch and what /status shows of them.
+  PrometheusClient prometheus;
+  BakeBoard bakes;
+  BakeRunner bake_runner;
   Applier applier;
 };
 
@@ -179,7 +187,8 @@ int run_daemon(const AgentConfig& config,
                Reconciler& reconciler,
                const Clock& clock,
                Metrics& metrics,
-               StatusBoard& board) {
+               StatusBoard& board,
+               const BakeBoard& bakes) {
   PassDisplays displays(layout, host_of(config), metrics, board);
   displays.show_before_first_pass();
   const PreviewParts preview(layout, config);  // outlives the API that uses it
@@ -191,8 +200,10 @@ int run_daemon(const AgentConfig& config,
       return k_exit_failed;
     }
     // The loop waits for signals; a SIGHUP to ourselves is its "poll now" (as from kill).
-    auto started = ApiServer::start(
-        config.api_listen, layout, {metrics, board, *secret, ask_for_poll, &preview.previewer});
+    auto started =
+        ApiServer::start(config.api_listen,
+                         layout,
+                         {metrics, board, *secret, ask_for_poll, &preview.previewer, &bakes});
     if (!started) {
       log_error(started.error().describe());
       return k_exit_failed;
@@ -251,6 +262,8 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
   const CommitGate gate = gate_of(*config);
   Metrics metrics;
   StatusBoard board;
+  // Never "converged" on /metrics while a bake runs (the pass records the truth after it).
+  parts.bakes.on_begin([&metrics](const std::string& service) { metrics.set_baking(service); });
   // Only the daemon watches health between passes; `run --once` judges what it sees.
   std::optional<WatchParts> watch;
   if (!flags.once) watch.emplace(metrics, board, parts.notify);
@@ -269,7 +282,7 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
     AgentPasses passes(reconciler, layout, host_of(*config), proposer_of(layout, *config), nullptr);
     return static_cast<int>(run_single_pass(passes, parts.clock));
   }
-  return run_daemon(*config, layout, reconciler, parts.clock, metrics, board);
+  return run_daemon(*config, layout, reconciler, parts.clock, metrics, board, parts.bakes);
 }
 
 }  // namespace tether

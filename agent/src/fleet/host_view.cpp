@@ -45,10 +45,12 @@ std::optional<LastPass> last_pass_of(const Json& json) {
 /// States an agent reports that the fleet view folds into its columns: a service `blocked` on a
 /// dependency has not taken its release yet and will once the dependency is healthy, nor has a
 /// `suspended` one, held by an operator (pending, its hold in the problem text);
-/// a `degraded` one keeps crashing or drifting and its restarts are being held back (failed).
+/// a `degraded` one keeps crashing or drifting and its restarts are being held back (failed);
+/// a `baking` one runs its new release but its spec.analysis has not passed yet (pending:
+/// `fleet wait` keeps waiting, docs/analysis.md).
 /// The agent's reason stays in the problem text.
 FleetState folded_state(std::string_view text) {
-  if (text == "blocked" || text == "suspended") return FleetState::pending;
+  if (text == "blocked" || text == "suspended" || text == "baking") return FleetState::pending;
   if (text == "degraded") return FleetState::failed;
   return parse_fleet_state(text);
 }

@@ -161,6 +161,20 @@ void read_notify(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
   }
 }
 
+/// `prometheus`: where spec.analysis queries go (docs/analysis.md).
+void read_prometheus(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
+  r.reject_unknown_keys(node, "prometheus", {"url", "timeout"});
+  if (auto url = r.string(node, "prometheus", "url", Need::required, checks::http_url)) {
+    config.prometheus.url = *url;
+  }
+  auto timeout = r.duration(node, "prometheus", "timeout", Need::optional);
+  if (timeout && (*timeout < Millis(100) || *timeout > std::chrono::minutes(2))) {
+    r.error(node["timeout"], "prometheus.timeout", "expected between 100ms and 2m, e.g. 5s");
+  } else if (timeout) {
+    config.prometheus.timeout = *timeout;
+  }
+}
+
 void read_propose_revert(FieldReader& r, const YAML::Node& node, AgentConfig& config) {
   const char* section = "proposeRevert";
   r.reject_unknown_keys(
@@ -231,7 +245,8 @@ std::optional<AgentConfig> parse_agent_config(const std::string& file,
                          "backoff",
                          "network",
                          "apply",
-                         "secrets"});
+                         "secrets",
+                         "prometheus"});
   (void)r.string(root, "", "apiVersion", Need::required, [](const std::string& v) {
     return v == "tether.dev/v1" ? "" : "\"tether.dev/v1\"";
   });
@@ -255,7 +270,8 @@ std::optional<AgentConfig> parse_agent_config(const std::string& file,
                                                       {"backoff", read_backoff},
                                                       {"network", read_network},
                                                       {"apply", read_apply},
-                                                      {"secrets", read_secrets}};
+                                                      {"secrets", read_secrets},
+                                                      {"prometheus", read_prometheus}};
   if (YAML::Node repo = r.child(root, "", "repo", Need::required);
       repo.IsDefined() && r.expect_map(repo, "repo")) {
     read_repo(r, repo, config);

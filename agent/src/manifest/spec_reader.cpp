@@ -1,5 +1,6 @@
 #include "manifest/spec_reader.hpp"
 
+#include "manifest/analysis_reader.hpp"
 #include "manifest/config_encryption.hpp"
 #include "manifest/field_checks.hpp"
 #include "manifest/health_reader.hpp"
@@ -15,7 +16,7 @@ namespace tether {
 namespace {
 
 /// Every field of a Service spec; all but the first may be overridden per host.
-constexpr std::array<std::string_view, 15> k_spec_fields = {"selector",
+constexpr std::array<std::string_view, 16> k_spec_fields = {"selector",
                                                             "release",
                                                             "container",
                                                             "runtime",
@@ -29,7 +30,8 @@ constexpr std::array<std::string_view, 15> k_spec_fields = {"selector",
                                                             "dependsOn",
                                                             "suspend",
                                                             "shared",
-                                                            "migrations"};
+                                                            "migrations",
+                                                            "analysis"};
 
 std::optional<ContainerSpec> read_container(FieldReader& r,
                                             const YAML::Node& node,
@@ -317,6 +319,18 @@ std::optional<Service> read_service_spec(FieldReader& r,
     if (shared) service.shared = *shared;
   }
 
+  if (const YAML::Node node = spec["analysis"]; node.IsDefined()) {
+    service.analysis = read_analysis(r, node, join_path(path, "analysis"));
+    note(true, service.analysis.has_value());
+  }
+
+  if (mode == SpecMode::whole && ok && service.analysis && service.container()) {
+    r.error(spec["analysis"],
+            join_path(path, "analysis"),
+            "spec.analysis judges the switch of a binary release; a container service cannot "
+            "have it yet: remove it or run the service from a release");
+    ok = false;
+  }
   if (mode == SpecMode::whole && ok) ok = check_config_targets(r, spec, service);
   if (mode == SpecMode::whole && ok) ok = check_encrypted_config_workload(r, spec, service);
   if (mode == SpecMode::whole && ok) ok = check_shared_paths(r, spec, service);

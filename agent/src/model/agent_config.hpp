@@ -36,6 +36,13 @@ struct RepoAccess {
   bool operator==(const RepoAccess&) const = default;
 };
 
+/// `prometheus`: the Prometheus that spec.analysis queries ask (docs/analysis.md).
+struct PrometheusConfig {
+  std::string url;  ///< "" = none: a service with spec.analysis is not switched
+  Millis timeout{std::chrono::seconds(5)};  ///< each query's whole HTTP exchange
+  bool operator==(const PrometheusConfig&) const = default;
+};
+
 /// agent.yaml after validation, with command-line overrides applied on top.
 struct AgentConfig {
   std::string repo_url;
@@ -73,6 +80,7 @@ struct AgentConfig {
   // secrets (#23): `secrets.ageIdentityFile`, the host's age identity (private key) that
   // decrypts `encryption: age` config files at install; root-only (0600 or stricter).
   std::string age_identity_file = "/etc/tether/age.key";
+  PrometheusConfig prometheus = {};  ///< analysis after a switch (h/analysis)
   bool operator==(const AgentConfig&) const = default;
 };
 

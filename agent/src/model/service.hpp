@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/duration.hpp"
+#include "model/analysis.hpp"
 #include "model/container_runtime.hpp"
 #include "model/migrations.hpp"
 #include "model/probe.hpp"
@@ -133,6 +134,10 @@ struct Service {
   SharedPaths shared = {};
   // Migrations (#23): `spec.migrations`, a rollback across a schema change flagged or held.
   std::optional<MigrationsSpec> migrations = {};
+  // -- analysis after a switch (h/analysis) --
+  /// `spec.analysis`: PromQL queries that must hold for a bake after each switch
+  /// (docs/analysis.md). Not part of the fingerprint: it judges the next switch.
+  std::optional<AnalysisSpec> analysis = {};
   bool operator==(const Service&) const = default;
 
   [[nodiscard]] const ReleaseSpec* release() const { return std::get_if<ReleaseSpec>(&workload); }

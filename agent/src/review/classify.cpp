@@ -75,6 +75,7 @@ ServiceChange plan_service(const std::string& name,
   change.service = name;
   if (from != nullptr) change.from = from->release;
   if (to != nullptr) change.to = to->release;
+  if (to != nullptr) change.analysis = to->analysis;
   change.rollout = to != nullptr ? to->rollout : from->rollout;
   if (from == nullptr) {
     change.change = ChangeKind::added;

@@ -1,5 +1,6 @@
 #include "review/declared_services.hpp"
 
+#include "core/duration.hpp"
 #include "manifest/documents.hpp"
 #include "manifest/host_resolver.hpp"
 #include "model/image_ref.hpp"
@@ -49,6 +50,11 @@ std::optional<HostDeclaration> declared_for(const StateSnapshot& snapshot,
     declared.rollout = Rollout{service.percent, service.bucket, service.included};
     declared.runtime = runtime_spec_of(desired.service, desired.release);
     declared.fingerprint = desired.fingerprint;
+    if (const auto& analysis = desired.service.analysis) {
+      declared.analysis = "bake " + format_duration(analysis->bake) + ", " +
+                          std::to_string(analysis->queries.size()) +
+                          (analysis->queries.size() == 1 ? " query" : " queries");
+    }
     out.services.emplace(name, std::move(declared));
   }
   return out;

@@ -48,7 +48,8 @@ std::string rollout_text(const Rollout& rollout) {
          "): " + (rollout.included ? "in" : "out, this host keeps what it runs");
 }
 
-std::string reason_text(const ServiceChange& change) {
+/// Why it moves: the settings that changed, or why it counts as a rollback.
+std::string reason_text_of_move(const ServiceChange& change) {
   if (!change.settings_changed.empty()) {
     std::string fields;
     for (const std::string& field : change.settings_changed)
@@ -64,6 +65,14 @@ std::string reason_text(const ServiceChange& change) {
       break;
   }
   return "";
+}
+
+/// Why it changes, and the bake that follows a switch of a service with spec.analysis.
+std::string reason_text(const ServiceChange& change) {
+  std::string reason = reason_text_of_move(change);
+  const bool switches = change.applies && change.change != ChangeKind::removed;
+  if (!switches || change.analysis.empty()) return reason;
+  return reason + (reason.empty() ? "" : "; ") + "then analysis: " + change.analysis;
 }
 
 std::string range_text(const ReviewPlan& plan, const char* arrow, const char* quote) {

@@ -47,6 +47,8 @@ struct DeclaredService {
   /// agent reconfigures the service exactly when the fingerprint changes.
   RuntimeSpec runtime;
   std::string fingerprint;
+  /// spec.analysis in a few words ("bake 60s, 2 queries"), "" without: a switch then bakes.
+  std::string analysis = {};
   bool operator==(const DeclaredService&) const = default;
 };
 
@@ -108,6 +110,8 @@ struct ServiceChange {
   std::string declared_at;  ///< for declared_earlier: the commit that first declared `to`
   /// For settings: the fields that changed ("run.exec.env", "health", "container.ports").
   std::vector<std::string> settings_changed = {};
+  /// At --to, when the service has spec.analysis: "bake 60s, 2 queries" (a switch bakes).
+  std::string analysis = {};
   bool operator==(const ServiceChange&) const = default;
 };
 

@@ -143,6 +143,17 @@ TEST(FleetHostView, BlockedCountsAsPendingAndDegradedAsFailedWithTheAgentsReason
   EXPECT_EQ(host.find("web")->problem(), "HTTP 500") << "lastError first";
 }
 
+TEST(FleetHostView, BakingCountsAsPendingNeverConverged) {
+  const HostView host = host_view(answered("a",
+                                           R"json({"host": "a", "desiredCommit": "c1", "services": [
+          {"service": "web", "state": "baking",
+           "analysis": {"version": "2", "bakeSeconds": 60, "elapsedSeconds": 3, "queries": []},
+           "desired": {"version": "2", "commit": ""}, "current": {"version": "2", "commit": ""}}
+      ]})json"));
+  ASSERT_TRUE(host.reachable()) << host.problem;
+  EXPECT_EQ(host.find("web")->state, FleetState::pending);
+}
+
 TEST(FleetHostView, StatesRoundTrip) {
   for (const FleetState state : {FleetState::converged,
                                  FleetState::pending,
