@@ -6,6 +6,7 @@
 #include "manifest/migrations_reader.hpp"
 #include "manifest/release_reader.hpp"
 #include "manifest/shared_reader.hpp"
+#include "manifest/switch_reader.hpp"
 
 #include <algorithm>
 #include <array>
@@ -15,7 +16,7 @@ namespace tether {
 namespace {
 
 /// Every field of a Service spec; all but the first may be overridden per host.
-constexpr std::array<std::string_view, 15> k_spec_fields = {"selector",
+constexpr std::array<std::string_view, 16> k_spec_fields = {"selector",
                                                             "release",
                                                             "container",
                                                             "runtime",
@@ -29,7 +30,8 @@ constexpr std::array<std::string_view, 15> k_spec_fields = {"selector",
                                                             "dependsOn",
                                                             "suspend",
                                                             "shared",
-                                                            "migrations"};
+                                                            "migrations",
+                                                            "switch"};
 
 std::optional<ContainerSpec> read_container(FieldReader& r,
                                             const YAML::Node& node,
@@ -316,6 +318,10 @@ std::optional<Service> read_service_spec(FieldReader& r,
     note(true, shared.has_value());
     if (shared) service.shared = *shared;
   }
+
+  // Zero-downtime switches (h/bluegreen).
+  if (auto switch_spec = read_switch(r, spec, path, ok)) service.switch_spec = *switch_spec;
+  if (mode == SpecMode::whole) ok = check_blue_green_service(r, spec, path) && ok;
 
   if (mode == SpecMode::whole && ok) ok = check_config_targets(r, spec, service);
   if (mode == SpecMode::whole && ok) ok = check_encrypted_config_workload(r, spec, service);

@@ -5,6 +5,7 @@
 #include "model/migrations.hpp"
 #include "model/probe.hpp"
 #include "model/shared_paths.hpp"
+#include "model/switch_spec.hpp"
 
 #include <map>
 #include <optional>
@@ -133,6 +134,8 @@ struct Service {
   SharedPaths shared = {};
   // Migrations (#23): `spec.migrations`, a rollback across a schema change flagged or held.
   std::optional<MigrationsSpec> migrations = {};
+  // Zero-downtime switches (h/bluegreen): `spec.switch`.
+  SwitchSpec switch_spec = {};
   bool operator==(const Service&) const = default;
 
   [[nodiscard]] const ReleaseSpec* release() const { return std::get_if<ReleaseSpec>(&workload); }
