@@ -4,8 +4,8 @@
 // an upgrade and a `git revert` fail no request, a release that fails its gate answers no
 // client, and a kill -9 at each step of the switch leaves traffic on a release that answers.
 #include "agent_fixture.hpp"
-#include "steady_load.hpp"
 #include "process_guard.hpp"
+#include "steady_load.hpp"
 
 #include <fstream>
 #include <iostream>
@@ -52,19 +52,30 @@ class BlueGreenTest : public AgentTest {
   /// Commits hello `version` switched blue-green behind the test's haproxy.
   std::string commit_blue_green(const std::string& version, Build build = Build::healthy) {
     std::string manifest = hello_manifest(release(version, build));
-    manifest += "  switch:\n    strategy: blue-green\n    drainTimeout: 1s\n    blueGreen:\n"
-                "      ports: [" + std::to_string(m_ports[0]) + ", " + std::to_string(m_ports[1]) +
-                "]\n      portEnv: HELLO_PORT\n      haproxy: {socket: " + m_socket.string() +
-                ", backend: app, server: live}\n";
+    manifest +=
+        "  switch:\n    strategy: blue-green\n    drainTimeout: 1s\n    blueGreen:\n"
+        "      ports: [" +
+        std::to_string(m_ports[0]) + ", " + std::to_string(m_ports[1]) +
+        "]\n      portEnv: HELLO_PORT\n      haproxy: {socket: " + m_socket.string() +
+        ", backend: app, server: live}\n";
     m_repo->write("config/hello/hello.conf", "port=" + std::to_string(m_ports[0]) + "\n");
     m_repo->write("services/hello.yaml", manifest);
     return m_repo->commit("hello " + version);
   }
 
   CommandResult run_once(const std::map<std::string, std::string>& env = {}) const {
-    return run_command({TETHER_BIN, "run", "--once", "--repo", repo_url(), "--host-id",
-                        "e2e-host", "--root", m_root.string()},
-                       {}, seconds(60), env);
+    return run_command({TETHER_BIN,
+                        "run",
+                        "--once",
+                        "--repo",
+                        repo_url(),
+                        "--host-id",
+                        "e2e-host",
+                        "--root",
+                        m_root.string()},
+                       {},
+                       seconds(60),
+                       env);
   }
 
   /// hello processes alive (serving, candidate or retiring).
@@ -91,7 +102,8 @@ class BlueGreenTest : public AgentTest {
 
 std::string describe(const SteadyLoad& load) {
   std::string text = "answers:";
-  for (const auto& [body, count] : load.answers()) text += " [" + body + "]=" + std::to_string(count);
+  for (const auto& [body, count] : load.answers())
+    text += " [" + body + "]=" + std::to_string(count);
   const auto failures = load.failures();
   text += "; " + std::to_string(failures.size()) + " failed";
   for (size_t i = 0; i < failures.size() && i < 5; ++i) text += "; " + failures[i];
@@ -121,8 +133,8 @@ TEST_F(BlueGreenTest, UpgradeRevertAndABrokenReleaseFailNoRequestThroughTheProxy
   m_repo->revert(upgrade);
   const CommandResult third = run_once();
   ASSERT_EQ(third.exit_code, 0) << third.err;
-  ASSERT_TRUE(eventually([&] { return load.answered() >= answered_after_upgrade + 40; },
-                         seconds(5)));
+  ASSERT_TRUE(
+      eventually([&] { return load.answered() >= answered_after_upgrade + 40; }, seconds(5)));
   EXPECT_EQ(serving_record()["release"].get<std::string>().rfind("1.0.0", 0), 0u);
 
   // 3.0.0 answers / but fails /healthz: gated on its own port, it never gets a client.
@@ -130,8 +142,8 @@ TEST_F(BlueGreenTest, UpgradeRevertAndABrokenReleaseFailNoRequestThroughTheProxy
   const CommandResult broken = run_once();
   EXPECT_EQ(broken.exit_code, 1) << broken.err;
   const int answered_after_broken = load.answered();
-  ASSERT_TRUE(eventually([&] { return load.answered() >= answered_after_broken + 20; },
-                         seconds(5)));
+  ASSERT_TRUE(
+      eventually([&] { return load.answered() >= answered_after_broken + 20; }, seconds(5)));
   load.stop();
   std::cerr << "blue-green load through haproxy: " << describe(load) << "\n";
 
@@ -154,7 +166,8 @@ TEST_F(BlueGreenTest, AKillAtEachStepOfTheSwitchLeavesTrafficOnAReleaseThatAnswe
   ASSERT_EQ(run_once().exit_code, 0);
   SteadyLoad load(m_port, "/");
   int minor = 0;
-  for (const char* point : {"blue-green-gated", "blue-green-traffic-moved", "blue-green-promoted"}) {
+  for (const char* point :
+       {"blue-green-gated", "blue-green-traffic-moved", "blue-green-promoted"}) {
     SCOPED_TRACE(point);
     const std::string version = "1.1." + std::to_string(++minor);
     commit_blue_green(version);

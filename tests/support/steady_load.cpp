@@ -77,8 +77,8 @@ void SteadyLoad::fail(const std::string& why) {
 void SteadyLoad::run() {
   int kept = -1;
   while (!m_stopping) {
-    kept = request(kept);                 // keep-alive
-    const int fresh = request(-1);        // a new connection
+    kept = request(kept);           // keep-alive
+    const int fresh = request(-1);  // a new connection
     if (fresh >= 0) ::close(fresh);
     std::this_thread::sleep_for(std::chrono::milliseconds(3));
   }
@@ -94,8 +94,7 @@ int SteadyLoad::request(int fd) {
   }
   const std::string get = "GET " + m_path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
   std::string response;
-  bool sent = ::send(fd, get.data(), get.size(), MSG_NOSIGNAL) ==
-              static_cast<ssize_t>(get.size());
+  bool sent = ::send(fd, get.data(), get.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(get.size());
   size_t head_end = std::string::npos;
   long length = -1;
   char buffer[4096];

@@ -43,9 +43,8 @@ class BlueGreenSwitch final : public SwitchStrategy {
       // next pass tries again.
       (void)m_slots->stop(desired, PidSlot::candidate);
       if (serving && serving->port != 0) (void)proxy->send_traffic_to(serving->port);
-      return aborted(moved.error().with_context(name + ": traffic not moved to " +
-                                                request.to_dir + " (port " +
-                                                std::to_string(port) + ")"));
+      return aborted(moved.error().with_context(name + ": traffic not moved to " + request.to_dir +
+                                                " (port " + std::to_string(port) + ")"));
     }
     log_info("traffic moved",
              {{"service", name},

@@ -184,8 +184,10 @@ Status ExecSupervisor::move_slot(const std::string& service, PidSlot from, PidSl
   std::error_code ec;
   // rename(2) replaces the target in one step: a reader sees the old record or the new one.
   fs::rename(slot_file(service, from), slot_file(service, to), ec);
-  if (ec) return Error{service + ": cannot move the pid file " + slot_file(service, from).string() +
-                           ": " + ec.message(), "check the permissions of " + slot_file(service, to).parent_path().string()};
+  if (ec)
+    return Error{service + ": cannot move the pid file " + slot_file(service, from).string() +
+                     ": " + ec.message(),
+                 "check the permissions of " + slot_file(service, to).parent_path().string()};
   return ok_status();
 }
 

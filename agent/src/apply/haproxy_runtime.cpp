@@ -41,12 +41,13 @@ class HaproxyRuntime final : public ProxyDriver {
     // A server an operator (or an old switch) left in maint or drain would take no one.
     auto ready = ask("set server " + server + " state ready");
     if (!ready) return ready.error();
-    if (words_of(*ready).size() != 0) return refused("set server " + server + " state ready", *ready);
+    if (words_of(*ready).size() != 0)
+      return refused("set server " + server + " state ready", *ready);
     auto now = traffic_port();
     if (!now) return now.error();
     if (*now != port)
-      return Error{describe() + " still sends to port " + std::to_string(*now) + " after the switch to " +
-                       std::to_string(port),
+      return Error{describe() + " still sends to port " + std::to_string(*now) +
+                       " after the switch to " + std::to_string(port),
                    "look for another process changing this server (show servers state)"};
     return ok_status();
   }
@@ -85,7 +86,8 @@ class HaproxyRuntime final : public ProxyDriver {
       };
       if (column("be_name") != m_target.backend || column("srv_name") != m_target.server) continue;
       const std::string port = column("srv_port");
-      if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5)
+      if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos ||
+          port.size() > 5)
         break;
       return std::stoi(port);
     }

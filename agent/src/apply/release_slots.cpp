@@ -12,8 +12,7 @@ namespace {
 constexpr Millis k_drain_poll{50};
 
 Millis stop_timeout_of(const DesiredService& desired) {
-  const ExecRun* exec =
-      desired.service.run ? std::get_if<ExecRun>(&*desired.service.run) : nullptr;
+  const ExecRun* exec = desired.service.run ? std::get_if<ExecRun>(&*desired.service.run) : nullptr;
   return exec ? exec->stop_timeout : Millis(std::chrono::seconds(10));
 }
 
@@ -21,15 +20,15 @@ class ExecReleaseSlots final : public ReleaseSlots {
  public:
   explicit ExecReleaseSlots(const ServiceRunner& runner) : m_runner(runner) {}
 
-  std::optional<ProcessRecord> running(const DesiredService& desired,
-                                       PidSlot slot) const override {
+  std::optional<ProcessRecord> running(const DesiredService& desired, PidSlot slot) const override {
     return m_runner.supervisor().running_in(desired.service.name, slot);
   }
 
   Status start_gated(const DesiredService& desired,
                      const std::string& dir,
                      int port) const override {
-    return m_runner.bring_up_beside(desired, dir, desired.service.switch_spec.blue_green->port_env, port);
+    return m_runner.bring_up_beside(
+        desired, dir, desired.service.switch_spec.blue_green->port_env, port);
   }
 
   Status stop(const DesiredService& desired, PidSlot slot) const override {

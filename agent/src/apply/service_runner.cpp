@@ -106,7 +106,8 @@ Status ServiceRunner::bring_up_beside(const DesiredService& desired,
   const std::string& name = desired.service.name;
   const ExecRun* exec = exec_of(desired);
   if (exec == nullptr || !desired.service.health)
-    return Error{name + ": blue-green needs run.exec and a health probe", "see docs/zero-downtime.md"};
+    return Error{name + ": blue-green needs run.exec and a health probe",
+                 "see docs/zero-downtime.md"};
   ExecRun run = *exec;
   // Ours wins over run.exec.env: the release must listen where the gate and the proxy look.
   run.env[port_env] = std::to_string(port);

@@ -76,8 +76,7 @@ Status send_all(const Fd& fd,
   while (sent < request.size()) {
     if (std::string late = wait_for(fd.get(), POLLOUT, deadline); !late.empty())
       return failure(path, "write: " + late);
-    const ssize_t n =
-        ::send(fd.get(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    const ssize_t n = ::send(fd.get(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
     if (n < 0 && errno != EAGAIN && errno != EINTR)
       return failure(path, std::string("write: ") + std::strerror(errno));
     if (n > 0) sent += static_cast<size_t>(n);

@@ -22,8 +22,9 @@ std::string strategy_check(const std::string& value) {
 
 std::string env_name_check(const std::string& value) {
   const bool ok = !value.empty() && value.size() <= 63 &&
-                  value.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                          "0123456789_") == std::string::npos &&
+                  value.find_first_not_of(
+                      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                      "0123456789_") == std::string::npos &&
                   !(value[0] >= '0' && value[0] <= '9');
   return ok ? "" : "an environment variable name (letters, digits, '_', not starting with a digit)";
 }
@@ -32,14 +33,17 @@ std::string env_name_check(const std::string& value) {
 /// separators) can get in, so a manifest cannot smuggle a second command.
 std::string haproxy_name_check(const std::string& value) {
   const bool ok = !value.empty() && value.size() <= 63 &&
-                  value.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                          "0123456789_.:-") == std::string::npos;
+                  value.find_first_not_of(
+                      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                      "0123456789_.:-") == std::string::npos;
   return ok ? "" : "a HAProxy name: 1-63 letters, digits, '_', '.', ':' or '-'";
 }
 
 std::string socket_check(const std::string& value) {
-  if (value.empty() || value.front() != '/') return "an absolute path (e.g. /run/haproxy/admin.sock)";
-  if (value.size() > k_max_socket_path) return "a path of at most 107 bytes (a Unix socket's limit)";
+  if (value.empty() || value.front() != '/')
+    return "an absolute path (e.g. /run/haproxy/admin.sock)";
+  if (value.size() > k_max_socket_path)
+    return "a path of at most 107 bytes (a Unix socket's limit)";
   if (value.find_first_of(std::string("\n\r\t\0", 4)) != std::string::npos)
     return "a path without control characters";
   if (value.find("/../") != std::string::npos || value.ends_with("/..") ||
@@ -86,7 +90,9 @@ std::optional<HaproxyTarget> read_haproxy(FieldReader& r,
   const YAML::Node haproxy = r.child(node, where, "haproxy", Need::optional);
   const std::string at = join_path(where, "haproxy");
   if (!haproxy.IsDefined()) {
-    r.error(node, at, "required: the proxy tether moves traffic with (haproxy: {socket, backend, server})");
+    r.error(node,
+            at,
+            "required: the proxy tether moves traffic with (haproxy: {socket, backend, server})");
     return std::nullopt;
   }
   if (!r.expect_map(haproxy, at)) return std::nullopt;
@@ -137,7 +143,9 @@ std::optional<SwitchSpec> read_switch(FieldReader& r,
     auto drain = r.duration(node, where, "drainTimeout", Need::optional);
     if (!drain) return fail();
     if (*drain > k_max_drain) {
-      r.error(node["drainTimeout"], join_path(where, "drainTimeout"), "at most 10m: a drain holds the service's switches (and the agent's pass) meanwhile");
+      r.error(node["drainTimeout"],
+              join_path(where, "drainTimeout"),
+              "at most 10m: a drain holds the service's switches (and the agent's pass) meanwhile");
       return fail();
     }
     result.drain_timeout = *drain;
@@ -151,7 +159,9 @@ std::optional<SwitchSpec> read_switch(FieldReader& r,
     return result;
   }
   if (!blue_green.IsDefined()) {
-    r.error(node, join_path(where, "blueGreen"), "required with strategy: blue-green (ports, portEnv, haproxy)");
+    r.error(node,
+            join_path(where, "blueGreen"),
+            "required with strategy: blue-green (ports, portEnv, haproxy)");
     return fail();
   }
   result.blue_green = read_blue_green(r, blue_green, join_path(where, "blueGreen"));
@@ -165,7 +175,9 @@ bool check_blue_green_service(FieldReader& r, const YAML::Node& spec, const std:
   const std::string where = join_path(path, "switch.strategy");
   bool ok = true;
   if (spec["container"].IsDefined()) {
-    r.error(strategy, where, "blue-green is not supported for containers yet: use run.exec, or drop spec.switch");
+    r.error(strategy,
+            where,
+            "blue-green is not supported for containers yet: use run.exec, or drop spec.switch");
     ok = false;
   } else if (!map_child(spec["run"], "exec").IsDefined()) {
     r.error(spec["run"].IsDefined() ? spec["run"] : strategy,
@@ -176,7 +188,10 @@ bool check_blue_green_service(FieldReader& r, const YAML::Node& spec, const std:
   }
   const YAML::Node health = spec["health"];
   if (!map_child(health, "http").IsDefined() && !map_child(health, "tcp").IsDefined()) {
-    r.error(strategy, where, "blue-green needs an http or tcp health probe: it is pointed at the new release's own port before traffic moves");
+    r.error(strategy,
+            where,
+            "blue-green needs an http or tcp health probe: it is pointed at the new release's own "
+            "port before traffic moves");
     ok = false;
   }
   return ok;

@@ -55,7 +55,8 @@ class FakeSlots final : public ReleaseSlots {
     return ok_status();
   }
   Status stop(const DesiredService&, PidSlot slot) const override {
-    if (m_world.slots.erase(slot) > 0) m_world.events.push_back(std::string("stop ") + slot_name(slot));
+    if (m_world.slots.erase(slot) > 0)
+      m_world.events.push_back(std::string("stop ") + slot_name(slot));
     return ok_status();
   }
   Status move(const DesiredService&, PidSlot from, PidSlot to) const override {
@@ -92,8 +93,8 @@ struct BlueGreenFixture : ::testing::Test {
   test::TempDir dir;
   Layout layout{dir.path()};
   World world;
-  std::unique_ptr<SwitchStrategy> strategy =
-      make_blue_green_switch(layout, std::make_unique<FakeSlots>(world), [this](const BlueGreenSpec&) {
+  std::unique_ptr<SwitchStrategy> strategy = make_blue_green_switch(
+      layout, std::make_unique<FakeSlots>(world), [this](const BlueGreenSpec&) {
         return std::make_unique<FakeProxy>(world);
       });
   DesiredService desired = [] {
@@ -110,7 +111,9 @@ struct BlueGreenFixture : ::testing::Test {
       std::filesystem::create_directories(layout.release_dir("web", release));
     world.slots[PidSlot::serving] = ProcessRecord{50, 1, "1.0.0", "", 18501};
   }
-  SwitchResult upgrade() { return strategy->switch_to(SwitchRequest{desired, "1.0.0", "2.0.0", commit}); }
+  SwitchResult upgrade() {
+    return strategy->switch_to(SwitchRequest{desired, "1.0.0", "2.0.0", commit});
+  }
   std::string current() const {
     return std::filesystem::read_symlink(layout.current_link("web")).filename().string();
   }
@@ -120,12 +123,10 @@ TEST_F(BlueGreenFixture, StartsBesideGatesOnItsPortMovesTheProxyThenDrainsAndSto
   const SwitchResult result = upgrade();
   ASSERT_TRUE(result.status) << result.status.error().describe();
   EXPECT_EQ(result.stage, SwitchStage::gated);
-  EXPECT_THAT(world.events,
-              ElementsAre("start 2.0.0 on 18502",
-                          "gate 18502",
-                          "proxy -> 18502",
-                          "drain 18501",
-                          "stop retiring"));
+  EXPECT_THAT(
+      world.events,
+      ElementsAre(
+          "start 2.0.0 on 18502", "gate 18502", "proxy -> 18502", "drain 18501", "stop retiring"));
   EXPECT_EQ(world.proxy_port, 18502);
   EXPECT_EQ(world.slots.at(PidSlot::serving).release_dir, "2.0.0");
   EXPECT_FALSE(world.slots.contains(PidSlot::candidate));
@@ -135,12 +136,12 @@ TEST_F(BlueGreenFixture, StartsBesideGatesOnItsPortMovesTheProxyThenDrainsAndSto
 TEST_F(BlueGreenFixture, TheNextSwitchGoesBackToTheFirstPort) {
   ASSERT_TRUE(upgrade().status);
   world.events.clear();
-  const SwitchResult back =
-      strategy->switch_to(SwitchRequest{desired, "2.0.0", "1.0.0", commit});
+  const SwitchResult back = strategy->switch_to(SwitchRequest{desired, "2.0.0", "1.0.0", commit});
   ASSERT_TRUE(back.status);
-  EXPECT_THAT(world.events,
-              ElementsAre("start 1.0.0 on 18501", "gate 18501", "proxy -> 18501", "drain 18502",
-                          "stop retiring"));
+  EXPECT_THAT(
+      world.events,
+      ElementsAre(
+          "start 1.0.0 on 18501", "gate 18501", "proxy -> 18501", "drain 18502", "stop retiring"));
 }
 
 TEST_F(BlueGreenFixture, AFailedGateNeverTouchesTheProxyNorTheServingRelease) {
@@ -166,7 +167,8 @@ TEST_F(BlueGreenFixture, AProxyThatFailsAbortsWithoutRollbackAndStopsTheCandidat
   const SwitchResult result = upgrade();
   EXPECT_EQ(result.stage, SwitchStage::aborted);
   ASSERT_FALSE(result.status);
-  EXPECT_THAT(result.status.error().describe(), HasSubstr("traffic not moved to 2.0.0 (port 18502)"));
+  EXPECT_THAT(result.status.error().describe(),
+              HasSubstr("traffic not moved to 2.0.0 (port 18502)"));
   EXPECT_THAT(result.status.error().describe(), HasSubstr("admin socket"));
   EXPECT_EQ(world.slots.at(PidSlot::serving).release_dir, "1.0.0");
   EXPECT_FALSE(world.slots.contains(PidSlot::candidate));
