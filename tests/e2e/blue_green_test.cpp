@@ -195,6 +195,19 @@ TEST_F(BlueGreenTest, AnAgentRestartAdoptsTheServingReleaseAndAMissingProxyIsACl
   ASSERT_NE(serving, 0);
   ASSERT_EQ(run_once().exit_code, 0);
   EXPECT_EQ(service_pid(), serving) << "a converged service is left alone";
+  // The daemon adopts what serves and shows where the proxy sends clients.
+  const int api = free_port();
+  start_daemon("30s", api);
+  const std::string port_line =
+      "tether_traffic_port{service=\"hello\"} " + serving_record()["port"].dump();
+  EXPECT_TRUE(eventually(
+      [&] { return http_get(api, "/metrics").find(port_line) != std::string::npos; }, seconds(10)))
+      << http_get(api, "/metrics");
+  const CommandResult status = tether({"status"});
+  EXPECT_NE(status.out.find("traffic on :" + serving_record()["port"].dump()), std::string::npos)
+      << status.out;
+  EXPECT_EQ(stop_daemon(), 0);
+  EXPECT_EQ(service_pid(), serving) << "an agent restart touches neither the release nor the proxy";
 
   // The proxy goes away: the switch stops before traffic would move and says why.
   ::kill(m_haproxy_pid, SIGTERM);
