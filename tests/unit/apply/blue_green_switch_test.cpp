@@ -22,6 +22,7 @@ struct World {
   bool gate_passes = true;
   bool proxy_fails = false;
   bool drains = true;
+  bool proxy_unreachable = false;
 };
 
 const char* slot_name(PidSlot slot) {
@@ -76,7 +77,10 @@ class FakeSlots final : public ReleaseSlots {
 class FakeProxy final : public ProxyDriver {
  public:
   explicit FakeProxy(World& world) : m_world(world) {}
-  Result<int> traffic_port() const override { return m_world.proxy_port; }
+  Result<int> traffic_port() const override {
+    if (m_world.proxy_unreachable) return Error{"/run/haproxy/admin.sock: connect: refused", ""};
+    return m_world.proxy_port;
+  }
   Status send_traffic_to(int port) const override {
     m_world.events.push_back("proxy -> " + std::to_string(port));
     if (m_world.proxy_fails) return Error{"admin socket: connect: No such file or directory", ""};
@@ -173,6 +177,16 @@ TEST_F(BlueGreenFixture, AProxyThatFailsAbortsWithoutRollbackAndStopsTheCandidat
   EXPECT_EQ(world.slots.at(PidSlot::serving).release_dir, "1.0.0");
   EXPECT_FALSE(world.slots.contains(PidSlot::candidate));
   EXPECT_FALSE(std::filesystem::exists(layout.current_link("web")));
+}
+
+TEST_F(BlueGreenFixture, AnUnreachableProxyStartsNothing) {
+  world.proxy_unreachable = true;
+  const SwitchResult result = upgrade();
+  EXPECT_EQ(result.stage, SwitchStage::aborted);
+  ASSERT_FALSE(result.status);
+  EXPECT_THAT(result.status.error().describe(), HasSubstr("/run/haproxy/admin.sock"));
+  EXPECT_TRUE(world.events.empty());
+  EXPECT_EQ(world.slots.at(PidSlot::serving).release_dir, "1.0.0");
 }
 
 TEST_F(BlueGreenFixture, LeftoversOfAnInterruptedSwitchGetTrafficBackBeforeTheyStop) {
