@@ -27,6 +27,8 @@ constexpr std::string_view k_usage =
     "or a FAIL_RATE file beside VERSION holding 0.1, makes every 10th GET / answer 500.\n"
     "migrate-status prints the release's migration state, the MIGRATIONS file beside VERSION\n"
     "(for tether's spec.migrations.command), and exits 1 when there is none.\n"
+    "HELLO_PORT=N overrides the config file's port (how tether's blue-green switch hands a\n"
+    "release its port).\n"
     "HELLO_NOTIFY=1 sends READY=1 to NOTIFY_SOCKET once listening (not when failing health)\n"
     "and WATCHDOG=1 every WATCHDOG_USEC/2 (sd_notify, as a systemd Type=notify service);\n"
     "HELLO_WATCHDOG_STOP_AFTER=N stops the pings after N (for watchdog tests).\n";
@@ -72,10 +74,20 @@ int main(int argc, char** argv) {
   }
   auto path = config_path(argc, argv);
   if (!path) return 1;
-  auto config = hello::load_config(*path);
-  if (!config.ok()) {
-    std::cerr << "hello: " << config.error() << "\n";
+  auto loaded = hello::load_config(*path);
+  if (!loaded.ok()) {
+    std::cerr << "hello: " << loaded.error() << "\n";
     return 1;
+  }
+  hello::Config config = loaded.value();
+  if (const char* port = std::getenv("HELLO_PORT"); port != nullptr) {
+    // The override is checked like the file's port: a bad value is refused, not ignored.
+    auto override = hello::parse_config("port=" + std::string(port), "HELLO_PORT");
+    if (!override.ok()) {
+      std::cerr << "hello: " << override.error() << "\n";
+      return 1;
+    }
+    config.port = override.value().port;
   }
   auto version = hello::read_release_version();
   if (!version.ok()) {
@@ -96,5 +108,5 @@ int main(int argc, char** argv) {
     std::cerr << "hello: " << fail_rate.error() << "\n";
     return 1;
   }
-  return hello::serve(config.value(), version.value(), health, fail_rate.value());
+  return hello::serve(config, version.value(), health, fail_rate.value());
 }

@@ -34,6 +34,8 @@ PassMetrics metrics_of(const PassResult& result,
     if (const InstalledRelease* current = service.current()) {
       pass.live[name] = {current->id.version, current->id.commit};
     }
+    if (service.process == ProcessState::running && service.process_port != 0)
+      pass.traffic_port[name] = service.process_port;
   }
   for (const auto& [name, converged] : result.converged)
     pass.suspended[name] = result.suspended.count(name) != 0;

@@ -247,6 +247,12 @@ std::string Metrics::render() const {
     out += "tether_service_info{service=" + label(service) + ",version=" + label(release.first) +
            ",commit=" + label(release.second) + "} 1\n";
   }
+  family(out,
+         "tether_traffic_port",
+         "gauge",
+         "Blue-green services: the port of the release the proxy sends clients to.");
+  for (const auto& [service, port] : m_last.traffic_port)
+    out += "tether_traffic_port{service=" + label(service) + "} " + std::to_string(port) + "\n";
   drills(out, m_last.drills);
   return out;
 }

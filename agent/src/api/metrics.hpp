@@ -31,6 +31,8 @@ struct PassMetrics {
   int recoveries = 0;  ///< degraded services healthy again
   /// service -> (version, commit) of what `current` points at.
   std::map<std::string, std::pair<std::string, std::string>> live;
+  /// Blue-green services: the port the serving release listens on, where the proxy sends clients.
+  std::map<std::string, int> traffic_port = {};
   // Rollback drills (#23): the last `tether drill` of each service (state/drills.json).
   DrillRecords drills = {};
 };

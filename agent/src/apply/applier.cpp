@@ -106,7 +106,11 @@ Status Applier::apply_release(const ServiceAction& action, Context& context) con
   if (action.switch_current || action.kind == ActionKind::reconfigure)
     return switch_and_verify(action, context);
   // A restart or an in-place repair of what already passed its gate: nothing to go back to.
-  Status up = m_runner.bring_up(context.desired, action.to.dir_name());
+  const std::string dir = action.to.dir_name();
+  const std::optional<Status> restarted =
+      m_switches.strategy_for(context.desired)
+          .restart(SwitchRequest{context.desired, dir, dir, context.state_commit});
+  Status up = restarted ? *restarted : m_runner.bring_up(context.desired, dir);
   if (up) record_serving(context.desired, context);
   return up;
 }

@@ -52,7 +52,8 @@ Result<ProcessRecord> ExecSupervisor::start(const std::string& service,
                                             const ExecRun& run,
                                             const std::string& release_dir,
                                             const std::string& fingerprint,
-                                            std::optional<Millis> settle) const {
+                                            std::optional<Millis> settle,
+                                            StartSlot where) const {
   const fs::path dir = m_layout.release_dir(service, release_dir);
   SpawnRequest request;
   request.argv = run.command;
@@ -72,8 +73,10 @@ Result<ProcessRecord> ExecSupervisor::start(const std::string& service,
   // start on a busy host; a stop() that saw the whole process group gone left a proof that
   // there is nothing to find. The proof is used up here, before the spawn: a start
   // interrupted from now on leaves none, and the next one looks again.
+  // A blue-green candidate starts beside the serving process, which carries the marker too:
+  // no stray hunt for it (an interrupted switch's leftovers are stopped by their pid files).
   std::error_code no_proof;
-  if (!fs::remove(clean_stop_file(service), no_proof)) {
+  if (where.slot == PidSlot::serving && !fs::remove(clean_stop_file(service), no_proof)) {
     if (const int strays = kill_stray_processes(m_layout.service_dir(service)); strays > 0)
       log_warn("killed processes left by an interrupted start or a crashed service",
                {{"service", service}, {"count", std::to_string(strays)}});
@@ -90,9 +93,9 @@ Result<ProcessRecord> ExecSupervisor::start(const std::string& service,
                      log_tail(request.log_file, 400),
                  "fix the release or its config, or revert the change in the state repo"};
   }
-  const ProcessRecord record{*pid, *start_time, release_dir, fingerprint};
+  const ProcessRecord record{*pid, *start_time, release_dir, fingerprint, where.port};
   // Record first: if the agent dies now, the next one still knows what it started.
-  if (Status written = write_process_record(m_layout.pid_file(service), record); !written) {
+  if (Status written = write_process_record(slot_file(service, where.slot), record); !written) {
     ::kill(-*pid, SIGKILL);
     return written.error();
   }
@@ -126,8 +129,9 @@ std::string ExecSupervisor::exit_reason(const std::string& service,
          log_tail(log, 400);
 }
 
-Status ExecSupervisor::stop(const std::string& service, Millis timeout) const {
-  const fs::path pid_file = m_layout.pid_file(service);
+Result<bool> ExecSupervisor::stop_recorded(const std::string& service,
+                                           const fs::path& pid_file,
+                                           Millis timeout) const {
   const auto record = read_process_record(pid_file);
   if (record && is_alive(*record)) {
     // The service leads its own process group (setsid at spawn): signal the group so its
@@ -146,13 +150,58 @@ Status ExecSupervisor::stop(const std::string& service, Millis timeout) const {
   }
   std::error_code ec;
   fs::remove(pid_file, ec);
-  if (record && process_group_gone(record->pid)) {
+  return record && process_group_gone(record->pid);
+}
+
+Status ExecSupervisor::stop(const std::string& service, Millis timeout) const {
+  for (const PidSlot beside : {PidSlot::candidate, PidSlot::retiring}) {
+    if (Status stopped = stop_slot(service, beside, timeout); !stopped) return stopped;
+  }
+  auto gone = stop_recorded(service, m_layout.pid_file(service), timeout);
+  if (!gone) return gone.error();
+  if (*gone) {
     // Best effort: without the proof the next start() scans for strays, as after a crash.
     // No fsync: a power cut that loses the proof also stopped every process it speaks of.
     if (Status proved = replace_file(clean_stop_file(service), ""); !proved)
       log_debug("cannot record the clean stop", {{"error", proved.error().describe()}});
   }
   return ok_status();
+}
+
+Status ExecSupervisor::stop_slot(const std::string& service, PidSlot slot, Millis timeout) const {
+  auto gone = stop_recorded(service, slot_file(service, slot), timeout);
+  return gone ? ok_status() : Status(gone.error());
+}
+
+std::optional<ProcessRecord> ExecSupervisor::running_in(const std::string& service,
+                                                        PidSlot slot) const {
+  auto record = read_process_record(slot_file(service, slot));
+  if (record && is_alive(*record)) return record;
+  return std::nullopt;
+}
+
+Status ExecSupervisor::move_slot(const std::string& service, PidSlot from, PidSlot to) const {
+  std::error_code ec;
+  // rename(2) replaces the target in one step: a reader sees the old record or the new one.
+  fs::rename(slot_file(service, from), slot_file(service, to), ec);
+  if (ec)
+    return Error{service + ": cannot move the pid file " + slot_file(service, from).string() +
+                     ": " + ec.message(),
+                 "check the permissions of " + slot_file(service, to).parent_path().string()};
+  return ok_status();
+}
+
+fs::path ExecSupervisor::slot_file(const std::string& service, PidSlot slot) const {
+  const fs::path serving = m_layout.pid_file(service);
+  switch (slot) {
+    case PidSlot::serving:
+      return serving;
+    case PidSlot::candidate:
+      return serving.parent_path() / "candidate.pid";
+    case PidSlot::retiring:
+      return serving.parent_path() / "retiring.pid";
+  }
+  return serving;
 }
 
 fs::path ExecSupervisor::clean_stop_file(const std::string& service) const {

@@ -2,6 +2,7 @@
 
 #include "core/log.hpp"
 #include "core/termination.hpp"
+#include "model/probe_port.hpp"
 
 namespace tether {
 namespace {
@@ -43,9 +44,16 @@ Status ServiceRunner::shut_down(const DesiredService& desired) const {
 Status ServiceRunner::gate(const DesiredService& desired,
                            const std::string& dir,
                            const ProcessCheck& check) const {
+  return gate_with(desired, *desired.service.health, dir, check);
+}
+
+Status ServiceRunner::gate_with(const DesiredService& desired,
+                                const HealthSpec& health,
+                                const std::string& dir,
+                                const ProcessCheck& check) const {
   const std::string& name = desired.service.name;
-  const HealthVerdict verdict = await_healthy(
-      *desired.service.health, m_layout.release_dir(name, dir), m_prober, m_clock, check);
+  const HealthVerdict verdict =
+      await_healthy(health, m_layout.release_dir(name, dir), m_prober, m_clock, check);
   log_event(verdict.healthy ? LogLevel::info : LogLevel::warn,
             verdict.healthy ? "healthy" : "unhealthy",
             {{"service", name},
@@ -89,6 +97,35 @@ Status ServiceRunner::bring_up(const DesiredService& desired, const std::string&
   if (!started) return started.error();
   const ProcessRecord record = *started;
   return gate(desired, dir, [&] { return m_supervisor.exit_reason(name, record); });
+}
+
+Status ServiceRunner::bring_up_beside(const DesiredService& desired,
+                                      const std::string& dir,
+                                      const std::string& port_env,
+                                      int port) const {
+  const std::string& name = desired.service.name;
+  const ExecRun* exec = exec_of(desired);
+  if (exec == nullptr || !desired.service.health)
+    return Error{name + ": blue-green needs run.exec and a health probe",
+                 "see docs/zero-downtime.md"};
+  ExecRun run = *exec;
+  // Ours wins over run.exec.env: the release must listen where the gate and the proxy look.
+  run.env[port_env] = std::to_string(port);
+  auto started = m_supervisor.start(
+      name, run, dir, desired.fingerprint, Millis(0), StartSlot{PidSlot::candidate, port});
+  if (!started) return started.error();
+  const ProcessRecord record = *started;
+  HealthSpec on_port = *desired.service.health;
+  on_port.probe = with_port(on_port.probe, port);
+  Status healthy =
+      gate_with(desired, on_port, dir, [&] { return m_supervisor.exit_reason(name, record); });
+  if (!healthy) {
+    if (Status stopped = m_supervisor.stop_slot(name, PidSlot::candidate, exec->stop_timeout);
+        !stopped)
+      log_warn("cannot stop the unhealthy candidate",
+               {{"service", name}, {"error", stopped.error().describe()}});
+  }
+  return healthy;
 }
 
 Result<ExecRun> ServiceRunner::with_notify(const DesiredService& desired,

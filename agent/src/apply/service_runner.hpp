@@ -35,6 +35,18 @@ class ServiceRunner {
   /// makes it.
   [[nodiscard]] Status stop(const DesiredService& desired) const;
 
+  /// Blue-green (blue_green_switch.cpp): starts `releases/<dir>` beside the process that serves,
+  /// which keeps running, with the release's port in `port_env`, recorded as the candidate
+  /// (PidSlot::candidate); then gates it with the health probe pointed at `port`
+  /// (model/probe_port.hpp). A candidate that fails its gate is stopped again.
+  [[nodiscard]] Status bring_up_beside(const DesiredService& desired,
+                                       const std::string& dir,
+                                       const std::string& port_env,
+                                       int port) const;
+
+  /// The exec supervisor, for the blue-green switch's other pid slots.
+  [[nodiscard]] const ExecSupervisor& supervisor() const { return m_supervisor; }
+
   /// Stops the service for good (it is no longer declared here): the exec process, or the
   /// systemd unit with `systemctl stop`.
   [[nodiscard]] Status shut_down(const DesiredService& desired) const;
@@ -45,6 +57,10 @@ class ServiceRunner {
   [[nodiscard]] Status gate(const DesiredService& desired,
                             const std::string& dir,
                             const ProcessCheck& check) const;
+  [[nodiscard]] Status gate_with(const DesiredService& desired,
+                                 const HealthSpec& health,
+                                 const std::string& dir,
+                                 const ProcessCheck& check) const;
 
   const ExecSupervisor& m_supervisor;
   SystemdController& m_systemd;

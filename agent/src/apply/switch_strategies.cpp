@@ -4,9 +4,19 @@
 namespace tether {
 
 BuiltInSwitchStrategies::BuiltInSwitchStrategies(const Layout& layout, const ServiceRunner& runner)
-    : m_restart(make_restart_switch(layout, runner)) {}
+    : m_restart(make_restart_switch(layout, runner)),
+      m_blue_green(make_blue_green_switch(
+          layout, make_exec_release_slots(runner), [](const BlueGreenSpec& spec) {
+            return make_haproxy_driver(spec.haproxy);
+          })) {}
 
-const SwitchStrategy& BuiltInSwitchStrategies::strategy_for(const DesiredService&) const {
+const SwitchStrategy& BuiltInSwitchStrategies::strategy_for(const DesiredService& desired) const {
+  switch (desired.service.switch_spec.strategy) {
+    case SwitchStrategyKind::restart:
+      return *m_restart;
+    case SwitchStrategyKind::blue_green:
+      return *m_blue_green;
+  }
   return *m_restart;
 }
 

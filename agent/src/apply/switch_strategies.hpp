@@ -1,5 +1,7 @@
 #pragma once
 
+#include "apply/proxy_driver.hpp"
+#include "apply/release_slots.hpp"
 #include "apply/service_runner.hpp"
 #include "apply/switch_strategy.hpp"
 #include "core/layout.hpp"
@@ -13,17 +15,23 @@ namespace tether {
 [[nodiscard]] std::unique_ptr<SwitchStrategy> make_restart_switch(const Layout& layout,
                                                                   const ServiceRunner& runner);
 
+/// blue_green_switch.cpp: start the new release beside the old one on the other port, gate it
+/// there, move the proxy (`proxies` makes its driver), drain and stop the old one.
+[[nodiscard]] std::unique_ptr<SwitchStrategy> make_blue_green_switch(
+    const Layout& layout, std::unique_ptr<ReleaseSlots> slots, ProxyDriverFactory proxies);
+
 /// The switch strategies this agent has, and the one place that chooses one for a service:
 /// a new strategy is its file's `make_..._switch` above and a line in `strategy_for`.
 class BuiltInSwitchStrategies final : public SwitchStrategies {
  public:
   BuiltInSwitchStrategies(const Layout& layout, const ServiceRunner& runner);
 
-  /// Today every binary service switches by restart.
+  /// `spec.switch.strategy`: restart (the default) or blue-green.
   [[nodiscard]] const SwitchStrategy& strategy_for(const DesiredService& desired) const override;
 
  private:
   std::unique_ptr<SwitchStrategy> m_restart;
+  std::unique_ptr<SwitchStrategy> m_blue_green;
 };
 
 }  // namespace tether

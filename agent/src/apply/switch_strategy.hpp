@@ -3,6 +3,7 @@
 #include "core/result.hpp"
 #include "model/desired.hpp"
 
+#include <optional>
 #include <string>
 
 namespace tether {
@@ -49,6 +50,13 @@ class SwitchStrategy {
   /// After a failed `switch_to`: makes `to_dir` (what served before, as `desired`) serve again,
   /// away from `from_dir` (what failed), and brings it up behind its gate.
   [[nodiscard]] virtual Status switch_back(const SwitchRequest& request) const = 0;
+
+  /// A restart or repair of `request.to_dir` (== `from_dir`: no release change) behind the
+  /// health gate, when the strategy does it its own way (blue-green starts the replacement
+  /// beside the one that serves); nullopt: the applier restarts through the service runner.
+  [[nodiscard]] virtual std::optional<Status> restart(const SwitchRequest& /*request*/) const {
+    return std::nullopt;
+  }
 };
 
 /// Which strategy switches a binary service. The agent's choice is BuiltInSwitchStrategies

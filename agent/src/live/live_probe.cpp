@@ -140,6 +140,7 @@ LiveService probe_service(const Layout& layout,
   if (auto process = cache.process_record(layout.pid_file(name))) {
     live.process = cache.alive(*process, name) ? ProcessState::running : ProcessState::stopped;
     live.process_release_dir = process->release_dir;
+    live.process_port = process->port;
     live.fingerprint = process->fingerprint;
     live.instance = std::to_string(process->pid) + "@" + std::to_string(process->start_time);
     // Started by an older agent: trust the release's recorded settings, as it did.

@@ -10,10 +10,11 @@
 namespace tether {
 
 Status write_process_record(const std::filesystem::path& file, const ProcessRecord& record) {
-  const nlohmann::json json = {{"pid", record.pid},
-                               {"startTime", record.start_time},
-                               {"release", record.release_dir},
-                               {"fingerprint", record.fingerprint}};
+  nlohmann::json json = {{"pid", record.pid},
+                         {"startTime", record.start_time},
+                         {"release", record.release_dir},
+                         {"fingerprint", record.fingerprint}};
+  if (record.port != 0) json["port"] = record.port;
   return write_file_atomic(file, json_text(json) + "\n");
 }
 
@@ -25,7 +26,8 @@ std::optional<ProcessRecord> read_process_record(const std::filesystem::path& fi
     return ProcessRecord{json.at("pid").get<pid_t>(),
                          json.at("startTime").get<unsigned long long>(),
                          json.at("release").get<std::string>(),
-                         json.value("fingerprint", "")};
+                         json.value("fingerprint", ""),
+                         json.value("port", 0)};
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
   }

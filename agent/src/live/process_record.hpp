@@ -17,6 +17,8 @@ struct ProcessRecord {
   std::string release_dir;            ///< dir name under releases/
   /// The fingerprint of the spec it was started with ("" in records of older agents).
   std::string fingerprint = {};
+  /// Blue-green (h/bluegreen): the port it was handed (0: none, a restart-switched service).
+  int port = 0;
   bool operator==(const ProcessRecord&) const = default;
 };
 

@@ -7,6 +7,7 @@
 #include "manifest/migrations_reader.hpp"
 #include "manifest/release_reader.hpp"
 #include "manifest/shared_reader.hpp"
+#include "manifest/switch_reader.hpp"
 
 #include <algorithm>
 #include <array>
@@ -31,7 +32,8 @@ constexpr std::array<std::string_view, 16> k_spec_fields = {"selector",
                                                             "suspend",
                                                             "shared",
                                                             "migrations",
-                                                            "analysis"};
+"analysis",
+                                                            "switch"};
 
 std::optional<ContainerSpec> read_container(FieldReader& r,
                                             const YAML::Node& node,
@@ -331,6 +333,10 @@ std::optional<Service> read_service_spec(FieldReader& r,
             "have it yet: remove it or run the service from a release");
     ok = false;
   }
+  // Zero-downtime switches (h/bluegreen).
+  if (auto switch_spec = read_switch(r, spec, path, ok)) service.switch_spec = *switch_spec;
+  if (mode == SpecMode::whole) ok = check_blue_green_service(r, spec, path) && ok;
+
   if (mode == SpecMode::whole && ok) ok = check_config_targets(r, spec, service);
   if (mode == SpecMode::whole && ok) ok = check_encrypted_config_workload(r, spec, service);
   if (mode == SpecMode::whole && ok) ok = check_shared_paths(r, spec, service);

@@ -61,6 +61,9 @@ struct LiveService {
   std::string instance = {};
   /// The last spec that passed a health gate here (nullopt: none recorded).
   std::optional<ServingRecord> serving = {};
+  /// Blue-green: the port the running process was handed, where the proxy sends clients (0:
+  /// none, a restart-switched service).
+  int process_port = 0;
   bool operator==(const LiveService&) const = default;
 
   [[nodiscard]] const InstalledRelease* find(const std::string& dir_name) const;

@@ -6,6 +6,7 @@
 #include "model/migrations.hpp"
 #include "model/probe.hpp"
 #include "model/shared_paths.hpp"
+#include "model/switch_spec.hpp"
 
 #include <map>
 #include <optional>
@@ -138,6 +139,8 @@ struct Service {
   /// `spec.analysis`: PromQL queries that must hold for a bake after each switch
   /// (docs/analysis.md). Not part of the fingerprint: it judges the next switch.
   std::optional<AnalysisSpec> analysis = {};
+  // Zero-downtime switches (h/bluegreen): `spec.switch`.
+  SwitchSpec switch_spec = {};
   bool operator==(const Service&) const = default;
 
   [[nodiscard]] const ReleaseSpec* release() const { return std::get_if<ReleaseSpec>(&workload); }

@@ -172,8 +172,11 @@ std::vector<Cell> service_row(const Layout& layout, const ServiceReport& r) {
     releases = {"-", Style::dim};
   } else if (s.process == ProcessState::running) {
     process.style = Style::green;
-    if (auto record = read_process_record(layout.pid_file(s.name)))
+    if (auto record = read_process_record(layout.pid_file(s.name))) {
       process.text += ", pid " + std::to_string(record->pid);
+      // Blue-green: the port the proxy sends clients to is the serving release's.
+      if (record->port != 0) process.text += ", traffic on :" + std::to_string(record->port);
+    }
   } else if (s.process == ProcessState::stopped) {
     process.style = Style::red;
   }

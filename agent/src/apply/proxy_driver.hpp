@@ -1,0 +1,36 @@
+#pragma once
+
+#include "core/result.hpp"
+#include "model/switch_spec.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace tether {
+
+/// The proxy in front of a blue-green service: which of the two local ports gets its clients.
+/// One adapter per proxy (haproxy_runtime.cpp); unit tests of the switch use a fake. Every call
+/// has a deadline and honours SIGTERM.
+class ProxyDriver {
+ public:
+  virtual ~ProxyDriver() = default;
+
+  /// The port on 127.0.0.1 the proxy sends new connections to now.
+  [[nodiscard]] virtual Result<int> traffic_port() const = 0;
+
+  /// New connections go to 127.0.0.1:`port` from now on; connections in flight finish where
+  /// they are. Confirmed by reading the proxy's state back.
+  [[nodiscard]] virtual Status send_traffic_to(int port) const = 0;
+
+  /// For logs and errors: "haproxy app/live via /run/haproxy/admin.sock".
+  [[nodiscard]] virtual std::string describe() const = 0;
+};
+
+/// haproxy_runtime.cpp: HAProxy's runtime API over its admin socket.
+[[nodiscard]] std::unique_ptr<ProxyDriver> make_haproxy_driver(const HaproxyTarget& target);
+
+/// Makes the driver of the proxy `spec` names; tests pass their own factory.
+using ProxyDriverFactory = std::function<std::unique_ptr<ProxyDriver>(const BlueGreenSpec& spec)>;
+
+}  // namespace tether

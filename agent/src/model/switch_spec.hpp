@@ -1,0 +1,60 @@
+#pragma once
+
+#include "core/duration.hpp"
+
+#include <array>
+#include <optional>
+#include <string>
+
+namespace tether {
+
+/// `spec.switch.strategy`: how a new release takes over from the one that serves.
+enum class SwitchStrategyKind {
+  restart,     ///< stop the old release, start the new one (a gap without service)
+  blue_green,  ///< start the new one beside the old on its own port, then move the proxy
+};
+
+/// `spec.switch.blueGreen.haproxy`: the HAProxy server whose address tether moves between the
+/// two ports, through the runtime API on the admin socket.
+struct HaproxyTarget {
+  std::string socket;   ///< absolute path of the admin socket (`stats socket ... level admin`)
+  std::string backend;  ///< the backend's name in haproxy.cfg
+  std::string server;   ///< the one server line of that backend that tether points
+  bool operator==(const HaproxyTarget&) const = default;
+};
+
+/// `spec.switch.blueGreen`: the two ports releases alternate on, and the proxy in front.
+struct BlueGreenSpec {
+  std::array<int, 2> ports{0, 0};  ///< distinct, 1..65535
+  std::string port_env = "PORT";   ///< the env var through which a release learns its port
+  HaproxyTarget haproxy;
+  bool operator==(const BlueGreenSpec&) const = default;
+};
+
+/// `spec.switch`. Not part of the fingerprint: it says how the next switch happens, not what
+/// runs (a changed value takes effect at the next switch or restart).
+struct SwitchSpec {
+  SwitchStrategyKind strategy = SwitchStrategyKind::restart;
+  /// How long the old release may finish in-flight requests once traffic moved away from it.
+  Millis drain_timeout{std::chrono::seconds(10)};
+  std::optional<BlueGreenSpec> blue_green;  ///< set exactly when strategy is blue_green
+  bool operator==(const SwitchSpec&) const = default;
+};
+
+/// "restart" or "blue-green": the manifest's spelling, also used in logs, status and metrics.
+[[nodiscard]] constexpr const char* strategy_name(SwitchStrategyKind kind) {
+  switch (kind) {
+    case SwitchStrategyKind::restart:
+      return "restart";
+    case SwitchStrategyKind::blue_green:
+      return "blue-green";
+  }
+  return "restart";
+}
+
+/// The port of `spec` other than `port` (the first one when `port` is neither).
+[[nodiscard]] constexpr int other_port(const BlueGreenSpec& spec, int port) {
+  return port == spec.ports[0] ? spec.ports[1] : spec.ports[0];
+}
+
+}  // namespace tether
