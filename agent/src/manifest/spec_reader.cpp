@@ -17,7 +17,7 @@ namespace tether {
 namespace {
 
 /// Every field of a Service spec; all but the first may be overridden per host.
-constexpr std::array<std::string_view, 16> k_spec_fields = {"selector",
+constexpr std::array<std::string_view, 17> k_spec_fields = {"selector",
                                                             "release",
                                                             "container",
                                                             "runtime",
