@@ -32,7 +32,7 @@ constexpr std::array<std::string_view, 17> k_spec_fields = {"selector",
                                                             "suspend",
                                                             "shared",
                                                             "migrations",
-"analysis",
+                                                            "analysis",
                                                             "switch"};
 
 std::optional<ContainerSpec> read_container(FieldReader& r,
