@@ -74,6 +74,12 @@ mkdir -p "$reports"
 export ASAN_OPTIONS="log_path=$reports/asan:log_exe_name=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="log_path=$reports/ubsan:log_exe_name=1:print_stacktrace=1:halt_on_error=1"
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
+# Longest first: CTest orders by the costs in Testing/Temporary/CTestCostData.txt, which a fresh
+# build dir lacks, so it would start tests in declaration order and a long one picked last
+# would run alone at the end. tests/ctest-costs.txt is that file from a CI run (refresh it with
+# scripts/refresh-test-costs.sh after adding long tests); a test it does not name starts last.
+mkdir -p "$build_dir/Testing/Temporary"
+cp tests/ctest-costs.txt "$build_dir/Testing/Temporary/CTestCostData.txt"
 suite_rc=0
 junit="$PWD/$build_dir/ctest-results.xml"
 rm -f "$junit"

@@ -1,36 +1,22 @@
 #include "api/metrics.hpp"
 
+#include "api/exposition_text.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
 namespace tether {
 namespace {
 
-/// A label value with \, " and newline escaped as the exposition format requires.
-std::string label(const std::string& value) {
-  std::string out;
-  for (char c : value) {
-    if (c == '\\' || c == '"') out += '\\';
-    out += c == '\n' ? std::string("\\n") : std::string(1, c);
-  }
-  return "\"" + out + "\"";
-}
-
-std::string number(double value) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.17g", value);
-  return buffer;
-}
+using exposition::family;
+using exposition::label;
+using exposition::number;
 
 /// A bucket bound as people write it ("0.1", "2.5", "10").
 std::string bound(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%g", value);
   return buffer;
-}
-
-void family(std::string& out, const char* name, const char* type, const char* help) {
-  out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
 }
 
 /// A family with one sample and no labels.

@@ -11,7 +11,8 @@
 namespace tether {
 namespace {
 
-nlohmann::json release_json(const std::optional<JournalRelease>& release) {
+// The release as a webhook receiver sees it: no local paths.
+nlohmann::json release_notice_json(const std::optional<JournalRelease>& release) {
   if (!release) return nullptr;
   return {{"version", release->version}, {"commit", release->commit}};
 }
@@ -52,8 +53,8 @@ std::string HttpNotifier::body_of(const NotifyEvent& event) const {
                          {"service", e.service},
                          {"action", e.action},
                          {"result", e.result},
-                         {"from", release_json(e.from)},
-                         {"to", release_json(e.to)},
+                         {"from", release_notice_json(e.from)},
+                         {"to", release_notice_json(e.to)},
                          {"stateCommit", e.state_commit},
                          {"time", e.time}};
   if (!e.error.empty()) json["error"] = e.error;

@@ -17,6 +17,10 @@ namespace tether::review::git {
 // as their own; this namespace adds only what review needs beyond them.
 using namespace tether::git;
 
+/// The committer tether signs as when Git's configuration names nobody.
+inline constexpr const char* k_fallback_name = "tether";
+inline constexpr const char* k_fallback_email = "tether@localhost";
+
 /// Keeps libgit2 initialised while an adapter lives (init/shutdown are reference counted).
 struct Library {
   Library() { git_libgit2_init(); }
@@ -24,11 +28,6 @@ struct Library {
   Library(const Library&) = delete;
   Library& operator=(const Library&) = delete;
 };
-
-/// `what` followed by libgit2's last error message.
-inline Error failure(const std::string& what, const std::string& hint = "") {
-  return Error{what + ": " + tether::git::last_error_message(), hint};
-}
 
 /// The commit `rev` names (anything git_revparse_single accepts), peeled through tags.
 inline Result<CommitHandle> resolve_commit(git_repository* repo, const std::string& rev) {

@@ -5,9 +5,6 @@
 namespace tether::review {
 namespace {
 
-constexpr const char* k_fallback_name = "tether";
-constexpr const char* k_fallback_email = "tether@localhost";
-
 Result<git::RepoHandle> init_repository(const std::filesystem::path& dir,
                                         const std::string& branch) {
   git_repository_init_options options = GIT_REPOSITORY_INIT_OPTIONS_INIT;
@@ -50,7 +47,7 @@ Result<std::string> init_with_first_commit(const std::filesystem::path& dir,
   git::TreeHandle tree(raw_tree);
   git_signature* raw_signature = nullptr;
   if (git_signature_default(&raw_signature, repo->get()) != 0 &&
-      git_signature_now(&raw_signature, k_fallback_name, k_fallback_email) != 0) {
+      git_signature_now(&raw_signature, git::k_fallback_name, git::k_fallback_email) != 0) {
     return git::failure("cannot make a commit signature");
   }
   git::SignatureHandle signature(raw_signature);

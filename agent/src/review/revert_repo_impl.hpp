@@ -11,9 +11,6 @@
 
 namespace tether::review {
 
-inline constexpr const char* k_fallback_name = "tether";
-inline constexpr const char* k_fallback_email = "tether@localhost";
-
 /// How the repo reaches its remote, and what a push's per-ref status callback found.
 struct RemoteState {
   RepoAccess access;      ///< every connection goes through a GitSession (net/git_access.hpp)
@@ -51,7 +48,7 @@ struct RevertRepo::Impl {
                             "pass --author \"Name <email>\"");
       }
     } else if (git_signature_default(&raw, repo.get()) != 0 &&
-               git_signature_now(&raw, k_fallback_name, k_fallback_email) != 0) {
+               git_signature_now(&raw, git::k_fallback_name, git::k_fallback_email) != 0) {
       return git::failure("cannot make a commit signature");
     }
     return git::SignatureHandle(raw);

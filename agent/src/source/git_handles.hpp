@@ -4,6 +4,8 @@
 // preview fetches; review: plan, revert, init). Only their .cpp files include this header, so
 // libgit2 stays inside the adapters.
 
+#include "core/result.hpp"
+
 #include <git2.h>
 
 #include <memory>
@@ -34,6 +36,11 @@ using SignatureHandle = Handle<git_signature, git_signature_free>;
 inline std::string last_error_message() {
   const git_error* last = git_error_last();
   return last != nullptr && last->message != nullptr ? last->message : "unknown libgit2 error";
+}
+
+/// `what` followed by libgit2's last error message.
+inline Error failure(const std::string& what, const std::string& hint = "") {
+  return Error{what + ": " + last_error_message(), hint};
 }
 
 inline std::string hex(const git_oid& oid) {

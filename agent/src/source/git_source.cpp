@@ -25,10 +25,6 @@ struct Buffer {
   [[nodiscard]] std::string text() const { return std::string(buf.ptr, buf.size); }
 };
 
-Error git_failure(const std::string& what) {
-  return Error{what + ": " + git::last_error_message(), ""};
-}
-
 }  // namespace
 
 struct GitSource::Impl {
@@ -53,7 +49,7 @@ struct GitSource::Impl {
     const std::string path = options.mirror.string();
     if (git_repository_open_bare(&raw, path.c_str()) != 0 &&
         git_repository_init(&raw, path.c_str(), /*is_bare=*/1) != 0) {
-      return git_failure("cannot open or create the mirror " + path);
+      return git::failure("cannot open or create the mirror " + path);
     }
     repo.reset(raw);
     if (!options.alternate_objects.empty()) {
@@ -67,12 +63,12 @@ struct GitSource::Impl {
       git_remote_free(remote);
       if (same) return ok_status();
       if (git_remote_set_url(repo.get(), "origin", options.url.c_str()) != 0) {
-        return git_failure("cannot set the mirror's remote to " + options.url);
+        return git::failure("cannot set the mirror's remote to " + options.url);
       }
       return ok_status();
     }
     if (git_remote_create(&remote, repo.get(), "origin", options.url.c_str()) != 0) {
-      return git_failure("cannot add remote " + options.url);
+      return git::failure("cannot add remote " + options.url);
     }
     git_remote_free(remote);
     return ok_status();
@@ -84,7 +80,7 @@ struct GitSource::Impl {
   Result<git_remote*> remote() {
     if (!origin) {
       git_remote* raw = nullptr;
-      if (git_remote_lookup(&raw, repo.get(), "origin") != 0) return git_failure("no remote");
+      if (git_remote_lookup(&raw, repo.get(), "origin") != 0) return git::failure("no remote");
       origin.reset(raw);
     }
     return origin.get();
@@ -148,7 +144,7 @@ struct GitSource::Impl {
       return ok_status();
     }
     if (git_reference_create(&ref, repo.get(), tracking_ref().c_str(), &oid, 1, "tether") != 0) {
-      return git_failure("cannot update " + tracking_ref());
+      return git::failure("cannot update " + tracking_ref());
     }
     git_reference_free(ref);
     return ok_status();
@@ -223,7 +219,7 @@ Result<SignedCommit> GitSource::signed_commit(const std::string& commit_hex) {
   if (!oid) return oid.error();
   git_commit* raw = nullptr;
   if (git_commit_lookup(&raw, m_impl->repo.get(), &*oid) != 0) {
-    return git_failure("commit " + commit_hex + " is not in the mirror");
+    return git::failure("commit " + commit_hex + " is not in the mirror");
   }
   CommitHandle commit(raw);
   SignedCommit out;
@@ -233,7 +229,7 @@ Result<SignedCommit> GitSource::signed_commit(const std::string& commit_hex) {
   const int rc = git_commit_extract_signature(
       &signature.buf, &signed_data.buf, m_impl->repo.get(), &*oid, nullptr);
   if (rc == GIT_ENOTFOUND) return out;  // unsigned
-  if (rc != 0) return git_failure("cannot read the signature of " + commit_hex);
+  if (rc != 0) return git::failure("cannot read the signature of " + commit_hex);
   out.signature = signature.text();
   out.signed_data = signed_data.text();
   return out;
@@ -247,7 +243,7 @@ Result<bool> GitSource::descends_from(const std::string& commit_hex,
   auto ancestor = parse_oid(ancestor_hex);
   if (!ancestor) return ancestor.error();
   const int rc = git_graph_descendant_of(m_impl->repo.get(), &*commit, &*ancestor);
-  if (rc < 0) return git_failure("cannot compare " + commit_hex + " with " + ancestor_hex);
+  if (rc < 0) return git::failure("cannot compare " + commit_hex + " with " + ancestor_hex);
   return rc == 1;
 }
 
@@ -257,13 +253,13 @@ Result<std::vector<std::string>> GitSource::commits_since(const std::string& bas
   auto tip = parse_oid(tip_hex);
   if (!tip) return tip.error();
   git_revwalk* raw = nullptr;
-  if (git_revwalk_new(&raw, m_impl->repo.get()) != 0) return git_failure("cannot walk history");
+  if (git_revwalk_new(&raw, m_impl->repo.get()) != 0) return git::failure("cannot walk history");
   WalkHandle walk(raw);
-  if (git_revwalk_push(walk.get(), &*tip) != 0) return git_failure("cannot walk " + tip_hex);
+  if (git_revwalk_push(walk.get(), &*tip) != 0) return git::failure("cannot walk " + tip_hex);
   if (!base_hex.empty()) {
     auto base = parse_oid(base_hex);
     if (!base) return base.error();
-    if (git_revwalk_hide(walk.get(), &*base) != 0) return git_failure("cannot walk " + base_hex);
+    if (git_revwalk_hide(walk.get(), &*base) != 0) return git::failure("cannot walk " + base_hex);
   }
   std::vector<std::string> commits;
   git_oid oid;

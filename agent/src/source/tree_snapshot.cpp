@@ -15,10 +15,6 @@ constexpr const char* k_only_manifests =
 
 using OdbHandle = git::Handle<git_odb, git_odb_free>;
 
-Error git_failure(const std::string& what) {
-  return Error{what + ": " + git::last_error_message(), ""};
-}
-
 std::string mib(size_t bytes) { return std::to_string(bytes / TreeLimits::k_mib) + " MiB"; }
 
 /// A tree still to list, with the path it has in the repo ("config/web/").
@@ -76,7 +72,7 @@ class TreeReader {
       }
       git_tree* raw = nullptr;
       if (git_tree_lookup(&raw, m_repo, git_tree_entry_id(entry)) != 0) {
-        return git_failure("cannot read " + path + "/");
+        return git::failure("cannot read " + path + "/");
       }
       pending.push_back(PendingTree{git::TreeHandle(raw), path + "/", depth + 1});
       return ok_status();
@@ -107,7 +103,7 @@ class TreeReader {
     git_object_t type = GIT_OBJECT_INVALID;
     // The header only: an oversized blob is refused before it is inflated.
     if (known == nullptr && git_odb_read_header(&size, &type, m_odb, &id) != 0)
-      return git_failure("cannot read " + path);
+      return git::failure("cannot read " + path);
     if (size > m_limits.max_file_bytes) {
       return Error{path + " is " + mib(size) + ", more than the " + mib(m_limits.max_file_bytes) +
                        " tether reads per file",
@@ -125,7 +121,7 @@ class TreeReader {
       return ok_status();
     }
     git_blob* raw = nullptr;
-    if (git_blob_lookup(&raw, m_repo, &id) != 0) return git_failure("cannot read " + path);
+    if (git_blob_lookup(&raw, m_repo, &id) != 0) return git::failure("cannot read " + path);
     git::BlobHandle blob(raw);
     const auto length = static_cast<size_t>(git_blob_rawsize(blob.get()));
     m_out.files.emplace(
@@ -149,12 +145,12 @@ Result<git::TreeHandle> commit_tree(git_repository* repo, const std::string& com
   }
   git_commit* raw_commit = nullptr;
   if (git_commit_lookup(&raw_commit, repo, &oid) != 0) {
-    return git_failure("commit " + commit_hex + " is not in the repository");
+    return git::failure("commit " + commit_hex + " is not in the repository");
   }
   git::CommitHandle commit(raw_commit);
   git_tree* raw_tree = nullptr;
   if (git_commit_tree(&raw_tree, commit.get()) != 0)
-    return git_failure("cannot read the tree of " + commit_hex);
+    return git::failure("cannot read the tree of " + commit_hex);
   return git::TreeHandle(raw_tree);
 }
 
@@ -168,7 +164,7 @@ Result<StateSnapshot> read_tree_snapshot(git_repository* repo,
   if (!tree) return tree.error();
   git_odb* raw_odb = nullptr;
   if (git_repository_odb(&raw_odb, repo) != 0)
-    return git_failure("cannot open the object database");
+    return git::failure("cannot open the object database");
   OdbHandle odb(raw_odb);
   StateSnapshot snapshot;
   snapshot.commit = commit_hex;
@@ -179,7 +175,7 @@ Result<StateSnapshot> read_tree_snapshot(git_repository* repo,
       continue;  // absent: fine
     git_tree* raw = nullptr;
     if (git_tree_lookup(&raw, repo, git_tree_entry_id(entry)) != 0) {
-      return git_failure(std::string("cannot read ") + dir + "/");
+      return git::failure(std::string("cannot read ") + dir + "/");
     }
     if (Status read = reader.read({git::TreeHandle(raw), std::string(dir) + "/", 0}); !read) {
       return read.error().with_context("commit " + commit_hex.substr(0, 12));

@@ -8,9 +8,9 @@
 namespace tether {
 namespace {
 
-PassMetrics pass(double seconds, bool poll_failed, int rollbacks) {
+PassMetrics pass(double pass_seconds, bool poll_failed, int rollbacks) {
   PassMetrics p;
-  p.duration_seconds = seconds;
+  p.duration_seconds = pass_seconds;
   p.finished_unix_seconds = 1'790'000'000.5;
   p.poll_failed = poll_failed;
   p.rollbacks = rollbacks;

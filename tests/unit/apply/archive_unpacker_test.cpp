@@ -33,7 +33,7 @@ std::set<std::string> tree_outside(const fs::path& root, const fs::path& skip) {
   return paths;
 }
 
-unsigned mode_of(const fs::path& path) {
+unsigned unpacked_mode(const fs::path& path) {
   struct stat st {};
   EXPECT_EQ(::lstat(path.c_str(), &st), 0) << path;
   return st.st_mode & 07777;
@@ -66,11 +66,11 @@ TEST_F(ArchiveUnpacker, UnpacksFilesDirsAndInsideLinksKeepingOnlyReadAndExecuteB
                                 {"share/bin", "../bin", Type::symlink}});
   ASSERT_TRUE(status.ok()) << status.error().describe();
   EXPECT_EQ(test::read_text(m_dest / "bin/web"), "#!/bin/sh\necho hi\n");
-  EXPECT_EQ(mode_of(m_dest / "bin/web"), 0555u);
+  EXPECT_EQ(unpacked_mode(m_dest / "bin/web"), 0555u);
   EXPECT_EQ(test::read_text(m_dest / "share/doc/README"), "read me");
-  EXPECT_EQ(mode_of(m_dest / "share/doc/README"), 0444u);
-  EXPECT_EQ(mode_of(m_dest / "etc/secret"), 0400u);
-  EXPECT_EQ(mode_of(m_dest / "bin"), 0755u);
+  EXPECT_EQ(unpacked_mode(m_dest / "share/doc/README"), 0444u);
+  EXPECT_EQ(unpacked_mode(m_dest / "etc/secret"), 0400u);
+  EXPECT_EQ(unpacked_mode(m_dest / "bin"), 0755u);
   EXPECT_EQ(fs::read_symlink(m_dest / "bin/web-link"), "web");
   EXPECT_EQ(fs::read_symlink(m_dest / "share/bin"), "../bin");
   EXPECT_EQ(test::read_text(m_dest / "share/bin/web"), "#!/bin/sh\necho hi\n");

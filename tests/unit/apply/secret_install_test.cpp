@@ -17,7 +17,7 @@ namespace {
 namespace fs = std::filesystem;
 using test::ArchiveEntry;
 
-const std::string k_state_commit(40, '5');
+const std::string k_secret_state_commit(40, '5');
 const std::string k_plaintext = "DB_PASSWORD=unit-secret-4b7e\n";
 
 class SecretInstall : public ::testing::Test {
@@ -45,7 +45,8 @@ class SecretInstall : public ::testing::Test {
   }
 
   Status install(const DesiredService& desired) const {
-    return install_release(m_layout, {}, desired, k_state_commit, SecretSettings{m_identity});
+    return install_release(
+        m_layout, {}, desired, k_secret_state_commit, SecretSettings{m_identity});
   }
 
   test::TempDir m_tmp;
@@ -96,8 +97,11 @@ TEST_F(SecretInstall, RefusesAFileThatDecryptsTooLarge) {
 TEST_F(SecretInstall, RefusesAFileThisHostIsNotARecipientOf) {
   const fs::path other = m_tmp / "other.key";
   test::run_ok({"age-keygen", "-o", other.string()});
-  const Status status = install_release(
-      m_layout, {}, secret_release(encrypt(k_plaintext)), k_state_commit, SecretSettings{other});
+  const Status status = install_release(m_layout,
+                                        {},
+                                        secret_release(encrypt(k_plaintext)),
+                                        k_secret_state_commit,
+                                        SecretSettings{other});
   ASSERT_FALSE(status.ok());
   EXPECT_NE(status.error().message.find("config/web/etc/secret.env"), std::string::npos)
       << status.error().message;

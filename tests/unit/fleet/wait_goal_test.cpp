@@ -9,7 +9,7 @@ namespace {
 
 using namespace test;
 
-const WaitGoal k_goal{"web", "1.4.2", "", 100};
+const WaitGoal k_web_goal{"web", "1.4.2", "", 100};
 
 Reply host_with(const std::string& host, const nlohmann::json& web) {
   return answered(host, document(host, state('c'), {web}));
@@ -37,7 +37,7 @@ TEST(FleetWaitGoal, EveryStandingAndWhoIsCounted) {
           answered("k", R"({"services": [{"service": "web", "current": {"version": "1.4.2"}}]})"),
           refused("l"),
       }),
-      k_goal);
+      k_web_goal);
   EXPECT_EQ(progress.done, 1);
   EXPECT_EQ(progress.counted, 8);
   EXPECT_EQ(progress.ignored, 4);
@@ -82,7 +82,7 @@ TEST_P(FleetWaitGoalPercent, UnreachableHostsCountAsNotThere) {
     replies.push_back(
         host_with("p" + std::to_string(i), service("web", "pending", "1.4.2", "1.4.1")));
   for (int i = 0; i < c.unreachable; ++i) replies.push_back(refused("u" + std::to_string(i)));
-  WaitGoal goal = k_goal;
+  WaitGoal goal = k_web_goal;
   goal.percent = c.percent;
   const GoalProgress progress = check_goal(views(replies), goal);
   EXPECT_EQ(progress.met, c.met);
@@ -119,8 +119,9 @@ TEST(FleetWaitGoal, OnlyAQuarantineOfTheAwaitedReleaseStopsTheWait) {
                       goal)
         .quarantined;
   };
-  EXPECT_TRUE(quarantined("1.4.2", k_goal));
-  EXPECT_FALSE(quarantined("1.4.3", k_goal)) << "another release failed: still missing, not fatal";
+  EXPECT_TRUE(quarantined("1.4.2", k_web_goal));
+  EXPECT_FALSE(quarantined("1.4.3", k_web_goal))
+      << "another release failed: still missing, not fatal";
   EXPECT_FALSE(quarantined("1.4.2", WaitGoal{"web", "1.4.2", "999", 100}));
   EXPECT_FALSE(quarantined("1.4.2", WaitGoal{"cron", "1.4.2", "", 100}));
 }
@@ -129,7 +130,8 @@ TEST(FleetWaitGoal, AReportMidSwitchIsPendingNotDone) {
   // The agent's state is from its last finished pass, `current` is read from disk now: while
   // it switches to the next release, it reports "converged" with the old one declared.
   const auto standing = [](const std::string& declared, const std::string& live) {
-    return check_goal(views({host_with("a", service("web", "converged", declared, live))}), k_goal)
+    return check_goal(views({host_with("a", service("web", "converged", declared, live))}),
+                      k_web_goal)
         .hosts.at(0)
         .standing;
   };
@@ -141,7 +143,7 @@ TEST(FleetWaitGoal, AReportMidSwitchIsPendingNotDone) {
 }
 
 TEST(FleetWaitGoal, Texts) {
-  EXPECT_EQ(k_goal.text(), "web 1.4.2");
+  EXPECT_EQ(k_web_goal.text(), "web 1.4.2");
   EXPECT_EQ((WaitGoal{"web", "1.4.2", "3f2a", 50}).text(), "web 1.4.2 (commit 3f2a)");
   EXPECT_STREQ(to_string(Standing::other_release), "other-release");
   EXPECT_STREQ(to_string(WaitOutcome::timed_out), "timed-out");
@@ -157,7 +159,7 @@ TEST(FleetWaitGoal, AHostOffItsTipOrUnhealthyIsNotDone) {
           host_with("c", service("web", "unhealthy", "1.4.2", "1.4.2")),
           host_with("d", web),
       }),
-      k_goal);
+      k_web_goal);
   EXPECT_EQ(
       standings(progress),
       (std::vector<Standing>{

@@ -40,7 +40,7 @@ TEST(HealthTally, UnhealthyAfterTheThresholdAndHealthyAgainAfterTheSuccesses) {
 }
 
 /// Answers what the test scripts, counting the probes.
-class ScriptedProber final : public Prober {
+class ScriptedWatchProber final : public Prober {
  public:
   ProbeResult probe(const Probe&, Millis, const std::filesystem::path&) override {
     ++probes;
@@ -75,7 +75,7 @@ class Changes {
 };
 
 TEST(HealthWatch, ReportsTurningUnhealthyAndHealthyAgainAndStartsAfreshForANewGeneration) {
-  ScriptedProber prober;
+  ScriptedWatchProber prober;
   Changes changes;
   HealthWatch watch(prober,
                     [&](const std::string& s, const HealthState& st) { changes.add(s, st); });

@@ -9,7 +9,7 @@
 namespace tether {
 namespace {
 
-std::string service_yaml(const std::string& name, const std::string& extra = "") {
+std::string dependent_service_yaml(const std::string& name, const std::string& extra = "") {
   return "apiVersion: tether.dev/v1\nkind: Service\nmetadata:\n  name: " + name +
          "\nspec:\n  release:\n    version: \"1.0.0\"\n    commit: " + std::string(40, 'a') +
          "\n    artifact:\n      url: file:///srv/a.tar.gz\n      sha256: " + std::string(64, 'b') +
@@ -17,7 +17,7 @@ std::string service_yaml(const std::string& name, const std::string& extra = "")
          "\n  run:\n    exec:\n      command: [bin/app]\n" + extra;
 }
 
-const HostIdentity k_host{"web-01", {{"role", "web"}}};
+const HostIdentity k_dependency_host{"web-01", {{"role", "web"}}};
 
 struct LoadCase {
   const char* name;
@@ -28,46 +28,47 @@ struct LoadCase {
 TEST(DependencyCheck, RefusesCyclesAndDependenciesThisHostDoesNotRun) {
   const std::vector<LoadCase> cases = {
       {"a chain is fine",
-       {{"services/a.yaml", service_yaml("a")},
-        {"services/b.yaml", service_yaml("b", "  dependsOn: [a]\n")}},
+       {{"services/a.yaml", dependent_service_yaml("a")},
+        {"services/b.yaml", dependent_service_yaml("b", "  dependsOn: [a]\n")}},
        ""},
       {"two services waiting for each other",
-       {{"services/a.yaml", service_yaml("a", "  dependsOn: [b]\n")},
-        {"services/b.yaml", service_yaml("b", "  dependsOn: [a]\n")}},
+       {{"services/a.yaml", dependent_service_yaml("a", "  dependsOn: [b]\n")},
+        {"services/b.yaml", dependent_service_yaml("b", "  dependsOn: [a]\n")}},
        "services/a.yaml: spec.dependsOn: cycle a -> b -> a: services cannot wait for each other; "
        "remove one of these dependencies"},
       {"a longer cycle is reported from where it closes",
-       {{"services/a.yaml", service_yaml("a", "  dependsOn: [c]\n")},
-        {"services/c.yaml", service_yaml("c", "  dependsOn: [d]\n")},
-        {"services/d.yaml", service_yaml("d", "  dependsOn: [e]\n")},
-        {"services/e.yaml", service_yaml("e", "  dependsOn: [c]\n")}},
+       {{"services/a.yaml", dependent_service_yaml("a", "  dependsOn: [c]\n")},
+        {"services/c.yaml", dependent_service_yaml("c", "  dependsOn: [d]\n")},
+        {"services/d.yaml", dependent_service_yaml("d", "  dependsOn: [e]\n")},
+        {"services/e.yaml", dependent_service_yaml("e", "  dependsOn: [c]\n")}},
        "services/c.yaml: spec.dependsOn: cycle c -> d -> e -> c: services cannot wait for each "
        "other; remove one of these dependencies"},
       {"a service waiting for itself",
-       {{"services/a.yaml", service_yaml("a", "  dependsOn: [a]\n")}},
+       {{"services/a.yaml", dependent_service_yaml("a", "  dependsOn: [a]\n")}},
        "services/a.yaml: spec.dependsOn: cycle a -> a: services cannot wait for each other; "
        "remove one of these dependencies"},
       {"no such service",
-       {{"services/a.yaml", service_yaml("a")},
-        {"services/b.yaml", service_yaml("b", "  dependsOn: [a, db]\n")}},
+       {{"services/a.yaml", dependent_service_yaml("a")},
+        {"services/b.yaml", dependent_service_yaml("b", "  dependsOn: [a, db]\n")}},
        "services/b.yaml: spec.dependsOn[1]: \"db\" is not a service of the state repo (there is "
        "no services/db.yaml); add it or remove \"db\" from spec.dependsOn"},
       {"a service selected for other hosts",
-       {{"services/db.yaml", service_yaml("db", "  selector: {role: db}\n")},
-        {"services/b.yaml", service_yaml("b", "  dependsOn: [db]\n")}},
+       {{"services/db.yaml", dependent_service_yaml("db", "  selector: {role: db}\n")},
+        {"services/b.yaml", dependent_service_yaml("b", "  dependsOn: [db]\n")}},
        "services/b.yaml: spec.dependsOn[0]: \"db\" is not declared for host web-01 (the selector "
        "in services/db.yaml does not match its labels); select it for this host too or remove "
        "\"db\" from spec.dependsOn"},
       {"a dependent this host does not run is not checked here",
-       {{"services/b.yaml", service_yaml("b", "  selector: {role: db}\n  dependsOn: [x]\n")}},
+       {{"services/b.yaml",
+         dependent_service_yaml("b", "  selector: {role: db}\n  dependsOn: [x]\n")}},
        ""},
       {"a dependency outside its rollout share is declared for the host",
-       {{"services/a.yaml", service_yaml("a", "  rollout: {percent: 0}\n")},
-        {"services/b.yaml", service_yaml("b", "  dependsOn: [a]\n")}},
+       {{"services/a.yaml", dependent_service_yaml("a", "  rollout: {percent: 0}\n")},
+        {"services/b.yaml", dependent_service_yaml("b", "  dependsOn: [a]\n")}},
        ""},
       {"a host override may add a dependency, and its cycle is caught",
-       {{"services/a.yaml", service_yaml("a", "  dependsOn: [b]\n")},
-        {"services/b.yaml", service_yaml("b")},
+       {{"services/a.yaml", dependent_service_yaml("a", "  dependsOn: [b]\n")},
+        {"services/b.yaml", dependent_service_yaml("b")},
         {"hosts/web-01.yaml",
          "apiVersion: tether.dev/v1\nkind: Host\nmetadata: {name: web-01}\n"
          "spec:\n  overrides:\n    b: {dependsOn: [a]}\n"}},
@@ -77,7 +78,8 @@ TEST(DependencyCheck, RefusesCyclesAndDependenciesThisHostDoesNotRun) {
   for (const LoadCase& c : cases) {
     SCOPED_TRACE(c.name);
     Diagnostics diagnostics;
-    const auto desired = load_desired(StateSnapshot{"c0ffee", c.files}, k_host, diagnostics);
+    const auto desired =
+        load_desired(StateSnapshot{"c0ffee", c.files}, k_dependency_host, diagnostics);
     EXPECT_EQ(diagnostics.describe(), c.expected);
     EXPECT_EQ(desired.has_value(), c.expected.empty());
   }
@@ -85,8 +87,8 @@ TEST(DependencyCheck, RefusesCyclesAndDependenciesThisHostDoesNotRun) {
 
 TEST(DependencyCheck, TheParserKeepsTheListAsWrittenAndNamesBadItems) {
   Diagnostics diagnostics;
-  const auto service =
-      parse_service("services/b.yaml", service_yaml("b", "  dependsOn: [z, a]\n"), diagnostics);
+  const auto service = parse_service(
+      "services/b.yaml", dependent_service_yaml("b", "  dependsOn: [z, a]\n"), diagnostics);
   ASSERT_TRUE(service) << diagnostics.describe();
   EXPECT_EQ(service->depends_on, (std::vector<std::string>{"z", "a"}));
 
@@ -97,8 +99,8 @@ TEST(DependencyCheck, TheParserKeepsTheListAsWrittenAndNamesBadItems) {
                                                         {"[1]", "spec.dependsOn[0]"}}) {
     SCOPED_TRACE(list);
     Diagnostics bad;
-    EXPECT_FALSE(
-        parse_service("services/b.yaml", service_yaml("b", "  dependsOn: " + list + "\n"), bad));
+    EXPECT_FALSE(parse_service(
+        "services/b.yaml", dependent_service_yaml("b", "  dependsOn: " + list + "\n"), bad));
     ASSERT_EQ(bad.size(), 1u) << bad.describe();
     EXPECT_EQ(bad.items()[0].field, field) << bad.describe();
   }

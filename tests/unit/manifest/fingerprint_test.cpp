@@ -12,13 +12,13 @@ const std::string k_binary_release =
     "\n    artifact:\n      url: file:///srv/a.tar.gz\n      sha256: " + std::string(64, 'b') +
     "\n    binary:\n      path: bin/app\n      sha256: " + std::string(64, 'c') + "\n";
 
-std::string manifest(const std::string& spec) {
+std::string fingerprinted_manifest(const std::string& spec) {
   return "apiVersion: tether.dev/v1\nkind: Service\nmetadata:\n  name: app\nspec:\n" + spec;
 }
 
 /// The fingerprint the agent computes for `spec` on a host.
 std::string fingerprint(const std::string& spec) {
-  const StateSnapshot snapshot{"c0ffee", {{"services/app.yaml", manifest(spec)}}};
+  const StateSnapshot snapshot{"c0ffee", {{"services/app.yaml", fingerprinted_manifest(spec)}}};
   Diagnostics diagnostics;
   const auto desired = load_desired(snapshot, HostIdentity{"h", {}}, diagnostics);
   EXPECT_TRUE(desired) << diagnostics.describe();

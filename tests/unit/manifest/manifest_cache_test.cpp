@@ -7,7 +7,7 @@
 namespace tether {
 namespace {
 
-std::string service_yaml(const std::string& name, const std::string& version) {
+std::string cached_service_yaml(const std::string& name, const std::string& version) {
   return "apiVersion: tether.dev/v1\nkind: Service\nmetadata:\n  name: " + name +
          "\nspec:\n  release:\n    version: \"" + version +
          "\"\n    commit: " + std::string(40, 'a') +
@@ -30,15 +30,15 @@ TEST(ManifestCache, AChangedCommitParsesOnlyTheChangedManifests) {
   ManifestCache cache;
   Diagnostics diagnostics;
   const auto first = snapshot_of("c1",
-                                 {{"services/a.yaml", service_yaml("a", "1.0.0")},
-                                  {"services/b.yaml", service_yaml("b", "1.0.0")},
-                                  {"services/c.yaml", service_yaml("c", "1.0.0")}});
+                                 {{"services/a.yaml", cached_service_yaml("a", "1.0.0")},
+                                  {"services/b.yaml", cached_service_yaml("b", "1.0.0")},
+                                  {"services/c.yaml", cached_service_yaml("c", "1.0.0")}});
   ASSERT_TRUE(load_desired(first, k_host, diagnostics, &cache)) << diagnostics.describe();
   EXPECT_EQ(cache.parsed(), 3u);
 
   auto second = first;
   second.commit = "c2";
-  second.files["services/b.yaml"] = service_yaml("b", "2.0.0");
+  second.files["services/b.yaml"] = cached_service_yaml("b", "2.0.0");
   second.blob_ids["services/b.yaml"] = "changed";
   const auto desired = load_desired(second, k_host, diagnostics, &cache);
   ASSERT_TRUE(desired) << diagnostics.describe();
@@ -63,7 +63,7 @@ TEST(ManifestCache, AnInvalidManifestIsRefusedEveryTimeWithTheSameDiagnostics) {
 
 TEST(ManifestCache, WithoutBlobIdsEveryManifestIsParsed) {
   ManifestCache cache;
-  const StateSnapshot snapshot{"c1", {{"services/a.yaml", service_yaml("a", "1.0.0")}}};
+  const StateSnapshot snapshot{"c1", {{"services/a.yaml", cached_service_yaml("a", "1.0.0")}}};
   Diagnostics diagnostics;
   ASSERT_TRUE(load_desired(snapshot, k_host, diagnostics, &cache));
   ASSERT_TRUE(load_desired(snapshot, k_host, diagnostics, &cache));
@@ -73,10 +73,10 @@ TEST(ManifestCache, WithoutBlobIdsEveryManifestIsParsed) {
 TEST(ManifestCache, TheSameBlobAtAnotherPathIsParsedForThatPath) {
   ManifestCache cache;
   Diagnostics diagnostics;
-  auto snapshot = snapshot_of("c1", {{"services/a.yaml", service_yaml("a", "1.0.0")}});
+  auto snapshot = snapshot_of("c1", {{"services/a.yaml", cached_service_yaml("a", "1.0.0")}});
   ASSERT_TRUE(load_desired(snapshot, k_host, diagnostics, &cache));
   // Moved to b.yaml: its name no longer matches the file, which must still be said.
-  snapshot = snapshot_of("c2", {{"services/b.yaml", service_yaml("a", "1.0.0")}});
+  snapshot = snapshot_of("c2", {{"services/b.yaml", cached_service_yaml("a", "1.0.0")}});
   Diagnostics moved;
   EXPECT_FALSE(load_desired(snapshot, k_host, moved, &cache));
   EXPECT_NE(moved.describe().find("services/b.yaml"), std::string::npos) << moved.describe();

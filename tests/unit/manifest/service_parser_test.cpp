@@ -13,11 +13,12 @@ std::string problems(const std::string& text) {
   return diagnostics.describe();
 }
 
-const std::string k_head = "apiVersion: tether.dev/v1\nkind: Service\nmetadata: {name: web}\n";
+const std::string k_parser_head =
+    "apiVersion: tether.dev/v1\nkind: Service\nmetadata: {name: web}\n";
 
 TEST(ServiceParser, ReadsEveryFieldOfAFullManifest) {
   const std::string text =
-      k_head +
+      k_parser_head +
       "spec:\n"
       "  selector: {role: web}\n"
       "  release:\n"
@@ -58,7 +59,7 @@ TEST(ServiceParser, ReadsEveryFieldOfAFullManifest) {
 }
 
 TEST(ServiceParser, ErrorsNameFileLineFieldAndExpectation) {
-  const std::string text = k_head +
+  const std::string text = k_parser_head +
                            "spec:\n"
                            "  release:\n"
                            "    version: \"1.0.0\"\n"
@@ -75,14 +76,14 @@ TEST(ServiceParser, ErrorsNameFileLineFieldAndExpectation) {
 }
 
 TEST(ServiceParser, UnquotedNumberWhereAStringIsExpectedAsksForQuotes) {
-  const std::string text = k_head + "spec:\n  release:\n    version: 1.4\n";
+  const std::string text = k_parser_head + "spec:\n  release:\n    version: 1.4\n";
   EXPECT_NE(problems(text).find(
                 "spec.release.version: expected a string, got a number (1.4); put it in quotes"),
             std::string::npos);
 }
 
 TEST(ServiceParser, UnknownFieldListsTheKnownOnes) {
-  const std::string problem = problems(k_head + "spec:\n  relase: {}\n");
+  const std::string problem = problems(k_parser_head + "spec:\n  relase: {}\n");
   EXPECT_NE(
       problem.find(
           "services/web.yaml:5: spec.relase: unknown field; expected one of: selector, release"),
@@ -91,16 +92,16 @@ TEST(ServiceParser, UnknownFieldListsTheKnownOnes) {
 }
 
 TEST(ServiceParser, MalformedYamlReportsTheLine) {
-  EXPECT_NE(problems(k_head + "spec:\n  release: [unclosed\n").find("services/web.yaml:"),
+  EXPECT_NE(problems(k_parser_head + "spec:\n  release: [unclosed\n").find("services/web.yaml:"),
             std::string::npos);
-  EXPECT_NE(problems(k_head + "spec:\n  release: [unclosed\n").find("malformed YAML"),
+  EXPECT_NE(problems(k_parser_head + "spec:\n  release: [unclosed\n").find("malformed YAML"),
             std::string::npos);
 }
 
 TEST(ServiceParser, ReportsEveryProblemInOnePass) {
   Diagnostics diagnostics;
   const std::string text =
-      k_head +
+      k_parser_head +
       "spec:\n  keepReleases: 0\n  rollout: {percent: 101}\n  release: {version: \"a..b\"}\n";
   EXPECT_FALSE(parse_service("s.yaml", text, diagnostics));
   EXPECT_GE(diagnostics.size(), 4u) << diagnostics.describe();

@@ -21,7 +21,7 @@ std::string manifest(const std::string& extra, const std::string& workload = "")
          "  config:\n    - {source: config/app/a.conf, target: etc/a.conf}\n" + extra;
 }
 
-std::string problems(const std::string& text) {
+std::string shared_problems(const std::string& text) {
   Diagnostics diagnostics;
   EXPECT_FALSE(parse_service("services/app.yaml", text, diagnostics).has_value()) << text;
   return diagnostics.describe();
@@ -62,7 +62,7 @@ TEST(SharedReader, RefusesPathsThatLeaveTheReleaseDirNamingTheField) {
       {"{dirs: [etc]}", "overlaps the config target etc/a.conf (spec.config[0].target)"},
   };
   for (const auto& c : cases) {
-    const std::string found = problems(manifest("  shared: " + c.shared + "\n"));
+    const std::string found = shared_problems(manifest("  shared: " + c.shared + "\n"));
     EXPECT_NE(found.find(c.expected), std::string::npos) << c.shared << "\n" << found;
   }
 }
@@ -70,7 +70,7 @@ TEST(SharedReader, RefusesPathsThatLeaveTheReleaseDirNamingTheField) {
 TEST(SharedReader, IsForBinaryReleasesOnly) {
   const std::string container =
       "  container: {image: \"registry.example/app@sha256:" + std::string(64, 'd') + "\"}\n";
-  const std::string found = problems(manifest("  shared: {dirs: [data]}\n", container));
+  const std::string found = shared_problems(manifest("  shared: {dirs: [data]}\n", container));
   EXPECT_NE(found.find("spec.shared: only for a binary release"), std::string::npos) << found;
   EXPECT_NE(found.find("spec.container.volumes"), std::string::npos) << found;
 }

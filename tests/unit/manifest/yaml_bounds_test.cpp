@@ -11,11 +11,13 @@
 namespace tether {
 namespace {
 
-const std::string k_head = "apiVersion: tether.dev/v1\nkind: Host\nmetadata: {name: other}\n";
+const std::string k_bounds_head =
+    "apiVersion: tether.dev/v1\nkind: Host\nmetadata: {name: other}\n";
 
 /// `levels` anchors, each a list of ten aliases of the one before: 10^levels leaves.
 std::string alias_bomb(int levels) {
-  std::string text = k_head + "spec:\n  labels: {zone: a}\nx:\n  a0: &a0 [x,x,x,x,x,x,x,x,x,x]\n";
+  std::string text =
+      k_bounds_head + "spec:\n  labels: {zone: a}\nx:\n  a0: &a0 [x,x,x,x,x,x,x,x,x,x]\n";
   for (int i = 1; i <= levels; ++i) {
     const std::string prev = "*a" + std::to_string(i - 1);
     text += "  a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";

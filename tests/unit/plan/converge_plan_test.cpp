@@ -8,7 +8,7 @@
 namespace tether {
 namespace {
 
-ReleaseId release(const std::string& version, char digit) {
+ReleaseId converge_release(const std::string& version, char digit) {
   return ReleaseId{version, std::string(40, digit), std::string(64, 'b'), "c0"};
 }
 
@@ -34,7 +34,7 @@ ServingRecord served(const DesiredService& d) {
   return record;
 }
 
-InstalledRelease installed(const ReleaseId& id, const std::string& at) {
+InstalledRelease converge_installed(const ReleaseId& id, const std::string& at) {
   return InstalledRelease{id.dir_name(), id, at, true, ""};
 }
 
@@ -62,11 +62,11 @@ Plan plan_of(const DesiredService& want,
 }
 
 TEST(ConvergePlan, ChangedSettingsAreAReconfigureThatNamesWhatChanged) {
-  const ReleaseId v1 = release("1.0.0", '1');
+  const ReleaseId v1 = converge_release("1.0.0", '1');
   ExecRun other_port = k_run;
   other_port.env["PORT"] = "9090";
   const DesiredService want = declared(v1, other_port);
-  const Plan plan = plan_of(want, live_running(declared(v1), {installed(v1, "t1")}));
+  const Plan plan = plan_of(want, live_running(declared(v1), {converge_installed(v1, "t1")}));
   ASSERT_EQ(plan.actions.size(), 1u);
   const ServiceAction& action = plan.actions[0];
   EXPECT_EQ(action.kind, ActionKind::reconfigure);
@@ -79,20 +79,20 @@ TEST(ConvergePlan, ChangedSettingsAreAReconfigureThatNamesWhatChanged) {
 TEST(ConvergePlan, SettingsThatNeverPassedTheGateAreTriedAgainBehindIt) {
   // The agent died during the gate of a reconfigure: the process runs the new settings, the
   // serving record still has the old ones.
-  const ReleaseId v1 = release("1.0.0", '1');
+  const ReleaseId v1 = converge_release("1.0.0", '1');
   ExecRun other_port = k_run;
   other_port.env["PORT"] = "9090";
   const DesiredService want = declared(v1, other_port);
-  const Plan plan = plan_of(want, live_running(want, {installed(v1, "t1")}, declared(v1)));
+  const Plan plan = plan_of(want, live_running(want, {converge_installed(v1, "t1")}, declared(v1)));
   ASSERT_EQ(plan.actions.size(), 1u);
   EXPECT_EQ(plan.actions[0].kind, ActionKind::reconfigure);
   EXPECT_NE(plan.actions[0].reason.find("never passed"), std::string::npos);
 }
 
 TEST(ConvergePlan, AnUnhealthyServiceIsRestartedAndAHealthyOneLeftAlone) {
-  const ReleaseId v1 = release("1.0.0", '1');
+  const ReleaseId v1 = converge_release("1.0.0", '1');
   const DesiredService want = declared(v1);
-  const LiveService live = live_running(want, {installed(v1, "t1")});
+  const LiveService live = live_running(want, {converge_installed(v1, "t1")});
   EXPECT_TRUE(plan_of(want, live).empty());
   ServiceCondition condition;
   condition.unhealthy = "connection refused; 3 failed probes in a row";
@@ -115,12 +115,12 @@ History quarantined(const DesiredService& bad) {
 }
 
 TEST(ConvergePlan, WhileQuarantinedWhatServesIsRepairedWithItsOwnSettings) {
-  const ReleaseId v2 = release("2.0.0", '2');
+  const ReleaseId v2 = converge_release("2.0.0", '2');
   ExecRun other_port = k_run;
   other_port.env["PORT"] = "9090";
   const DesiredService good = declared(v2);
   const DesiredService bad = declared(v2, other_port);  // a reconfigure that failed its gate
-  LiveService live = live_running(good, {installed(v2, "t1")});
+  LiveService live = live_running(good, {converge_installed(v2, "t1")});
   EXPECT_TRUE(plan_of(bad, live, quarantined(bad)).actions.empty());
 
   live.process = ProcessState::stopped;
@@ -143,10 +143,11 @@ TEST(ConvergePlan, WhileQuarantinedWhatServesIsRepairedWithItsOwnSettings) {
 
 TEST(ConvergePlan, AnUnfinishedAutoRollbackIsFinished) {
   // current was left on the quarantined v3 (the switch back failed): go back to v2.
-  const ReleaseId v2 = release("2.0.0", '2');
-  const ReleaseId v3 = release("3.0.0", '3');
+  const ReleaseId v2 = converge_release("2.0.0", '2');
+  const ReleaseId v3 = converge_release("3.0.0", '3');
   const DesiredService bad = declared(v3);
-  LiveService live = live_running(bad, {installed(v2, "t1"), installed(v3, "t2")}, declared(v2));
+  LiveService live =
+      live_running(bad, {converge_installed(v2, "t1"), converge_installed(v3, "t2")}, declared(v2));
   const Plan plan = plan_of(bad, live, quarantined(bad));
   ASSERT_EQ(plan.actions.size(), 1u);
   EXPECT_EQ(plan.actions[0].kind, ActionKind::rollback);
@@ -158,24 +159,24 @@ TEST(ConvergePlan, AnUnfinishedAutoRollbackIsFinished) {
 TEST(ConvergePlan, PruningKeepsWhatARollbackNeedsAndDropsFailedReleasesFirst) {
   // keepReleases 3, right after an auto-rollback from v5 to v4: v4 serves, v5 is quarantined,
   // v3 served before v4, v1 and v2 are old and failed here once.
-  const ReleaseId v1 = release("1.0.0", '1');
-  const ReleaseId v2 = release("2.0.0", '2');
-  const ReleaseId v3 = release("3.0.0", '3');
-  const ReleaseId v4 = release("4.0.0", '4');
-  const ReleaseId v5 = release("5.0.0", '5');
+  const ReleaseId v1 = converge_release("1.0.0", '1');
+  const ReleaseId v2 = converge_release("2.0.0", '2');
+  const ReleaseId v3 = converge_release("3.0.0", '3');
+  const ReleaseId v4 = converge_release("4.0.0", '4');
+  const ReleaseId v5 = converge_release("5.0.0", '5');
   const DesiredService bad = declared(v5, k_run, 3);
   History history = quarantined(bad);
   history["web"].last_good_dir = v4.dir_name();
   history["web"].previous_good_dir = v3.dir_name();
   history["web"].failed_dirs = {v5.dir_name(), v2.dir_name()};
   const LiveService live = live_running(declared(v4),
-                                        {installed(v1, "t1"),
-                                         installed(v2, "t5"),
-                                         installed(v3, "t3"),
-                                         installed(v4, "t4"),
-                                         installed(v5, "t6")});
+                                        {converge_installed(v1, "t1"),
+                                         converge_installed(v2, "t5"),
+                                         converge_installed(v3, "t3"),
+                                         converge_installed(v4, "t4"),
+                                         converge_installed(v5, "t6")});
   // The quarantined service plans no prune (nothing changes while it is held): lift it.
-  const DesiredService next = declared(release("5.0.1", '6'), k_run, 3);
+  const DesiredService next = declared(converge_release("5.0.1", '6'), k_run, 3);
   history["web"].quarantine.reset();
   const Plan plan = plan_of(next, live, history);
   ASSERT_EQ(plan.prunes.size(), 1u);

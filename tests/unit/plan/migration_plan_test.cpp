@@ -90,14 +90,14 @@ TEST(MigrationPlan, AcceptedOnTheHostForTheReleaseItLeavesOrInGitItGoesAhead) {
 }
 
 TEST(MigrationPlan, OnlyASwitchToAnOlderRecordedStateCrosses) {
-  struct Case {
+  struct CrossingCase {
     std::string old_state;
     std::string new_state;
   };
   // Same state, newer state (a rollback that migrated nothing), or nothing recorded on
   // either side: nothing to flag.
-  for (const Case& c :
-       std::vector<Case>{{"0045", "0045"}, {"0046", "0045"}, {"", "0045"}, {"0042", ""}}) {
+  for (const CrossingCase& c :
+       std::vector<CrossingCase>{{"0045", "0045"}, {"0046", "0045"}, {"", "0045"}, {"0042", ""}}) {
     const Rollback r = rollback(OnMigrationRollback::refuse, c.old_state, c.new_state);
     const Plan plan = make_plan(r.desired, r.live);
     EXPECT_EQ(plan.actions.size(), 1U) << c.old_state << " <- " << c.new_state;

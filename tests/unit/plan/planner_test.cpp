@@ -6,9 +6,9 @@
 namespace tether {
 namespace {
 
-ReleaseId release(const std::string& version,
-                  char commit_digit = 'a',
-                  const std::string& config = "c0") {
+ReleaseId planned_release(const std::string& version,
+                          char commit_digit = 'a',
+                          const std::string& config = "c0") {
   return ReleaseId{version, std::string(40, commit_digit), std::string(64, 'b'), config};
 }
 
@@ -24,7 +24,7 @@ DesiredService desired_exec(const ReleaseId& id, int keep = 5) {
   return DesiredService{service, id, {}, "digest-1", "fp-" + id.dir_name()};
 }
 
-InstalledRelease installed(const ReleaseId& id, const std::string& at, bool intact = true) {
+InstalledRelease planned_installed(const ReleaseId& id, const std::string& at, bool intact = true) {
   return InstalledRelease{
       id.dir_name(), id, at, intact, intact ? "" : "binary bin/web was modified"};
 }
@@ -58,47 +58,47 @@ struct SwitchCase {
 };
 
 TEST(Planner, LabelsEachSwitchByVersionOrder) {
-  const ReleaseId v1 = release("1.0.0", 'a');
-  const ReleaseId v2 = release("2.0.0", 'b');
-  const ReleaseId v2_new_config = release("2.0.0", 'b', "c1");
-  const ReleaseId v10 = release("1.10.0", 'c');
+  const ReleaseId v1 = planned_release("1.0.0", 'a');
+  const ReleaseId v2 = planned_release("2.0.0", 'b');
+  const ReleaseId v2_new_config = planned_release("2.0.0", 'b', "c1");
+  const ReleaseId v10 = planned_release("1.10.0", 'c');
   const std::vector<SwitchCase> cases = {
       {"nothing live: install", v1, {}, std::nullopt, ActionKind::install, true},
-      {"newer version: upgrade", v2, {installed(v1, "t1")}, v1, ActionKind::upgrade, true},
+      {"newer version: upgrade", v2, {planned_installed(v1, "t1")}, v1, ActionKind::upgrade, true},
       {"2.0.0 to 1.10.0: rollback (numeric order)",
        v10,
-       {installed(v2, "t1")},
+       {planned_installed(v2, "t1")},
        v2,
        ActionKind::rollback,
        true},
       {"older version installed: rollback reuses it",
        v1,
-       {installed(v1, "t1"), installed(v2, "t2")},
+       {planned_installed(v1, "t1"), planned_installed(v2, "t2")},
        v2,
        ActionKind::rollback,
        false},
       {"same version, new config: change",
        v2_new_config,
-       {installed(v2, "t1")},
+       {planned_installed(v2, "t1")},
        v2,
        ActionKind::change,
        true},
       {"installed copy damaged: download again",
        v1,
-       {installed(v1, "t1", false), installed(v2, "t2")},
+       {planned_installed(v1, "t1", false), planned_installed(v2, "t2")},
        v2,
        ActionKind::rollback,
        true},
       {"back to a newer-numbered release that was here first (a revert): rollback, as plan "
        "says",
        v2,
-       {installed(v2, "t1"), installed(v10, "t2")},
+       {planned_installed(v2, "t1"), planned_installed(v10, "t2")},
        v10,
        ActionKind::rollback,
        false},
       {"same release, back to the config that was here first: a config change, as plan says",
        v2,
-       {installed(v2, "t1"), installed(v2_new_config, "t2")},
+       {planned_installed(v2, "t1"), planned_installed(v2_new_config, "t2")},
        v2_new_config,
        ActionKind::change,
        false},
@@ -127,7 +127,7 @@ struct SteadyCase {
 };
 
 TEST(Planner, RepairsAndRestartsWhenTheTargetIsAlreadyCurrent) {
-  const ReleaseId v1 = release("1.0.0");
+  const ReleaseId v1 = planned_release("1.0.0");
   const std::vector<SteadyCase> cases = {
       {"healthy and running: nothing to do", true, ProcessState::running, "", std::nullopt},
       {"process died: restart", true, ProcessState::stopped, "", ActionKind::restart},
@@ -140,7 +140,7 @@ TEST(Planner, RepairsAndRestartsWhenTheTargetIsAlreadyCurrent) {
   };
   for (const SteadyCase& c : cases) {
     SCOPED_TRACE(c.name);
-    LiveService live = live_with({installed(v1, "t1", c.intact)}, &v1, c.process);
+    LiveService live = live_with({planned_installed(v1, "t1", c.intact)}, &v1, c.process);
     if (!c.process_dir.empty()) live.process_release_dir = c.process_dir;
     const Plan plan = make_plan(Desired{"s", {{"web", desired_exec(v1)}}}, {{"web", live}});
     if (!c.kind) {
@@ -155,23 +155,26 @@ TEST(Planner, RepairsAndRestartsWhenTheTargetIsAlreadyCurrent) {
 }
 
 TEST(Planner, SystemdServicesAreNotRestartedForProcessState) {
-  const ReleaseId v1 = release("1.0.0");
+  const ReleaseId v1 = planned_release("1.0.0");
   DesiredService service = desired_exec(v1);
   service.service.run = RunSpec{SystemdRun{"web.service"}};
-  const Plan plan =
-      make_plan(Desired{"s", {{"web", service}}},
-                {{"web", live_with({installed(v1, "t1")}, &v1, ProcessState::not_supervised)}});
+  const Plan plan = make_plan(
+      Desired{"s", {{"web", service}}},
+      {{"web", live_with({planned_installed(v1, "t1")}, &v1, ProcessState::not_supervised)}});
   EXPECT_TRUE(plan.empty());
 }
 
 TEST(Planner, PrunesOldestBeyondKeepReleasesButNeverCurrentOrTarget) {
-  const ReleaseId v1 = release("1.0.0", '1');
-  const ReleaseId v2 = release("2.0.0", '2');
-  const ReleaseId v3 = release("3.0.0", '3');
-  const ReleaseId v4 = release("4.0.0", '4');
+  const ReleaseId v1 = planned_release("1.0.0", '1');
+  const ReleaseId v2 = planned_release("2.0.0", '2');
+  const ReleaseId v3 = planned_release("3.0.0", '3');
+  const ReleaseId v4 = planned_release("4.0.0", '4');
   // Rolling back to v1 (the oldest) while v4 is current, keeping 2: v2 and v3 go.
-  const LiveService live = live_with(
-      {installed(v1, "t1"), installed(v2, "t2"), installed(v3, "t3"), installed(v4, "t4")}, &v4);
+  const LiveService live = live_with({planned_installed(v1, "t1"),
+                                      planned_installed(v2, "t2"),
+                                      planned_installed(v3, "t3"),
+                                      planned_installed(v4, "t4")},
+                                     &v4);
   const Plan plan = make_plan(Desired{"s", {{"web", desired_exec(v1, 2)}}}, {{"web", live}});
   ASSERT_EQ(plan.prunes.size(), 1u);
   EXPECT_EQ(plan.prunes[0].dir_names, (std::vector<std::string>{v2.dir_name(), v3.dir_name()}));
@@ -182,8 +185,8 @@ TEST(Planner, PrunesOldestBeyondKeepReleasesButNeverCurrentOrTarget) {
 }
 
 TEST(Planner, RemovesServicesThatAreLiveButNoLongerDeclared) {
-  const ReleaseId v1 = release("1.0.0");
-  const Live live = {{"web", live_with({installed(v1, "t1")}, &v1)}};
+  const ReleaseId v1 = planned_release("1.0.0");
+  const Live live = {{"web", live_with({planned_installed(v1, "t1")}, &v1)}};
   const Plan plan = make_plan(Desired{"s", {}}, live);
   EXPECT_TRUE(plan.actions.empty());
   ASSERT_EQ(plan.removals.size(), 1u);
@@ -203,7 +206,7 @@ TEST(Planner, RemovesServicesThatAreLiveButNoLongerDeclared) {
   // Nothing live of it (removed already): nothing to do.
   LiveService gone;
   gone.name = "web";
-  gone.installed = {installed(v1, "t1")};
+  gone.installed = {planned_installed(v1, "t1")};
   gone.process = ProcessState::stopped;
   EXPECT_TRUE(make_plan(Desired{"s", {}}, {{"web", gone}}).empty());
 }
@@ -211,7 +214,7 @@ TEST(Planner, RemovesServicesThatAreLiveButNoLongerDeclared) {
 TEST(Planner, IsDeterministicAcrossServices) {
   Desired desired{"s", {}};
   for (const char* name : {"zeta", "alpha", "mid"}) {
-    DesiredService service = desired_exec(release("1.0.0"));
+    DesiredService service = desired_exec(planned_release("1.0.0"));
     service.service.name = name;
     desired.services.emplace(name, service);
   }
@@ -233,8 +236,8 @@ struct QuarantineCase {
 };
 
 TEST(Planner, QuarantinedTargetIsNotRetriedUntilItsDeclarationChanges) {
-  const ReleaseId v2 = release("2.0.0", '2');
-  const ReleaseId v3 = release("3.0.0", '3');
+  const ReleaseId v2 = planned_release("2.0.0", '2');
+  const ReleaseId v3 = planned_release("3.0.0", '3');
   const std::vector<QuarantineCase> cases = {
       {"same target, same declaration: stay on v2",
        v3.dir_name(),
@@ -258,7 +261,7 @@ TEST(Planner, QuarantinedTargetIsNotRetriedUntilItsDeclarationChanges) {
        true,
        true},
       {"another release quarantined: lift, switch",
-       release("9.0.0").dir_name(),
+       planned_release("9.0.0").dir_name(),
        "digest-1",
        ProcessState::running,
        false,
@@ -270,7 +273,8 @@ TEST(Planner, QuarantinedTargetIsNotRetriedUntilItsDeclarationChanges) {
     History history;
     history["web"].quarantine =
         Quarantine{c.quarantined_dir, "3.0.0", v3.commit, c.spec_digest, "HTTP 500", "t"};
-    const LiveService live = live_with({installed(v2, "t1"), installed(v3, "t2")}, &v2, c.process);
+    const LiveService live =
+        live_with({planned_installed(v2, "t1"), planned_installed(v3, "t2")}, &v2, c.process);
     const Plan plan =
         make_plan(Desired{"s", {{"web", desired_exec(v3)}}}, {{"web", live}}, history);
     const bool switched = !plan.actions.empty() && plan.actions[0].switch_current;

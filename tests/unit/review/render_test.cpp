@@ -8,7 +8,7 @@
 namespace tether::review {
 namespace {
 
-ReleaseView binary(const std::string& version, char build) {
+ReleaseView rendered_binary(const std::string& version, char build) {
   ReleaseView view;
   view.version = version;
   view.commit = std::string(40, build);
@@ -18,7 +18,9 @@ ReleaseView binary(const std::string& version, char build) {
   return view;
 }
 
-DeclaredService declared(const ReleaseView& release, int percent = 100, bool included = true) {
+DeclaredService rendered_declared(const ReleaseView& release,
+                                  int percent = 100,
+                                  bool included = true) {
   DeclaredService service;
   service.release = release;
   service.rollout = Rollout{percent, 17, included};
@@ -28,15 +30,15 @@ DeclaredService declared(const ReleaseView& release, int percent = 100, bool inc
 /// Three web hosts rolling web back from 1.5.0 to 1.4.2 (declared earlier), db unchanged.
 ReviewPlan rollback_plan() {
   DeclaredHistory history;
-  history["web"][binary("1.4.2", 'a').identity()] = Declaration{1, std::string(40, '1')};
-  history["web"][binary("1.5.0", 'b').identity()] = Declaration{0, std::string(40, '2')};
+  history["web"][rendered_binary("1.4.2", 'a').identity()] = Declaration{1, std::string(40, '1')};
+  history["web"][rendered_binary("1.5.0", 'b').identity()] = Declaration{0, std::string(40, '2')};
   ReviewPlan plan{"v2", std::string(40, '2'), "main", std::string(40, '3'), {}, {}};
   for (const std::string host : {"web-01", "web-02", "web-03"}) {
     HostInput input{host, {{"role", "web"}}, {}, {}};
-    input.from.emplace("web", declared(binary("1.5.0", 'b')));
-    input.to.emplace("web", declared(binary("1.4.2", 'a')));
-    input.from.emplace("db", declared(binary("2.0", 'd')));
-    input.to.emplace("db", declared(binary("2.0", 'd')));
+    input.from.emplace("web", rendered_declared(rendered_binary("1.5.0", 'b')));
+    input.to.emplace("web", rendered_declared(rendered_binary("1.4.2", 'a')));
+    input.from.emplace("db", rendered_declared(rendered_binary("2.0", 'd')));
+    input.to.emplace("db", rendered_declared(rendered_binary("2.0", 'd')));
     plan.hosts.push_back(plan_host(input, history));
   }
   plan.summary = summarize(plan.hosts);
@@ -66,8 +68,8 @@ TEST(ReviewPlanRender, TextListsEveryHostAndServiceWithHashesAndRollout) {
 TEST(ReviewPlanRender, TextSaysWhenAHostIsOutsideTheRollout) {
   ReviewPlan plan{"a", std::string(40, '1'), "b", std::string(40, '2'), {}, {}};
   HostInput input{"web-09", {}, {}, {}};
-  input.from.emplace("web", declared(binary("1.0", 'a')));
-  input.to.emplace("web", declared(binary("1.1", 'b'), 10, false));
+  input.from.emplace("web", rendered_declared(rendered_binary("1.0", 'a')));
+  input.to.emplace("web", rendered_declared(rendered_binary("1.1", 'b'), 10, false));
   plan.hosts.push_back(plan_host(input, {}));
   plan.summary = summarize(plan.hosts);
   const std::string text = render_text(plan);
@@ -146,7 +148,7 @@ TEST(ReviewPlanRender, JsonOfANewContainerService) {
   image.digest = "sha256:" + std::string(64, 'e');
   image.image = "registry.example.com/cache:7.2@" + image.digest;
   HostInput input{"cache-01", {}, {}, {}};
-  input.to.emplace("cache", declared(image));
+  input.to.emplace("cache", rendered_declared(image));
   plan.hosts.push_back(plan_host(input, {}));
   plan.summary = summarize(plan.hosts);
   const auto json = nlohmann::json::parse(render_json(plan));

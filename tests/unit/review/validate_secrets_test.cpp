@@ -31,68 +31,73 @@ std::string service_yaml() {
          "  run:\n    exec:\n      command: [bin/app]\n";
 }
 
-std::string host_yaml(const std::string& name) {
+std::string recipient_host_yaml(const std::string& name) {
   return "apiVersion: tether.dev/v1\nkind: Host\nmetadata: {name: " + name +
          "}\nspec:\n  labels: {role: web}\n";
 }
 
-ValidationReport validate(std::map<std::string, std::string> files) {
+ValidationReport validate_with_recipients(std::map<std::string, std::string> files) {
   files.emplace("services/web.yaml", service_yaml());
-  files.emplace("hosts/web-01.yaml", host_yaml("web-01"));
-  files.emplace("hosts/web-02.yaml", host_yaml("web-02"));
+  files.emplace("hosts/web-01.yaml", recipient_host_yaml("web-01"));
+  files.emplace("hosts/web-02.yaml", recipient_host_yaml("web-02"));
   return validate_snapshot(StateSnapshot{std::string(40, 'f'), std::move(files)});
 }
 
-std::string describe(const ValidationReport& report) { return render_validation_text(report, "X"); }
+std::string describe_report(const ValidationReport& report) {
+  return render_validation_text(report, "X");
+}
 
 TEST(ValidateSecrets, AFileEncryptedToEveryHostThatGetsItIsValid) {
-  const auto report = validate({{"config/web/secret.env.age", ciphertext(2)},
+  const auto report =
+      validate_with_recipients({{"config/web/secret.env.age", ciphertext(2)},
                                 {"secrets/recipients/web-01.txt", "# web-01\n" + k_key_a + "\n"},
                                 {"secrets/recipients/web-02.txt", k_key_b + "\n"}});
-  EXPECT_TRUE(report.valid()) << describe(report);
+  EXPECT_TRUE(report.valid()) << describe_report(report);
 }
 
 TEST(ValidateSecrets, RefusesPlaintextWhereTheManifestSaysEncrypted) {
-  const auto report = validate({{"config/web/secret.env.age", "TOKEN=plain\n"},
-                                {"secrets/recipients/web-01.txt", k_key_a + "\n"},
-                                {"secrets/recipients/web-02.txt", k_key_b + "\n"}});
+  const auto report = validate_with_recipients({{"config/web/secret.env.age", "TOKEN=plain\n"},
+                                                {"secrets/recipients/web-01.txt", k_key_a + "\n"},
+                                                {"secrets/recipients/web-02.txt", k_key_b + "\n"}});
   EXPECT_FALSE(report.valid());
-  EXPECT_NE(describe(report).find("is not age ciphertext"), std::string::npos) << describe(report);
+  EXPECT_NE(describe_report(report).find("is not age ciphertext"), std::string::npos)
+      << describe_report(report);
 }
 
 TEST(ValidateSecrets, RefusesAFileAHostWithoutRecipientsGets) {
-  const auto report = validate({{"config/web/secret.env.age", ciphertext(2)},
-                                {"secrets/recipients/web-01.txt", k_key_a + "\n"}});
+  const auto report = validate_with_recipients({{"config/web/secret.env.age", ciphertext(2)},
+                                                {"secrets/recipients/web-01.txt", k_key_a + "\n"}});
   EXPECT_FALSE(report.valid());
-  const std::string text = describe(report);
+  const std::string text = describe_report(report);
   EXPECT_NE(text.find("services/web.yaml:"), std::string::npos) << text;
   EXPECT_NE(text.find("web-02 (which get it)"), std::string::npos) << text;
   EXPECT_NE(text.find("secrets/recipients/web-02.txt"), std::string::npos) << text;
 }
 
 TEST(ValidateSecrets, RefusesAFileEncryptedToFewerRecipientsThanHosts) {
-  const auto report = validate({{"config/web/secret.env.age", ciphertext(1)},
-                                {"secrets/recipients/web-01.txt", k_key_a + "\n"},
-                                {"secrets/recipients/web-02.txt", k_key_b + "\n"}});
+  const auto report = validate_with_recipients({{"config/web/secret.env.age", ciphertext(1)},
+                                                {"secrets/recipients/web-01.txt", k_key_a + "\n"},
+                                                {"secrets/recipients/web-02.txt", k_key_b + "\n"}});
   EXPECT_FALSE(report.valid());
-  EXPECT_NE(describe(report).find("some of them cannot decrypt it"), std::string::npos)
-      << describe(report);
+  EXPECT_NE(describe_report(report).find("some of them cannot decrypt it"), std::string::npos)
+      << describe_report(report);
 }
 
 TEST(ValidateSecrets, HostsSharingAKeyNeedOneStanza) {
-  const auto report = validate({{"config/web/secret.env.age", ciphertext(1)},
-                                {"secrets/recipients/web-01.txt", k_key_a + "\n"},
-                                {"secrets/recipients/web-02.txt", k_key_a + "\n"}});
-  EXPECT_TRUE(report.valid()) << describe(report);
+  const auto report = validate_with_recipients({{"config/web/secret.env.age", ciphertext(1)},
+                                                {"secrets/recipients/web-01.txt", k_key_a + "\n"},
+                                                {"secrets/recipients/web-02.txt", k_key_a + "\n"}});
+  EXPECT_TRUE(report.valid()) << describe_report(report);
 }
 
 TEST(ValidateSecrets, RefusesAMalformedRecipientsFile) {
-  const auto report = validate({{"config/web/secret.env.age", ciphertext(2)},
+  const auto report =
+      validate_with_recipients({{"config/web/secret.env.age", ciphertext(2)},
                                 {"secrets/recipients/web-01.txt", k_key_a + "\n"},
                                 {"secrets/recipients/web-02.txt", "AGE-SECRET-KEY-1XYZ\n"}});
   EXPECT_FALSE(report.valid());
-  EXPECT_NE(describe(report).find("secrets/recipients/web-02.txt"), std::string::npos)
-      << describe(report);
+  EXPECT_NE(describe_report(report).find("secrets/recipients/web-02.txt"), std::string::npos)
+      << describe_report(report);
 }
 
 }  // namespace

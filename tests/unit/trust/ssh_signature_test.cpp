@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 const auto k_now = std::chrono::system_clock::now();
 
 /// A key made by ssh-keygen: the private key file and its .pub line.
-struct TestKey {
+struct SigningKey {
   fs::path private_key;
   std::string public_line;  ///< "ssh-ed25519 AAAA... test"
 
@@ -29,14 +29,16 @@ struct TestKey {
   }
 };
 
-TestKey make_key(const fs::path& dir, const std::string& name, std::vector<std::string> type) {
+SigningKey make_signing_key(const fs::path& dir,
+                            const std::string& name,
+                            std::vector<std::string> type) {
   const auto path = dir / name;
   std::vector<std::string> argv = {"ssh-keygen", "-q", "-N", "", "-C", "test", "-f", path.string()};
   argv.insert(argv.end(), type.begin(), type.end());
   test::run_ok(argv);
   auto line = test::read_text(path.string() + ".pub");
   while (line.ends_with('\n')) line.pop_back();
-  return TestKey{path, line};
+  return SigningKey{path, line};
 }
 
 std::string encode_base64(std::string_view data) {
@@ -94,24 +96,24 @@ struct SshSigFields {
   }
 };
 
-struct Keys {
+struct SigningKeys {
   test::TempDir dir;
-  TestKey ed25519 = make_key(dir.path(), "ed25519", {"-t", "ed25519"});
-  TestKey ecdsa = make_key(dir.path(), "ecdsa", {"-t", "ecdsa", "-b", "256"});
+  SigningKey ed25519 = make_signing_key(dir.path(), "ed25519", {"-t", "ed25519"});
+  SigningKey ecdsa = make_signing_key(dir.path(), "ecdsa", {"-t", "ecdsa", "-b", "256"});
   // PEM so that `openssl dgst -sign` can make the RSA signatures ssh-keygen does not.
-  TestKey rsa = make_key(dir.path(), "rsa", {"-t", "rsa", "-b", "2048", "-m", "PEM"});
-  TestKey stranger = make_key(dir.path(), "stranger", {"-t", "ed25519"});
+  SigningKey rsa = make_signing_key(dir.path(), "rsa", {"-t", "rsa", "-b", "2048", "-m", "PEM"});
+  SigningKey stranger = make_signing_key(dir.path(), "stranger", {"-t", "ed25519"});
 };
 
 class SshSignatureTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { s_keys = std::make_unique<Keys>(); }
+  static void SetUpTestSuite() { s_keys = std::make_unique<SigningKeys>(); }
   static void TearDownTestSuite() { s_keys.reset(); }
 
-  static const Keys& keys() { return *s_keys; }
+  static const SigningKeys& keys() { return *s_keys; }
 
   /// `ssh-keygen -Y sign` over `message`; returns the armored signature.
-  std::string sign(const TestKey& key,
+  std::string sign(const SigningKey& key,
                    const std::string& message,
                    const std::string& name_space = "git",
                    const std::vector<std::string>& options = {}) {
@@ -139,11 +141,11 @@ class SshSignatureTest : public ::testing::Test {
     EXPECT_TRUE(parsed.ok()) << parsed.error().describe();
     return parsed.value_or({});
   }
-  static AllowedSigners alice(const TestKey& key) {
+  static AllowedSigners alice(const SigningKey& key) {
     return signers("alice@example.com " + key.public_line + "\n");
   }
 
-  static std::string fingerprint_by_ssh_keygen(const TestKey& key) {
+  static std::string fingerprint_by_ssh_keygen(const SigningKey& key) {
     const auto out = test::run_ok({"ssh-keygen", "-l", "-f", key.private_key.string() + ".pub"});
     const auto start = out.find(' ') + 1;
     return out.substr(start, out.find(' ', start) - start);  // "256 SHA256:... test (ED25519)"
@@ -153,7 +155,7 @@ class SshSignatureTest : public ::testing::Test {
   int m_count = 0;
 
  private:
-  static inline std::unique_ptr<Keys> s_keys;
+  static inline std::unique_ptr<SigningKeys> s_keys;
 };
 
 void expect_error(const Result<SignatureCheck>& result, const std::string& expected) {
@@ -162,7 +164,7 @@ void expect_error(const Result<SignatureCheck>& result, const std::string& expec
 }
 
 TEST_F(SshSignatureTest, VerifiesEachKeyTypeAndReportsWhoSigned) {
-  const std::vector<std::pair<const TestKey*, std::string>> cases = {
+  const std::vector<std::pair<const SigningKey*, std::string>> cases = {
       {&keys().ed25519, "ssh-ed25519"},
       {&keys().ecdsa, "ecdsa-sha2-nistp256"},
       {&keys().rsa, "ssh-rsa"}};
@@ -329,13 +331,13 @@ TEST_F(SshSignatureTest, FingerprintMatchesSshKeygen) {
 
 /// A commit object split the way git verifies it: the gpgsig header (with its continuation
 /// lines) is the signature, and the object without it is what was signed.
-struct SignedCommit {
+struct SignedGitCommit {
   std::string signature;
   std::string payload;
 };
 
-SignedCommit split_signed_commit(std::string_view object) {
-  SignedCommit out;
+SignedGitCommit split_signed_commit(std::string_view object) {
+  SignedGitCommit out;
   bool in_header = true;
   bool in_signature = false;
   while (!object.empty()) {
