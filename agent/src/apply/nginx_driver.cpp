@@ -54,7 +54,11 @@ Result<UpstreamFile> read_upstream(const std::string& path) {
   if (n < 0) return file_error(path, errno_text());
   file.text.assign(buffer, static_cast<size_t>(n));
   auto port = parse_nginx_upstream(file.text, path);
-  if (!port) return port.error();
+  if (!port) {
+    Error refused = port.error();
+    refused.message = "nginx upstream file " + refused.message;
+    return refused;
+  }
   file.port = *port;
   return file;
 }
