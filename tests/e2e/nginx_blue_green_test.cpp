@@ -198,6 +198,15 @@ TEST_F(NginxBlueGreenTest, AKillAtEachStepOfTheSwitchLeavesTrafficOnAReleaseThat
     ASSERT_TRUE(eventually([&] { return load.answered() >= before + 20; }, seconds(5)))
         << describe(load);
     EXPECT_TRUE(load.failures().empty()) << describe(load);
+    if (std::string(point) == "blue-green-traffic-moved") {
+      // Mid-switch: nginx sends clients to the new release while the old one is still the
+      // serving record; status says so.
+      const CommandResult status = tether({"status"});
+      EXPECT_NE(status.out.find("traffic on :" + std::to_string(upstream_port()) + " (" + version),
+                std::string::npos)
+          << status.out;
+      EXPECT_NE(status.out.find(", switching)"), std::string::npos) << status.out;
+    }
     // The next start converges: the new release serves alone, and nginx sends clients to it.
     const CommandResult next = run_once();
     ASSERT_EQ(next.exit_code, 0) << next.err;
