@@ -11,6 +11,7 @@ PassMetrics repeat_metrics_of(const PassResult& result,
   pass.poll_failed = result.outcome == PassOutcome::unreachable;
   pass.tip_refused = result.outcome == PassOutcome::refused;
   pass.rollbacks = result.rollbacks;
+  pass.switches = result.switches;
   pass.git_polls = result.work.polls;
   pass.git_downloads = result.work.downloads;
   pass.manifests_loaded = result.work.manifests_loaded;

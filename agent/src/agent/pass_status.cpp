@@ -73,6 +73,8 @@ AgentStatus status_of(const PassResult& pass, const HostIdentity& host, std::str
       s.recovered_at = it->second;
     if (const auto it = pass.suspended.find(name); it != pass.suspended.end())
       s.suspended = it->second;
+    if (service.service.release() != nullptr)
+      s.strategy = strategy_name(service.service.switch_spec.strategy);
   }
   return status;
 }

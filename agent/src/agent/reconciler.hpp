@@ -12,6 +12,7 @@
 #include "manifest/state_loader.hpp"
 #include "model/desired.hpp"
 #include "model/plan.hpp"
+#include "model/switch_outcome.hpp"
 #include "source/state_source.hpp"
 #include "trust/commit_gate.hpp"
 
@@ -66,6 +67,7 @@ struct PassResult {
   std::optional<Desired> desired;
   Plan plan;
   int rollbacks = 0;                          ///< automatic rollbacks during the pass
+  std::vector<SwitchCount> switches = {};     ///< switches through a strategy, as they ended
   std::map<std::string, bool> converged;      ///< per desired service, after the pass
   std::map<std::string, std::string> errors;  ///< per service that failed to converge
   /// Per service whose change failed in an earlier pass and is not healthy since (same

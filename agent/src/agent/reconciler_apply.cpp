@@ -75,6 +75,12 @@ void Reconciler::apply_in_order(const Desired& desired, const Live& live, PassRe
       return;
     }
     if (outcome.rolled_back) ++result.rollbacks;
+    if (!outcome.strategy.empty()) {
+      const SwitchOutcome ended = outcome.ok            ? SwitchOutcome::switched
+                                  : outcome.rolled_back ? SwitchOutcome::rolled_back
+                                                        : SwitchOutcome::failed;
+      result.switches.push_back(SwitchCount{outcome.service, outcome.strategy, ended});
+    }
     if (action.kind != ActionKind::remove)
       m_damper.acted(action, outcome.ok, outcome.rolled_back, outcome.error);
     if (outcome.ok) {

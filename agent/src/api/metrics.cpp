@@ -90,6 +90,7 @@ void Metrics::record_repeat(PassMetrics pass) {
   pass.blocked = std::move(m_last.blocked);
   pass.healthy = std::move(m_last.healthy);
   pass.live = std::move(m_last.live);
+  pass.traffic_port = std::move(m_last.traffic_port);
   pass.drills = std::move(m_last.drills);
   m_last = std::move(pass);
   count_last();
@@ -104,6 +105,8 @@ void Metrics::count_last() {
     if (pass.duration_seconds <= k_buckets[i]) ++m_bucket_counts[i];
   }
   m_rollbacks_total += pass.rollbacks;
+  for (const SwitchCount& done : pass.switches)
+    ++m_switches_total[{done.service, done.strategy, outcome_name(done.outcome)}];
   m_recoveries_total += pass.recoveries;
   if (pass.poll_failed) ++m_poll_errors_total;
   m_git_polls_total += pass.git_polls;
@@ -172,6 +175,16 @@ std::string Metrics::render() const {
   out += "tether_reconcile_duration_seconds_sum " + number(m_duration_sum) + "\n";
   out += "tether_reconcile_duration_seconds_count " + std::to_string(m_passes) + "\n";
   counter(out, "tether_rollbacks_total", "Automatic rollbacks carried out.", m_rollbacks_total);
+  family(out,
+         "tether_switch_total",
+         "counter",
+         "Switches to a new release or new settings, by the service's strategy (spec.switch) and "
+         "how they ended: switched, rolled_back (failed the gate), failed (nothing changed).");
+  for (const auto& [key, count] : m_switches_total) {
+    const auto& [service, strategy, outcome] = key;
+    out += "tether_switch_total{service=" + label(service) + ",strategy=" + label(strategy) +
+           ",outcome=" + label(outcome) + "} " + std::to_string(count) + "\n";
+  }
   counter(out,
           "tether_recoveries_total",
           "Degraded services (crash-looping, repaired repeatedly, failed) that stayed up again.",

@@ -1,11 +1,14 @@
 #pragma once
 
 #include "model/drill.hpp"
+#include "model/switch_outcome.hpp"
 
 #include <array>
 #include <map>
 #include <mutex>
 #include <string>
+#include <tuple>
+#include <vector>
 
 namespace tether {
 
@@ -33,6 +36,8 @@ struct PassMetrics {
   std::map<std::string, std::pair<std::string, std::string>> live;
   /// Blue-green services: the port the serving release listens on, where the proxy sends clients.
   std::map<std::string, int> traffic_port = {};
+  /// The pass's switches through a strategy: `tether_switch_total` adds them up.
+  std::vector<SwitchCount> switches = {};
   // Rollback drills (#23): the last `tether drill` of each service (state/drills.json).
   DrillRecords drills = {};
 };
@@ -73,6 +78,8 @@ class Metrics {
   double m_duration_sum = 0;
   std::array<long long, k_buckets.size()> m_bucket_counts{};
   long long m_rollbacks_total = 0;
+  /// (service, strategy, outcome) -> switches so far.
+  std::map<std::tuple<std::string, std::string, std::string>, long long> m_switches_total;
   long long m_recoveries_total = 0;
   long long m_poll_errors_total = 0;
   long long m_git_polls_total = 0;

@@ -18,6 +18,14 @@ namespace {
 
 std::string text_of(const std::optional<ReleaseId>& id) { return id ? id->short_text() : "-"; }
 
+/// The strategy a switch goes through (a new release or new settings of a release service);
+/// "" for what switches nothing (a restart, a repair in place, a container).
+std::string strategy_of(const ServiceAction& action, const DesiredService& desired) {
+  const bool switches = action.switch_current || action.kind == ActionKind::reconfigure;
+  if (!switches || desired.service.release() == nullptr) return "";
+  return strategy_name(desired.service.switch_spec.strategy);
+}
+
 std::string failure_key(const JournalEntry& entry) {
   return entry.action + "\n" + (entry.to ? entry.to->dir : "") + "\n" + entry.error;
 }
@@ -175,6 +183,7 @@ ApplyOutcome Applier::apply_one(const ServiceAction& action,
                      action.reason,
                      started};
   if (action.from) entry.from = journal_release(*action.from);
+  entry.strategy = strategy_of(action, context.desired);
   const bool stopping = !status && status.error().stopping;
   const bool repeat =
       !status && !stopping && context.follow_ups.empty() && repeats_last_failure(entry);
@@ -183,6 +192,7 @@ ApplyOutcome Applier::apply_one(const ServiceAction& action,
   if (!repeat && !stopping) record(entry);
   for (JournalEntry follow_up : context.follow_ups) {
     follow_up.time = now_rfc3339();  // journal time order is the order of the lines
+    if (follow_up.action == "auto-rollback") follow_up.strategy = entry.strategy;
     record(follow_up);
   }
   if (status) {
@@ -204,6 +214,7 @@ ApplyOutcome Applier::apply_one(const ServiceAction& action,
                        !context.follow_ups.empty(),
                        status ? "" : status.error().describe()};
   outcome.stopping = stopping;
+  outcome.strategy = entry.strategy;
   return outcome;
 }
 

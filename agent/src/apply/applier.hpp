@@ -34,6 +34,9 @@ struct ApplyOutcome {
   /// The action gave up because the agent is stopping: neither a success nor a failure of the
   /// service (no backoff, no quarantine); the next agent start takes up from there.
   bool stopping = false;
+  /// The switch strategy the action went through (`strategy_name`), "" when it switched
+  /// nothing: a restart, a removal, a container.
+  std::string strategy = {};
 };
 
 /// Carries out a Plan on the host: install, switch, reconfigure, restart, bring up behind the

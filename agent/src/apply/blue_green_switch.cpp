@@ -7,7 +7,9 @@
 #include "apply/switch_marker.hpp"
 #include "apply/switch_strategies.hpp"
 #include "core/fault_point.hpp"
+#include "core/files.hpp"
 #include "core/log.hpp"
+#include "live/traffic_record.hpp"
 
 namespace tether {
 namespace {
@@ -38,11 +40,12 @@ class BlueGreenSwitch final : public SwitchStrategy {
     if (Status up = m_slots->start_gated(desired, request.to_dir, port); !up)
       return SwitchResult{SwitchStage::gated, std::move(up)};
     fault::point("blue-green-gated");
-    if (Status moved = proxy->send_traffic_to(port); !moved) {
+    if (Status moved = move_traffic(desired, *proxy, port, request.to_dir); !moved) {
       // Not the release's fault: no rollback, no quarantine; the old one still serves and the
       // next pass tries again.
       (void)m_slots->stop(desired, PidSlot::candidate);
-      if (serving && serving->port != 0) (void)proxy->send_traffic_to(serving->port);
+      if (serving && serving->port != 0)
+        (void)move_traffic(desired, *proxy, serving->port, serving->release_dir);
       return aborted(moved.error().with_context(name + ": traffic not moved to " + request.to_dir +
                                                 " (port " + std::to_string(port) + ")"));
     }
@@ -69,7 +72,8 @@ class BlueGreenSwitch final : public SwitchStrategy {
         desired.service.switch_spec.blue_green) {
       (void)m_slots->stop(desired, PidSlot::candidate);
       const auto proxy = m_proxies(*desired.service.switch_spec.blue_green);
-      if (Status back = proxy->send_traffic_to(serving->port); !back) return back;
+      if (Status back = move_traffic(desired, *proxy, serving->port, serving->release_dir); !back)
+        return back;
       return switch_current(m_layout, desired.service.name, request.to_dir);
     }
     return switch_to(request).status;
@@ -80,6 +84,21 @@ class BlueGreenSwitch final : public SwitchStrategy {
   }
 
  private:
+  /// The proxy sends new clients to `release` on `port`; the traffic record says so (a record
+  /// that cannot be written is only a warning: it is for status, the proxy is the truth).
+  Status move_traffic(const DesiredService& desired,
+                      const ProxyDriver& proxy,
+                      int port,
+                      const std::string& release) const {
+    if (Status moved = proxy.send_traffic_to(port); !moved) return moved;
+    const std::string& name = desired.service.name;
+    const TrafficRecord record{port, release, proxy.describe(), now_rfc3339()};
+    if (Status kept = write_traffic_record(traffic_record_file(m_layout, name), record); !kept)
+      log_warn("cannot record where traffic goes",
+               {{"service", name}, {"error", kept.error().describe()}});
+    return ok_status();
+  }
+
   /// What an interrupted switch left: traffic goes back to the serving record's process
   /// first (when it runs), then the candidate and the retiring process stop.
   Status clear_leftovers(const DesiredService& desired,
@@ -93,7 +112,8 @@ class BlueGreenSwitch final : public SwitchStrategy {
               {"candidate", candidate ? "running" : "none"},
               {"retiring", retiring ? "running" : "none"}});
     if (serving && serving->port != 0) {
-      if (Status back = proxy.send_traffic_to(serving->port); !back) return back;
+      if (Status back = move_traffic(desired, proxy, serving->port, serving->release_dir); !back)
+        return back;
     }
     if (Status stopped = m_slots->stop(desired, PidSlot::candidate); !stopped) return stopped;
     return m_slots->stop(desired, PidSlot::retiring);

@@ -58,6 +58,7 @@ std::string to_json_line(const JournalEntry& e) {
   if (!e.error.empty()) json["error"] = e.error;
   if (!e.reason.empty()) json["reason"] = e.reason;
   if (!e.started.empty()) json["started"] = e.started;
+  if (!e.strategy.empty()) json["strategy"] = e.strategy;
   // Errors quote hostile input (archive entry names) that may not be UTF-8: replace, not throw.
   return json_text(json);
 }
@@ -75,7 +76,8 @@ std::optional<JournalEntry> from_json_line(const std::string& line) {
                         json.value("result", ""),
                         json.value("error", ""),
                         json.value("reason", ""),
-                        json.value("started", "")};
+                        json.value("started", ""),
+                        json.value("strategy", "")};
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;  // torn line from a crash mid-append
   }

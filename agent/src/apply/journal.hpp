@@ -33,6 +33,8 @@ struct JournalEntry {
   /// When an applied action began (RFC 3339, ms); "" for the other entries. With `time`, when
   /// it ended: the services of one dependency wave are converged at once.
   std::string started{};
+  /// The switch strategy of a switch ("restart", "blue-green"); "" for the other entries.
+  std::string strategy{};
   bool operator==(const JournalEntry&) const = default;
 };
 

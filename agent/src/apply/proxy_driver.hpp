@@ -5,13 +5,14 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace tether {
 
 /// The proxy in front of a blue-green service: which of the two local ports gets its clients.
-/// One adapter per proxy (haproxy_runtime.cpp); unit tests of the switch use a fake. Every call
-/// has a deadline and honours SIGTERM.
+/// One adapter per proxy (haproxy_runtime.cpp, nginx_driver.cpp); unit tests of the switch use a
+/// fake. Every call has a deadline and honours SIGTERM.
 class ProxyDriver {
  public:
   virtual ~ProxyDriver() = default;
@@ -29,6 +30,17 @@ class ProxyDriver {
 
 /// haproxy_runtime.cpp: HAProxy's runtime API over its admin socket.
 [[nodiscard]] std::unique_ptr<ProxyDriver> make_haproxy_driver(const HaproxyTarget& target);
+
+/// nginx_driver.cpp: rewrites nginx's upstream include file (only one that is already a tether
+/// upstream file: regular, not a symlink, with the marker line) and reloads nginx gracefully
+/// (SIGHUP to the master the pid file names), confirmed through /proc within
+/// `reload_deadline` (default 10s): nginx keeps its old workers when it refuses a configuration.
+[[nodiscard]] std::unique_ptr<ProxyDriver> make_nginx_driver(
+    const NginxTarget& target, std::optional<Millis> reload_deadline = std::nullopt);
+
+/// The driver of the proxy `target` names (std::visit: a new proxy fails to compile until it
+/// has a driver here).
+[[nodiscard]] std::unique_ptr<ProxyDriver> make_proxy_driver(const ProxyTarget& target);
 
 /// Makes the driver of the proxy `spec` names; tests pass their own factory.
 using ProxyDriverFactory = std::function<std::unique_ptr<ProxyDriver>(const BlueGreenSpec& spec)>;

@@ -1,5 +1,6 @@
 #include "manifest/switch_reader.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace tether {
@@ -85,16 +86,8 @@ std::optional<std::array<int, 2>> read_ports(FieldReader& r,
 }
 
 std::optional<HaproxyTarget> read_haproxy(FieldReader& r,
-                                          const YAML::Node& node,
-                                          const std::string& where) {
-  const YAML::Node haproxy = r.child(node, where, "haproxy", Need::optional);
-  const std::string at = join_path(where, "haproxy");
-  if (!haproxy.IsDefined()) {
-    r.error(node,
-            at,
-            "required: the proxy tether moves traffic with (haproxy: {socket, backend, server})");
-    return std::nullopt;
-  }
+                                          const YAML::Node& haproxy,
+                                          const std::string& at) {
   if (!r.expect_map(haproxy, at)) return std::nullopt;
   r.reject_unknown_keys(haproxy, at, {"socket", "backend", "server"});
   auto socket = r.string(haproxy, at, "socket", Need::required, socket_check);
@@ -104,19 +97,67 @@ std::optional<HaproxyTarget> read_haproxy(FieldReader& r,
   return HaproxyTarget{*socket, *backend, *server};
 }
 
+/// An absolute, normalized path without control characters. Which files the agent may then
+/// rewrite or read is the driver's check (apply/nginx_upstream.cpp), on the host.
+std::string file_path_check(const std::string& value) {
+  if (value.empty() || value.front() != '/') return "an absolute path (e.g. /etc/nginx/app.conf)";
+  if (value.size() > 4096) return "a path of at most 4096 bytes";
+  if (std::any_of(value.begin(), value.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+      }))
+    return "a path without control characters";
+  if (value.find("/../") != std::string::npos || value.ends_with("/..") ||
+      value.find("/./") != std::string::npos || value.ends_with("/.") ||
+      value.find("//") != std::string::npos || value.back() == '/')
+    return "a normalized path to a file (no '.', '..' or '//' parts, no trailing '/')";
+  return "";
+}
+
+std::optional<NginxTarget> read_nginx(FieldReader& r,
+                                      const YAML::Node& nginx,
+                                      const std::string& at) {
+  if (!r.expect_map(nginx, at)) return std::nullopt;
+  r.reject_unknown_keys(nginx, at, {"upstreamFile", "pidFile"});
+  auto upstream = r.string(nginx, at, "upstreamFile", Need::required, file_path_check);
+  auto pid = r.string(nginx, at, "pidFile", Need::required, file_path_check);
+  if (!upstream || !pid) return std::nullopt;
+  return NginxTarget{*upstream, *pid};
+}
+
+/// `haproxy` or `nginx`, exactly one: the proxy tether moves traffic with.
+std::optional<ProxyTarget> read_proxy(FieldReader& r,
+                                      const YAML::Node& node,
+                                      const std::string& where) {
+  const YAML::Node haproxy = node["haproxy"];
+  const YAML::Node nginx = node["nginx"];
+  if (haproxy.IsDefined() && nginx.IsDefined()) {
+    r.error(nginx,
+            join_path(where, "nginx"),
+            "only one proxy per service: drop blueGreen.haproxy or blueGreen.nginx");
+    return std::nullopt;
+  }
+  if (haproxy.IsDefined()) return read_haproxy(r, haproxy, join_path(where, "haproxy"));
+  if (nginx.IsDefined()) return read_nginx(r, nginx, join_path(where, "nginx"));
+  r.error(node,
+          join_path(where, "haproxy"),
+          "required: the proxy tether moves traffic with (haproxy: {socket, backend, server} "
+          "or nginx: {upstreamFile, pidFile})");
+  return std::nullopt;
+}
+
 std::optional<BlueGreenSpec> read_blue_green(FieldReader& r,
                                              const YAML::Node& node,
                                              const std::string& where) {
   if (!r.expect_map(node, where)) return std::nullopt;
-  r.reject_unknown_keys(node, where, {"ports", "portEnv", "haproxy"});
+  r.reject_unknown_keys(node, where, {"ports", "portEnv", "haproxy", "nginx"});
   BlueGreenSpec blue_green;
   auto ports = read_ports(r, node, where);
   auto port_env = r.string(node, where, "portEnv", Need::optional, env_name_check);
-  auto haproxy = read_haproxy(r, node, where);
-  if (!ports || !haproxy || (!port_env && node["portEnv"].IsDefined())) return std::nullopt;
+  auto proxy = read_proxy(r, node, where);
+  if (!ports || !proxy || (!port_env && node["portEnv"].IsDefined())) return std::nullopt;
   blue_green.ports = *ports;
   if (port_env) blue_green.port_env = *port_env;
-  blue_green.haproxy = *haproxy;
+  blue_green.proxy = *proxy;
   return blue_green;
 }
 
@@ -161,7 +202,7 @@ std::optional<SwitchSpec> read_switch(FieldReader& r,
   if (!blue_green.IsDefined()) {
     r.error(node,
             join_path(where, "blueGreen"),
-            "required with strategy: blue-green (ports, portEnv, haproxy)");
+            "required with strategy: blue-green (ports, portEnv, haproxy or nginx)");
     return fail();
   }
   result.blue_green = read_blue_green(r, blue_green, join_path(where, "blueGreen"));

@@ -5,6 +5,7 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <variant>
 
 namespace tether {
 
@@ -23,11 +24,23 @@ struct HaproxyTarget {
   bool operator==(const HaproxyTarget&) const = default;
 };
 
+/// `spec.switch.blueGreen.nginx`: the upstream include file tether rewrites and the nginx
+/// master it then reloads gracefully (SIGHUP). docs/zero-downtime.md has the file's contract.
+struct NginxTarget {
+  std::string upstream_file;  ///< absolute path; must already be a tether upstream file
+  std::string pid_file;       ///< absolute path of nginx's pid file (the master's pid)
+  bool operator==(const NginxTarget&) const = default;
+};
+
+/// The proxy in front of a blue-green service: exactly one of `blueGreen.haproxy` / `.nginx`.
+/// A closed set: its drivers are chosen with `std::visit` (apply/switch_strategies.cpp).
+using ProxyTarget = std::variant<HaproxyTarget, NginxTarget>;
+
 /// `spec.switch.blueGreen`: the two ports releases alternate on, and the proxy in front.
 struct BlueGreenSpec {
   std::array<int, 2> ports{0, 0};  ///< distinct, 1..65535
   std::string port_env = "PORT";   ///< the env var through which a release learns its port
-  HaproxyTarget haproxy;
+  ProxyTarget proxy;
   bool operator==(const BlueGreenSpec&) const = default;
 };
 

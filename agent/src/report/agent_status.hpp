@@ -39,6 +39,8 @@ struct ServiceStatus {
   std::string reason = {};        ///< blocked or degraded: why, as the journal says it
   std::string recovered_at = {};  ///< RFC 3339: when it last recovered from being degraded
   std::optional<Suspension> suspended = {};  ///< the hold in force, whatever the state
+  /// spec.switch.strategy ("restart", "blue-green"); "" for containers (no strategy yet).
+  std::string strategy = {};
   bool operator==(const ServiceStatus&) const = default;
 };
 

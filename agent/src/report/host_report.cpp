@@ -7,6 +7,7 @@
 #include "live/live_probe.hpp"
 #include "live/process_record.hpp"
 #include "live/spec_json.hpp"
+#include "live/traffic_record.hpp"
 #include "report/last_pass_file.hpp"
 
 namespace tether {
@@ -19,6 +20,10 @@ struct ServiceReport {
   const Quarantine* quarantine = nullptr;
   const proposal::ProposalRecord* proposal = nullptr;  ///< of the current quarantine
   bool container = false;  ///< a container service (it has a container.json)
+  /// The declared switch strategy, as the agent's last pass saw it ("" when unknown).
+  std::string strategy = {};
+  /// Blue-green: where the proxy sends new clients, as the last move of it recorded.
+  std::optional<TrafficRecord> traffic = {};
 };
 
 const char* process_text(ProcessState state) {
@@ -94,6 +99,13 @@ nlohmann::json service_json(const ServiceReport& r) {
   if (!r.live.fingerprint.empty()) json["fingerprint"] = r.live.fingerprint;
   if (r.live.serving) json["serving"] = serving_json(*r.live.serving);
   if (r.last) json["lastChange"] = nlohmann::json::parse(to_json_line(*r.last));
+  if (!r.strategy.empty()) json["strategy"] = r.strategy;
+  if (r.traffic) {
+    json["traffic"] = {{"port", r.traffic->port},
+                       {"release", r.traffic->release},
+                       {"proxy", r.traffic->proxy},
+                       {"since", r.traffic->since}};
+  }
   if (r.quarantine) {
     json["quarantine"] = {{"version", r.quarantine->version},
                           {"commit", r.quarantine->commit},
@@ -174,8 +186,15 @@ std::vector<Cell> service_row(const Layout& layout, const ServiceReport& r) {
     process.style = Style::green;
     if (auto record = read_process_record(layout.pid_file(s.name))) {
       process.text += ", pid " + std::to_string(record->pid);
-      // Blue-green: the port the proxy sends clients to is the serving release's.
-      if (record->port != 0) process.text += ", traffic on :" + std::to_string(record->port);
+      if (r.strategy == "blue-green") process.text += ", blue-green";
+      // Blue-green: where the proxy sends clients; during a switch, the new release already.
+      if (r.traffic) {
+        process.text += ", traffic on :" + std::to_string(r.traffic->port);
+        if (r.traffic->release != record->release_dir)
+          process.text += " (" + r.traffic->release + ", switching)";
+      } else if (record->port != 0) {
+        process.text += ", traffic on :" + std::to_string(record->port);
+      }
     }
   } else if (s.process == ProcessState::stopped) {
     process.style = Style::red;
@@ -226,6 +245,14 @@ std::vector<ServiceReport> service_reports(const Layout& layout, const HostRepor
   for (const auto& [name, service] : report.live) {
     ServiceReport r{service};
     r.container = read_container_record(layout, name).has_value();
+    if (report.last_pass) {
+      const auto declared = report.last_pass->services.find(name);
+      if (declared != report.last_pass->services.end()) r.strategy = declared->second.strategy;
+    }
+    // A record left from when the service was blue-green says nothing about it now.
+    if (!r.container && (r.strategy.empty() || r.strategy == "blue-green") &&
+        service.process == ProcessState::running)
+      r.traffic = read_traffic_record(traffic_record_file(layout, name));
     if (const auto it = report.last_change.find(name); it != report.last_change.end())
       r.last = &it->second;
     if (const auto it = report.history.find(name);

@@ -33,6 +33,7 @@ nlohmann::json to_json(const AgentStatus& status) {
     if (!service.blocked_on.empty()) entry["blockedOn"] = service.blocked_on;
     if (!service.reason.empty()) entry["reason"] = service.reason;
     if (!service.recovered_at.empty()) entry["recoveredAt"] = service.recovered_at;
+    if (!service.strategy.empty()) entry["strategy"] = service.strategy;
     if (service.suspended) {
       entry["suspended"] = {{"reason", service.suspended->reason},
                             {"source", service.suspended->source},
@@ -59,6 +60,7 @@ AgentStatus from_json(const nlohmann::json& json) {
     s.blocked_on = service.value("blockedOn", "");
     s.reason = service.value("reason", "");
     s.recovered_at = service.value("recoveredAt", "");
+    s.strategy = service.value("strategy", "");
     if (const auto hold = service.find("suspended"); hold != service.end() && hold->is_object()) {
       s.suspended = Suspension{hold->value("reason", ""),
                                hold->value("source", ""),

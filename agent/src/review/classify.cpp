@@ -76,6 +76,7 @@ ServiceChange plan_service(const std::string& name,
   if (from != nullptr) change.from = from->release;
   if (to != nullptr) change.to = to->release;
   if (to != nullptr) change.analysis = to->analysis;
+  if (to != nullptr) change.switch_strategy = to->switch_strategy;
   change.rollout = to != nullptr ? to->rollout : from->rollout;
   if (from == nullptr) {
     change.change = ChangeKind::added;

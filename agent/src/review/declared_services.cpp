@@ -1,11 +1,29 @@
 #include "review/declared_services.hpp"
 
 #include "core/duration.hpp"
+#include "core/overloaded.hpp"
 #include "manifest/documents.hpp"
 #include "manifest/host_resolver.hpp"
 #include "model/image_ref.hpp"
 
 namespace tether::review {
+namespace {
+
+/// spec.switch in a few words when it is not the default restart: "blue-green behind nginx".
+std::string switch_text(const Service& service) {
+  const SwitchSpec& spec = service.switch_spec;
+  if (spec.strategy == SwitchStrategyKind::restart || service.release() == nullptr) return "";
+  std::string text = strategy_name(spec.strategy);
+  if (spec.blue_green) {
+    text += std::visit(Overloaded{[](const HaproxyTarget&) { return " behind haproxy"; },
+                                  [](const NginxTarget&) { return " behind nginx"; }},
+                       spec.blue_green->proxy);
+  }
+  return text;
+}
+
+}  // namespace
+
 ReleaseView release_view(const Service& service, const std::string& config_hash) {
   ReleaseView view;
   view.config_hash = config_hash;
@@ -55,6 +73,7 @@ std::optional<HostDeclaration> declared_for(const StateSnapshot& snapshot,
                           std::to_string(analysis->queries.size()) +
                           (analysis->queries.size() == 1 ? " query" : " queries");
     }
+    declared.switch_strategy = switch_text(desired.service);
     out.services.emplace(name, std::move(declared));
   }
   return out;

@@ -67,12 +67,17 @@ std::string reason_text_of_move(const ServiceChange& change) {
   return "";
 }
 
-/// Why it changes, and the bake that follows a switch of a service with spec.analysis.
+/// Why it changes, how the switch happens when not by the default restart, and the bake that
+/// follows a switch of a service with spec.analysis.
 std::string reason_text(const ServiceChange& change) {
   std::string reason = reason_text_of_move(change);
   const bool switches = change.applies && change.change != ChangeKind::removed;
-  if (!switches || change.analysis.empty()) return reason;
-  return reason + (reason.empty() ? "" : "; ") + "then analysis: " + change.analysis;
+  if (!switches) return reason;
+  if (!change.switch_strategy.empty())
+    reason += (reason.empty() ? "" : "; ") + std::string("switch: ") + change.switch_strategy;
+  if (!change.analysis.empty())
+    reason += (reason.empty() ? "" : "; ") + std::string("then analysis: ") + change.analysis;
+  return reason;
 }
 
 std::string range_text(const ReviewPlan& plan, const char* arrow, const char* quote) {

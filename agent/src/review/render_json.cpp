@@ -36,6 +36,7 @@ Json change_json(const ServiceChange& change) {
   out["reason"] = or_null(to_string(change.reason));
   if (!change.settings_changed.empty()) out["settings_changed"] = change.settings_changed;
   if (!change.analysis.empty()) out["analysis"] = change.analysis;
+  if (!change.switch_strategy.empty()) out["switch_strategy"] = change.switch_strategy;
   out["declared_at"] = or_null(change.declared_at);
   out["from"] = release_json(change.from);
   out["to"] = release_json(change.to);

@@ -49,6 +49,8 @@ struct DeclaredService {
   std::string fingerprint;
   /// spec.analysis in a few words ("bake 60s, 2 queries"), "" without: a switch then bakes.
   std::string analysis = {};
+  /// spec.switch when not the default restart: "blue-green behind nginx", "" otherwise.
+  std::string switch_strategy = {};
   bool operator==(const DeclaredService&) const = default;
 };
 
@@ -112,6 +114,8 @@ struct ServiceChange {
   std::vector<std::string> settings_changed = {};
   /// At --to, when the service has spec.analysis: "bake 60s, 2 queries" (a switch bakes).
   std::string analysis = {};
+  /// At --to, a switch strategy other than the default restart: "blue-green behind nginx".
+  std::string switch_strategy = {};
   bool operator==(const ServiceChange&) const = default;
 };
 

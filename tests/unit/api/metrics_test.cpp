@@ -18,6 +18,7 @@ PassMetrics pass(double pass_seconds, bool poll_failed, int rollbacks) {
   p.converged = {{"web", true}, {"db", false}};
   p.quarantined = {{"web", false}, {"db", true}};
   p.live = {{"web", {"1.4.2", std::string(40, 'a')}}, {"odd", {"1.0\"x\\y", "c"}}};
+  p.switches = {{"web", "blue-green", SwitchOutcome::switched}};
   return p;
 }
 
@@ -70,6 +71,39 @@ TEST(Metrics, ARepeatedPassCountsAndKeepsTheServicesOfTheLastOne) {
   EXPECT_NE(text.find("tether_converged{service=\"db\"} 0\n"), std::string::npos) << text;
   EXPECT_NE(text.find("tether_quarantined{service=\"db\"} 1\n"), std::string::npos) << text;
   EXPECT_NE(text.find("service=\"web\""), std::string::npos) << text;
+}
+
+// tether_switch_total adds up each pass's switches by service, strategy and outcome; a quiet
+// poll keeps the traffic port of the last pass.
+TEST(Metrics, CountsSwitchesByStrategyAndOutcome) {
+  Metrics metrics;
+  PassMetrics first = pass(0.1, false, 0);
+  first.switches = {{"web", "blue-green", SwitchOutcome::switched},
+                    {"db", "restart", SwitchOutcome::failed}};
+  first.traffic_port = {{"web", 18502}};
+  metrics.record(first);
+  PassMetrics second = pass(0.1, false, 1);
+  second.switches = {{"web", "blue-green", SwitchOutcome::rolled_back},
+                     {"web", "blue-green", SwitchOutcome::switched}};
+  second.traffic_port = {{"web", 18501}};
+  metrics.record(second);
+  PassMetrics repeat;
+  metrics.record_repeat(repeat);
+  const std::string text = metrics.render();
+  EXPECT_NE(text.find("# TYPE tether_switch_total counter\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("tether_switch_total{service=\"web\",strategy=\"blue-green\","
+                      "outcome=\"switched\"} 2\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("tether_switch_total{service=\"web\",strategy=\"blue-green\","
+                      "outcome=\"rolled_back\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("tether_switch_total{service=\"db\",strategy=\"restart\","
+                      "outcome=\"failed\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("tether_traffic_port{service=\"web\"} 18501\n"), std::string::npos) << text;
 }
 
 TEST(Metrics, ARefusedTipOrAnUnreachableRepoIsNotAConvergedHost) {

@@ -3,6 +3,7 @@
 // gate that never touches the proxy, and the leftovers of an interrupted switch.
 #include "apply/switch_marker.hpp"
 #include "apply/switch_strategies.hpp"
+#include "live/traffic_record.hpp"
 #include "temp_dir.hpp"
 
 #include <gmock/gmock.h>
@@ -135,6 +136,23 @@ TEST_F(BlueGreenFixture, StartsBesideGatesOnItsPortMovesTheProxyThenDrainsAndSto
   EXPECT_EQ(world.slots.at(PidSlot::serving).release_dir, "2.0.0");
   EXPECT_FALSE(world.slots.contains(PidSlot::candidate));
   EXPECT_EQ(current(), "2.0.0");
+}
+
+// Each move of the proxy is recorded for status: during a switch (once the proxy moved, before
+// the pid records follow) the record already names the new release.
+TEST_F(BlueGreenFixture, RecordsWhereTrafficGoesAtEachMoveOfTheProxy) {
+  std::filesystem::create_directories(layout.pid_file("web").parent_path());
+  ASSERT_TRUE(upgrade().status);
+  auto record = read_traffic_record(traffic_record_file(layout, "web"));
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->port, 18502);
+  EXPECT_EQ(record->release, "2.0.0");
+  EXPECT_EQ(record->proxy, "fake proxy");
+  EXPECT_FALSE(record->since.empty());
+
+  world.proxy_fails = true;  // the move back to 1.0.0 fails: the record stays as it was
+  EXPECT_FALSE(strategy->switch_to(SwitchRequest{desired, "2.0.0", "1.0.0", commit}).status);
+  EXPECT_EQ(read_traffic_record(traffic_record_file(layout, "web"))->port, 18502);
 }
 
 TEST_F(BlueGreenFixture, TheNextSwitchGoesBackToTheFirstPort) {

@@ -22,7 +22,9 @@ JournalEntry upgrade() {
                       JournalRelease{"1.5.0", std::string(40, 'c'), "1.5.0-cccccccccccc-87654321"},
                       "ok",
                       "",
-                      ""};
+                      "",
+                      "2026-11-23T07:08:10.000Z",
+                      "blue-green"};
 }
 
 JournalEntry failed_install() {
@@ -63,6 +65,9 @@ TEST(Journal, WritesOneJsonObjectPerLine) {
   EXPECT_EQ(to_json_line(upgrade()).find("\"error\""), std::string::npos) << "no error, no key";
   EXPECT_NE(to_json_line(failed_install()).find("\"reason\""), std::string::npos);
   EXPECT_EQ(to_json_line(upgrade()).find("\"reason\""), std::string::npos) << "no reason, no key";
+  EXPECT_NE(to_json_line(upgrade()).find("\"strategy\":\"blue-green\""), std::string::npos);
+  EXPECT_EQ(to_json_line(failed_install()).find("\"strategy\""), std::string::npos)
+      << "no strategy (a switch through none), no key";
 }
 
 TEST(Journal, MissingFileReadsAsEmpty) {

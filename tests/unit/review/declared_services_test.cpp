@@ -143,5 +143,30 @@ TEST(ReviewPlanDeclared, HistoryKeepsTheOldestDeclarationOfEachRelease) {
   EXPECT_EQ(history.at("web").at(v142), (Declaration{4, "c1"}));
 }
 
+TEST(ReviewPlanDeclared, NamesASwitchStrategyOtherThanRestartAndItsProxy) {
+  const std::string blue_green =
+      "  health:\n    http: {url: \"http://127.0.0.1:8080/healthz\"}\n"
+      "  switch:\n    strategy: blue-green\n    blueGreen:\n      ports: [18501, 18502]\n";
+  const StateSnapshot snapshot{
+      "c1",
+      {{"services/web.yaml",
+        service_yaml("web",
+                     "1.0",
+                     blue_green + "      nginx: {upstreamFile: /etc/nginx/tether/web.conf, "
+                                  "pidFile: /run/nginx.pid}\n")},
+       {"services/api.yaml",
+        service_yaml("api",
+                     "1.0",
+                     blue_green + "      haproxy: {socket: /run/haproxy.sock, backend: app, "
+                                  "server: live}\n")},
+       {"services/db.yaml", service_yaml("db", "2.0")}}};
+  Diagnostics diagnostics;
+  const auto declared = declared_for(snapshot, HostIdentity{"web-01", {}}, diagnostics);
+  ASSERT_TRUE(declared) << diagnostics.describe();
+  EXPECT_EQ(declared->services.at("web").switch_strategy, "blue-green behind nginx");
+  EXPECT_EQ(declared->services.at("api").switch_strategy, "blue-green behind haproxy");
+  EXPECT_EQ(declared->services.at("db").switch_strategy, "") << "restart, the default";
+}
+
 }  // namespace
 }  // namespace tether::review

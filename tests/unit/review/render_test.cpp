@@ -65,6 +65,31 @@ TEST(ReviewPlanRender, TextListsEveryHostAndServiceWithHashesAndRollout) {
       << text;
 }
 
+// A switch strategy other than the default restart is named where the change is: a reviewer
+// sees that web moves behind nginx without a gap, and the JSON carries it too.
+TEST(ReviewPlanRender, TextAndJsonNameABlueGreenSwitch) {
+  ReviewPlan plan{"v1", std::string(40, '1'), "main", std::string(40, '2'), {}, {}};
+  HostInput input{"web-01", {}, {}, {}};
+  input.from.emplace("web", declared(binary("1.4.2", 'a')));
+  DeclaredService upgraded = declared(binary("1.5.0", 'b'));
+  upgraded.switch_strategy = "blue-green behind nginx";
+  input.to.emplace("web", upgraded);
+  input.from.emplace("db", declared(binary("2.0", 'd')));
+  input.to.emplace("db", declared(binary("2.1", 'e')));
+  plan.hosts.push_back(plan_host(input, {}));
+  plan.summary = summarize(plan.hosts);
+  const std::string text = render_text(plan);
+  EXPECT_NE(text.find("    switch: blue-green behind nginx; rollout 100% (bucket 17): in\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("switch: restart"), std::string::npos) << "the default goes unsaid";
+  const auto json = nlohmann::json::parse(render_json(plan));
+  const auto& services = json["hosts"][0]["services"];
+  ASSERT_EQ(services.size(), 2u) << json.dump(2);
+  EXPECT_FALSE(services[0].contains("switch_strategy")) << services[0].dump();
+  EXPECT_EQ(services[1]["switch_strategy"], "blue-green behind nginx") << services[1].dump();
+}
+
 TEST(ReviewPlanRender, TextSaysWhenAHostIsOutsideTheRollout) {
   ReviewPlan plan{"a", std::string(40, '1'), "b", std::string(40, '2'), {}, {}};
   HostInput input{"web-09", {}, {}, {}};
