@@ -42,7 +42,13 @@ PassMetrics metrics_of(const PassResult& result,
     pass.suspended[name] = result.suspended.count(name) != 0;
   for (const auto& [name, converged] : result.converged) pass.quarantined[name] = false;
   for (const auto& [name, service_history] : history) {
-    if (service_history.quarantine) pass.quarantined[name] = true;
+    if (!service_history.quarantine) continue;
+    pass.quarantined[name] = true;
+    pass.quarantined_releases[name] = {service_history.quarantine->version,
+                                       service_history.quarantine->commit};
+  }
+  for (const auto& [name, wave] : result.waves) {
+    pass.waves[name] = {wave.status.wave + 1, to_string(wave.status.wait)};
   }
   return pass;
 }

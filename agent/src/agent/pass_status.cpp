@@ -1,5 +1,7 @@
 #include "agent/pass_status.hpp"
 
+#include "core/files.hpp"
+
 #include <algorithm>
 
 namespace tether {
@@ -52,6 +54,16 @@ ServiceState state_of(const std::string& name, const PassResult& pass, ServiceSt
   return it != pass.converged.end() && it->second ? ServiceState::converged : ServiceState::pending;
 }
 
+WaveView wave_view(const ServiceWave& wave) {
+  const WaveStatus& s = wave.status;
+  return WaveView{s.wave + 1,
+                  s.waves,
+                  s.percent,
+                  rfc3339_of(std::chrono::system_clock::time_point(s.due_at)),
+                  wave.start_commit,
+                  to_string(s.wait)};
+}
+
 }  // namespace
 
 AgentStatus status_of(const PassResult& pass, const HostIdentity& host, std::string finished_at) {
@@ -75,6 +87,15 @@ AgentStatus status_of(const PassResult& pass, const HostIdentity& host, std::str
       s.suspended = it->second;
     if (service.service.release() != nullptr)
       s.strategy = strategy_name(service.service.switch_spec.strategy);
+  }
+  for (const auto& [name, wave] : pass.waves) {
+    ServiceStatus& s = status.services[name];
+    s.wave = wave_view(wave);
+    if (wave.status.wait == WaveWait::none) continue;
+    // Held back by its wave: it is not in the desired services the pass converged to.
+    s.desired = {wave.release.version, wave.release.commit, ""};
+    s.state = ServiceState::pending;
+    s.reason = wave.status.why;
   }
   return status;
 }

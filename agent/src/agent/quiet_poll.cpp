@@ -46,7 +46,11 @@ bool pass_was_quiet(const PassResult& result) {
          result.plan.suspended.empty() && result.plan.delayed.empty() &&
          result.plan.blocked.empty() && result.plan.quarantined.empty() && result.blocked.empty() &&
          result.errors.empty() && result.failing.empty() && result.unhealthy.empty() &&
-         result.applied.empty() && result.rollbacks == 0;
+         result.applied.empty() && result.rollbacks == 0 &&
+         // A wave that waits comes due with time alone, which no watch sees.
+         std::none_of(result.waves.begin(), result.waves.end(), [](const auto& entry) {
+           return entry.second.status.wait != WaveWait::none;
+         });
 }
 
 QuietPoll::QuietPoll(const Clock& clock) : m_clock(clock) {}

@@ -1,6 +1,7 @@
 #include "agent/reconciler.hpp"
 
 #include "agent/watch_targets.hpp"
+#include "agent/wave_clock.hpp"
 #include "apply/history_store.hpp"
 #include "apply/log_rotation.hpp"
 #include "apply/switch_marker.hpp"
@@ -71,6 +72,8 @@ Reconciler::Reconciler(Layout layout,
       m_notifier(options.notifier),
       m_health_watch(options.health_watch),
       m_apply_parallel(options.apply_parallel),
+      m_fleet(options.fleet),
+      m_wall_clock(std::move(options.wall_clock)),
       m_damper(clock, options.damping),
       m_quiet(clock) {}
 
@@ -128,7 +131,11 @@ std::optional<Desired> Reconciler::load_commit(const std::string& commit, std::s
   }
   Diagnostics diagnostics;
   auto desired = load_desired(*snapshot, m_host, diagnostics, &m_manifests);
-  if (!desired) problem = diagnostics.describe();
+  if (!desired) {
+    problem = diagnostics.describe();
+    return desired;
+  }
+  set_wave_starts(m_source, *desired, m_wall_clock());
   return desired;
 }
 
@@ -216,6 +223,7 @@ PassResult Reconciler::run_once(ApplyMode mode, PassTrigger trigger) {
   const SourceCounters source_before = m_source.counters();
   const size_t hashed_before = m_hashes.files_hashed();
   PassResult result = pass(mode, trigger);
+  remember_serving(result);
   const SourceCounters source_after = m_source.counters();
   result.work.polls = source_after.polls - source_before.polls;
   result.work.downloads = source_after.downloads - source_before.downloads;
@@ -239,6 +247,7 @@ PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
   // m_last_good itself: a quiet poll copies no desired state.
   const Desired* desired = desired_state(mode, result);
   if (desired == nullptr) return result;
+  desired = gate(*desired, result);
   // A health watch means a daemon (`run --once` has none): its quiet polls may reuse the last
   // pass when nothing could have changed since (agent/quiet_poll.hpp).
   const bool daemon = m_health_watch != nullptr && mode == ApplyMode::apply;
@@ -285,6 +294,7 @@ PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
                 m_layout, m_hashes, history, m_probe_cache, m_quiet.last_live(), *reprobe)
           : probe_live(*desired, history);
   // The agent's memory (failures, backoff) is an input of the plan; a dry run has none.
+  if (mode == ApplyMode::apply) desired = roll_back_halted(desired, live, result);
   const Conditions conditions =
       mode == ApplyMode::apply
           ? m_damper.conditions(*desired, result.unhealthy, trigger == PassTrigger::operator_asked)

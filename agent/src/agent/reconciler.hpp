@@ -2,6 +2,7 @@
 
 #include "agent/flap_damper.hpp"
 #include "agent/quiet_poll.hpp"
+#include "analysis/fleet_judge.hpp"
 #include "apply/applier.hpp"
 #include "container/container_engine.hpp"
 #include "core/layout.hpp"
@@ -13,9 +14,13 @@
 #include "model/desired.hpp"
 #include "model/plan.hpp"
 #include "model/switch_outcome.hpp"
+#include "model/rollout.hpp"
+#include "plan/rollout_gate.hpp"
 #include "source/state_source.hpp"
 #include "trust/commit_gate.hpp"
 
+#include <chrono>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -92,6 +97,9 @@ struct PassResult {
   Suspensions suspended;                            ///< the holds in force during the pass
   Live live_after;                                  ///< what is live once the pass is done
   PassWork work;
+  /// Per service rolling out in waves (`spec.rollout.steps`): this host's wave and why it
+  /// waits (plan/rollout_gate.hpp). A waiting wave keeps the pass from being quiet.
+  std::map<std::string, ServiceWave> waves;
 };
 
 /// What a Reconciler is tuned with beyond its collaborators.
@@ -105,6 +113,15 @@ struct ReconcilerOptions {
   /// How many services of one dependency wave are converged at once (agent.yaml
   /// `apply.parallel`); 1 converges one service at a time.
   size_t apply_parallel = 1;
+  /// The fleet analysis of rollouts in waves (nullptr: the agent has no Prometheus; a rollout
+  /// that declares fleet queries then holds its later waves: an analysis that cannot be made
+  /// never passes).
+  const FleetJudge* fleet = nullptr;
+  /// The wall clock that waves are timed with (they count from a commit's time); the system
+  /// clock unless a test hands in another.
+  std::function<std::chrono::sys_seconds()> wall_clock = [] {
+    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  };
 };
 
 /// One reconcile pass: fetch, admit (history and signatures), load, probe, plan, apply. Keeps the
@@ -132,6 +149,15 @@ class Reconciler {
   const Desired* desired_state(ApplyMode mode, PassResult& result);
   [[nodiscard]] const Desired* last_good() const { return m_last_good ? &*m_last_good : nullptr; }
   std::optional<Desired> load_commit(const std::string& commit, std::string& problem);
+  /// `desired` with the services whose wave waits held back (m_gated), and the waves in
+  /// `result`; `desired` itself when no service rolls out in waves.
+  const Desired* gate(const Desired& desired, PassResult& result);
+  /// A rollout the fleet analysis halted, on a host that already runs its release: the
+  /// release is quarantined, the auto-rollback journaled, and the pass converges the service
+  /// to the previous good release (m_gated). Returns the desired state to plan with.
+  const Desired* roll_back_halted(const Desired* desired, const Live& live, PassResult& result);
+  /// After a pass: what each service runs (m_serving), for the next gate().
+  void remember_serving(const PassResult& result);
   /// Loads the commit the previous agent process applied (once per process).
   void restore_last_good();
   void refuse(const std::string& tip, const std::string& problem, PassResult& result);
@@ -174,6 +200,14 @@ class Reconciler {
   Notifier* m_notifier;
   HealthWatch* m_health_watch;
   size_t m_apply_parallel;
+  const FleetJudge* m_fleet;
+  std::function<std::chrono::sys_seconds()> m_wall_clock;
+  std::optional<Desired> m_gated;  ///< this pass's gate(), when waves held something back
+  std::map<std::string, WaveWait> m_wave_reported;  ///< logged already, per waved service
+  /// Per service, the release dir `current` pointed at after the last pass that probed: a
+  /// host that has not taken a waved release yet asks the fleet analysis at every pass (a
+  /// halt stays a halt), one that runs it only while the rollout is in progress.
+  std::map<std::string, std::string> m_serving;
   FlapDamper m_damper;
   std::map<std::string, std::string> m_blocked_reported;  ///< service -> dependency/target
   std::map<std::string, std::string> m_recovered_at;      ///< service -> time of its recovery

@@ -48,6 +48,34 @@ void per_service(std::string& out,
   }
 }
 
+/// Waves (#21): each host's wave and what it waits for; the releases quarantined here.
+void waves(std::string& out, const PassMetrics& pass) {
+  family(out,
+         "tether_rollout_wave",
+         "gauge",
+         "Services rolling out in waves: this host's wave (1 is the first).");
+  for (const auto& [service, wave] : pass.waves)
+    out +=
+        "tether_rollout_wave{service=" + label(service) + "} " + std::to_string(wave.first) + "\n";
+  family(out,
+         "tether_rollout_waiting",
+         "gauge",
+         "1 while this host's wave keeps the release back (reason: pause or halted).");
+  for (const auto& [service, wave] : pass.waves) {
+    if (wave.second.empty()) continue;
+    out += "tether_rollout_waiting{service=" + label(service) + ",reason=" + label(wave.second) +
+           "} 1\n";
+  }
+  family(out,
+         "tether_quarantined_release_info",
+         "gauge",
+         "The release of a service quarantined on this host (it failed here).");
+  for (const auto& [service, release] : pass.quarantined_releases) {
+    out += "tether_quarantined_release_info{service=" + label(service) +
+           ",version=" + label(release.first) + ",commit=" + label(release.second) + "} 1\n";
+  }
+}
+
 /// Rollback drills (#23): how long the last drill's switches took, when, and whether it passed.
 void drills(std::string& out, const DrillRecords& records) {
   family(out,
@@ -92,6 +120,8 @@ void Metrics::record_repeat(PassMetrics pass) {
   pass.live = std::move(m_last.live);
   pass.traffic_port = std::move(m_last.traffic_port);
   pass.drills = std::move(m_last.drills);
+  pass.waves = std::move(m_last.waves);
+  pass.quarantined_releases = std::move(m_last.quarantined_releases);
   m_last = std::move(pass);
   count_last();
 }
@@ -253,6 +283,7 @@ std::string Metrics::render() const {
   for (const auto& [service, port] : m_last.traffic_port)
     out += "tether_traffic_port{service=" + label(service) + "} " + std::to_string(port) + "\n";
   drills(out, m_last.drills);
+  waves(out, m_last);
   return out;
 }
 

@@ -40,6 +40,13 @@ struct PassMetrics {
   std::vector<SwitchCount> switches = {};
   // Rollback drills (#23): the last `tether drill` of each service (state/drills.json).
   DrillRecords drills = {};
+  // Waves (#21, h/waves).
+  /// Per service rolling out in waves: this host's wave (1-based) and why it waits ("" when
+  /// it took the release, "pause" or "halted").
+  std::map<std::string, std::pair<int, std::string>> waves = {};
+  /// Per service with a quarantined release: its (version, commit). Other hosts' fleet
+  /// analysis sees a release that failed somewhere (docs/staged-rollout.md).
+  std::map<std::string, std::pair<std::string, std::string>> quarantined_releases = {};
 };
 
 /// The agent's Prometheus metrics, updated after every pass and rendered on GET /metrics.

@@ -5,6 +5,7 @@
 #include "agent/revert_proposals.hpp"
 #include "agent/webhook_secret.hpp"
 #include "analysis/bake_runner.hpp"
+#include "analysis/fleet_judge.hpp"
 #include "api/api_server.hpp"
 #include "apply/history_store.hpp"
 #include "apply/switch_strategies.hpp"
@@ -74,6 +75,7 @@ struct AgentParts {
         container_switcher(layout, containers, prober, clock),
         prometheus(config.prometheus),
         bake_runner(prometheus, clock, bakes, host_of(config).id, config.host_labels),
+        fleet_judge(prometheus, host_of(config).id, config.host_labels),
         applier(layout,
                 service_runner,
                 hooks,
@@ -111,6 +113,7 @@ struct AgentParts {
   PrometheusClient prometheus;
   BakeBoard bakes;
   BakeRunner bake_runner;
+  PrometheusFleetJudge fleet_judge;  ///< waves: the fleet analysis (docs/staged-rollout.md)
   Applier applier;
 };
 
@@ -267,17 +270,19 @@ int run_command(const SettingsFlags& settings, const RunFlags& flags) {
   // Only the daemon watches health between passes; `run --once` judges what it sees.
   std::optional<WatchParts> watch;
   if (!flags.once) watch.emplace(metrics, board, parts.notify);
-  Reconciler reconciler(layout,
-                        host_of(*config),
-                        **source,
-                        gate,
-                        parts.applier,
-                        parts.clock,
-                        &parts.containers,
-                        ReconcilerOptions{damping_of(*config),
-                                          parts.notifier.get(),
-                                          watch ? &watch->watch : nullptr,
-                                          static_cast<size_t>(config->apply_parallel)});
+  Reconciler reconciler(
+      layout,
+      host_of(*config),
+      **source,
+      gate,
+      parts.applier,
+      parts.clock,
+      &parts.containers,
+      ReconcilerOptions{damping_of(*config),
+                        parts.notifier.get(),
+                        watch ? &watch->watch : nullptr,
+                        static_cast<size_t>(config->apply_parallel),
+                        config->prometheus.url.empty() ? nullptr : &parts.fleet_judge});
   if (flags.once) {
     AgentPasses passes(reconciler, layout, host_of(*config), proposer_of(layout, *config), nullptr);
     return static_cast<int>(run_single_pass(passes, parts.clock));

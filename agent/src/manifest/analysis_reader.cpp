@@ -53,29 +53,13 @@ std::optional<AnalysisQuery> read_query(FieldReader& r,
 
 }  // namespace
 
-std::optional<AnalysisSpec> read_analysis(FieldReader& r,
-                                          const YAML::Node& node,
-                                          const std::string& path) {
-  if (!r.expect_map(node, path)) return std::nullopt;
-  r.reject_unknown_keys(node, path, {"bake", "interval", "queries"});
-  AnalysisSpec spec;
-  bool ok = true;
-  const auto bake = r.duration(node, path, "bake", Need::required);
-  const auto interval = r.duration(node, path, "interval", Need::optional);
-  if (bake && (*bake < std::chrono::seconds(1) || *bake > k_max_bake)) {
-    r.error(node["bake"], join_path(path, "bake"), "expected between 1s and 6h");
-    ok = false;
-  }
-  if (interval && (*interval < std::chrono::seconds(1) || (bake && *interval > *bake))) {
-    r.error(node["interval"], join_path(path, "interval"), "expected at least 1s and at most bake");
-    ok = false;
-  }
-  ok = ok && bake && (interval || !node["interval"].IsDefined());
-  if (bake) spec.bake = *bake;
-  spec.interval = interval.value_or(std::min(spec.bake, Millis(std::chrono::seconds(10))));
-
+std::optional<std::vector<AnalysisQuery>> read_analysis_queries(FieldReader& r,
+                                                                const YAML::Node& node,
+                                                                const std::string& path) {
   const std::string queries_path = join_path(path, "queries");
   const YAML::Node queries = r.child(node, path, "queries", Need::required);
+  std::vector<AnalysisQuery> out;
+  bool ok = true;
   if (!queries.IsDefined()) return std::nullopt;
   if (!queries.IsSequence() || queries.size() == 0 || queries.size() > k_max_queries) {
     r.error(queries,
@@ -97,8 +81,36 @@ std::optional<AnalysisSpec> read_analysis(FieldReader& r,
               "\"" + query->name + "\" names another query too; give each query its own name");
       ok = false;
     }
-    spec.queries.push_back(std::move(*query));
+    out.push_back(std::move(*query));
   }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+std::optional<AnalysisSpec> read_analysis(FieldReader& r,
+                                          const YAML::Node& node,
+                                          const std::string& path) {
+  if (!r.expect_map(node, path)) return std::nullopt;
+  r.reject_unknown_keys(node, path, {"bake", "interval", "queries"});
+  AnalysisSpec spec;
+  bool ok = true;
+  const auto bake = r.duration(node, path, "bake", Need::required);
+  const auto interval = r.duration(node, path, "interval", Need::optional);
+  if (bake && (*bake < std::chrono::seconds(1) || *bake > k_max_bake)) {
+    r.error(node["bake"], join_path(path, "bake"), "expected between 1s and 6h");
+    ok = false;
+  }
+  if (interval && (*interval < std::chrono::seconds(1) || (bake && *interval > *bake))) {
+    r.error(node["interval"], join_path(path, "interval"), "expected at least 1s and at most bake");
+    ok = false;
+  }
+  ok = ok && bake && (interval || !node["interval"].IsDefined());
+  if (bake) spec.bake = *bake;
+  spec.interval = interval.value_or(std::min(spec.bake, Millis(std::chrono::seconds(10))));
+
+  auto queries = read_analysis_queries(r, node, path);
+  if (!queries) return std::nullopt;
+  spec.queries = std::move(*queries);
   if (!ok) return std::nullopt;
   return spec;
 }

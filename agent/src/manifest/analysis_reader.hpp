@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace tether {
 
@@ -17,5 +18,11 @@ namespace tether {
 std::optional<AnalysisSpec> read_analysis(FieldReader& r,
                                           const YAML::Node& node,
                                           const std::string& path);
+
+/// Reads `queries` of the map `node` at `path`: 1 to 16 queries with unique names (the part
+/// of `spec.analysis` that `spec.rollout.analysis` shares). nullopt with the problems recorded.
+std::optional<std::vector<AnalysisQuery>> read_analysis_queries(FieldReader& r,
+                                                                const YAML::Node& node,
+                                                                const std::string& path);
 
 }  // namespace tether

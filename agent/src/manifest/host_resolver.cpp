@@ -178,7 +178,7 @@ std::optional<ResolvedHost> resolve_host(const StateSnapshot& snapshot,
     resolved.services.emplace(
         service->name,
         ResolvedService{
-            std::move(*desired), percent, rollout_bucket(host.id, service->name), included});
+            std::move(*desired), percent, rollout_bucket(host.id, service->name), included, path});
   }
   if (host_file) {
     for (const auto& [name, node] : host_file->overrides) {
@@ -208,6 +208,17 @@ Desired desired_of(const ResolvedHost& host, const std::string& state_commit) {
   for (const auto& [name, service] : host.services) {
     if (service.included) {
       desired.services.emplace(name, service.desired);
+      const Service& declared = service.desired.service;
+      if (!declared.rollout_steps.empty()) {
+        desired.waves.emplace(
+            name,
+            WavedService{service.bucket,
+                         declared.rollout_steps,
+                         declared.rollout_analysis,
+                         service.path,
+                         {},
+                         ""});  // the start: set by the agent from the repo's history
+      }
     } else {
       desired.held_back.insert(name);
     }

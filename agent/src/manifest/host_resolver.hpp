@@ -29,6 +29,7 @@ struct ResolvedService {
   int percent = 100;
   int bucket = 0;        ///< the host's stable bucket 0-99 for this service
   bool included = true;  ///< bucket < percent: the host takes the declared release
+  std::string path;      ///< services/<name>.yaml (or .yml)
 };
 
 /// Everything one commit says about one host.

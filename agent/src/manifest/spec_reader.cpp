@@ -6,6 +6,7 @@
 #include "manifest/health_reader.hpp"
 #include "manifest/migrations_reader.hpp"
 #include "manifest/release_reader.hpp"
+#include "manifest/rollout_reader.hpp"
 #include "manifest/shared_reader.hpp"
 #include "manifest/switch_reader.hpp"
 
@@ -290,15 +291,7 @@ std::optional<Service> read_service_spec(FieldReader& r,
     if (hooks) service.hooks = *hooks;
   }
   if (const YAML::Node node = spec["rollout"]; node.IsDefined()) {
-    const std::string rollout_path = join_path(path, "rollout");
-    if (r.expect_map(node, rollout_path)) {
-      r.reject_unknown_keys(node, rollout_path, {"percent"});
-      auto percent = r.integer(node, rollout_path, "percent", Need::optional, 0, 100);
-      note(node["percent"].IsDefined(), percent.has_value());
-      service.rollout_percent = static_cast<int>(percent.value_or(100));
-    } else {
-      ok = false;
-    }
+    note(true, read_rollout(r, node, join_path(path, "rollout"), service));
   }
   auto depends_on = read_depends_on(r, spec, path);
   note(spec["dependsOn"].IsDefined(), depends_on.has_value());

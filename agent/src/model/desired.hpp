@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace tether {
 
@@ -24,6 +25,21 @@ struct DesiredService {
   bool operator==(const DesiredService&) const = default;
 };
 
+/// A service this host takes in waves (`spec.rollout.steps`, docs/staged-rollout.md): which
+/// wave is this host's and when the waves started. Each pass decides (plan/rollout_gate.hpp)
+/// whether the host takes the release now or keeps what it runs.
+struct WavedService {
+  int bucket = 0;  ///< the host's stable rollout bucket for the service
+  std::vector<RolloutStep> steps;
+  std::vector<AnalysisQuery> fleet_queries;  ///< `spec.rollout.analysis.queries`
+  std::string manifest_path;                 ///< services/<name>.yaml: whose history says when
+  /// When the waves started: the committer time of the commit that introduced the release
+  /// (set by the agent from the repo's history; agent/wave_clock.hpp), and that commit.
+  WaveClockStart start{};
+  std::string start_commit;
+  bool operator==(const WavedService&) const = default;
+};
+
 /// Everything this host should run at one state commit.
 struct Desired {
   std::string state_commit;
@@ -32,6 +48,9 @@ struct Desired {
   /// Services selected for this host but outside their rollout share: what runs of them stays
   /// as it is (a staged rollout never removes anything).
   std::set<std::string> held_back = {};
+  /// Services of `services` that roll out in waves: a pass holds each back (into `held_back`)
+  /// until this host's wave is due.
+  std::map<std::string, WavedService> waves = {};
   /// hosts/<id>.yaml `spec.allowRemovingAllServices`: a commit may leave this host with no
   /// service at all (otherwise such a commit is refused as a likely accident).
   bool allow_removing_all = false;

@@ -5,6 +5,7 @@
 #include "model/container_runtime.hpp"
 #include "model/migrations.hpp"
 #include "model/probe.hpp"
+#include "model/rollout.hpp"
 #include "model/shared_paths.hpp"
 #include "model/switch_spec.hpp"
 
@@ -141,6 +142,10 @@ struct Service {
   std::optional<AnalysisSpec> analysis = {};
   // Zero-downtime switches (h/bluegreen): `spec.switch`.
   SwitchSpec switch_spec = {};
+  // Waves (#21, h/waves): `spec.rollout.steps` (instead of `percent`; docs/staged-rollout.md)
+  // and `spec.rollout.analysis`, the fleet-level queries a later wave needs to hold.
+  std::vector<RolloutStep> rollout_steps = {};
+  std::vector<AnalysisQuery> rollout_analysis = {};
   bool operator==(const Service&) const = default;
 
   [[nodiscard]] const ReleaseSpec* release() const { return std::get_if<ReleaseSpec>(&workload); }

@@ -115,7 +115,11 @@ Plan make_plan(const Desired& desired,
   for (const auto& [name, live_service] : live) {
     if (desired.services.count(name) != 0 || !has_something_live(live_service)) continue;
     if (desired.held_back.count(name) != 0) {
-      plan.notes.push_back(name + ": outside its rollout share on this host; keeps what it runs");
+      plan.notes.push_back(name + (desired.waves.count(name) != 0
+                                       ? ": its wave is not due (or the rollout halted) on this "
+                                         "host; keeps what it runs"
+                                       : ": outside its rollout share on this host; keeps what "
+                                         "it runs"));
       continue;
     }
     plan.removals.push_back(removal_of(live_service));

@@ -31,6 +31,17 @@ struct DeclaredRelease {
   bool operator==(const DeclaredRelease&) const = default;
 };
 
+/// A service rolling out in waves (`spec.rollout.steps`): this host's wave.
+struct WaveView {
+  int wave = 1;  ///< 1-based
+  int waves = 1;
+  int percent = 100;
+  std::string due_at;        ///< RFC 3339
+  std::string since_commit;  ///< the commit whose time the waves count from
+  std::string waiting;       ///< "" (took the release), "pause" or "halted"
+  bool operator==(const WaveView&) const = default;
+};
+
 struct ServiceStatus {
   DeclaredRelease desired;
   ServiceState state = ServiceState::pending;
@@ -41,6 +52,8 @@ struct ServiceStatus {
   std::optional<Suspension> suspended = {};  ///< the hold in force, whatever the state
   /// spec.switch.strategy ("restart", "blue-green"); "" for containers (no strategy yet).
   std::string strategy = {};
+  /// Waves: this host's wave; a host whose wave waits is `pending`, `reason` says why.
+  std::optional<WaveView> wave = {};
   bool operator==(const ServiceStatus&) const = default;
 };
 

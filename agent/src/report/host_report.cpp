@@ -232,6 +232,13 @@ std::string last_pass_text(const AgentStatus& pass) {
       out += "  " + name + " suspended by " + service.suspended->source + " (" +
              service.suspended->reason + "): nothing held back\n";
     }
+    if (const auto& wave = service.wave; wave && !wave->waiting.empty()) {
+      out += "  " + name + " WAITING (" + wave->waiting + "): " + service.reason + "\n";
+    } else if (wave) {
+      out += "  " + name + " wave " + std::to_string(wave->wave) + "/" +
+             std::to_string(wave->waves) + " (" + std::to_string(wave->percent) +
+             "%): took the release\n";
+    }
     if (!service.error.empty()) out += "  " + name + " FAILED: " + service.error + "\n";
     if (!service.recovered_at.empty())
       out += "  " + name + " recovered at " + service.recovered_at + "\n";

@@ -40,6 +40,14 @@ nlohmann::json to_json(const AgentStatus& status) {
                             {"since", service.suspended->since},
                             {"until", service.suspended->until}};
     }
+    if (const auto& wave = service.wave) {
+      entry["wave"] = {{"wave", wave->wave},
+                       {"waves", wave->waves},
+                       {"percent", wave->percent},
+                       {"dueAt", wave->due_at},
+                       {"sinceCommit", wave->since_commit},
+                       {"waiting", wave->waiting}};
+    }
   }
   return json;
 }
@@ -66,6 +74,14 @@ AgentStatus from_json(const nlohmann::json& json) {
                                hold->value("source", ""),
                                hold->value("since", ""),
                                hold->value("until", "")};
+    }
+    if (const auto wave = service.find("wave"); wave != service.end() && wave->is_object()) {
+      s.wave = WaveView{wave->value("wave", 1),
+                        wave->value("waves", 1),
+                        wave->value("percent", 100),
+                        wave->value("dueAt", ""),
+                        wave->value("sinceCommit", ""),
+                        wave->value("waiting", "")};
     }
   }
   return status;

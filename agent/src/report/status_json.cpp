@@ -13,6 +13,17 @@ nlohmann::json declared_json(const DeclaredRelease& release) {
   return json;
 }
 
+nlohmann::json wave_json(const WaveView& wave) {
+  nlohmann::json json = {
+      {"wave", wave.wave},
+      {"waves", wave.waves},
+      {"percent", wave.percent},
+      {"dueAt", wave.due_at},
+      {"waiting", wave.waiting.empty() ? nlohmann::json() : nlohmann::json(wave.waiting)}};
+  if (!wave.since_commit.empty()) json["sinceCommit"] = wave.since_commit;
+  return json;
+}
+
 void add_agent_view(nlohmann::json& service, const ServiceStatus* status) {
   if (status == nullptr) {
     // Live on disk but no longer declared for this host (another selector, a smaller
@@ -32,6 +43,7 @@ void add_agent_view(nlohmann::json& service, const ServiceStatus* status) {
     if (!hold->since.empty()) service["suspended"]["since"] = hold->since;
     if (!hold->until.empty()) service["suspended"]["until"] = hold->until;
   }
+  if (const auto& wave = status->wave) service["wave"] = wave_json(*wave);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "manifest/documents.hpp"
 #include "manifest/host_resolver.hpp"
 #include "model/image_ref.hpp"
+#include "model/rollout.hpp"
 
 namespace tether::review {
 namespace {
@@ -66,6 +67,15 @@ std::optional<HostDeclaration> declared_for(const StateSnapshot& snapshot,
     DeclaredService declared;
     declared.release = release_view(desired.service, desired.release.config_hash);
     declared.rollout = Rollout{service.percent, service.bucket, service.included};
+    if (const auto& steps = desired.service.rollout_steps; !steps.empty()) {
+      // The time the waves count from does not matter here: only the offsets.
+      const WaveStatus wave = wave_status(service.bucket, steps, {}, {}, {});
+      declared.rollout.wave = wave.wave + 1;
+      declared.rollout.waves = wave.waves;
+      declared.rollout.percent = wave.percent;
+      declared.rollout.due_after =
+          std::chrono::duration_cast<Millis>(wave.due_at.time_since_epoch());
+    }
     declared.runtime = runtime_spec_of(desired.service, desired.release);
     declared.fingerprint = desired.fingerprint;
     if (const auto& analysis = desired.service.analysis) {

@@ -1,5 +1,6 @@
 #include "review/render.hpp"
 
+#include "core/duration.hpp"
 #include "review/classify.hpp"
 
 #include <map>
@@ -42,7 +43,17 @@ std::string move_text(const ServiceChange& change) {
   return release_text(change.to ? *change.to : *change.from);
 }
 
+std::string wave_text(const Rollout& rollout) {
+  return "wave " + std::to_string(rollout.wave) + "/" + std::to_string(rollout.waves) + " (" +
+         std::to_string(rollout.percent) + "%, bucket " + std::to_string(rollout.bucket) +
+         "): takes it " +
+         (rollout.due_after.count() == 0
+              ? std::string("at once")
+              : format_duration(rollout.due_after) + " after the commit that introduces it");
+}
+
 std::string rollout_text(const Rollout& rollout) {
+  if (rollout.waves > 0) return wave_text(rollout);
   return "rollout " + std::to_string(rollout.percent) + "% (bucket " +
          std::to_string(rollout.bucket) +
          "): " + (rollout.included ? "in" : "out, this host keeps what it runs");
@@ -119,6 +130,10 @@ std::string change_cell(const ServiceChange& change) {
 
 std::string rollout_cell(const Rollout& rollout) {
   const std::string percent = std::to_string(rollout.percent) + "%";
+  if (rollout.waves > 0) {
+    return "wave " + std::to_string(rollout.wave) + "/" + std::to_string(rollout.waves) + " (" +
+           percent + ", +" + format_duration(rollout.due_after) + ")";
+  }
   if (rollout.percent >= 100) return percent;
   return percent + (rollout.included ? " (in)" : " (out: keeps what it runs)");
 }

@@ -43,6 +43,11 @@ Json change_json(const ServiceChange& change) {
   out["rollout"] = {{"percent", change.rollout.percent},
                     {"bucket", change.rollout.bucket},
                     {"included", change.rollout.included}};
+  if (change.rollout.waves > 0) {
+    out["rollout"]["wave"] = change.rollout.wave;
+    out["rollout"]["waves"] = change.rollout.waves;
+    out["rollout"]["dueAfterSeconds"] = change.rollout.due_after.count() / 1000;
+  }
   return out;
 }
 

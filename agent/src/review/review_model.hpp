@@ -36,6 +36,11 @@ struct Rollout {
   int percent = 100;
   int bucket = 0;        ///< the host's stable bucket 0-99 for this service
   bool included = true;  ///< bucket < percent: the host takes the declared release
+  // Waves (`rollout.steps`): this host's wave (1-based; 0 without steps), how many there are,
+  // and when it is due, counted from the commit that introduces the release.
+  int wave = 0;
+  int waves = 0;
+  Millis due_after{0};
   bool operator==(const Rollout&) const = default;
 };
 

@@ -147,6 +147,10 @@ std::string hint_by_field(std::string_view field) {
     return "list services of the same host, each once and without a cycle; see "
            "docs/dependencies.md";
   }
+  if (starts_with(field, "spec.rollout.steps") || starts_with(field, "spec.rollout.analysis")) {
+    return "steps: 1 to 10 of {percent, pause}, percents rising from 1 to a last step of 100 "
+           "without a pause; see docs/staged-rollout.md (Waves)";
+  }
   if (key == "percent") return "use a whole number from 0 (no host) to 100 (every selected host)";
   if (key == "version") return "use 1-64 of A-Z a-z 0-9 . _ + -, in quotes; no '/' or '..'";
   if (key == "name")

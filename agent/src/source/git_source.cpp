@@ -2,6 +2,7 @@
 
 #include "net/git_access.hpp"
 #include "net/git_url.hpp"
+#include "source/file_history.hpp"
 #include "source/git_handles.hpp"
 #include "source/tree_snapshot.hpp"
 
@@ -267,6 +268,14 @@ Result<std::vector<std::string>> GitSource::commits_since(const std::string& bas
     commits.push_back(git::hex(oid));
   }
   return commits;
+}
+
+Result<std::vector<FileVersion>> GitSource::file_history(const std::string& tip_hex,
+                                                         const std::string& path,
+                                                         size_t limit) {
+  auto tip = parse_oid(tip_hex);
+  if (!tip) return tip.error();
+  return read_file_history(m_impl->repo.get(), *tip, path, limit, TreeLimits{}.max_file_bytes);
 }
 
 }  // namespace tether

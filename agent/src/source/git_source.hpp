@@ -38,6 +38,9 @@ class GitSource final : public StateSource {
   [[nodiscard]] Result<std::vector<std::string>> commits_since(const std::string& base,
                                                                const std::string& tip,
                                                                size_t limit) override;
+  [[nodiscard]] Result<std::vector<FileVersion>> file_history(const std::string& tip,
+                                                              const std::string& path,
+                                                              size_t limit) override;
 
  private:
   struct Impl;

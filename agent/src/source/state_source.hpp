@@ -23,6 +23,16 @@ struct SignedCommit {
   long long commit_time = 0;  ///< committer time, Unix seconds
 };
 
+/// One commit of a file's first-parent history (StateSource::file_history).
+struct FileVersion {
+  std::string commit;         ///< 40 hex
+  long long commit_time = 0;  ///< committer time, Unix seconds
+  std::string blob_id;        ///< the file's blob at that commit; empty when it has none
+  /// The file's content; read only where the blob differs from the newer entry's (else
+  /// empty: the newer entry's content holds).
+  std::string content;
+};
+
 /// Where desired state comes from. The agent only needs "what is the tip now" and "what are the
 /// files at that commit"; tests and dry-runs can hand in other sources.
 class StateSource {
@@ -44,6 +54,18 @@ class StateSource {
   [[nodiscard]] virtual Result<std::vector<std::string>> commits_since(const std::string& base,
                                                                        const std::string& tip,
                                                                        size_t limit) = 0;
+  /// `path` along the first-parent history of `tip`, newest first, at most `limit` commits
+  /// (waves: the commit that introduced a service's release). Sources without history
+  /// answer an error; the caller then falls back to a time that holds waves back, never one
+  /// that lets them go early.
+  [[nodiscard]] virtual Result<std::vector<FileVersion>> file_history(const std::string& tip,
+                                                                      const std::string& path,
+                                                                      size_t limit) {
+    (void)tip;
+    (void)path;
+    (void)limit;
+    return Error{"this state source keeps no history", ""};
+  }
 };
 
 }  // namespace tether
