@@ -29,12 +29,9 @@ nlohmann::json analysis_json(const BakeProgress& progress) {
           {"queries", std::move(queries)}};
 }
 
-using exposition::family;
-using exposition::label;
-using exposition::number;
-
 std::string pair_labels(const std::pair<std::string, std::string>& key) {
-  return "{service=" + label(key.first) + ",query=" + label(key.second) + "}";
+  return "{service=" + exposition::label(key.first) + ",query=" + exposition::label(key.second) +
+         "}";
 }
 
 }  // namespace
@@ -59,26 +56,28 @@ void overlay_bakes(nlohmann::json& status, const BakeBoard::Snapshot& bakes) {
 
 std::string bake_metrics(const BakeBoard::Snapshot& bakes) {
   std::string out;
-  family(out,
-         "tether_analysis_baking",
-         "gauge",
-         "1 while the service's release bakes: its spec.analysis queries are evaluated and the "
-         "switch does not count yet.");
+  exposition::family(
+      out,
+      "tether_analysis_baking",
+      "gauge",
+      "1 while the service's release bakes: its spec.analysis queries are evaluated and the "
+      "switch does not count yet.");
   for (const auto& [service, progress] : bakes.baking) {
-    out += "tether_analysis_baking{service=" + label(service) + "} 1\n";
+    out += "tether_analysis_baking{service=" + exposition::label(service) + "} 1\n";
   }
-  family(out,
-         "tether_analysis_value",
-         "gauge",
-         "The last value of a spec.analysis query (kept after the bake).");
+  exposition::family(out,
+                     "tether_analysis_value",
+                     "gauge",
+                     "The last value of a spec.analysis query (kept after the bake).");
   for (const auto& [key, value] : bakes.last_values) {
-    out += "tether_analysis_value" + pair_labels(key) + " " + number(value) + "\n";
+    out += "tether_analysis_value" + pair_labels(key) + " " + exposition::number(value) + "\n";
   }
-  family(out,
-         "tether_analysis_breaches_total",
-         "counter",
-         "Bake rounds in which a spec.analysis query breached its condition or failed (each "
-         "ends its bake with a rollback).");
+  exposition::family(
+      out,
+      "tether_analysis_breaches_total",
+      "counter",
+      "Bake rounds in which a spec.analysis query breached its condition or failed (each "
+      "ends its bake with a rollback).");
   for (const auto& [key, count] : bakes.breaches) {
     out += "tether_analysis_breaches_total" + pair_labels(key) + " " + std::to_string(count) + "\n";
   }

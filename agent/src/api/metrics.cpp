@@ -8,10 +8,6 @@
 namespace tether {
 namespace {
 
-using exposition::family;
-using exposition::label;
-using exposition::number;
-
 /// A bucket bound as people write it ("0.1", "2.5", "10").
 std::string bound(double value) {
   char buffer[32];
@@ -25,7 +21,7 @@ void single(std::string& out,
             const char* type,
             const char* help,
             const std::string& value) {
-  family(out, name, type, help);
+  exposition::family(out, name, type, help);
   out += std::string(name) + " " + value + "\n";
 }
 
@@ -42,9 +38,10 @@ void per_service(std::string& out,
                  const char* name,
                  const char* help,
                  const std::map<std::string, bool>& values) {
-  family(out, name, "gauge", help);
+  exposition::family(out, name, "gauge", help);
   for (const auto& [service, value] : values) {
-    out += std::string(name) + "{service=" + label(service) + "} " + (value ? "1" : "0") + "\n";
+    out += std::string(name) + "{service=" + exposition::label(service) + "} " +
+           (value ? "1" : "0") + "\n";
   }
 }
 
@@ -78,28 +75,31 @@ void waves(std::string& out, const PassMetrics& pass) {
 
 /// Rollback drills (#23): how long the last drill's switches took, when, and whether it passed.
 void drills(std::string& out, const DrillRecords& records) {
-  family(out,
-         "tether_drill_seconds",
-         "gauge",
-         "How long the last rollback drill's switches took (tether drill): phase rollback, to the "
-         "previous release, and phase return, back to the declared one, each through its gate.");
+  exposition::family(
+      out,
+      "tether_drill_seconds",
+      "gauge",
+      "How long the last rollback drill's switches took (tether drill): phase rollback, to the "
+      "previous release, and phase return, back to the declared one, each through its gate.");
   for (const auto& [service, drill] : records) {
-    out += "tether_drill_seconds{service=" + label(service) + ",phase=\"rollback\"} " +
-           number(drill.rollback_seconds) + "\n";
-    out += "tether_drill_seconds{service=" + label(service) + ",phase=\"return\"} " +
-           number(drill.back_seconds) + "\n";
+    out += "tether_drill_seconds{service=" + exposition::label(service) + ",phase=\"rollback\"} " +
+           exposition::number(drill.rollback_seconds) + "\n";
+    out += "tether_drill_seconds{service=" + exposition::label(service) + ",phase=\"return\"} " +
+           exposition::number(drill.back_seconds) + "\n";
   }
-  family(out,
-         "tether_drill_timestamp_seconds",
-         "gauge",
-         "When the last rollback drill of the service finished (Unix time).");
+  exposition::family(out,
+                     "tether_drill_timestamp_seconds",
+                     "gauge",
+                     "When the last rollback drill of the service finished (Unix time).");
   for (const auto& [service, drill] : records) {
-    out += "tether_drill_timestamp_seconds{service=" + label(service) + "} " +
-           number(drill.finished_unix_seconds) + "\n";
+    out += "tether_drill_timestamp_seconds{service=" + exposition::label(service) + "} " +
+           exposition::number(drill.finished_unix_seconds) + "\n";
   }
-  family(out, "tether_drill_success", "gauge", "1 when the last rollback drill passed.");
+  exposition::family(
+      out, "tether_drill_success", "gauge", "1 when the last rollback drill passed.");
   for (const auto& [service, drill] : records) {
-    out += "tether_drill_success{service=" + label(service) + "} " + (drill.ok ? "1" : "0") + "\n";
+    out += "tether_drill_success{service=" + exposition::label(service) + "} " +
+           (drill.ok ? "1" : "0") + "\n";
   }
 }
 
@@ -159,13 +159,14 @@ void Metrics::set_baking(const std::string& service) {
 }
 
 void Metrics::render_state_repo(std::string& out) const {
-  family(out,
-         "tether_state_info",
-         "gauge",
-         "The branch tip the last poll fetched (\"\" when unreachable) and the state commit "
-         "applied; they differ while the tip is refused.");
-  out += "tether_state_info{tip=" + label(m_last.tip_commit) +
-         ",applied=" + label(m_last.state_commit) + "} 1\n";
+  exposition::family(
+      out,
+      "tether_state_info",
+      "gauge",
+      "The branch tip the last poll fetched (\"\" when unreachable) and the state commit "
+      "applied; they differ while the tip is refused.");
+  out += "tether_state_info{tip=" + exposition::label(m_last.tip_commit) +
+         ",applied=" + exposition::label(m_last.state_commit) + "} 1\n";
   flag(out,
        "tether_state_refused",
        "1 while the branch tip is refused (invalid manifests, signature, history): the host "
@@ -196,13 +197,14 @@ void Metrics::count_watchdog_miss() {
 std::string Metrics::render() const {
   std::lock_guard lock(m_mutex);
   std::string out;
-  family(out, "tether_reconcile_duration_seconds", "histogram", "Duration of reconcile passes.");
+  exposition::family(
+      out, "tether_reconcile_duration_seconds", "histogram", "Duration of reconcile passes.");
   for (size_t i = 0; i < k_buckets.size(); ++i) {
     out += "tether_reconcile_duration_seconds_bucket{le=\"" + bound(k_buckets[i]) + "\"} " +
            std::to_string(m_bucket_counts[i]) + "\n";
   }
   out += "tether_reconcile_duration_seconds_bucket{le=\"+Inf\"} " + std::to_string(m_passes) + "\n";
-  out += "tether_reconcile_duration_seconds_sum " + number(m_duration_sum) + "\n";
+  out += "tether_reconcile_duration_seconds_sum " + exposition::number(m_duration_sum) + "\n";
   out += "tether_reconcile_duration_seconds_count " + std::to_string(m_passes) + "\n";
   counter(out, "tether_rollbacks_total", "Automatic rollbacks carried out.", m_rollbacks_total);
   family(out,
@@ -247,10 +249,11 @@ std::string Metrics::render() const {
          "tether_last_reconcile_timestamp_seconds",
          "gauge",
          "When the last pass finished (Unix time).",
-         number(m_last.finished_unix_seconds));
-  family(out, "tether_state_commit_info", "gauge", "The state commit the host converges to.");
+         exposition::number(m_last.finished_unix_seconds));
+  exposition::family(
+      out, "tether_state_commit_info", "gauge", "The state commit the host converges to.");
   if (!m_last.state_commit.empty()) {
-    out += "tether_state_commit_info{commit=" + label(m_last.state_commit) + "} 1\n";
+    out += "tether_state_commit_info{commit=" + exposition::label(m_last.state_commit) + "} 1\n";
   }
   render_state_repo(out);
   per_service(
@@ -271,17 +274,19 @@ std::string Metrics::render() const {
               "tether_suspended",
               "1 while a hold (tether suspend, spec.suspend) keeps the service as it runs.",
               m_last.suspended);
-  family(out, "tether_service_info", "gauge", "The release live for each service.");
+  exposition::family(out, "tether_service_info", "gauge", "The release live for each service.");
   for (const auto& [service, release] : m_last.live) {
-    out += "tether_service_info{service=" + label(service) + ",version=" + label(release.first) +
-           ",commit=" + label(release.second) + "} 1\n";
+    out += "tether_service_info{service=" + exposition::label(service) +
+           ",version=" + exposition::label(release.first) +
+           ",commit=" + exposition::label(release.second) + "} 1\n";
   }
-  family(out,
-         "tether_traffic_port",
-         "gauge",
-         "Blue-green services: the port of the release the proxy sends clients to.");
+  exposition::family(out,
+                     "tether_traffic_port",
+                     "gauge",
+                     "Blue-green services: the port of the release the proxy sends clients to.");
   for (const auto& [service, port] : m_last.traffic_port)
-    out += "tether_traffic_port{service=" + label(service) + "} " + std::to_string(port) + "\n";
+    out += "tether_traffic_port{service=" + exposition::label(service) + "} " +
+           std::to_string(port) + "\n";
   drills(out, m_last.drills);
   waves(out, m_last);
   return out;

@@ -13,7 +13,7 @@
 namespace tether {
 namespace {
 
-int usage(const std::string& problem) {
+int live_usage(const std::string& problem) {
   std::fprintf(stderr, "tether plan --live: %s (see tether plan --help)\n", problem.c_str());
   return k_exit_usage;
 }
@@ -35,16 +35,16 @@ int exit_status_of(preview::PreviewFailure failure) {
 }  // namespace
 
 int plan_live_command(const PlanFlags& flags) {
-  if (flags.ref.empty()) return usage("--ref REF is required");
+  if (flags.ref.empty()) return live_usage("--ref REF is required");
   if (!flags.from.empty())
-    return usage(
+    return live_usage(
         "--from compares two revisions; --live compares one ref "
         "with this host");
   if (flags.format != "text" && flags.format != "json")
-    return usage("--format: expected text or json, got " + flags.format);
+    return live_usage("--format: expected text or json, got " + flags.format);
   const auto timeout = parse_duration(flags.timeout);
   if (!timeout || timeout->count() <= 0)
-    return usage("--timeout: expected a duration like 10s, got \"" + flags.timeout + "\"");
+    return live_usage("--timeout: expected a duration like 10s, got \"" + flags.timeout + "\"");
   SettingsFlags settings;
   settings.config_file = flags.config_file;
   settings.repo = flags.repo;
