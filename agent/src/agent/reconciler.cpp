@@ -17,8 +17,6 @@
 namespace tether {
 namespace {
 
-std::string short_commit(const std::string& commit) { return commit.substr(0, 12); }
-
 fs::path last_good_file(const Layout& layout) { return layout.state_dir() / "last-good-commit"; }
 
 bool declares_containers(const Desired& desired) {

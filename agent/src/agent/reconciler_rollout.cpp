@@ -9,11 +9,6 @@
 #include "core/log.hpp"
 
 namespace tether {
-namespace {
-
-std::string short_commit(const std::string& commit) { return commit.substr(0, 12); }
-
-}  // namespace
 
 const Desired* Reconciler::gate(const Desired& desired, PassResult& result) {
   m_gated.reset();

@@ -5,12 +5,6 @@
 namespace tether {
 namespace {
 
-std::string number(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%g", value);
-  return buffer;
-}
-
 QueryReading read(const AnalysisQuery& query, const QueryAnswer& answer) {
   QueryReading reading{query.name,
                        to_string(query.condition),
@@ -43,7 +37,7 @@ std::string breach_of(const AnalysisQuery& query,
   using Verdict = QueryReading::Verdict;
   const std::string name = "analysis query " + query.name;
   if (reading.verdict == Verdict::breach && reading.value) {
-    return name + " = " + number(*reading.value) + ", needs " + reading.condition;
+    return name + " = " + short_number(*reading.value) + ", needs " + reading.condition;
   }
   if (reading.verdict == Verdict::breach) return name + " returned no data (noData: fail)";
   if (reading.verdict == Verdict::error) return name + " failed: " + reading.detail;

@@ -3,15 +3,6 @@
 #include <cstdio>
 
 namespace tether {
-namespace {
-
-std::string number(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%g", value);
-  return buffer;
-}
-
-}  // namespace
 
 std::string quarantined_elsewhere_query(const std::string& service,
                                         const std::string& version,
@@ -28,8 +19,9 @@ FleetJudgement judge_fleet(const QueryAnswer& quarantined,
             "cannot tell whether a host quarantined the release: " + quarantined.detail};
   }
   if (quarantined.kind == QueryAnswer::Kind::value && quarantined.value >= 1) {
-    return {FleetVerdict::breached,
-            "the release failed and is quarantined on " + number(quarantined.value) + " host(s)"};
+    return {
+        FleetVerdict::breached,
+        "the release failed and is quarantined on " + short_number(quarantined.value) + " host(s)"};
   }
   std::string unknown;
   for (size_t i = 0; i < queries.size(); ++i) {
@@ -47,7 +39,7 @@ FleetJudgement judge_fleet(const QueryAnswer& quarantined,
       case QueryAnswer::Kind::value:
         if (!condition_holds(query.condition, answer.value)) {
           return {FleetVerdict::breached,
-                  "fleet query " + query.name + " = " + number(answer.value) + ", needs " +
+                  "fleet query " + query.name + " = " + short_number(answer.value) + ", needs " +
                       to_string(query.condition)};
         }
         break;

@@ -13,16 +13,16 @@
 namespace tether {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 /// Set by this thread's DeadlineStream when its request ran out of time: the error handler,
 /// called on the same thread, answers 408 instead of httplib's 400.
 thread_local bool t_request_timed_out = false;
 
 /// Waits until `sock` is ready for `events` or `deadline` passes; false on timeout or error.
-bool wait_ready(socket_t sock, short events, Clock::time_point deadline) {
+bool wait_ready(socket_t sock, short events, SteadyClock::time_point deadline) {
   for (;;) {
-    const auto left = std::chrono::ceil<Millis>(deadline - Clock::now()).count();
+    const auto left = std::chrono::ceil<Millis>(deadline - SteadyClock::now()).count();
     if (left <= 0) return false;
     pollfd fd{sock, events, 0};
     const int rc = ::poll(&fd, 1, static_cast<int>(std::min<long long>(left, 1000 * 60)));
@@ -59,16 +59,17 @@ class DeadlineStream final : public httplib::Stream {
  public:
   DeadlineStream(socket_t sock, const ConnectionLimits& limits)
       : m_sock(sock),
-        m_read_deadline(Clock::now() + limits.request_deadline),
+        m_read_deadline(SteadyClock::now() + limits.request_deadline),
         m_write_timeout(limits.write_timeout) {}
 
   bool is_readable() const override {
     if (wait_ready(m_sock, POLLIN, m_read_deadline)) return true;
-    t_request_timed_out = Clock::now() >= m_read_deadline;
+    t_request_timed_out = SteadyClock::now() >= m_read_deadline;
     return false;
   }
   bool is_writable() const override {
-    return wait_ready(m_sock, POLLOUT, std::min(Clock::now() + m_write_timeout, write_deadline()));
+    return wait_ready(
+        m_sock, POLLOUT, std::min(SteadyClock::now() + m_write_timeout, write_deadline()));
   }
   ssize_t read(char* ptr, size_t size) override {
     if (m_begin == m_end) {
@@ -84,7 +85,7 @@ class DeadlineStream final : public httplib::Stream {
     return static_cast<ssize_t>(n);
   }
   ssize_t write(const char* ptr, size_t size) override {
-    if (m_write_start == Clock::time_point{}) m_write_start = Clock::now();
+    if (m_write_start == SteadyClock::time_point{}) m_write_start = SteadyClock::now();
     if (!is_writable()) return -1;
     return ::send(m_sock, ptr, size, MSG_NOSIGNAL);
   }
@@ -97,16 +98,16 @@ class DeadlineStream final : public httplib::Stream {
   socket_t socket() const override { return m_sock; }
 
  private:
-  Clock::time_point write_deadline() const {
-    const Clock::time_point start =
-        m_write_start == Clock::time_point{} ? Clock::now() : m_write_start;
+  SteadyClock::time_point write_deadline() const {
+    const SteadyClock::time_point start =
+        m_write_start == SteadyClock::time_point{} ? SteadyClock::now() : m_write_start;
     return start + 4 * m_write_timeout;
   }
 
   socket_t m_sock;
-  Clock::time_point m_read_deadline;
+  SteadyClock::time_point m_read_deadline;
   Millis m_write_timeout;
-  Clock::time_point m_write_start{};
+  SteadyClock::time_point m_write_start{};
   char m_buffer[4096];
   size_t m_begin = 0;
   size_t m_end = 0;
@@ -166,7 +167,7 @@ void refuse(socket_t sock, const std::string& client, size_t cap) {
   // Closing with the request unread would reset the connection, and the client could lose the
   // answer: say we are done, then drain what it sent for a moment.
   ::shutdown(sock, SHUT_WR);
-  const auto until = Clock::now() + std::chrono::milliseconds(200);
+  const auto until = SteadyClock::now() + std::chrono::milliseconds(200);
   char sink[1024];
   while (wait_ready(sock, POLLIN, until) && ::recv(sock, sink, sizeof sink, 0) > 0) {
   }

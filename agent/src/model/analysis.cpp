@@ -187,4 +187,10 @@ std::string promql_escape(std::string_view value) {
   return out;
 }
 
+std::string short_number(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", value);
+  return buffer;
+}
+
 }  // namespace tether

@@ -63,6 +63,8 @@ struct TemplateValues {
 
 /// "< 0.01", as an operator reads it back.
 [[nodiscard]] std::string to_string(const AnalysisCondition& condition);
+/// A measured value as people write it (printf's %g: "0.01", "250", "1e+06").
+[[nodiscard]] std::string short_number(double value);
 [[nodiscard]] const char* to_string(NoDataPolicy policy);
 
 /// "" when every `{{...}}` in `text` names a known placeholder (see AnalysisQuery::query) and

@@ -20,4 +20,9 @@ struct ReleaseId {
   [[nodiscard]] std::string short_text() const;
 };
 
+/// The first 12 hex digits of a commit id, as logs and errors show it.
+[[nodiscard]] inline std::string short_commit(const std::string& commit) {
+  return commit.substr(0, 12);
+}
+
 }  // namespace tether
