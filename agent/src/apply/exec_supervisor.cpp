@@ -63,6 +63,7 @@ Result<ProcessRecord> ExecSupervisor::start(const std::string& service,
   request.extra_env = run.env;
   request.extra_env[k_service_marker] = m_layout.service_dir(service).string();
   request.log_file = m_layout.log_file(service);
+  request.sockets = where.sockets;
   for (const fs::path& needed :
        {request.log_file.parent_path(), m_layout.pid_file(service).parent_path()}) {
     if (Status made = make_dirs(needed); !made) return made.error();

@@ -6,9 +6,10 @@ namespace tether {
 BuiltInSwitchStrategies::BuiltInSwitchStrategies(const Layout& layout, const ServiceRunner& runner)
     : m_restart(make_restart_switch(layout, runner)),
       m_blue_green(make_blue_green_switch(
-          layout, make_exec_release_slots(runner), [](const BlueGreenSpec& spec) {
-            return make_haproxy_driver(spec.haproxy);
-          })) {}
+          layout,
+          make_exec_release_slots(runner),
+          [](const BlueGreenSpec& spec) { return make_haproxy_driver(spec.haproxy); })),
+      m_socket_handoff(make_socket_handoff_switch(layout, runner)) {}
 
 const SwitchStrategy& BuiltInSwitchStrategies::strategy_for(const DesiredService& desired) const {
   switch (desired.service.switch_spec.strategy) {
@@ -16,6 +17,8 @@ const SwitchStrategy& BuiltInSwitchStrategies::strategy_for(const DesiredService
       return *m_restart;
     case SwitchStrategyKind::blue_green:
       return *m_blue_green;
+    case SwitchStrategyKind::socket_handoff:
+      return *m_socket_handoff;
   }
   return *m_restart;
 }

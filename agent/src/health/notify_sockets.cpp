@@ -81,6 +81,16 @@ ProbeResult NotifySockets::check(const std::string& service, int watchdog_sec) {
   return judge_notify(channel.state, channel.pid, watchdog_sec, now());
 }
 
+void NotifySockets::adopt(const std::string& service) {
+  std::lock_guard lock(m_mutex);
+  const auto it = m_channels.find(service);
+  if (it == m_channels.end()) return;  // check() binds it again, as adopted
+  // pid 0: the next check follows the main pid without forgetting this state.
+  it->second.pid = 0;
+  it->second.state = adopted_state(now());
+  it->second.unattributed.clear();
+}
+
 void NotifySockets::install(const std::string& service, Channel channel) {
   if (const auto it = m_channels.find(service); it != m_channels.end())
     m_retired.push_back(std::move(it->second.socket));
