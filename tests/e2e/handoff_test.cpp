@@ -90,6 +90,11 @@ TEST_F(HandoffTest, UpgradeRevertAndAReleaseThatNeverGetsReadyFailNoRequest) {
             std::string::npos)
       << "hello serves the socket it was passed";
   const pid_t first_pid = service_pid();
+  const CommandResult status_before = tether({"status"});
+  EXPECT_NE(status_before.out.find("pid " + std::to_string(first_pid) +
+                                   ", holds http=127.0.0.1:" + std::to_string(m_port)),
+            std::string::npos)
+      << status_before.out;
   SteadyLoad load(m_port, "/");
   ASSERT_TRUE(eventually([&] { return load.answered() >= 20; }, seconds(5))) << describe(load);
 

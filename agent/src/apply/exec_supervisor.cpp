@@ -94,7 +94,8 @@ Result<ProcessRecord> ExecSupervisor::start(const std::string& service,
                      log_tail(request.log_file, 400),
                  "fix the release or its config, or revert the change in the state repo"};
   }
-  const ProcessRecord record{*pid, *start_time, release_dir, fingerprint, where.port};
+  const ProcessRecord record{
+      *pid, *start_time, release_dir, fingerprint, where.port, where.sockets.description};
   // Record first: if the agent dies now, the next one still knows what it started.
   if (Status written = write_process_record(slot_file(service, where.slot), record); !written) {
     ::kill(-*pid, SIGKILL);

@@ -109,7 +109,8 @@ Result<ListenSockets> ListenSockets::acquire(const std::string& service,
     }
     sockets.m_fds.push_back(std::move(*found));
     sockets.m_names.push_back(socket.name);
-    sockets.m_origins.push_back(socket.name + "=" + endpoint_text(socket) + " (" + origin + ")");
+    sockets.m_endpoints.push_back(socket.name + "=" + endpoint_text(socket));
+    sockets.m_origins.push_back(sockets.m_endpoints.back() + " (" + origin + ")");
   }
   return sockets;
 }
@@ -118,6 +119,8 @@ PassedSockets ListenSockets::passed() const {
   PassedSockets passed;
   for (const UniqueFd& fd : m_fds) passed.fds.push_back(fd.get());
   passed.names = m_names;
+  for (const std::string& endpoint : m_endpoints)
+    passed.description += (passed.description.empty() ? "" : ",") + endpoint;
   return passed;
 }
 

@@ -35,6 +35,7 @@ class ListenSockets {
   std::vector<UniqueFd> m_fds;
   std::vector<std::string> m_names;
   std::vector<std::string> m_origins;
+  std::vector<std::string> m_endpoints;  ///< "http=127.0.0.1:8080"
 };
 
 }  // namespace tether

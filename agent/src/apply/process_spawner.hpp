@@ -16,6 +16,7 @@ namespace tether {
 struct PassedSockets {
   std::vector<int> fds;            ///< the agent's descriptors (close-on-exec in the agent)
   std::vector<std::string> names;  ///< one per fd: LISTEN_FDNAMES, joined with ':'
+  std::string description = {};    ///< "http=127.0.0.1:8080,...", for the pid record and status
 };
 
 struct SpawnRequest {

@@ -62,8 +62,11 @@ void write_pid(char* out, pid_t pid) {
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   const int count = static_cast<int>(request.sockets.fds.size());
   const int first_free = 3 + count;
-  bool ok = ::dup2(null_fd, STDIN_FILENO) >= 0 && ::dup2(log_fd, STDOUT_FILENO) >= 0 &&
-            ::dup2(log_fd, STDERR_FILENO) >= 0;
+  // The report pipe must survive the moves below and the closing of the rest until the exec.
+  const int moved_report = ::fcntl(report, F_DUPFD_CLOEXEC, first_free);
+  if (moved_report >= 0) report = moved_report;
+  bool ok = moved_report >= 0 && ::dup2(null_fd, STDIN_FILENO) >= 0 &&
+            ::dup2(log_fd, STDOUT_FILENO) >= 0 && ::dup2(log_fd, STDERR_FILENO) >= 0;
   // Above the target range first, so that moving one socket to 3+i never overwrites another
   // that still waits to be moved; dup2 clears close-on-exec on its target.
   int moved[64];
@@ -72,8 +75,10 @@ void write_pid(char* out, pid_t pid) {
     ok = moved[i] >= 0;
   }
   for (int i = 0; ok && i < count; ++i) ok = ::dup2(moved[i], 3 + i) == 3 + i;
-  // The agent's other descriptors (its lock file, sockets) must not live on in the service.
-  if (ok) ok = ::syscall(SYS_close_range, first_free, ~0U, 0) == 0 || errno == ENOSYS;
+  // The agent's other descriptors (its lock file, sockets) must not live on in the service;
+  // the report pipe is close-on-exec.
+  if (ok && report > first_free) ok = ::syscall(SYS_close_range, first_free, report - 1, 0) == 0;
+  if (ok) ok = ::syscall(SYS_close_range, report + 1, ~0U, 0) == 0;
   if (ok) ok = ::chdir(request.working_dir.c_str()) == 0;
   if (ok) {
     write_pid(pid_digits, ::getpid());

@@ -176,6 +176,8 @@ std::vector<Cell> service_row(const Layout& layout, const ServiceReport& r) {
       process.text += ", pid " + std::to_string(record->pid);
       // Blue-green: the port the proxy sends clients to is the serving release's.
       if (record->port != 0) process.text += ", traffic on :" + std::to_string(record->port);
+      // Socket hand-off: the serving release holds the sockets between switches.
+      if (!record->sockets.empty()) process.text += ", holds " + record->sockets;
     }
   } else if (s.process == ProcessState::stopped) {
     process.style = Style::red;
