@@ -122,12 +122,12 @@ bench() {
     manifest "$strategy" "1.$i.0"
     commit_and_push "hello 1.$i.0" >/dev/null
     agent
-    git -C "$work/work" revert --no-edit -q HEAD && git -C "$work/work" push -q origin HEAD:main
+    git -C "$work/work" revert --no-edit HEAD >/dev/null && git -C "$work/work" push -q origin HEAD:main
     agent
     manifest "$strategy" "9.0.$i-broken"
     commit_and_push "hello 9.0.$i-broken" >/dev/null
     agent || true  # fails its gate: rolled back
-    git -C "$work/work" revert --no-edit -q HEAD && git -C "$work/work" push -q origin HEAD:main
+    git -C "$work/work" revert --no-edit HEAD >/dev/null && git -C "$work/work" push -q origin HEAD:main
     agent
   done
   sleep 1
