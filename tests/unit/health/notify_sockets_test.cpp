@@ -129,6 +129,7 @@ TEST_F(NotifySocketsTest, AReadyReadWhileTheOldProcessWasMainCountsOnceItsSender
 TEST_F(NotifySocketsTest, AfterAFailedHandoffGateTheServingProcessCountsAsReadyAgain) {
   const SleepingChild serving;
   m_main = serving.pid();
+  std::filesystem::create_directories(m_sockets.socket_path("web").parent_path());
   ASSERT_TRUE(m_sockets.check("web", 0).healthy) << "adopted: it passed its gate earlier";
   // A candidate is prepared for and never says READY=1; once it is gone the serving process
   // is the main one again.
