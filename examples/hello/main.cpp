@@ -1,5 +1,6 @@
 // hello: the example service tether deploys. Argument parsing and wiring only.
 #include "config.hpp"
+#include "listen_fds.hpp"
 #include "request_metrics.hpp"
 #include "server.hpp"
 #include "version.hpp"
@@ -29,6 +30,9 @@ constexpr std::string_view k_usage =
     "(for tether's spec.migrations.command), and exits 1 when there is none.\n"
     "HELLO_PORT=N overrides the config file's port (how tether's blue-green switch hands a\n"
     "release its port).\n"
+    "Socket activation (LISTEN_FDS, LISTEN_PID: systemd's, or tether's socket-handoff switch):\n"
+    "serves the listening socket at fd 3 instead of binding port=; on SIGTERM it stops\n"
+    "accepting, finishes the requests in flight and exits, leaving the socket to the others.\n"
     "HELLO_NOTIFY=1 sends READY=1 to NOTIFY_SOCKET once listening (not when failing health)\n"
     "and WATCHDOG=1 every WATCHDOG_USEC/2 (sd_notify, as a systemd Type=notify service);\n"
     "HELLO_WATCHDOG_STOP_AFTER=N stops the pings after N (for watchdog tests).\n";
@@ -59,6 +63,12 @@ std::optional<std::string> config_path(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   hello::block_stop_signals();
+  // Before any thread: it unsets LISTEN_* (a child must not take them for its own).
+  const auto handed = hello::take_listen_fd();
+  if (!handed.ok()) {
+    std::cerr << "hello: " << handed.error() << "\n";
+    return 1;
+  }
   if (argc == 2 && (std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "-h")) {
     std::cout << k_usage;
     return 0;
@@ -108,5 +118,5 @@ int main(int argc, char** argv) {
     std::cerr << "hello: " << fail_rate.error() << "\n";
     return 1;
   }
-  return hello::serve(config, version.value(), health, fail_rate.value());
+  return hello::serve(config, version.value(), health, fail_rate.value(), handed.value());
 }

@@ -63,6 +63,7 @@ Result<ProcessRecord> ExecSupervisor::start(const std::string& service,
   request.extra_env = run.env;
   request.extra_env[k_service_marker] = m_layout.service_dir(service).string();
   request.log_file = m_layout.log_file(service);
+  request.sockets = where.sockets;
   for (const fs::path& needed :
        {request.log_file.parent_path(), m_layout.pid_file(service).parent_path()}) {
     if (Status made = make_dirs(needed); !made) return made.error();
@@ -93,7 +94,8 @@ Result<ProcessRecord> ExecSupervisor::start(const std::string& service,
                      log_tail(request.log_file, 400),
                  "fix the release or its config, or revert the change in the state repo"};
   }
-  const ProcessRecord record{*pid, *start_time, release_dir, fingerprint, where.port};
+  const ProcessRecord record{
+      *pid, *start_time, release_dir, fingerprint, where.port, where.sockets.description};
   // Record first: if the agent dies now, the next one still knows what it started.
   if (Status written = write_process_record(slot_file(service, where.slot), record); !written) {
     ::kill(-*pid, SIGKILL);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "apply/process_spawner.hpp"
 #include "core/duration.hpp"
 #include "core/layout.hpp"
 #include "core/result.hpp"
@@ -16,10 +17,12 @@ namespace tether {
 /// `candidate` beside it until traffic moved, then the old one `retiring` while it drains.
 enum class PidSlot { serving, candidate, retiring };
 
-/// Where start() records the process, and the port it was handed (blue-green; 0: none).
+/// Where start() records the process, the port it was handed (blue-green; 0: none) and the
+/// listening sockets it is passed (socket hand-off; none: it opens its own).
 struct StartSlot {
   PidSlot slot = PidSlot::serving;
   int port = 0;
+  PassedSockets sockets = {};
 };
 
 /// The built-in `run.exec` supervisor. Services run detached (own session, outliving the agent);

@@ -1,5 +1,6 @@
 #include "apply/process_spawner.hpp"
 
+#include "apply/socket_spawner.hpp"
 #include "core/files.hpp"
 #include "process/env_block.hpp"
 #include "process/text_busy.hpp"
@@ -80,6 +81,12 @@ Result<pid_t> spawn_detached(const SpawnRequest& request) {
   if (null_fd < 0) {
     ::close(log_fd);
     return Error{"cannot open /dev/null: " + errno_text(), ""};
+  }
+  if (!request.sockets.fds.empty()) {
+    auto pid = spawn_with_sockets(request, log_fd, null_fd);
+    ::close(log_fd);
+    ::close(null_fd);
+    return pid;
   }
   EnvBlock env(request.extra_env);
   std::vector<char*> argv;

@@ -128,6 +128,32 @@ Status ServiceRunner::bring_up_beside(const DesiredService& desired,
   return healthy;
 }
 
+Status ServiceRunner::bring_up_on_sockets(const DesiredService& desired,
+                                          const std::string& dir,
+                                          const PassedSockets& sockets) const {
+  const std::string& name = desired.service.name;
+  const ExecRun* exec = exec_of(desired);
+  if (exec == nullptr || !desired.service.health ||
+      !std::holds_alternative<NotifyProbe>(desired.service.health->probe))
+    return Error{name + ": socket-handoff needs run.exec and health.notify",
+                 "see docs/zero-downtime.md"};
+  auto run = with_notify(desired, *exec);
+  if (!run) return run.error();
+  auto started = m_supervisor.start(
+      name, *run, dir, desired.fingerprint, Millis(0), StartSlot{PidSlot::candidate, 0, sockets});
+  if (!started) return started.error();
+  const ProcessRecord record = *started;
+  Status healthy = gate(desired, dir, [&] { return m_supervisor.exit_reason(name, record); });
+  if (!healthy) {
+    if (Status stopped = m_supervisor.stop_slot(name, PidSlot::candidate, exec->stop_timeout);
+        !stopped)
+      log_warn("cannot stop the unhealthy candidate",
+               {{"service", name}, {"error", stopped.error().describe()}});
+    if (m_notify != nullptr) m_notify->adopt(name);
+  }
+  return healthy;
+}
+
 Result<ExecRun> ServiceRunner::with_notify(const DesiredService& desired,
                                            const ExecRun& run) const {
   const auto* notify = std::get_if<NotifyProbe>(&desired.service.health->probe);

@@ -44,6 +44,16 @@ class ServiceRunner {
                                        const std::string& port_env,
                                        int port) const;
 
+  /// Socket hand-off (socket_handoff_switch.cpp): starts `releases/<dir>` beside the process
+  /// that serves, which keeps running, as the candidate (PidSlot::candidate) with `sockets`
+  /// passed (LISTEN_FDS) and NOTIFY_SOCKET; then gates it on READY=1 from its own pid
+  /// (health.notify; the probe of a shared port could be answered by the old process). A
+  /// candidate that fails its gate is stopped again and the serving process is the notify
+  /// socket's main one again.
+  [[nodiscard]] Status bring_up_on_sockets(const DesiredService& desired,
+                                           const std::string& dir,
+                                           const PassedSockets& sockets) const;
+
   /// The exec supervisor, for the blue-green switch's other pid slots.
   [[nodiscard]] const ExecSupervisor& supervisor() const { return m_supervisor; }
 

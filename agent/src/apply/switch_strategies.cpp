@@ -10,7 +10,8 @@ BuiltInSwitchStrategies::BuiltInSwitchStrategies(const Layout& layout, const Ser
       m_blue_green(make_blue_green_switch(
           layout, make_exec_release_slots(runner), [](const BlueGreenSpec& spec) {
             return make_proxy_driver(spec.proxy);
-          })) {}
+          })),
+      m_socket_handoff(make_socket_handoff_switch(layout, runner)) {}
 
 std::unique_ptr<ProxyDriver> make_proxy_driver(const ProxyTarget& target) {
   return std::visit(
@@ -25,6 +26,8 @@ const SwitchStrategy& BuiltInSwitchStrategies::strategy_for(const DesiredService
       return *m_restart;
     case SwitchStrategyKind::blue_green:
       return *m_blue_green;
+    case SwitchStrategyKind::socket_handoff:
+      return *m_socket_handoff;
   }
   return *m_restart;
 }

@@ -20,18 +20,25 @@ namespace tether {
 [[nodiscard]] std::unique_ptr<SwitchStrategy> make_blue_green_switch(
     const Layout& layout, std::unique_ptr<ReleaseSlots> slots, ProxyDriverFactory proxies);
 
+/// socket_handoff_switch.cpp: hold the service's listening sockets, start the new release
+/// beside the old one on the same sockets (LISTEN_FDS), gate it on READY=1, then SIGTERM the
+/// old one, which drains (bounded by drainTimeout).
+[[nodiscard]] std::unique_ptr<SwitchStrategy> make_socket_handoff_switch(
+    const Layout& layout, const ServiceRunner& runner);
+
 /// The switch strategies this agent has, and the one place that chooses one for a service:
 /// a new strategy is its file's `make_..._switch` above and a line in `strategy_for`.
 class BuiltInSwitchStrategies final : public SwitchStrategies {
  public:
   BuiltInSwitchStrategies(const Layout& layout, const ServiceRunner& runner);
 
-  /// `spec.switch.strategy`: restart (the default) or blue-green.
+  /// `spec.switch.strategy`: restart (the default), blue-green or socket-handoff.
   [[nodiscard]] const SwitchStrategy& strategy_for(const DesiredService& desired) const override;
 
  private:
   std::unique_ptr<SwitchStrategy> m_restart;
   std::unique_ptr<SwitchStrategy> m_blue_green;
+  std::unique_ptr<SwitchStrategy> m_socket_handoff;
 };
 
 }  // namespace tether

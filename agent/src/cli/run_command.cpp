@@ -51,12 +51,16 @@ DampingSettings damping_of(const AgentConfig& config) {
 CommitGate gate_of(const AgentConfig& config) { return CommitGate(trust_policy_of(config)); }
 
 /// An exec service's main pid from its pid file, while that very process runs (never reaps:
-/// the gate may still want its exit status).
+/// the gate may still want its exit status). While a socket hand-off gates a candidate beside
+/// the serving process, the candidate is the main one: its READY=1 is what the gate waits for.
 MainPidLookup main_pid_of(const Layout& layout) {
   return [layout](const std::string& service) -> std::optional<pid_t> {
-    const auto record = read_process_record(layout.pid_file(service));
-    if (!record || process_start_time(record->pid) != record->start_time) return std::nullopt;
-    return record->pid;
+    const fs::path serving = layout.pid_file(service);
+    for (const fs::path& file : {serving.parent_path() / "candidate.pid", serving}) {
+      const auto record = read_process_record(file);
+      if (record && process_start_time(record->pid) == record->start_time) return record->pid;
+    }
+    return std::nullopt;
   };
 }
 

@@ -81,6 +81,16 @@ ProbeResult NotifySockets::check(const std::string& service, int watchdog_sec) {
   return judge_notify(channel.state, channel.pid, watchdog_sec, now());
 }
 
+void NotifySockets::adopt(const std::string& service) {
+  std::lock_guard lock(m_mutex);
+  const auto it = m_channels.find(service);
+  if (it == m_channels.end()) return;  // check() binds it again, as adopted
+  // pid 0: the next check follows the main pid without forgetting this state.
+  it->second.pid = 0;
+  it->second.state = adopted_state(now());
+  it->second.unattributed.clear();
+}
+
 void NotifySockets::install(const std::string& service, Channel channel) {
   if (const auto it = m_channels.find(service); it != m_channels.end())
     m_retired.push_back(std::move(it->second.socket));
@@ -146,8 +156,9 @@ void NotifySockets::drain(const std::string& service, Channel& channel, std::opt
     return;
   }
   follow(channel.pid, channel.state, *pid);
-  for (const NotifyDatagram& datagram : channel.unattributed) count(service, channel, datagram);
-  channel.unattributed.clear();
+  std::vector<NotifyDatagram> pending;
+  pending.swap(channel.unattributed);
+  for (const NotifyDatagram& datagram : pending) count(service, channel, datagram);
   for (const NotifyDatagram& datagram : got) count(service, channel, datagram);
 }
 
@@ -155,7 +166,13 @@ void NotifySockets::count(const std::string& service,
                           Channel& channel,
                           const NotifyDatagram& datagram) {
   if (datagram.sender != channel.pid) {
-    // Not the main process (NotifyAccess=main): a child, or someone else entirely.
+    // Not the main process (NotifyAccess=main): a child, or someone else entirely; or a
+    // socket hand-off's candidate whose pid file was not written yet when this was read (the
+    // serving process was the main one until then). Kept, bounded, for when its sender is the
+    // main process; never counted otherwise.
+    channel.unattributed.push_back(datagram);
+    if (channel.unattributed.size() > k_max_unattributed)
+      channel.unattributed.erase(channel.unattributed.begin());
     if (!channel.warned) {
       log_warn("ignored a notify datagram from a process that is not the service's main one",
                {{"service", service},

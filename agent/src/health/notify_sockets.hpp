@@ -49,6 +49,12 @@ class NotifySockets {
   /// with its watchdog clock restarted now.
   [[nodiscard]] ProbeResult check(const std::string& service, int watchdog_sec);
 
+  /// After a failed socket hand-off gate (socket_handoff_switch.cpp): the candidate that was
+  /// prepared for is gone and the process that served all along is the main one again; it
+  /// passed its gate earlier, so it is judged as adopted (ready, watchdog clock restarted now)
+  /// rather than as a new process that has yet to say READY=1.
+  void adopt(const std::string& service);
+
   /// Where `service`'s socket is.
   [[nodiscard]] std::filesystem::path socket_path(const std::string& service) const;
 

@@ -15,6 +15,7 @@ Status write_process_record(const std::filesystem::path& file, const ProcessReco
                          {"release", record.release_dir},
                          {"fingerprint", record.fingerprint}};
   if (record.port != 0) json["port"] = record.port;
+  if (!record.sockets.empty()) json["sockets"] = record.sockets;
   return write_file_atomic(file, json_text(json) + "\n");
 }
 
@@ -27,7 +28,8 @@ std::optional<ProcessRecord> read_process_record(const std::filesystem::path& fi
                          json.at("startTime").get<unsigned long long>(),
                          json.at("release").get<std::string>(),
                          json.value("fingerprint", ""),
-                         json.value("port", 0)};
+                         json.value("port", 0),
+                         json.value("sockets", "")};
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
   }

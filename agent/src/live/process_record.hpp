@@ -19,6 +19,8 @@ struct ProcessRecord {
   std::string fingerprint = {};
   /// Blue-green (h/bluegreen): the port it was handed (0: none, a restart-switched service).
   int port = 0;
+  /// Socket hand-off: the listening sockets it was passed, "http=127.0.0.1:8080,..." ("": none).
+  std::string sockets = {};
   bool operator==(const ProcessRecord&) const = default;
 };
 

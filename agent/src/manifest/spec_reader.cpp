@@ -8,6 +8,7 @@
 #include "manifest/release_reader.hpp"
 #include "manifest/rollout_reader.hpp"
 #include "manifest/shared_reader.hpp"
+#include "manifest/socket_handoff_reader.hpp"
 #include "manifest/switch_reader.hpp"
 
 #include <algorithm>
@@ -329,6 +330,7 @@ std::optional<Service> read_service_spec(FieldReader& r,
   // Zero-downtime switches (h/bluegreen).
   if (auto switch_spec = read_switch(r, spec, path, ok)) service.switch_spec = *switch_spec;
   if (mode == SpecMode::whole) ok = check_blue_green_service(r, spec, path) && ok;
+  if (mode == SpecMode::whole) ok = check_socket_handoff_service(r, spec, path) && ok;
 
   if (mode == SpecMode::whole && ok) ok = check_config_targets(r, spec, service);
   if (mode == SpecMode::whole && ok) ok = check_encrypted_config_workload(r, spec, service);

@@ -1,5 +1,7 @@
 #include "manifest/switch_reader.hpp"
 
+#include "manifest/socket_handoff_reader.hpp"
+
 #include <algorithm>
 #include <charconv>
 
@@ -18,7 +20,9 @@ YAML::Node map_child(const YAML::Node& node, const char* key) {
 }
 
 std::string strategy_check(const std::string& value) {
-  return value == "restart" || value == "blue-green" ? "" : "restart or blue-green";
+  return value == "restart" || value == "blue-green" || value == "socket-handoff"
+             ? ""
+             : "restart, blue-green or socket-handoff";
 }
 
 std::string env_name_check(const std::string& value) {
@@ -175,11 +179,12 @@ std::optional<SwitchSpec> read_switch(FieldReader& r,
     return std::nullopt;
   };
   if (!r.expect_map(node, where)) return fail();
-  r.reject_unknown_keys(node, where, {"strategy", "drainTimeout", "blueGreen"});
+  r.reject_unknown_keys(node, where, {"strategy", "drainTimeout", "blueGreen", "socketHandoff"});
   SwitchSpec result;
   auto strategy = r.string(node, where, "strategy", Need::optional, strategy_check);
   if (!strategy && node["strategy"].IsDefined()) return fail();
   if (strategy == "blue-green") result.strategy = SwitchStrategyKind::blue_green;
+  if (strategy == "socket-handoff") result.strategy = SwitchStrategyKind::socket_handoff;
   if (node["drainTimeout"].IsDefined()) {
     auto drain = r.duration(node, where, "drainTimeout", Need::optional);
     if (!drain) return fail();
@@ -190,6 +195,21 @@ std::optional<SwitchSpec> read_switch(FieldReader& r,
       return fail();
     }
     result.drain_timeout = *drain;
+  }
+  const YAML::Node handoff = node["socketHandoff"];
+  if (result.strategy != SwitchStrategyKind::socket_handoff && handoff.IsDefined()) {
+    r.error(handoff, join_path(where, "socketHandoff"), "only with strategy: socket-handoff");
+    return fail();
+  }
+  if (result.strategy == SwitchStrategyKind::socket_handoff) {
+    if (!handoff.IsDefined()) {
+      r.error(node,
+              join_path(where, "socketHandoff"),
+              "required with strategy: socket-handoff (sockets: [{name, port}])");
+      return fail();
+    }
+    result.socket_handoff = read_socket_handoff(r, handoff, join_path(where, "socketHandoff"));
+    if (!result.socket_handoff) return fail();
   }
   const YAML::Node blue_green = node["blueGreen"];
   if (result.strategy != SwitchStrategyKind::blue_green) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace tether {
 
@@ -13,6 +14,10 @@ namespace tether {
 enum class SwitchStrategyKind {
   restart,     ///< stop the old release, start the new one (a gap without service)
   blue_green,  ///< start the new one beside the old on its own port, then move the proxy
+  /// tether holds the listening sockets and passes them to each release (LISTEN_FDS, as
+  /// systemd's socket activation does): old and new overlap on the same sockets, then the old
+  /// one drains
+  socket_handoff,
 };
 
 /// `spec.switch.blueGreen.haproxy`: the HAProxy server whose address tether moves between the
@@ -44,6 +49,22 @@ struct BlueGreenSpec {
   bool operator==(const BlueGreenSpec&) const = default;
 };
 
+/// One of `spec.switch.socketHandoff.sockets`: a listening TCP socket tether creates (or takes
+/// over from the release that holds it) and passes to every release of the service.
+struct HandoffSocket {
+  std::string name;                   ///< LISTEN_FDNAMES entry: 1-255 of [A-Za-z0-9_.-]
+  std::string address = "127.0.0.1";  ///< an IPv4 address to bind (0.0.0.0: every interface)
+  int port = 0;                       ///< 1..65535
+  bool operator==(const HandoffSocket&) const = default;
+};
+
+/// `spec.switch.socketHandoff`: the sockets, passed at fds 3, 4, ... in this order.
+struct SocketHandoffSpec {
+  static constexpr size_t k_max_sockets = 16;
+  std::vector<HandoffSocket> sockets;  ///< 1..k_max_sockets, distinct names and address:port
+  bool operator==(const SocketHandoffSpec&) const = default;
+};
+
 /// `spec.switch`. Not part of the fingerprint: it says how the next switch happens, not what
 /// runs (a changed value takes effect at the next switch or restart).
 struct SwitchSpec {
@@ -51,16 +72,21 @@ struct SwitchSpec {
   /// How long the old release may finish in-flight requests once traffic moved away from it.
   Millis drain_timeout{std::chrono::seconds(10)};
   std::optional<BlueGreenSpec> blue_green;  ///< set exactly when strategy is blue_green
+  /// set exactly when strategy is socket_handoff
+  std::optional<SocketHandoffSpec> socket_handoff;
   bool operator==(const SwitchSpec&) const = default;
 };
 
-/// "restart" or "blue-green": the manifest's spelling, also used in logs, status and metrics.
+/// "restart", "blue-green" or "socket-handoff": the manifest's spelling, also used in logs, status
+/// and metrics.
 [[nodiscard]] constexpr const char* strategy_name(SwitchStrategyKind kind) {
   switch (kind) {
     case SwitchStrategyKind::restart:
       return "restart";
     case SwitchStrategyKind::blue_green:
       return "blue-green";
+    case SwitchStrategyKind::socket_handoff:
+      return "socket-handoff";
   }
   return "restart";
 }

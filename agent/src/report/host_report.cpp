@@ -195,6 +195,8 @@ std::vector<Cell> service_row(const Layout& layout, const ServiceReport& r) {
       } else if (record->port != 0) {
         process.text += ", traffic on :" + std::to_string(record->port);
       }
+      // Socket hand-off: the serving release holds the sockets between switches.
+      if (!record->sockets.empty()) process.text += ", holds " + record->sockets;
     }
   } else if (s.process == ProcessState::stopped) {
     process.style = Style::red;

@@ -113,6 +113,36 @@ TEST_F(NotifySocketsTest, ANewMainProcessMustSayReadyAgain) {
   EXPECT_FALSE(m_sockets.check("web", 0).healthy);
 }
 
+TEST_F(NotifySocketsTest, AReadyReadWhileTheOldProcessWasMainCountsOnceItsSenderIsMain) {
+  // Socket hand-off: the candidate (this test) says READY=1 before its pid file is written,
+  // while the pid lookup still names the serving process (the child).
+  const SleepingChild serving;
+  m_main = serving.pid();
+  ASSERT_TRUE(m_sockets.prepare("web", 0));
+  ASSERT_TRUE(send_to(m_sockets.socket_path("web"), "READY=1"));
+  EXPECT_FALSE(m_sockets.check("web", 0).healthy) << "not the main process (yet)";
+  m_main = ::getpid();
+  const ProbeResult result = m_sockets.check("web", 0);
+  EXPECT_TRUE(result.healthy) << result.detail;
+}
+
+TEST_F(NotifySocketsTest, AfterAFailedHandoffGateTheServingProcessCountsAsReadyAgain) {
+  const SleepingChild serving;
+  m_main = serving.pid();
+  std::filesystem::create_directories(m_sockets.socket_path("web").parent_path());
+  ASSERT_TRUE(m_sockets.check("web", 0).healthy) << "adopted: it passed its gate earlier";
+  // A candidate is prepared for and never says READY=1; once it is gone the serving process
+  // is the main one again.
+  ASSERT_TRUE(m_sockets.prepare("web", 0));
+  const SleepingChild candidate;
+  m_main = candidate.pid();
+  EXPECT_FALSE(m_sockets.check("web", 0).healthy);
+  m_main = serving.pid();
+  EXPECT_FALSE(m_sockets.check("web", 0).healthy) << "a new main process must say READY=1...";
+  m_sockets.adopt("web");
+  EXPECT_TRUE(m_sockets.check("web", 0).healthy) << "...unless it is the one that served";
+}
+
 TEST_F(NotifySocketsTest, AnAdoptedServiceGetsItsSocketBackAndIsNotBlamedForTheGap) {
   // An earlier agent's socket file: the service keeps sending to this path.
   ASSERT_TRUE(m_sockets.prepare("web", 1));
