@@ -8,9 +8,9 @@ namespace tether {
 BuiltInSwitchStrategies::BuiltInSwitchStrategies(const Layout& layout, const ServiceRunner& runner)
     : m_restart(make_restart_switch(layout, runner)),
       m_blue_green(make_blue_green_switch(
-          layout, make_exec_release_slots(runner), [](const BlueGreenSpec& spec) {
-            return make_proxy_driver(spec.proxy);
-          })),
+          layout,
+          make_exec_release_slots(runner),
+          [](const BlueGreenSpec& spec) { return make_proxy_driver(spec.proxy); })),
       m_socket_handoff(make_socket_handoff_switch(layout, runner)) {}
 
 std::unique_ptr<ProxyDriver> make_proxy_driver(const ProxyTarget& target) {

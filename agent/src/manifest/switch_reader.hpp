@@ -12,8 +12,8 @@ namespace tether {
 
 /// `<path>.switch` of a Service spec `spec`: `{strategy: restart|blue-green|socket-handoff,
 /// drainTimeout: D, blueGreen: {ports: [P, P], portEnv: NAME, haproxy: {socket, backend, server}
-/// | nginx: {upstreamFile, pidFile}}, socketHandoff: {sockets: [{name, port, address}]}}`, or nullopt
-/// when it is absent or wrong (wrong is recorded through `reader`, and `ok` is set false).
+/// | nginx: {upstreamFile, pidFile}}, socketHandoff: {sockets: [{name, port, address}]}}`, or
+/// nullopt when it is absent or wrong (wrong is recorded through `reader`, and `ok` is set false).
 [[nodiscard]] std::optional<SwitchSpec> read_switch(FieldReader& reader,
                                                     const YAML::Node& spec,
                                                     const std::string& path,
