@@ -8,12 +8,6 @@ namespace tether {
 namespace {
 
 /// `node[key]`, or an undefined node when `node` is not a map (yaml-cpp throws on a zombie).
-YAML::Node map_child(const YAML::Node& node, const char* key) {
-  if (!node.IsDefined() || !node.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
-  const YAML::Node child = node[key];
-  return child.IsDefined() ? child : YAML::Node(YAML::NodeType::Undefined);
-}
-
 /// sd_listen_fds_with_names(3): a name is at most 255 characters of a safe set (no ':', which
 /// separates names in LISTEN_FDNAMES).
 std::string name_check(const std::string& value) {

@@ -13,12 +13,6 @@ constexpr Millis k_max_drain{std::chrono::minutes(10)};
 constexpr size_t k_max_socket_path = 107;
 
 /// `node[key]`, or an undefined node when `node` is not a map (yaml-cpp throws on a zombie).
-YAML::Node map_child(const YAML::Node& node, const char* key) {
-  if (!node.IsDefined() || !node.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
-  const YAML::Node child = node[key];
-  return child.IsDefined() ? child : YAML::Node(YAML::NodeType::Undefined);
-}
-
 std::string strategy_check(const std::string& value) {
   return value == "restart" || value == "blue-green" || value == "socket-handoff"
              ? ""

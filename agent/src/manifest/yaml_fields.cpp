@@ -3,6 +3,13 @@
 #include <regex>
 
 namespace tether {
+
+YAML::Node map_child(const YAML::Node& map, const char* key) {
+  if (!map.IsDefined() || !map.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  const YAML::Node child = map[key];
+  return child.IsDefined() ? child : YAML::Node(YAML::NodeType::Undefined);
+}
+
 namespace {
 
 int line_of(const YAML::Node& node) {

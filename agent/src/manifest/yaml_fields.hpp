@@ -18,6 +18,10 @@ namespace tether {
 
 enum class Need { required, optional };
 
+/// `map[key]`, or an undefined node when `map` is no map or has no such key (a missing key of
+/// a const yaml-cpp node is an invalid node that throws on most calls).
+[[nodiscard]] YAML::Node map_child(const YAML::Node& map, const char* key);
+
 /// A check on a string value: returns an empty string when fine, else what was expected.
 using StringCheck = std::function<std::string(const std::string&)>;
 
