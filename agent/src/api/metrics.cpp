@@ -47,29 +47,30 @@ void per_service(std::string& out,
 
 /// Waves (#21): each host's wave and what it waits for; the releases quarantined here.
 void waves(std::string& out, const PassMetrics& pass) {
-  family(out,
-         "tether_rollout_wave",
-         "gauge",
-         "Services rolling out in waves: this host's wave (1 is the first).");
+  exposition::family(out,
+                     "tether_rollout_wave",
+                     "gauge",
+                     "Services rolling out in waves: this host's wave (1 is the first).");
   for (const auto& [service, wave] : pass.waves)
-    out +=
-        "tether_rollout_wave{service=" + label(service) + "} " + std::to_string(wave.first) + "\n";
-  family(out,
-         "tether_rollout_waiting",
-         "gauge",
-         "1 while this host's wave keeps the release back (reason: pause or halted).");
+    out += "tether_rollout_wave{service=" + exposition::label(service) + "} " +
+           std::to_string(wave.first) + "\n";
+  exposition::family(out,
+                     "tether_rollout_waiting",
+                     "gauge",
+                     "1 while this host's wave keeps the release back (reason: pause or halted).");
   for (const auto& [service, wave] : pass.waves) {
     if (wave.second.empty()) continue;
-    out += "tether_rollout_waiting{service=" + label(service) + ",reason=" + label(wave.second) +
-           "} 1\n";
+    out += "tether_rollout_waiting{service=" + exposition::label(service) +
+           ",reason=" + exposition::label(wave.second) + "} 1\n";
   }
-  family(out,
-         "tether_quarantined_release_info",
-         "gauge",
-         "The release of a service quarantined on this host (it failed here).");
+  exposition::family(out,
+                     "tether_quarantined_release_info",
+                     "gauge",
+                     "The release of a service quarantined on this host (it failed here).");
   for (const auto& [service, release] : pass.quarantined_releases) {
-    out += "tether_quarantined_release_info{service=" + label(service) +
-           ",version=" + label(release.first) + ",commit=" + label(release.second) + "} 1\n";
+    out += "tether_quarantined_release_info{service=" + exposition::label(service) +
+           ",version=" + exposition::label(release.first) +
+           ",commit=" + exposition::label(release.second) + "} 1\n";
   }
 }
 
@@ -207,15 +208,17 @@ std::string Metrics::render() const {
   out += "tether_reconcile_duration_seconds_sum " + exposition::number(m_duration_sum) + "\n";
   out += "tether_reconcile_duration_seconds_count " + std::to_string(m_passes) + "\n";
   counter(out, "tether_rollbacks_total", "Automatic rollbacks carried out.", m_rollbacks_total);
-  family(out,
-         "tether_switch_total",
-         "counter",
-         "Switches to a new release or new settings, by the service's strategy (spec.switch) and "
-         "how they ended: switched, rolled_back (failed the gate), failed (nothing changed).");
+  exposition::family(
+      out,
+      "tether_switch_total",
+      "counter",
+      "Switches to a new release or new settings, by the service's strategy (spec.switch) and "
+      "how they ended: switched, rolled_back (failed the gate), failed (nothing changed).");
   for (const auto& [key, count] : m_switches_total) {
     const auto& [service, strategy, outcome] = key;
-    out += "tether_switch_total{service=" + label(service) + ",strategy=" + label(strategy) +
-           ",outcome=" + label(outcome) + "} " + std::to_string(count) + "\n";
+    out += "tether_switch_total{service=" + exposition::label(service) +
+           ",strategy=" + exposition::label(strategy) + ",outcome=" + exposition::label(outcome) +
+           "} " + std::to_string(count) + "\n";
   }
   counter(out,
           "tether_recoveries_total",

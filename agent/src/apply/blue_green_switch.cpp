@@ -14,10 +14,6 @@
 namespace tether {
 namespace {
 
-SwitchResult aborted(Status failed) {
-  return SwitchResult{SwitchStage::aborted, std::move(failed)};
-}
-
 class BlueGreenSwitch final : public SwitchStrategy {
  public:
   BlueGreenSwitch(Layout layout, std::unique_ptr<ReleaseSlots> slots, ProxyDriverFactory proxies)
@@ -27,15 +23,15 @@ class BlueGreenSwitch final : public SwitchStrategy {
     const DesiredService& desired = request.desired;
     const std::string& name = desired.service.name;
     if (!desired.service.switch_spec.blue_green)
-      return aborted(Error{name + ": blue-green without spec.switch.blueGreen", ""});
+      return aborted_switch(Error{name + ": blue-green without spec.switch.blueGreen", ""});
     const BlueGreenSpec& spec = *desired.service.switch_spec.blue_green;
     const auto proxy = m_proxies(spec);
     // A proxy that does not answer now would not take the switch either: nothing starts.
     const auto traffic = proxy->traffic_port();
-    if (!traffic) return aborted(traffic.error().with_context(name + ": blue-green switch"));
+    if (!traffic) return aborted_switch(traffic.error().with_context(name + ": blue-green switch"));
     std::optional<ProcessRecord> serving = m_slots->running(desired, PidSlot::serving);
     if (Status cleared = clear_leftovers(desired, *proxy, serving); !cleared)
-      return aborted(std::move(cleared));
+      return aborted_switch(std::move(cleared));
     const int port = port_for_new(spec, serving, *traffic);
     if (Status up = m_slots->start_gated(desired, request.to_dir, port); !up)
       return SwitchResult{SwitchStage::gated, std::move(up)};
@@ -46,8 +42,9 @@ class BlueGreenSwitch final : public SwitchStrategy {
       (void)m_slots->stop(desired, PidSlot::candidate);
       if (serving && serving->port != 0)
         (void)move_traffic(desired, *proxy, serving->port, serving->release_dir);
-      return aborted(moved.error().with_context(name + ": traffic not moved to " + request.to_dir +
-                                                " (port " + std::to_string(port) + ")"));
+      return aborted_switch(moved.error().with_context(name + ": traffic not moved to " +
+                                                       request.to_dir + " (port " +
+                                                       std::to_string(port) + ")"));
     }
     log_info("traffic moved",
              {{"service", name},
@@ -58,7 +55,7 @@ class BlueGreenSwitch final : public SwitchStrategy {
               {"stateCommit", request.state_commit}});
     fault::point("blue-green-traffic-moved");
     if (Status promoted = promote(request, serving.has_value()); !promoted)
-      return aborted(std::move(promoted));
+      return aborted_switch(std::move(promoted));
     fault::point("blue-green-promoted");
     if (serving) retire(desired, *serving);
     return SwitchResult{SwitchStage::gated, ok_status()};

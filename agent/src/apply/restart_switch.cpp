@@ -9,10 +9,6 @@
 namespace tether {
 namespace {
 
-SwitchResult aborted(Status failed) {
-  return SwitchResult{SwitchStage::aborted, std::move(failed)};
-}
-
 class RestartSwitch final : public SwitchStrategy {
  public:
   RestartSwitch(Layout layout, const ServiceRunner& runner)
@@ -23,14 +19,14 @@ class RestartSwitch final : public SwitchStrategy {
     // Stop before switching: if the agent dies in between, the next pass sees `current` on
     // the new release with nothing running and starts it.
     if (Status stopped = m_runner.stop(request.desired); !stopped)
-      return aborted(std::move(stopped));
+      return aborted_switch(std::move(stopped));
     fault::point("after-stop");
     // A reconfigure keeps the release dir and needs no marker: its new settings count only
     // once they are the serving record's, which happens after the gate.
     if (Status begun = begin_switch(m_layout, name, request.from_dir, request.to_dir); !begun)
-      return aborted(std::move(begun));
+      return aborted_switch(std::move(begun));
     if (Status switched = switch_current(m_layout, name, request.to_dir); !switched)
-      return aborted(std::move(switched));
+      return aborted_switch(std::move(switched));
     log_info("switched",
              {{"service", name}, {"to", request.to_dir}, {"stateCommit", request.state_commit}});
     fault::point("before-restart");

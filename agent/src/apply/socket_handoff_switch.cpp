@@ -21,10 +21,6 @@
 namespace tether {
 namespace {
 
-SwitchResult aborted(Status failed) {
-  return SwitchResult{SwitchStage::aborted, std::move(failed)};
-}
-
 class SocketHandoffSwitch final : public SwitchStrategy {
  public:
   SocketHandoffSwitch(Layout layout, const ServiceRunner& runner)
@@ -34,17 +30,18 @@ class SocketHandoffSwitch final : public SwitchStrategy {
     const DesiredService& desired = request.desired;
     const std::string& name = desired.service.name;
     if (!desired.service.switch_spec.socket_handoff)
-      return aborted(Error{name + ": socket-handoff without spec.switch.socketHandoff", ""});
+      return aborted_switch(Error{name + ": socket-handoff without spec.switch.socketHandoff", ""});
     const std::optional<ProcessRecord> serving = running(name, PidSlot::serving);
     auto sockets = acquire(desired, serving);
-    if (!sockets) return aborted(sockets.error().with_context(name + ": socket hand-off"));
-    if (Status cleared = clear_leftovers(desired); !cleared) return aborted(std::move(cleared));
+    if (!sockets) return aborted_switch(sockets.error().with_context(name + ": socket hand-off"));
+    if (Status cleared = clear_leftovers(desired); !cleared)
+      return aborted_switch(std::move(cleared));
     fault::point("socket-handoff-acquired");
     if (Status up = m_runner.bring_up_on_sockets(desired, request.to_dir, sockets->passed()); !up)
       return SwitchResult{SwitchStage::gated, std::move(up)};
     fault::point("socket-handoff-gated");
     if (Status promoted = promote(request, serving.has_value()); !promoted)
-      return aborted(std::move(promoted));
+      return aborted_switch(std::move(promoted));
     const auto now_serving = running(name, PidSlot::serving);
     log_info("sockets handed over",
              {{"service", name},

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace tether {
 
@@ -29,6 +30,11 @@ struct SwitchResult {
   SwitchStage stage = SwitchStage::gated;
   Status status = ok_status();
 };
+
+/// A switch that failed before the new release was started.
+[[nodiscard]] inline SwitchResult aborted_switch(Status failed) {
+  return SwitchResult{SwitchStage::aborted, std::move(failed)};
+}
 
 /// How a new release of a binary service takes over from the one that serves: the part of a
 /// switch between the preSwitch hook and the postSwitch hook or the fall-back. The applier
