@@ -70,12 +70,12 @@ TEST(ReviewPlanRender, TextListsEveryHostAndServiceWithHashesAndRollout) {
 TEST(ReviewPlanRender, TextAndJsonNameABlueGreenSwitch) {
   ReviewPlan plan{"v1", std::string(40, '1'), "main", std::string(40, '2'), {}, {}};
   HostInput input{"web-01", {}, {}, {}};
-  input.from.emplace("web", declared(binary("1.4.2", 'a')));
-  DeclaredService upgraded = declared(binary("1.5.0", 'b'));
+  input.from.emplace("web", rendered_declared(rendered_binary("1.4.2", 'a')));
+  DeclaredService upgraded = rendered_declared(rendered_binary("1.5.0", 'b'));
   upgraded.switch_strategy = "blue-green behind nginx";
   input.to.emplace("web", upgraded);
-  input.from.emplace("db", declared(binary("2.0", 'd')));
-  input.to.emplace("db", declared(binary("2.1", 'e')));
+  input.from.emplace("db", rendered_declared(rendered_binary("2.0", 'd')));
+  input.to.emplace("db", rendered_declared(rendered_binary("2.1", 'e')));
   plan.hosts.push_back(plan_host(input, {}));
   plan.summary = summarize(plan.hosts);
   const std::string text = render_text(plan);
