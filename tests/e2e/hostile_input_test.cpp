@@ -13,7 +13,7 @@ namespace tether::test {
 namespace fs = std::filesystem;
 using Type = ArchiveEntry::Type;
 
-const std::string k_manifest = "services/hello.yaml";
+const std::string k_hello_manifest = "services/hello.yaml";
 
 /// Cases whose commit is refused before anything is applied: the manifest is wrong.
 std::vector<HostileCase> HostileTest::manifest_cases() {
@@ -22,9 +22,9 @@ std::vector<HostileCase> HostileTest::manifest_cases() {
   };
   const auto edit = [this](const std::string& from, const std::string& to) {
     return [this, from, to] {
-      std::string text = read_text(m_repo->work() / k_manifest);
+      std::string text = read_text(m_repo->work() / k_hello_manifest);
       text.replace(text.find(from), from.size(), to);
-      m_repo->write(k_manifest, text);
+      m_repo->write(k_hello_manifest, text);
     };
   };
   std::string nested = "apiVersion: tether.dev/v1\nkind: Service\nmetadata: {name: deep}\nspec: ";
@@ -35,54 +35,62 @@ std::vector<HostileCase> HostileTest::manifest_cases() {
       "apiVersion: tether.dev/v1\nkind: Service\nmetadata: {name: web}\nspec:\n"
       "  container: {image: \"registry.example.com/web:1.4\"}\n  run: {}\n";
   return {
-      {"malformed YAML", edit("kind: Service", "kind: [Service"), {k_manifest + ":", "YAML"}},
-      {"wrong type", edit("keepReleases: 5", "keepReleases: five"), {k_manifest, "keepReleases"}},
+      {"malformed YAML", edit("kind: Service", "kind: [Service"), {k_hello_manifest + ":", "YAML"}},
+      {"wrong type",
+       edit("keepReleases: 5", "keepReleases: five"),
+       {k_hello_manifest, "keepReleases"}},
       {"mapping instead of a string",
        edit("name: hello", "name: {first: hello}"),
-       {k_manifest, "metadata.name"}},
+       {k_hello_manifest, "metadata.name"}},
       {"duplicate service name",
-       write("services/hello-copy.yaml", read_text(m_repo->work() / k_manifest)),
+       write("services/hello-copy.yaml", read_text(m_repo->work() / k_hello_manifest)),
        {"services/hello-copy.yaml", "hello"}},
       {"unsupported apiVersion",
        edit("tether.dev/v1", "tether.dev/v9"),
-       {k_manifest, "apiVersion", "tether.dev/v9"}},
-      {"unknown kind", edit("kind: Service", "kind: Deployment"), {k_manifest, "kind"}},
-      {"version with ..", edit("version: \"1.0.0\"", "version: \"1..0\""), {k_manifest, "version"}},
+       {k_hello_manifest, "apiVersion", "tether.dev/v9"}},
+      {"unknown kind", edit("kind: Service", "kind: Deployment"), {k_hello_manifest, "kind"}},
+      {"version with ..",
+       edit("version: \"1.0.0\"", "version: \"1..0\""),
+       {k_hello_manifest, "version"}},
       {"version with /",
        edit("version: \"1.0.0\"", "version: \"1.0/../0\""),
-       {k_manifest, "spec.release.version"}},
+       {k_hello_manifest, "spec.release.version"}},
       {"config target with ..",
        edit("target: etc/hello.conf", "target: ../../etc/passwd"),
-       {k_manifest, "spec.config[0].target"}},
+       {k_hello_manifest, "spec.config[0].target"}},
       {"absolute config target",
        edit("target: etc/hello.conf", "target: /etc/passwd"),
-       {k_manifest, "spec.config[0].target"}},
+       {k_hello_manifest, "spec.config[0].target"}},
       {"config source outside the repo",
        edit("source: config/hello/hello.conf", "source: ../../../etc/shadow"),
-       {k_manifest, "spec.config[0].source"}},
+       {k_hello_manifest, "spec.config[0].source"}},
       {"config source missing",
        edit("source: config/hello/hello.conf", "source: config/hello/nope.conf"),
-       {k_manifest, "config/hello/nope.conf"}},
+       {k_hello_manifest, "config/hello/nope.conf"}},
       {"repeated key",
        edit("  keepReleases: 5\n", "  keepReleases: 5\n  keepReleases: 6\n"),
-       {k_manifest, "keepReleases", "twice"}},
+       {k_hello_manifest, "keepReleases", "twice"}},
       {"two documents in one file",
        edit("apiVersion:", "---\n{}\n---\napiVersion:"),
-       {k_manifest, "one YAML document"}},
-      {"unknown field", edit("keepReleases: 5", "keepReleeses: 5"), {k_manifest, "keepReleeses"}},
+       {k_hello_manifest, "one YAML document"}},
+      {"unknown field",
+       edit("keepReleases: 5", "keepReleeses: 5"),
+       {k_hello_manifest, "keepReleeses"}},
       {"artifact digest not hex",
        edit("      sha256: " + m_releases.at("1.0.0").artifact_sha256, "      sha256: abc"),
-       {k_manifest, "spec.release.artifact.sha256"}},
+       {k_hello_manifest, "spec.release.artifact.sha256"}},
       {"source commit not hex",
        edit("commit: " + m_releases.at("1.0.0").commit, "commit: HEAD"),
-       {k_manifest, "spec.release.commit"}},
+       {k_hello_manifest, "spec.release.commit"}},
       {"artifact URL scheme",
        edit("url: \"file://", "url: \"ftp://example.com"),
-       {k_manifest, "spec.release.artifact.url"}},
+       {k_hello_manifest, "spec.release.artifact.url"}},
       {"binary path escaping",
        edit("path: bin/hello", "path: ../../bin/sh"),
-       {k_manifest, "spec.release.binary.path"}},
-      {"bad service name", edit("name: hello", "name: Hello_World"), {k_manifest, "metadata.name"}},
+       {k_hello_manifest, "spec.release.binary.path"}},
+      {"bad service name",
+       edit("name: hello", "name: Hello_World"),
+       {k_hello_manifest, "metadata.name"}},
       {"huge manifest (8 MiB cap)",
        write("services/huge.yaml", huge),
        {"services/huge.yaml", "8 MiB"}},
@@ -177,9 +185,9 @@ std::vector<HostileCase> HostileTest::artifact_cases() {
       {"binary sha256 mismatch",
        [this, v2] {
          declare_v2_artifact("");
-         std::string text = read_text(m_repo->work() / k_manifest);
+         std::string text = read_text(m_repo->work() / k_hello_manifest);
          text.replace(text.find(v2.binary_sha256), 64, std::string(64, 'b'));
-         m_repo->write(k_manifest, text);
+         m_repo->write(k_hello_manifest, text);
        },
        {"binary bin/hello has sha256", std::string(64, 'b')}},
       {"HTTP 404", served("/status/404"), {m_http.url("/status/404"), "404"}},

@@ -14,10 +14,6 @@ namespace fs = std::filesystem;
 
 const fs::path k_source = TETHER_SOURCE_DIR;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 CommandResult tether(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {TETHER_BIN};
   argv.insert(argv.end(), args.begin(), args.end());

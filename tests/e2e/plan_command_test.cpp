@@ -9,10 +9,6 @@
 namespace tether::test {
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 /// A release as CI would declare it: distinct made-up commit and digests per build.
 std::string service_yaml(const std::string& name,
                          const std::string& version,

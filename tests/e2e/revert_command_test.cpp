@@ -11,10 +11,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 std::string service_yaml(const std::string& name, const std::string& version, char build) {
   return "apiVersion: tether.dev/v1\nkind: Service\nmetadata:\n  name: " + name +
          "\nspec:\n  release:\n    version: \"" + version +

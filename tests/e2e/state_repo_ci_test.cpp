@@ -14,10 +14,6 @@ namespace fs = std::filesystem;
 
 const fs::path k_source = TETHER_SOURCE_DIR;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 CommandResult state_repo_ci(const std::vector<std::string>& args,
                             const std::map<std::string, std::string>& env = {}) {
   std::vector<std::string> argv{"bash", (k_source / "scripts" / "state-repo-ci.sh").string()};

@@ -12,10 +12,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
 /// `argv` quoted for sh -c.
 std::string shell_line(const std::vector<std::string>& argv) {
   std::string line;

@@ -37,6 +37,11 @@ pid_t spawn_background(const std::vector<std::string>& argv, const std::filesyst
 /// A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
 int free_port();
 
+/// Whether `text` has `part` in it.
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 /// True when something accepts TCP connections on 127.0.0.1:port.
 bool port_accepts(int port);
 
