@@ -16,6 +16,8 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <random>
+#include <set>
 #include <signal.h>
 #include <thread>
 
@@ -89,15 +91,33 @@ struct WaveHost {
   bp::child agent;
 };
 
+/// `count` distinct ports below the kernel's ephemeral range (32768 and up): a port picked with
+/// bind(0) and closed again can become the local port of any outgoing connection before hello
+/// listens on it, and 20 agents, Prometheus and the load open many (a first-wave hello once
+/// found its port taken and never installed a release).
+std::vector<int> fleet_ports(size_t count) {
+  std::mt19937 random(std::random_device{}());
+  std::uniform_int_distribution<int> range(20000, 32000);
+  std::set<int> picked;
+  while (picked.size() < count) {
+    const int port = range(random);
+    if (!picked.contains(port) && !port_accepts(port)) picked.insert(port);
+  }
+  std::vector<int> ports(picked.begin(), picked.end());
+  std::shuffle(ports.begin(), ports.end(), random);
+  return ports;
+}
+
 class RolloutWavesTest : public AgentTest {
  protected:
   RolloutWavesTest() {
+    const std::vector<int> ports = fleet_ports(2 * k_hosts);
     for (int i = 1; i <= k_hosts; ++i) {
       WaveHost host;
       host.id = "web-" + std::to_string(i);
       host.bucket = bucket_of(host.id, "hello");
-      host.port = free_port();
-      host.api_port = free_port();
+      host.port = ports[2 * (i - 1)];
+      host.api_port = ports[2 * (i - 1) + 1];
       host.root = m_tmp / ("root-" + host.id);
       m_hosts.push_back(std::move(host));
     }
