@@ -1,14 +1,17 @@
 #include "api/guarded_server.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <condition_variable>
 #include <deque>
+#include <list>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 namespace tether {
 namespace {
@@ -115,6 +118,11 @@ class DeadlineStream final : public httplib::Stream {
 
 /// httplib's task queue with a thread per connection, started when one arrives, up to `max`
 /// at once (the rest queue); an idle agent holds no API threads.
+///
+/// The threads are joined, never detached: a handler may use libgit2, whose per-thread error
+/// state is freed by a thread-exit destructor. A detached thread could still be exiting when
+/// the agent's last libgit2 user shuts the library down (deleting that destructor's key), and
+/// its state would leak (LSan caught it after GET /plan).
 class OnDemandThreads final : public httplib::TaskQueue {
  public:
   explicit OnDemandThreads(size_t max) : m_max(max) {}
@@ -122,15 +130,22 @@ class OnDemandThreads final : public httplib::TaskQueue {
 
   void enqueue(std::function<void()> job) override {
     std::lock_guard lock(m_mutex);
+    join_finished();
     m_jobs.push_back(std::move(job));
     if (m_running >= m_max) return;  // a running thread takes it when its job is done
     ++m_running;
-    std::thread([this] { work(); }).detach();
+    m_threads.emplace_back([this] { work(); });
   }
-  /// Waits until every queued connection was served and every thread has finished.
+  /// Waits until every queued connection was served and every thread has exited.
   void shutdown() override {
-    std::unique_lock lock(m_mutex);
-    m_idle.wait(lock, [this] { return m_running == 0; });
+    std::list<std::thread> threads;
+    {
+      std::unique_lock lock(m_mutex);
+      m_idle.wait(lock, [this] { return m_running == 0; });
+      threads.swap(m_threads);
+      m_finished.clear();
+    }
+    for (std::thread& thread : threads) thread.join();
   }
 
  private:
@@ -143,9 +158,25 @@ class OnDemandThreads final : public httplib::TaskQueue {
       job();
       lock.lock();
     }
-    // Last touch of `this`, under the lock: shutdown() returns only once it is released.
+    // Last touch of `this`, under the lock: shutdown() joins every thread before it returns.
     --m_running;
+    m_finished.push_back(std::this_thread::get_id());
     m_idle.notify_all();
+  }
+
+  /// Joins the threads whose work is done, so a long-lived agent does not pile them up. They
+  /// have released the lock for good, so joining under it waits only for their exit.
+  void join_finished() {
+    for (const std::thread::id id : m_finished) {
+      const auto it =
+          std::find_if(m_threads.begin(), m_threads.end(), [id](const std::thread& thread) {
+            return thread.get_id() == id;
+          });
+      if (it == m_threads.end()) continue;
+      it->join();
+      m_threads.erase(it);
+    }
+    m_finished.clear();
   }
 
   const size_t m_max;
@@ -153,6 +184,8 @@ class OnDemandThreads final : public httplib::TaskQueue {
   std::condition_variable m_idle;
   std::deque<std::function<void()>> m_jobs;
   size_t m_running = 0;
+  std::list<std::thread> m_threads;
+  std::vector<std::thread::id> m_finished;
 };
 
 /// Answers a refused connection without reading its request.
