@@ -1,17 +1,27 @@
 #!/usr/bin/env bash
-# What clients see of switches, per strategy: wrk keeps requesting GET / from hello (one
-# connection per request, as a client behind no pooling proxy would) while the agent takes it
-# through ROUNDS upgrades, ROUNDS `git revert`s of them and ROUNDS broken releases (their
-# /healthz answers 500 and they never say READY=1; each reverted after its auto-rollback), with
-# each strategy in turn: restart,
-# blue-green behind HAProxy, socket-handoff. Prints per strategy the requests answered, the
-# failed ones (connect errors, resets, timeouts, non-2xx) and those a broken release answered.
+# What clients see of switches, per strategy (issue #20, acceptance 1). Two wrk clients keep
+# requesting GET / while the agent takes the service through UPGRADES upgrades, each followed
+# by its `git revert`, and BROKEN broken releases (their health check fails; each is rolled
+# back by the agent, then reverted in the state repo), with each strategy in turn:
+#   restart               the exec service stopped, then the new one started
+#   blue-green-haproxy    the exec service beside the old one, HAProxy moved by its runtime API
+#   blue-green-nginx      the same behind nginx (upstream include file + graceful reload)
+#   socket-handoff        the agent holds the listening socket and passes it (LISTEN_FDS)
+#   container-restart     a podman container (busybox httpd) stopped, then the new one started
+# One client opens a new connection per request (`Connection: close`, as a client behind no
+# pooling proxy), the other keeps its connections alive. Prints per strategy and client: the
+# requests answered, the rate, the failed ones (connect errors, resets, timeouts, non-2xx) and
+# those a broken release answered.
 #
-#   scripts/bench-switch.sh [ROUNDS]          default 5
-#   TETHER=... HELLO=... scripts/bench-switch.sh 2   use these binaries (no release build)
+#   scripts/bench-switch.sh [UPGRADES [BROKEN]]   default 20 10 (the issue's run: 20 upgrades,
+#                                                 20 reverts, 10 broken releases)
+#   STRATEGIES="restart socket-handoff" scripts/bench-switch.sh 2 1    a subset
+#   TETHER=... HELLO=... scripts/bench-switch.sh   these binaries (no release build)
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
-rounds=${1:-5}
+upgrades=${1:-20}
+broken=${2:-10}
+strategies=${STRATEGIES:-restart blue-green-haproxy blue-green-nginx socket-handoff container-restart}
 scripts_dir="$repo_root/scripts"
 if [[ -z "${TETHER:-}" || -z "${HELLO:-}" ]]; then
   cmake --preset release -S "$repo_root" >/dev/null
@@ -19,18 +29,29 @@ if [[ -z "${TETHER:-}" || -z "${HELLO:-}" ]]; then
   TETHER="$repo_root/build/release/tether"
   HELLO="$repo_root/build/release/examples/hello/hello"
 fi
-command -v wrk >/dev/null || { echo "bench-switch: wrk is not installed" >&2; exit 2; }
-command -v haproxy >/dev/null || { echo "bench-switch: haproxy is not installed" >&2; exit 2; }
+need() { command -v "$1" >/dev/null || { echo "bench-switch: $1 is not installed (scripts/install-deps.sh)" >&2; exit 2; }; }
+need wrk
+[[ "$strategies" == *haproxy* ]] && need haproxy
+[[ "$strategies" == *nginx* ]] && need /usr/sbin/nginx
+[[ "$strategies" == *container* ]] && { need podman; need docker-registry; need busybox; }
 
 base="$(mktemp -d /tmp/tether-bench-switch.XXXXXX)"
-daemon_pid="" haproxy_pid="" wrk_pid="" work="" root=""
+daemon_pid="" proxy_pid="" registry_pid="" wrk_pids=() work="" root="" container_name=""
 # shellcheck source=scripts/lib/state-repo.sh
 source "$scripts_dir/lib/state-repo.sh"
+stop_load() {
+  local pid
+  for pid in "${wrk_pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+  for pid in "${wrk_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  wrk_pids=()
+}
 cleanup() {
-  [[ -n "$wrk_pid" ]] && kill "$wrk_pid" 2>/dev/null
+  stop_load
   [[ -n "$root" ]] && stop_service "$root"
+  [[ -n "$container_name" ]] && podman rm -f -t 0 "$container_name" "$container_name-prev" >/dev/null 2>&1
   [[ -n "$daemon_pid" ]] && kill "$daemon_pid" 2>/dev/null
-  [[ -n "$haproxy_pid" ]] && kill "$haproxy_pid" 2>/dev/null
+  [[ -n "$proxy_pid" ]] && kill "$proxy_pid" 2>/dev/null
+  [[ -n "$registry_pid" ]] && kill "$registry_pid" 2>/dev/null
   rm -rf "$base"
 }
 trap cleanup EXIT
@@ -47,8 +68,10 @@ function done(summary, latency, requests)
   local b = 0
   for _, t in ipairs(threads) do b = b + t:get("broken") end
   local e = summary.errors
-  io.write(string.format("requests=%d failed=%d broken=%d\n", summary.requests,
-    e.connect + e.read + e.write + e.timeout + e.status, b))
+  io.write(string.format("requests=%d rate=%.0f/s failed=%d broken=%d (connect %d, read %d, write %d, timeout %d, non-2xx %d)\n",
+    summary.requests, summary.requests / (summary.duration / 1e6),
+    e.connect + e.read + e.write + e.timeout + e.status, b,
+    e.connect, e.read, e.write, e.timeout, e.status))
 end
 LUA
 
@@ -57,15 +80,19 @@ blue=$(free_port 18684 18685 18686)
 green=$(free_port 18687 18688 18689)
 fast=(-e "s|interval: 1s|interval: 100ms|" -e "s|deadline: 30s|deadline: 3s|" -e "s|successes: 2|successes: 1|")
 
-# manifest STRATEGY VERSION: services/hello.yaml switched by STRATEGY.
-manifest() {
+# exec_manifest STRATEGY VERSION: services/hello.yaml switched by STRATEGY.
+exec_manifest() {
   local strategy=$1 v=$2 file="$work/work/services/hello.yaml"
   case "$strategy" in
     restart) write_manifest "$v" "${fast[@]}" ;;
-    blue-green)
+    blue-green-haproxy)
       write_manifest "$v" "${fast[@]}"
       printf '  switch:\n    strategy: blue-green\n    drainTimeout: 5s\n    blueGreen:\n      ports: [%s, %s]\n      portEnv: HELLO_PORT\n      haproxy: {socket: %s, backend: app, server: live}\n' \
         "$blue" "$green" "$work/admin.sock" >>"$file" ;;
+    blue-green-nginx)
+      write_manifest "$v" "${fast[@]}"
+      printf '  switch:\n    strategy: blue-green\n    drainTimeout: 5s\n    blueGreen:\n      ports: [%s, %s]\n      portEnv: HELLO_PORT\n      nginx: {upstreamFile: %s, pidFile: %s}\n' \
+        "$blue" "$green" "$work/nginx/upstream.conf" "$work/nginx/nginx.pid" >>"$file" ;;
     socket-handoff)
       write_manifest "$v" "${fast[@]}" -e 's|    http: {url: .*|    notify: {}|' \
         -e 's|      stopTimeout: 5s|      stopTimeout: 5s\n      env: {HELLO_NOTIFY: "1"}|'
@@ -93,53 +120,177 @@ backend app
     server live 127.0.0.1:$blue
 CFG
   haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
-  haproxy_pid=$!
+  proxy_pid=$!
   for _ in $(seq 50); do [[ -S "$work/admin.sock" ]] && return; sleep 0.1; done
   echo "haproxy did not start" >&2
   return 1
 }
 
+# nginx as an operator would set it up for tether (docs/zero-downtime.md): an upstream include
+# file that carries tether's marker, and proxy_next_upstream for a connection refused.
+start_nginx() {
+  local dir="$work/nginx"
+  mkdir -p "$dir/temp"
+  printf '# managed by tether\nserver 127.0.0.1:%s;\n' "$blue" >"$dir/upstream.conf"
+  cat >"$dir/nginx.conf" <<CFG
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $dir/temp/body; proxy_temp_path $dir/temp/proxy;
+  fastcgi_temp_path $dir/temp/fastcgi; uwsgi_temp_path $dir/temp/uwsgi; scgi_temp_path $dir/temp/scgi;
+  upstream app { include $dir/upstream.conf; }
+  server {
+    listen 127.0.0.1:$port;
+    location / { proxy_pass http://app; }
+  }
+}
+CFG
+  /usr/sbin/nginx -p "$dir/" -c "$dir/nginx.conf" -e "$dir/error.log" -g "daemon off;" 2>>"$dir/stderr.log" &
+  proxy_pid=$!
+  for _ in $(seq 50); do [[ -s "$dir/nginx.pid" ]] && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return; sleep 0.1; done
+  echo "nginx did not start: $(cat "$dir/error.log" "$dir/stderr.log" 2>/dev/null)" >&2
+  return 1
+}
+
+# --- container services: busybox httpd images in a loopback registry, pinned by digest ---
+
+declare -A image
+# setup_podman: podman configured as on a CI host (NOTES.md: runc, cgroupfs), a registry.
+setup_podman() {
+  local dir="$base/podman" reg_port
+  mkdir -p "$dir/data"
+  printf '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]\n[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' \
+    >"$dir/containers.conf"
+  reg_port=$(free_port 18690 18691 18692)
+  registry="127.0.0.1:$reg_port"
+  printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$registry" >"$dir/registries.conf"
+  export CONTAINERS_CONF="$dir/containers.conf" CONTAINERS_REGISTRIES_CONF="$dir/registries.conf"
+  printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: %s\n' \
+    "$dir/data" "$registry" >"$dir/registry.yml"
+  docker-registry serve "$dir/registry.yml" >/dev/null 2>"$dir/registry.log" &
+  registry_pid=$!
+  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$reg_port") 2>/dev/null && return; sleep 0.1; done
+  echo "docker-registry did not start: $(cat "$dir/registry.log")" >&2
+  return 1
+}
+
+# build_image TAG: a busybox image whose / answers TAG; a TAG naming "broken" has no /healthz.
+build_image() {
+  local tag=$1 rootfs="$base/podman/rootfs-$1" bb lib
+  bb=$(command -v busybox)
+  mkdir -p "$rootfs/bin" "$rootfs/www"
+  cp "$bb" "$rootfs/bin/busybox"
+  for lib in $(ldd "$bb" 2>/dev/null | grep -o '/[^ ]*' || true); do
+    mkdir -p "$rootfs$(dirname "$lib")" && cp "$lib" "$rootfs$lib"
+  done
+  echo "web $tag" >"$rootfs/www/index.html"
+  [[ "$tag" == *broken* ]] || echo ok >"$rootfs/www/healthz"
+  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$rootfs" -cf "$rootfs.tar" .
+  podman import --quiet "$rootfs.tar" "localhost/bench-web:$tag" >/dev/null
+  podman push --quiet --digestfile "$rootfs.digest" "localhost/bench-web:$tag" "$registry/bench-web:$tag"
+  image[$tag]="$registry/bench-web@$(head -c 71 "$rootfs.digest")"
+}
+
+# container_manifest STRATEGY TAG: services/bench-web.yaml running the image built for TAG.
+container_manifest() {
+  local tag=$2
+  rm -f "$work/work/services/hello.yaml"
+  cat >"$work/work/services/bench-web.yaml" <<YAML
+apiVersion: tether.dev/v1
+kind: Service
+metadata:
+  name: bench-web
+spec:
+  container:
+    image: "${image[$tag]}"
+    args: [/bin/busybox, httpd, -f, -p, "8080", -h, /www]
+    ports: ["127.0.0.1:$port:8080"]
+    stopTimeout: 2s
+  runtime: podman
+  health:
+    http: {url: "http://127.0.0.1:$port/healthz"}
+    timeout: 1s
+    interval: 100ms
+    successes: 1
+    deadline: 3s
+YAML
+}
+
 agent() { "$TETHER" run --once --repo "$repo_url" --root "$root" --host-id bench 2>>"$work/agent.log"; }
 
-# bench STRATEGY: prints one result line.
+# deploy STRATEGY VERSION: declares VERSION and lets the agent converge (or roll back).
+deploy() {
+  case "$1" in
+    container-*) container_manifest "$1" "$2" ;;
+    *) exec_manifest "$1" "$2" ;;
+  esac
+  commit_and_push "$2" >/dev/null
+  agent || [[ "$2" == *broken* ]] || { echo "bench-switch: $1 $2 did not converge:" >&2; tail -5 "$work/agent.log" >&2; return 1; }
+}
+revert_last() {
+  git -C "$work/work" revert --no-edit HEAD >/dev/null
+  git -C "$work/work" push -q origin HEAD:main
+  agent
+}
+
+# bench STRATEGY: prints one result line per client.
 bench() {
-  local strategy=$1 i
+  local strategy=$1 i kind
   work="$base/$strategy" root="$base/$strategy/root"
   mkdir -p "$work"
   init_state_repo "$port"
-  [[ "$strategy" == blue-green ]] && start_haproxy
+  case "$strategy" in
+    blue-green-haproxy) start_haproxy ;;
+    blue-green-nginx) start_nginx ;;
+  esac
   start_git_daemon "$(free_port 19618 19619 19620 19621)"
-  for v in 1.0.0 $(seq -f '1.%g.0' 1 "$rounds"); do build_release "$v" "$HELLO"; done
-  for i in $(seq "$rounds"); do build_release "9.0.$i-broken" "$HELLO" --broken-health; done
-  manifest "$strategy" 1.0.0
-  commit_and_push "hello 1.0.0" >/dev/null
-  agent
+  if [[ "$strategy" == container-* ]]; then
+    container_name=tether-bench-web
+    for v in 1.0.0 $(seq -f '1.%g.0' 1 "$upgrades") $(seq -f '9.0.%g-broken' 1 "$broken"); do
+      [[ -n "${image[$v]:-}" ]] || build_image "$v"
+    done
+  else
+    for v in 1.0.0 $(seq -f '1.%g.0' 1 "$upgrades"); do build_release "$v" "$HELLO"; done
+    for i in $(seq "$broken"); do build_release "9.0.$i-broken" "$HELLO" --broken-health; done
+  fi
+  deploy "$strategy" 1.0.0
   wrk -t1 -c4 -d1h -H "Connection: close" -s "$base/count.lua" "http://127.0.0.1:$port/" \
-    >"$work/wrk.out" 2>&1 &
-  wrk_pid=$!
+    >"$work/wrk-new.out" 2>&1 &
+  wrk_pids+=($!)
+  wrk -t1 -c4 -d1h -s "$base/count.lua" "http://127.0.0.1:$port/" >"$work/wrk-keepalive.out" 2>&1 &
+  wrk_pids+=($!)
   sleep 1
-  for i in $(seq "$rounds"); do
-    manifest "$strategy" "1.$i.0"
-    commit_and_push "hello 1.$i.0" >/dev/null
-    agent
-    git -C "$work/work" revert --no-edit HEAD >/dev/null && git -C "$work/work" push -q origin HEAD:main
-    agent
-    manifest "$strategy" "9.0.$i-broken"
-    commit_and_push "hello 9.0.$i-broken" >/dev/null
-    agent || true  # fails its gate: rolled back
-    git -C "$work/work" revert --no-edit HEAD >/dev/null && git -C "$work/work" push -q origin HEAD:main
-    agent
+  for i in $(seq "$upgrades"); do
+    deploy "$strategy" "1.$i.0"
+    revert_last
+    # The broken releases spread over the run: one after every UPGRADES/BROKEN upgrades.
+    if ((i * broken / upgrades > (i - 1) * broken / upgrades)); then
+      deploy "$strategy" "9.0.$((i * broken / upgrades))-broken"
+      revert_last
+    fi
   done
   sleep 1
-  kill -INT "$wrk_pid"
-  wait "$wrk_pid" || true
-  wrk_pid=""
-  printf '%-15s %s\n' "$strategy" "$(grep -o 'requests=.*' "$work/wrk.out" || echo "wrk: $(tail -3 "$work/wrk.out")")"
+  stop_load
+  for kind in new keepalive; do
+    printf '%-20s %-10s %s\n' "$strategy" "$kind" \
+      "$(grep -o 'requests=.*' "$work/wrk-$kind.out" || echo "wrk: $(tail -3 "$work/wrk-$kind.out")")"
+  done
+  printf '%-20s %-10s %s\n' "$strategy" journal \
+    "auto-rollbacks=$(grep -c '"action":"auto-rollback"' "$root/state/journal.jsonl" || true)"
   stop_service "$root"
+  if [[ -n "$container_name" ]]; then
+    podman rm -f -t 0 "$container_name" "$container_name-prev" >/dev/null 2>&1 || true
+    container_name=""
+  fi
   kill "$daemon_pid"; daemon_pid=""
-  if [[ -n "$haproxy_pid" ]]; then kill "$haproxy_pid"; haproxy_pid=""; fi
+  if [[ -n "$proxy_pid" ]]; then kill "$proxy_pid"; wait "$proxy_pid" 2>/dev/null || true; proxy_pid=""; fi
   root=""
 }
 
-echo "$rounds upgrades, $rounds reverts, $rounds broken releases per strategy; wrk -c4, new connection per request"
-for strategy in restart blue-green socket-handoff; do bench "$strategy"; done
+[[ "$strategies" == *container* ]] && setup_podman
+echo "$upgrades upgrades, $upgrades reverts, $broken broken releases per strategy;" \
+  "wrk -c4 with a new connection per request (new) and wrk -c4 keep-alive (keepalive), at once"
+for strategy in $strategies; do bench "$strategy"; done
