@@ -5,6 +5,9 @@
 - A module includes only the modules its "may include" column names (plus itself and `core`).
 - A module includes a third-party header only if its "libraries" column names that library:
   one adapter per external library.
+- Every unit test file opens a namespace named after itself (`namespace tether::planner_test {`
+  in planner_test.cpp): the unit tests build in unity batches, where two files' file-local
+  helpers in one namespace would clash.
 
 Usage: check_architecture.py SOURCE_DIR. Prints every violation as file:line and exits 1.
 """
@@ -52,6 +55,18 @@ def read_table(architecture: pathlib.Path):
     return rows
 
 
+def unit_test_namespaces(root: pathlib.Path):
+    """Unit test files whose code is not all inside a namespace named after the file."""
+    problems = []
+    opened = re.compile(r"^namespace ([\w:]+) \{$")
+    for path in sorted((root / "tests" / "unit").rglob("*.cpp")):
+        names = [m.group(1) for m in map(opened.match, path.read_text().splitlines()) if m]
+        if not names or any(name.rsplit("::", 1)[-1] != path.stem for name in names):
+            problems.append(f"{path.relative_to(root)}: its code belongs in `namespace "
+                            f"tether::{path.stem} {{` (unity batches: tests/CMakeLists.txt)")
+    return problems
+
+
 def main() -> int:
     root = pathlib.Path(sys.argv[1])
     src = root / "agent" / "src"
@@ -85,6 +100,7 @@ def main() -> int:
                     if pattern.search(header) and library not in allowed_libraries:
                         problems.append(f"{where}: `{module}` includes {library} ({header}); "
                                         f"only the modules whose row names {library} may")
+    problems += unit_test_namespaces(root)
     for problem in problems:
         print(problem)
     print(f"check_architecture: {len(rows)} modules, {len(problems)} problems")

@@ -9,7 +9,7 @@
 #include <map>
 #include <vector>
 
-namespace tether {
+namespace tether::daemon_loop_test {
 namespace {
 
 using std::chrono::seconds;
@@ -250,4 +250,4 @@ TEST_F(DaemonLoopTest, RunOnceRunsOneScheduledPassAndReturnsItsOutcome) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::daemon_loop_test

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::flap_damper_test {
 namespace {
 
 using std::chrono::seconds;
@@ -137,4 +137,4 @@ TEST(FlapDamper, AFailedChangeBacksOffItsRetriesButNotANewDeclaration) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::flap_damper_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::pass_metrics_test {
 namespace {
 
 TEST(PassMetrics, OutcomeAndWorkOfThePass) {
@@ -41,4 +41,4 @@ TEST(PassMetrics, EveryDesiredServiceIsBlockedOrNotAndQuarantinedOrNot) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::pass_metrics_test

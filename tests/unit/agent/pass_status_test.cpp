@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::pass_status_test {
 namespace {
 
 DesiredService binary_service(const std::string& name, const std::string& version) {
@@ -120,4 +120,4 @@ TEST(PassStatus, ARefusedTipIsReportedBesideTheCommitKept) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::pass_status_test

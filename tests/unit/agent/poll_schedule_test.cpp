@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::poll_schedule_test {
 namespace {
 
 using std::chrono::minutes;
@@ -41,4 +41,4 @@ TEST(PollSchedule, FirstPollWaitsAShareOfTheJitterWindow) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::poll_schedule_test

@@ -12,7 +12,7 @@
 
 #include <fstream>
 
-namespace tether {
+namespace tether::quiet_poll_test {
 namespace {
 
 /// Facts under which a pass may reuse the last one: each test flips one to the unsafe side.
@@ -282,4 +282,4 @@ TEST_F(QuietPollTest, APassThatStoodOnTheLastProbeLeavesThePeriodicFullPassDue) 
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::quiet_poll_test

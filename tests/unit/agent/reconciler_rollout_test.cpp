@@ -9,7 +9,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::reconciler_rollout_test {
 namespace {
 
 using std::chrono::seconds;
@@ -170,4 +170,4 @@ TEST(ReconcilerRollout, AHostOnTheReleaseStopsAskingOnceEveryWaveIsDue) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::reconciler_rollout_test

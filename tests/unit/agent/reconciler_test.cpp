@@ -10,7 +10,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::reconciler_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -161,4 +161,4 @@ TEST(Reconciler, RepairsInARowBackOffAndTheDelayIsJournaledOnce) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::reconciler_test

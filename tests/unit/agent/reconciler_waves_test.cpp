@@ -13,7 +13,7 @@
 #include <condition_variable>
 #include <mutex>
 
-namespace tether {
+namespace tether::reconciler_waves_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -229,4 +229,4 @@ TEST(ReconcilerWaves, TheReportDoesNotDependOnWhichServiceFinishedFirst) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::reconciler_waves_test

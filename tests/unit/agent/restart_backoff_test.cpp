@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::restart_backoff_test {
 namespace {
 
 using std::chrono::minutes;
@@ -43,4 +43,4 @@ TEST(RestartBackoff, ResetsOnlyAfterTheServiceRanStably) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::restart_backoff_test

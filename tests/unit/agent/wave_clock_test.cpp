@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::wave_clock_test {
 namespace {
 
 std::string manifest(const std::string& version, const std::string& extra = "") {
@@ -48,4 +48,4 @@ TEST(ReleaseIntroduced, NoReadableReleaseIsNone) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::wave_clock_test

@@ -10,7 +10,7 @@
 #include <deque>
 #include <mutex>
 
-namespace tether {
+namespace tether::bake_test {
 namespace {
 
 QueryAnswer value(double v) { return QueryAnswer{QueryAnswer::Kind::value, v, ""}; }
@@ -145,4 +145,4 @@ TEST(BakeRunner, StopsAtTheFirstBreachAndCountsIt) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::bake_test

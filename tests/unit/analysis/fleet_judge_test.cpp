@@ -6,7 +6,7 @@
 
 #include <limits>
 
-namespace tether {
+namespace tether::fleet_judge_test {
 namespace {
 
 using Kind = QueryAnswer::Kind;
@@ -61,4 +61,4 @@ TEST(QuarantinedElsewhereQuery, EscapesItsValues) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::fleet_judge_test

@@ -6,7 +6,7 @@
 
 #include <cmath>
 
-namespace tether {
+namespace tether::prometheus_answer_test {
 namespace {
 
 std::string vector_of(const std::string& samples) {
@@ -89,4 +89,4 @@ TEST(PrometheusAnswer, EverythingElseIsAnError) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::prometheus_answer_test

@@ -9,7 +9,7 @@
 
 #include <chrono>
 
-namespace tether {
+namespace tether::prometheus_client_test {
 namespace {
 
 using std::chrono::steady_clock;
@@ -60,4 +60,4 @@ TEST(PrometheusClient, NobodyListeningIsAnError) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::prometheus_client_test

@@ -6,7 +6,7 @@
 
 #include <limits>
 
-namespace tether {
+namespace tether::bake_view_test {
 namespace {
 
 BakeBoard::Snapshot baking_hello() {
@@ -73,4 +73,4 @@ TEST(BakeView, TheBoardTellsItsListenerWhenABakeBegins) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::bake_view_test

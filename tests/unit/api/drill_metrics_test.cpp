@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::drill_metrics_test {
 namespace {
 
 TEST(DrillMetrics, TheLastDrillOfEachServiceByPhaseWithItsTimeAndVerdict) {
@@ -26,4 +26,4 @@ TEST(DrillMetrics, TheLastDrillOfEachServiceByPhaseWithItsTimeAndVerdict) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::drill_metrics_test

@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-namespace tether {
+namespace tether::guarded_server_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -119,4 +119,4 @@ TEST_F(GuardedServerTest, OneRequestPerConnection) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::guarded_server_test

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::metrics_test {
 namespace {
 
 PassMetrics pass(double pass_seconds, bool poll_failed, int rollbacks) {
@@ -199,4 +199,4 @@ TEST(Metrics, CountsRecoveriesAndShowsBlockedServices) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::metrics_test

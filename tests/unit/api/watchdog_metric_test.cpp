@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::watchdog_metric_test {
 namespace {
 
 TEST(WatchdogMetric, CountsEachMissFromZero) {
@@ -17,4 +17,4 @@ TEST(WatchdogMetric, CountsEachMissFromZero) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::watchdog_metric_test

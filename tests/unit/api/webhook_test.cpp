@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::webhook_test {
 namespace {
 
 TEST(Hmac, MatchesRfc4231TestCase2) {
@@ -45,4 +45,4 @@ TEST(Webhook, SecretFileLosesOnlyItsTrailingNewline) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::webhook_test

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::age_decryptor_test {
 namespace {
 
 const std::string k_plaintext = "DB_PASSWORD=first-chunk-7c21\n";
@@ -43,4 +43,4 @@ TEST(AgeDecryptor, WhatItDecryptsIsReturnedWhole) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::age_decryptor_test

@@ -7,7 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::applier_change_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -149,4 +149,4 @@ TEST(ApplierChange, AContainerServiceWithoutARuntimeFailsWithAHint) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::applier_change_test

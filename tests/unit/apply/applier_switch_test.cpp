@@ -5,7 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::applier_switch_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -128,4 +128,4 @@ TEST(ApplierSwitch, AFailingPreSwitchHookChangesNothingLive) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::applier_switch_test

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <vector>
 
-namespace tether {
+namespace tether::archive_unpacker_hardening_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -179,4 +179,4 @@ TEST_F(ArchiveHardening, GnuTarWithSetuidAndLinksUnpacksSafely) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::archive_unpacker_hardening_test

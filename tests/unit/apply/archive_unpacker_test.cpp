@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <vector>
 
-namespace tether {
+namespace tether::archive_unpacker_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -192,4 +192,4 @@ TEST(StaysInside, TableOfLinkTargets) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::archive_unpacker_test

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <vector>
 
-namespace tether {
+namespace tether::artifact_fetcher_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -153,4 +153,4 @@ TEST_F(ArtifactFetcher, RefusesSchemesOtherThanHttpHttpsAndFile) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::artifact_fetcher_test

@@ -9,7 +9,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::blue_green_switch_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -255,4 +255,4 @@ TEST_F(BlueGreenFixture, ADrainTimeoutStillStopsTheOldRelease) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::blue_green_switch_test

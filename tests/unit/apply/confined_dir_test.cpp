@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <sys/stat.h>
 
-namespace tether {
+namespace tether::confined_dir_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -132,4 +132,4 @@ TEST(ConfinedComponents, SplitsSkippingDotsAndRefusesEscapes) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::confined_dir_test

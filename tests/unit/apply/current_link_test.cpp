@@ -10,7 +10,7 @@
 #include <thread>
 #include <vector>
 
-namespace tether {
+namespace tether::current_link_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -82,4 +82,4 @@ TEST_F(CurrentLink, FailsNamingTheLinkWhenTheServiceDirIsMissing) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::current_link_test

@@ -14,7 +14,7 @@
 #include <string>
 #include <unistd.h>
 
-namespace tether {
+namespace tether::exec_supervisor_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -236,4 +236,4 @@ TEST_F(ExecSupervisorTest, StopWithNothingRunningSucceeds) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::exec_supervisor_test

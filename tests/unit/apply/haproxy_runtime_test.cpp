@@ -15,7 +15,7 @@
 #include <thread>
 #include <unistd.h>
 
-namespace tether {
+namespace tether::haproxy_runtime_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -149,4 +149,4 @@ TEST_F(HaproxyRuntimeTest, NoProxyIsAnErrorNamingTheSocket) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::haproxy_runtime_test

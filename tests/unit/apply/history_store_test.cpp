@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::history_store_test {
 namespace {
 
 TEST(HistoryStore, MissingFileIsAnEmptyHistory) {
@@ -42,4 +42,4 @@ TEST(HistoryStore, CorruptFileIsAnErrorThatSaysWhatToDo) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::history_store_test

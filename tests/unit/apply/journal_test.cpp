@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <string>
 
-namespace tether {
+namespace tether::journal_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -104,4 +104,4 @@ TEST(Journal, AnEntryAppendedAfterATornLineIsNotLost) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::journal_test

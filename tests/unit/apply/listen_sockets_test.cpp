@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace tether {
+namespace tether::listen_sockets_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -149,4 +149,4 @@ TEST_F(ListenSocketsTest, APortHeldByAnotherProgramIsAnErrorNamingTheSocket) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::listen_sockets_test

@@ -7,7 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-namespace tether {
+namespace tether::log_rotation_test {
 namespace {
 
 TEST(LogRotation, LeavesASmallLogAlone) {
@@ -40,4 +40,4 @@ TEST(LogRotation, CopiesTruncatesAndKeepsAWriterWorking) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::log_rotation_test

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::migration_step_test {
 namespace {
 
 MigrationsSpec spec(OnMigrationRollback on_rollback, const std::string& accept = "") {
@@ -47,4 +47,4 @@ TEST(AutoRollbackMigrations, NothingToSayWithoutTwoStatesOrWhenNothingWasMigrate
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::migration_step_test

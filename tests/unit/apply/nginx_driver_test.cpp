@@ -14,7 +14,7 @@
 
 #include <unistd.h>
 
-namespace tether {
+namespace tether::nginx_driver_test {
 namespace {
 
 using test::read_text;
@@ -135,4 +135,4 @@ TEST_F(NginxDriverTest, SignalsOnlyAnNginxMasterAndWritesNothingOtherwise) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::nginx_driver_test

@@ -5,7 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::nginx_upstream_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -93,4 +93,4 @@ TEST(NginxReloaded, WhenNewWorkersAloneTakeConnections) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::nginx_upstream_test

@@ -12,7 +12,7 @@
 #include <mutex>
 #include <thread>
 
-namespace tether {
+namespace tether::notifier_test {
 namespace {
 
 /// Receives POSTs on /hook; the first `failures` answer 500, and every request can be slowed.
@@ -125,4 +125,4 @@ TEST(HttpNotifier, GivesUpOnADeadEndpointWithoutHanging) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::notifier_test

@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <vector>
 
-namespace tether {
+namespace tether::process_spawner_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -181,4 +181,4 @@ TEST_F(ProcessSpawner, AnUnwritableLogIsAnErrorNamingIt) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::process_spawner_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::progress_test {
 namespace {
 
 constexpr std::uint64_t k_mib = 1024 * 1024;
@@ -69,4 +69,4 @@ TEST(Progress, LogModeWritesALineEveryTenSeconds) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::progress_test

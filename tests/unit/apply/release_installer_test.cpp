@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <vector>
 
-namespace tether {
+namespace tether::release_installer_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -146,4 +146,4 @@ TEST_F(ReleaseInstaller, KeepsOtherReleasesBesideTheNewOne) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::release_installer_test

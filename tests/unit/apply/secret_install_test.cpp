@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <sys/stat.h>
 
-namespace tether {
+namespace tether::secret_install_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -123,4 +123,4 @@ TEST_F(SecretInstall, RefusesAnIdentityOthersCanReadOrALink) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::secret_install_test

@@ -9,7 +9,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::service_runner_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -111,4 +111,4 @@ TEST(ServiceRunnerSystemd, StopLeavesTheUnitToTheRestart) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::service_runner_test

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <sys/stat.h>
 
-namespace tether {
+namespace tether::shared_paths_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -125,4 +125,4 @@ TEST_F(SharedPathsTest, RefusesWhatTheArtifactShipsAtASharedPath) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::shared_paths_test

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::suspension_store_test {
 namespace {
 
 TEST(SuspensionStore, NoFileIsNoHoldAndWhatIsSavedIsLoaded) {
@@ -54,4 +54,4 @@ TEST(SuspensionStore, AnOversizedFileIsNotReadAndHoldsEverything) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::suspension_store_test

@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::switch_marker_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -55,4 +55,4 @@ TEST_F(SwitchMarkerTest, NothingToRecordWithoutAReleaseToGoBackTo) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::switch_marker_test

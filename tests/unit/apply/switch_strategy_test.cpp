@@ -9,7 +9,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::switch_strategy_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -246,4 +246,4 @@ TEST(RestartSwitch, SwitchingBackMovesCurrentBackAndStartsWhatServedBefore) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::switch_strategy_test

@@ -10,7 +10,7 @@
 #include <deque>
 #include <filesystem>
 
-namespace tether {
+namespace tether::systemd_controller_test {
 namespace {
 
 using ::testing::AllOf;
@@ -172,4 +172,4 @@ TEST(SystemdController, RealSystemctlWithoutSystemdGivesAClearError) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::systemd_controller_test

@@ -10,7 +10,7 @@
 #include <map>
 #include <sstream>
 
-namespace tether {
+namespace tether::systemd_units_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -111,4 +111,4 @@ TEST(SystemdUnits, SystemdAnalyzeVerifyAcceptsThem) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::systemd_units_test

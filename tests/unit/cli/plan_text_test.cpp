@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::plan_text_test {
 namespace {
 
 ServiceAction action_of(const std::string& service, ActionKind kind, const std::string& reason) {
@@ -32,4 +32,4 @@ TEST(PlanText, ShowsDelayedAndBlockedServicesAfterTheActions) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::plan_text_test

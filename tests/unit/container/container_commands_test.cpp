@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::container_commands_test {
 namespace {
 
 using Args = std::vector<std::string>;
@@ -87,4 +87,4 @@ TEST(ContainerCommands, LifecycleCommandsNameTheContainer) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::container_commands_test

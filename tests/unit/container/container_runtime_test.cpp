@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::container_runtime_test {
 namespace {
 
 TEST(ContainerRuntime, EveryRuntimeIsReadBackFromItsName) {
@@ -28,4 +28,4 @@ TEST(ContainerRuntime, TheChoicesNameEveryRuntime) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::container_runtime_test

@@ -12,7 +12,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::container_switcher_test {
 namespace {
 
 const std::string k_v1 = "r/web:v1@sha256:" + std::string(64, '1');
@@ -153,4 +153,4 @@ TEST_F(ContainerSwitcherTest, RemovingAServiceStopsThenRemovesBothContainers) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::container_switcher_test

@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::image_prune_test {
 namespace {
 
 using Images = std::vector<std::string>;
@@ -58,4 +58,4 @@ TEST(ImagePrune, RemovesThroughTheEngineAndRetriesWhatItRefused) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::image_prune_test

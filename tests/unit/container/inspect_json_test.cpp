@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::inspect_json_test {
 namespace {
 
 const std::string k_digest = "sha256:" + std::string(64, 'a');
@@ -71,4 +71,4 @@ TEST(InspectJson, MalformedOutputIsAnErrorThatSaysWhatToCheck) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::inspect_json_test

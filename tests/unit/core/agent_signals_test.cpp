@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace tether {
+namespace tether::agent_signals_test {
 namespace {
 
 class ProcessSignalsTest : public ::testing::Test {
@@ -42,4 +42,4 @@ TEST_F(ProcessSignalsTest, NothingPendingWaitsOutTheTimeout) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::agent_signals_test

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-namespace tether {
+namespace tether::bounded_parallel_test {
 namespace {
 
 /// Counts the calls in progress and the most ever at once; each call waits until `release`
@@ -85,4 +85,4 @@ TEST(RunBounded, NothingToDoAndALimitOfZero) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::bounded_parallel_test

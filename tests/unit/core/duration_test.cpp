@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace tether {
+namespace tether::duration_test {
 namespace {
 
 using std::chrono::hours;
@@ -74,4 +74,4 @@ TEST(FormatDuration, RoundTripsThroughParse) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::duration_test

@@ -11,7 +11,7 @@
 #include <string>
 #include <unistd.h>
 
-namespace tether {
+namespace tether::file_lock_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -93,4 +93,4 @@ TEST(FileLock, IsNotInheritedByAServiceStartedWhileHoldingIt) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::file_lock_test

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <vector>
 
-namespace tether {
+namespace tether::files_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -164,4 +164,4 @@ TEST(NowRfc3339, IsUtcWithMilliseconds) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::files_test

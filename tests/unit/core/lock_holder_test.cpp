@@ -6,7 +6,7 @@
 #include <optional>
 #include <unistd.h>
 
-namespace tether {
+namespace tether::lock_holder_test {
 namespace {
 
 TEST(LockHolder, NamesThePidWhileHeldAndNobodyAfter) {
@@ -24,4 +24,4 @@ TEST(LockHolder, NamesThePidWhileHeldAndNobodyAfter) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::lock_holder_test

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace tether {
+namespace tether::migration_state_test {
 namespace {
 
 TEST(MigrationStateFromOutput, TakesOneLineWithoutItsNewline) {
@@ -61,4 +61,4 @@ TEST(DescribeMigrationCrossing, NamesTheOlderStateFirst) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::migration_state_test

@@ -5,7 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-namespace tether {
+namespace tether::non_socket_fds_test {
 namespace {
 
 bool registered(int fd) {
@@ -48,4 +48,4 @@ TEST(NonSocketFd, FollowsAMoveAndAReset) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::non_socket_fds_test

@@ -6,7 +6,7 @@
 
 #include <string>
 
-namespace tether {
+namespace tether::sha256_test {
 namespace {
 
 constexpr const char* k_empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -68,4 +68,4 @@ TEST(IsSha256Hex, AcceptsExactlySixtyFourLowercaseHexDigits) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::sha256_test

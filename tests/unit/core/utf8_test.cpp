@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-namespace tether {
+namespace tether::utf8_test {
 namespace {
 
 TEST(Utf8, AcceptsWellFormedTextOnly) {
@@ -33,4 +33,4 @@ TEST(JsonText, NeverThrowsOnBytesThatAreNotUtf8) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::utf8_test

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace tether {
+namespace tether::version_order_test {
 namespace {
 
 int sign(int value) { return (value > 0) - (value < 0); }
@@ -74,4 +74,4 @@ TEST(CompareVersions, IsTransitiveOverASortedList) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::version_order_test

@@ -13,7 +13,7 @@
 #include <thread>
 #include <unistd.h>
 
-namespace tether::fleet {
+namespace tether::fleet::curl_status_source_test {
 namespace {
 
 using std::chrono::steady_clock;
@@ -147,4 +147,4 @@ TEST(FleetCurlSource, NoTargetsNoRequests) {
 }
 
 }  // namespace
-}  // namespace tether::fleet
+}  // namespace tether::fleet::curl_status_source_test

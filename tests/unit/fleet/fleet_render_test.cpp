@@ -5,7 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace tether::fleet {
+namespace tether::fleet::fleet_render_test {
 namespace {
 
 using namespace test;
@@ -216,4 +216,4 @@ TEST(FleetRender, ARefusedTipIsNamedWithItsReasonAndTheVerdictSaysNotConverged) 
 }
 
 }  // namespace
-}  // namespace tether::fleet
+}  // namespace tether::fleet::fleet_render_test

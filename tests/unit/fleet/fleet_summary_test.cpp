@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether::fleet {
+namespace tether::fleet::fleet_summary_test {
 namespace {
 
 using namespace test;
@@ -223,4 +223,4 @@ TEST(FleetSummary, AnUnreachableStateRepoAndAnUnhealthyServiceAreNotConverged) {
 }
 
 }  // namespace
-}  // namespace tether::fleet
+}  // namespace tether::fleet::fleet_summary_test

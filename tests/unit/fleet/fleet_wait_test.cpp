@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether::fleet {
+namespace tether::fleet::fleet_wait_test {
 namespace {
 
 using namespace test;
@@ -127,4 +127,4 @@ TEST(FleetWait, APartialGoalIsMetDespiteAnUnreachableHost) {
 }
 
 }  // namespace
-}  // namespace tether::fleet
+}  // namespace tether::fleet::fleet_wait_test

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether::fleet {
+namespace tether::fleet::host_view_test {
 namespace {
 
 using namespace test;
@@ -209,4 +209,4 @@ TEST(FleetHostView, ReleaseText) {
 }
 
 }  // namespace
-}  // namespace tether::fleet
+}  // namespace tether::fleet::host_view_test

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether::fleet {
+namespace tether::fleet::plan_summary_test {
 namespace {
 
 /// A tether.plan-preview/v1 document for `host` with web on `live` -> `desired`.
@@ -139,4 +139,4 @@ TEST(FleetPlan, TextAndJsonListEveryHost) {
 }
 
 }  // namespace
-}  // namespace tether::fleet
+}  // namespace tether::fleet::plan_summary_test

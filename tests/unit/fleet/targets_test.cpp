@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace tether::fleet {
+namespace tether::fleet::targets_test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -61,4 +61,4 @@ TEST(FleetTargets, AuthorityAndStatusUrl) {
 }
 
 }  // namespace
-}  // namespace tether::fleet
+}  // namespace tether::fleet::targets_test

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether::fleet {
+namespace tether::fleet::wait_goal_test {
 namespace {
 
 using namespace test;
@@ -172,4 +172,4 @@ TEST(FleetWaitGoal, AHostOffItsTipOrUnhealthyIsNotDone) {
 }
 
 }  // namespace
-}  // namespace tether::fleet
+}  // namespace tether::fleet::wait_goal_test

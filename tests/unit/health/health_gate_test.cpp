@@ -7,7 +7,7 @@
 
 #include <deque>
 
-namespace tether {
+namespace tether::health_gate_test {
 namespace {
 
 using test::FakeClock;
@@ -120,4 +120,4 @@ TEST(HealthGate, FailsAtOnceWhenTheProcessIsGone) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::health_gate_test

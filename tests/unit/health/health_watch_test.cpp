@@ -6,7 +6,7 @@
 #include <condition_variable>
 #include <mutex>
 
-namespace tether {
+namespace tether::health_watch_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -100,4 +100,4 @@ TEST(HealthWatch, ReportsTurningUnhealthyAndHealthyAgainAndStartsAfreshForANewGe
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::health_watch_test

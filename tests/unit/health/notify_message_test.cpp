@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::notify_message_test {
 namespace {
 
 TEST(NotifyMessage, ReadsTheAssignmentsTetherHonours) {
@@ -61,4 +61,4 @@ TEST(NotifyMessage, ANulInTheDatagramDoesNotHideWhatFollows) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::notify_message_test

@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-namespace tether {
+namespace tether::notify_sockets_test {
 namespace {
 
 /// Sends `text` to the datagram socket at `path` from this process; false if the kernel
@@ -192,4 +192,4 @@ TEST_F(NotifySocketsTest, TheProbeFindsTheServiceFromItsReleaseDir) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::notify_sockets_test

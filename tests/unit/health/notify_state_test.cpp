@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::notify_state_test {
 namespace {
 
 using std::chrono::milliseconds;
@@ -73,4 +73,4 @@ TEST(NotifyState, WatchdogFailuresAreToldApartFromOtherFailures) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::notify_state_test

@@ -7,7 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::probe_kinds_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -79,4 +79,4 @@ TEST(ProbeKinds, TheRealProberHandsAnExecProbeToTheCommandRunner) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::probe_kinds_test

@@ -23,7 +23,7 @@
 #include <unistd.h>
 #include <vector>
 
-namespace tether {
+namespace tether::probe_test {
 namespace {
 
 using std::chrono::steady_clock;
@@ -323,4 +323,4 @@ TEST(ExecProbe, TimeoutHoldsWhenADescendantLeavesTheGroup) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::probe_test

@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::hash_cache_test {
 namespace {
 
 TEST(HashCache, HashesAnUnchangedFileOnce) {
@@ -101,4 +101,4 @@ TEST(HashCache, ForgetsFilesNoLongerLookedUp) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::hash_cache_test

@@ -15,7 +15,7 @@
 #include <string>
 #include <sys/wait.h>
 
-namespace tether {
+namespace tether::live_probe_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -171,4 +171,4 @@ TEST_F(LiveProbe, NeverModifiesWhatItProbes) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::live_probe_test

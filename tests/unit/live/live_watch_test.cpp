@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string>
 
-namespace tether {
+namespace tether::live_watch_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -242,4 +242,4 @@ TEST_F(LiveWatchOwnersTest, OneInodeUnderTwoServicesIsTheHosts) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::live_watch_test

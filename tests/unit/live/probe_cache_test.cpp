@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-namespace tether {
+namespace tether::probe_cache_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -180,4 +180,4 @@ TEST_F(ProbeCacheTest, ARemovedServiceIsForgotten) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::probe_cache_test

@@ -11,7 +11,7 @@
 #include <algorithm>
 #include <filesystem>
 
-namespace tether {
+namespace tether::probed_paths_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -74,4 +74,4 @@ TEST(ProbedPathsTest, ListsEveryDirDownToEachVouchedFileAndTheFile) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::probed_paths_test

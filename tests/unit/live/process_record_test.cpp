@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-namespace tether {
+namespace tether::process_record_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -117,4 +117,4 @@ TEST(IsAlive, FalseOnceTheProcessExited) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::process_record_test

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <string>
 
-namespace tether {
+namespace tether::release_record_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -81,4 +81,4 @@ TEST(ReleaseRecord, ReadErrorsNameTheFile) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::release_record_test

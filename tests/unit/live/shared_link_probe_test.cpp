@@ -11,7 +11,7 @@
 
 #include <filesystem>
 
-namespace tether {
+namespace tether::shared_link_probe_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -43,4 +43,4 @@ TEST(SharedLinkProbe, ALinkChangedAfterInstallIsDamage) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::shared_link_probe_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::spec_json_test {
 namespace {
 
 TEST(SpecJson, RunSpecsRoundTrip) {
@@ -54,4 +54,4 @@ TEST(SpecJson, AnOlderRecordWithoutAnHttpProbesDefaultsReadsThem) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::spec_json_test

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::age_header_test {
 namespace {
 
 const std::string k_body = "DgeaUqqEwyzAty5Bwd/GUT+eC5EzE14NTJzHvVGZaiI";
@@ -81,4 +81,4 @@ TEST(AgeHeader, RefusesPlaintextAndBrokenHeaders) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::age_header_test

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::age_recipients_test {
 namespace {
 
 const std::string k_key = "age1z0a33l2wvvyws399k786l3a25lrwz58ap4dyexe8f50qf9mq8qaqrrcp74";
@@ -30,4 +30,4 @@ TEST(AgeRecipients, OneFilePerHost) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::age_recipients_test

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::agent_network_config_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -51,4 +51,4 @@ TEST(AgentNetworkConfig, AZeroTimeoutIsRefusedAtItsField) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::agent_network_config_test

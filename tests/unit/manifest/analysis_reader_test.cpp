@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::analysis_reader_test {
 namespace {
 
 std::string manifest(const std::string& analysis) {
@@ -74,4 +74,4 @@ TEST(AnalysisReader, BadConditionsIntervalsAndDuplicateNamesAreErrors) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::analysis_reader_test

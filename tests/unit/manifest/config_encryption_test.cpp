@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::config_encryption_test {
 namespace {
 
 const std::string k_ciphertext =
@@ -86,4 +86,4 @@ TEST(ConfigEncryption, RefusesPlaintextWhereTheManifestSaysEncrypted) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::config_encryption_test

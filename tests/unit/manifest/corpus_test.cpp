@@ -7,7 +7,7 @@
 
 #include <filesystem>
 
-namespace tether {
+namespace tether::corpus_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -76,9 +76,9 @@ TEST(ManifestCorpus, ExampleStateRepoServicesParse) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::corpus_test
 
-namespace tether {
+namespace tether::corpus_test {
 namespace {
 
 TEST(ManifestCorpus, ExampleAgentConfigParses) {
@@ -92,4 +92,4 @@ TEST(ManifestCorpus, ExampleAgentConfigParses) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::corpus_test

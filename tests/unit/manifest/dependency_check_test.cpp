@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::dependency_check_test {
 namespace {
 
 std::string dependent_service_yaml(const std::string& name, const std::string& extra = "") {
@@ -133,4 +133,4 @@ TEST(BackoffConfig, AgentYamlSetsTheDampingAndRefusesACapBelowTheBase) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::dependency_check_test

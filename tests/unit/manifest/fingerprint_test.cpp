@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::fingerprint_test {
 namespace {
 
 const std::string k_binary_release =
@@ -117,4 +117,4 @@ TEST(Fingerprint, EachProbeKindsEncodingIsPinned) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::fingerprint_test

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::manifest_cache_test {
 namespace {
 
 std::string cached_service_yaml(const std::string& name, const std::string& version) {
@@ -83,4 +83,4 @@ TEST(ManifestCache, TheSameBlobAtAnotherPathIsParsedForThatPath) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::manifest_cache_test

@@ -6,7 +6,7 @@
 
 #include <string>
 
-namespace tether {
+namespace tether::manifest_text_test {
 namespace {
 
 const std::string k_service =
@@ -101,4 +101,4 @@ TEST(ManifestText, UnpackLimitsAreRead) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::manifest_text_test

@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::notify_manifest_test {
 namespace {
 
 const std::string k_release =
@@ -88,4 +88,4 @@ TEST(NotifyManifest, TheWatchdogIsPartOfWhatRunsAndOfTheServingRecord) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::notify_manifest_test

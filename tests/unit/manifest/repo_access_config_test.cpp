@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::repo_access_config_test {
 namespace {
 
 const std::string k_head =
@@ -54,4 +54,4 @@ TEST(RepoAccessConfig, BadValuesNameTheField) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::repo_access_config_test

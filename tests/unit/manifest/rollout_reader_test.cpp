@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::rollout_reader_test {
 namespace {
 
 std::string manifest(const std::string& rollout) {
@@ -109,4 +109,4 @@ TEST(RolloutReader, FleetQueriesAreCheckedLikeBakeQueries) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::rollout_reader_test

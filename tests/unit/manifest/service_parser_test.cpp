@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::service_parser_test {
 namespace {
 
 /// Every problem found, one per line.
@@ -108,4 +108,4 @@ TEST(ServiceParser, ReportsEveryProblemInOnePass) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::service_parser_test

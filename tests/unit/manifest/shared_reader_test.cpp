@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::shared_reader_test {
 namespace {
 
 std::string manifest(const std::string& extra, const std::string& workload = "") {
@@ -121,4 +121,4 @@ TEST(SharedReader, AChangedSharedListIsPlannedAsAChangeToANewReleaseDir) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::shared_reader_test

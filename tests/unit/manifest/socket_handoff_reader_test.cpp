@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::socket_handoff_reader_test {
 namespace {
 
 std::string manifest(const std::string& health, const std::string& handoff) {
@@ -108,4 +108,4 @@ TEST(SocketHandoffReader, NeedsItsSocketsHealthNotifyAndRunExec) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::socket_handoff_reader_test

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::state_loader_test {
 namespace {
 
 std::string service_yaml(const std::string& name,
@@ -153,4 +153,4 @@ TEST(StateLoader, RolloutBucketIsStableAndMonotonic) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::state_loader_test

@@ -8,7 +8,7 @@
 
 #include <string>
 
-namespace tether {
+namespace tether::yaml_bounds_test {
 namespace {
 
 const std::string k_bounds_head =
@@ -93,4 +93,4 @@ TEST(YamlBounds, DeepNestingIsRefusedWithAMessageThatSaysSo) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::yaml_bounds_test

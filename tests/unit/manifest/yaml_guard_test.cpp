@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-namespace tether {
+namespace tether::yaml_guard_test {
 namespace {
 
 TEST(YamlGuard, FindsACommaAfterARootFlowNode) {
@@ -80,4 +80,4 @@ TEST(YamlGuard, EveryParserRefusesTheFuzzerOutOfMemoryInput) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::yaml_guard_test

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <limits>
 
-namespace tether {
+namespace tether::analysis_test {
 namespace {
 
 TEST(AnalysisCondition, ParsesEachComparison) {
@@ -109,4 +109,4 @@ TEST(PromqlTemplate, AHostileValueStaysInsideItsString) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::analysis_test

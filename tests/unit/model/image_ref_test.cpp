@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::image_ref_test {
 namespace {
 
 const std::string k_hex = "3173891fe882652cc8072cbd449f67411f2135e8b8cc919ae1f85f44b79d9a51";
@@ -31,4 +31,4 @@ TEST(ImageRef, AContainerReleaseIsItsDigestPlusConfigHash) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::image_ref_test

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::probe_port_test {
 namespace {
 
 TEST(ProbePort, ReplacesOrAddsTheUrlsPortAndKeepsTheRest) {
@@ -34,4 +34,4 @@ TEST(ProbePort, MovesHttpAndTcpProbesAndLeavesOthersAlone) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::probe_port_test

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::rollout_test {
 namespace {
 
 using std::chrono::minutes;
@@ -123,4 +123,4 @@ TEST(WaveDueTimes, AddThePausesUp) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::rollout_test

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <sys/stat.h>
 
-namespace tether::net {
+namespace tether::net::file_url_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -75,4 +75,4 @@ TEST_F(FileUrlTest, AFileOverTheCapIsRefused) {
 }
 
 }  // namespace
-}  // namespace tether::net
+}  // namespace tether::net::file_url_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::git_url_test {
 namespace {
 
 TEST(ParseGitUrl, SchemesPortsAndUsers) {
@@ -32,4 +32,4 @@ TEST(RedactedUrl, HidesPasswordsOnly) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::git_url_test

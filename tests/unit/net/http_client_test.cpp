@@ -11,7 +11,7 @@
 #include <csignal>
 #include <thread>
 
-namespace tether::net {
+namespace tether::net::http_client_test {
 namespace {
 
 using namespace std::chrono_literals;
@@ -195,4 +195,4 @@ TEST(ScaledDeadline, AddsPerMibForEachStartedMib) {
 }
 
 }  // namespace
-}  // namespace tether::net
+}  // namespace tether::net::http_client_test

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::known_hosts_test {
 namespace {
 
 // Two ed25519 keys made with ssh-keygen; the hashed line is `ssh-keygen -H` of
@@ -88,4 +88,4 @@ TEST(KeyTypeOf, ReadsTheFirstString) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::known_hosts_test

@@ -13,7 +13,7 @@
 #include <thread>
 #include <unistd.h>
 
-namespace tether {
+namespace tether::stall_watchdog_test {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -84,4 +84,4 @@ TEST(StallWatchdog, ActivityKeepsItWaiting) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::stall_watchdog_test

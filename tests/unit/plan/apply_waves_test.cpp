@@ -5,7 +5,7 @@
 
 #include <map>
 
-namespace tether {
+namespace tether::apply_waves_test {
 namespace {
 
 /// "name:dep1,dep2" -> the service `name` depending on dep1 and dep2.
@@ -100,4 +100,4 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<WaveCase>& param) { return std::string(param.param.name); });
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::apply_waves_test

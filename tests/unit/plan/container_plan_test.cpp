@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::container_plan_test {
 namespace {
 
 const std::string k_v1 = "r/web:v1@sha256:" + std::string(64, '1');
@@ -201,4 +201,4 @@ TEST(ContainerPlan, WhileQuarantinedTheServingContainerIsKeptUp) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::container_plan_test

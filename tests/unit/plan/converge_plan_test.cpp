@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::converge_plan_test {
 namespace {
 
 ReleaseId converge_release(const std::string& version, char digit) {
@@ -186,4 +186,4 @@ TEST(ConvergePlan, PruningKeepsWhatARollbackNeedsAndDropsFailedReleasesFirst) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::converge_plan_test

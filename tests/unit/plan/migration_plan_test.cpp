@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::migration_plan_test {
 namespace {
 
 using plan_test::exec_service;
@@ -129,4 +129,4 @@ TEST(MigrationCrossing, ComparesTheReleaseInCurrentWithTheTarget) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::migration_plan_test

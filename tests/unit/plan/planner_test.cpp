@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::planner_test {
 namespace {
 
 ReleaseId planned_release(const std::string& version,
@@ -294,4 +294,4 @@ TEST(Planner, QuarantinedTargetIsNotRetriedUntilItsDeclarationChanges) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::planner_test

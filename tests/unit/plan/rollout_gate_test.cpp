@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::rollout_gate_test {
 namespace {
 
 using std::chrono::seconds;
@@ -70,4 +70,4 @@ TEST(RolloutGate, TheRolloutIsInProgressUntilTheLastWaveIsDue) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::rollout_gate_test

@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::sequencing_test {
 namespace {
 
 using std::chrono::seconds;
@@ -235,4 +235,4 @@ TEST(Sequencing, AnActionWaitsInThePassForADependencyThatFailedOrWaited) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::sequencing_test

@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::suspension_plan_test {
 namespace {
 
 using plan_test::exec_service;
@@ -118,4 +118,4 @@ TEST(HoldSuspended, AHeldServiceKeepsItsOldReleasesAndADependentWaitsOnlyOnItsHe
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::suspension_plan_test

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether::preview {
+namespace tether::preview::preview_test {
 namespace {
 
 ReleaseId release(const std::string& version, char commit_digit) {
@@ -151,4 +151,4 @@ TEST(PreviewRender, JsonCarriesTrustAndCounts) {
 }
 
 }  // namespace
-}  // namespace tether::preview
+}  // namespace tether::preview::preview_test

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <thread>
 
-namespace tether {
+namespace tether::command_runner_test {
 namespace {
 
 Command sh(const std::string& script, Millis timeout = std::chrono::seconds(10)) {
@@ -86,4 +86,4 @@ TEST(ProcessRunner, MissingProgramIsAnError) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::command_runner_test

@@ -4,7 +4,7 @@
 
 #include <cerrno>
 
-namespace tether {
+namespace tether::text_busy_test {
 namespace {
 
 TEST(RetryTextBusy, StartsAgainWhileTheProgramIsTextBusy) {
@@ -34,4 +34,4 @@ TEST(RetryTextBusy, GivesUpAfterAboutASecond) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::text_busy_test

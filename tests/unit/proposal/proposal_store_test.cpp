@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether::proposal {
+namespace tether::proposal::proposal_store_test {
 namespace {
 
 Quarantine quarantine() {
@@ -134,4 +134,4 @@ TEST(ProposeRevertConfig, DefaultsAndEveryField) {
 }
 
 }  // namespace
-}  // namespace tether::proposal
+}  // namespace tether::proposal::proposal_store_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether::proposal {
+namespace tether::proposal::revert_proposal_test {
 namespace {
 
 const std::string k_v2 = "binary:2.0.0:aaa:111";
@@ -197,4 +197,4 @@ TEST(ProposalMessage, TheSameEvidenceGivesTheSameMessage) {
 }
 
 }  // namespace
-}  // namespace tether::proposal
+}  // namespace tether::proposal::revert_proposal_test

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::last_pass_file_test {
 namespace {
 
 AgentStatus refused(const std::string& time) {
@@ -82,4 +82,4 @@ TEST(LastPassFile, WritesOnlyWhenMoreThanTheTimeChanged) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::last_pass_file_test

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string>
 
-namespace tether {
+namespace tether::latest_journal_entries_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -102,4 +102,4 @@ TEST_F(LatestJournalEntriesTest, ReadsAJournalLongerThanOneBuffer) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::latest_journal_entries_test

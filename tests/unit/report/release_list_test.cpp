@@ -12,7 +12,7 @@
 
 #include <filesystem>
 
-namespace tether {
+namespace tether::release_list_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -85,4 +85,4 @@ TEST_F(ReleaseListTest, AServiceWithNothingHereIsAnError) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::release_list_test

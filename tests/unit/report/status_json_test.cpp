@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::status_json_test {
 namespace {
 
 HostReport report_with_live_web() {
@@ -84,4 +84,4 @@ TEST(StatusJson, BeforeTheFirstPassLastPassIsNullAndProblemsAreSaid) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::status_json_test

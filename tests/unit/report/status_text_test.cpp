@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::status_text_test {
 namespace {
 
 const std::string k_a = std::string(40, 'a');
@@ -83,4 +83,4 @@ TEST(StatusText, SaysSoWhenNothingIsInstalled) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::status_text_test

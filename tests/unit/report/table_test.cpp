@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::table_test {
 namespace {
 
 TEST(Table, AlignsColumnsToTheWidestCellWithoutTrailingBlanks) {
@@ -43,4 +43,4 @@ TEST(Table, CountsUtf8CodePointsNotBytes) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::table_test

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether::review {
+namespace tether::review::classify_test {
 namespace {
 
 std::string hex_of(char c, size_t n) { return std::string(n, c); }
@@ -253,4 +253,4 @@ TEST(ReviewPlanSummary, ReleaseLabels) {
 }
 
 }  // namespace
-}  // namespace tether::review
+}  // namespace tether::review::classify_test

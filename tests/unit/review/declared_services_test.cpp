@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether::review {
+namespace tether::review::declared_services_test {
 namespace {
 
 std::string service_yaml(const std::string& name,
@@ -169,4 +169,4 @@ TEST(ReviewPlanDeclared, NamesASwitchStrategyOtherThanRestartAndItsProxy) {
 }
 
 }  // namespace
-}  // namespace tether::review
+}  // namespace tether::review::declared_services_test

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-namespace tether::review {
+namespace tether::review::render_test {
 namespace {
 
 ReleaseView rendered_binary(const std::string& version, char build) {
@@ -195,4 +195,4 @@ TEST(ReviewPlanRender, FormatNames) {
 }
 
 }  // namespace
-}  // namespace tether::review
+}  // namespace tether::review::render_test

@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether::review {
+namespace tether::review::revert_scratch_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -132,4 +132,4 @@ TEST_F(RevertScratch, RevertsOntoTheServersTipAndPushesWithoutEverForcing) {
 }
 
 }  // namespace
-}  // namespace tether::review
+}  // namespace tether::review::revert_scratch_test

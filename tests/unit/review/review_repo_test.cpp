@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether::review {
+namespace tether::review::review_repo_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -215,4 +215,4 @@ TEST_F(ReviewPlanRepo, RevertCommitsLikeGitAndNamesConflicts) {
 }
 
 }  // namespace
-}  // namespace tether::review
+}  // namespace tether::review::review_repo_test

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether::review {
+namespace tether::review::validate_secrets_test {
 namespace {
 
 const std::string k_key_a = "age1z0a33l2wvvyws399k786l3a25lrwz58ap4dyexe8f50qf9mq8qaqrrcp74";
@@ -101,4 +101,4 @@ TEST(ValidateSecrets, RefusesAMalformedRecipientsFile) {
 }
 
 }  // namespace
-}  // namespace tether::review
+}  // namespace tether::review::validate_secrets_test

@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 
-namespace tether::review {
+namespace tether::review::validate_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -332,4 +332,4 @@ TEST(ValidateRender, JsonHasTheStableShape) {
 }
 
 }  // namespace
-}  // namespace tether::review
+}  // namespace tether::review::validate_test

@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 
-namespace tether {
+namespace tether::scaffold_test {
 namespace {
 
 const std::filesystem::path k_source = TETHER_SOURCE_DIR;
@@ -55,4 +55,4 @@ TEST(Scaffold, ParsesCiKinds) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::scaffold_test

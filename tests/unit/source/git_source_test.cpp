@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace tether {
+namespace tether::git_source_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -216,4 +216,4 @@ TEST_F(GitSourceTest, AlternateObjectsLetAScratchMirrorReadWithoutCopying) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::git_source_test

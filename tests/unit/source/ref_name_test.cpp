@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace tether {
+namespace tether::ref_name_test {
 namespace {
 
 TEST(RefName, AcceptsBranchesTagsAndPullRequestRefs) {
@@ -48,4 +48,4 @@ TEST(RefName, CandidatesTryBranchesThenTagsThenRefs) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::ref_name_test

@@ -12,7 +12,7 @@
 #include <filesystem>
 #include <string>
 
-namespace tether {
+namespace tether::tree_snapshot_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -80,9 +80,9 @@ TEST_F(TreeSnapshotTest, ADeepTreeStopsAtTheDepthCap) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::tree_snapshot_test
 
-namespace tether {
+namespace tether::tree_snapshot_test {
 namespace {
 
 // Issue #22: a snapshot names each file's blob, and a source reading the next commit takes
@@ -109,4 +109,4 @@ TEST_F(TreeSnapshotTest, BlobIdsNameTheContentAcrossCommits) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::tree_snapshot_test

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace tether {
+namespace tether::allowed_signers_test {
 namespace {
 
 using namespace std::chrono;
@@ -201,4 +201,4 @@ TEST_F(AllowedSignersTest, ChecksNamespacesAndValidityForGit) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::allowed_signers_test

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace tether {
+namespace tether::ssh_signature_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -396,4 +396,4 @@ TEST_F(SshSignatureTest, VerifiesARealSignedGitCommit) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::ssh_signature_test

@@ -13,7 +13,7 @@
 #include <chrono>
 #include <map>
 
-namespace tether {
+namespace tether::tip_judge_test {
 namespace {
 
 /// c0 <- c1 <- c2 <- c3 (main), and x1 <- c0 (a branch that is not in main's history).
@@ -168,4 +168,4 @@ TEST_F(TipJudge, WithoutAllowedSignersNothingIsRequired) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::tip_judge_test
