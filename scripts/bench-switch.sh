@@ -39,6 +39,8 @@ base="$(mktemp -d /tmp/tether-bench-switch.XXXXXX)"
 daemon_pid="" proxy_pid="" registry_pid="" wrk_pids=() work="" root="" container_name=""
 # shellcheck source=scripts/lib/state-repo.sh
 source "$scripts_dir/lib/state-repo.sh"
+# shellcheck source=scripts/lib/haproxy.sh
+source "$scripts_dir/lib/haproxy.sh"
 stop_load() {
   local pid
   for pid in "${wrk_pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
@@ -56,24 +58,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Counts answers whose body names a broken release; prints the totals when wrk stops.
-cat >"$base/count.lua" <<'LUA'
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args) broken = 0 end
-function response(status, headers, body)
-  if body ~= nil and string.find(body, "broken", 1, true) then broken = broken + 1 end
-end
-function done(summary, latency, requests)
-  local b = 0
-  for _, t in ipairs(threads) do b = b + t:get("broken") end
-  local e = summary.errors
-  io.write(string.format("requests=%d rate=%.0f/s failed=%d broken=%d (connect %d, read %d, write %d, timeout %d, non-2xx %d)\n",
-    summary.requests, summary.requests / (summary.duration / 1e6),
-    e.connect + e.read + e.write + e.timeout + e.status, b,
-    e.connect, e.read, e.write, e.timeout, e.status))
-end
-LUA
 
 port=$(free_port 18680 18681 18682 18683)
 blue=$(free_port 18684 18685 18686)
@@ -101,30 +85,7 @@ exec_manifest() {
   esac
 }
 
-start_haproxy() {
-  cat >"$work/haproxy.cfg" <<CFG
-global
-    stats socket $work/admin.sock mode 600 level admin
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 10s
-    timeout server 10s
-    retries 3
-    retry-on conn-failure empty-response
-frontend web
-    bind 127.0.0.1:$port
-    default_backend app
-backend app
-    option http-server-close
-    server live 127.0.0.1:$blue
-CFG
-  haproxy -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
-  proxy_pid=$!
-  for _ in $(seq 50); do [[ -S "$work/admin.sock" ]] && return; sleep 0.1; done
-  echo "haproxy did not start" >&2
-  return 1
-}
+start_haproxy() { start_haproxy_for "$work" "$port" "$blue"; }
 
 # nginx as an operator would set it up for tether (docs/zero-downtime.md): an upstream include
 # file that carries tether's marker, and proxy_next_upstream for a connection refused.
@@ -257,10 +218,10 @@ bench() {
     for i in $(seq "$broken"); do build_release "9.0.$i-broken" "$HELLO" --broken-health; done
   fi
   deploy "$strategy" 1.0.0
-  wrk -t1 -c4 -d1h -H "Connection: close" -s "$base/count.lua" "http://127.0.0.1:$port/" \
+  wrk -t1 -c4 -d1h -H "Connection: close" -s "$scripts_dir/lib/count-broken.lua" "http://127.0.0.1:$port/" \
     >"$work/wrk-new.out" 2>&1 &
   wrk_pids+=($!)
-  wrk -t1 -c4 -d1h -s "$base/count.lua" "http://127.0.0.1:$port/" >"$work/wrk-keepalive.out" 2>&1 &
+  wrk -t1 -c4 -d1h -s "$scripts_dir/lib/count-broken.lua" "http://127.0.0.1:$port/" >"$work/wrk-keepalive.out" 2>&1 &
   wrk_pids+=($!)
   sleep 1
   for i in $(seq "$upgrades"); do
