@@ -17,6 +17,7 @@
 #                                                 20 reverts, 10 broken releases)
 #   STRATEGIES="restart socket-handoff" scripts/bench-switch.sh 2 1    a subset
 #   TETHER=... HELLO=... scripts/bench-switch.sh   these binaries (no release build)
+#   KEEP=1 scripts/bench-switch.sh                 keeps the work dir (agent logs, journals)
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 upgrades=${1:-20}
@@ -54,7 +55,7 @@ cleanup() {
   [[ -n "$daemon_pid" ]] && kill "$daemon_pid" 2>/dev/null
   [[ -n "$proxy_pid" ]] && kill "$proxy_pid" 2>/dev/null
   [[ -n "$registry_pid" ]] && kill "$registry_pid" 2>/dev/null
-  rm -rf "$base"
+  if [[ "${KEEP:-0}" == 1 ]]; then echo "kept $base" >&2; else rm -rf "$base"; fi
 }
 trap cleanup EXIT
 

@@ -11,6 +11,9 @@
 #include "core/log.hpp"
 #include "live/traffic_record.hpp"
 
+#include <algorithm>
+#include <chrono>
+
 namespace tether {
 namespace {
 
@@ -57,7 +60,7 @@ class BlueGreenSwitch final : public SwitchStrategy {
     if (Status promoted = promote(request, serving.has_value()); !promoted)
       return aborted_switch(std::move(promoted));
     fault::point("blue-green-promoted");
-    if (serving) retire(desired, *serving);
+    if (serving) retire(desired, *proxy, *serving);
     return SwitchResult{SwitchStage::gated, ok_status()};
   }
 
@@ -142,14 +145,26 @@ class BlueGreenSwitch final : public SwitchStrategy {
     return m_slots->move(request.desired, PidSlot::candidate, PidSlot::serving);
   }
 
-  /// The old release finishes what it has in flight (bounded by drainTimeout), then stops.
-  void retire(const DesiredService& desired, const ProcessRecord& old) const {
+  /// The old release finishes what it has in flight (bounded by drainTimeout), then stops:
+  /// first the proxy's old processes, which may still open connections to its port, are gone,
+  /// then no connection to its port is open.
+  void retire(const DesiredService& desired,
+              const ProxyDriver& proxy,
+              const ProcessRecord& old) const {
     const Millis drain = desired.service.switch_spec.drain_timeout;
-    const bool drained = old.port == 0 || m_slots->drain(old.port, drain);
+    const auto start = std::chrono::steady_clock::now();
+    const bool settled = proxy.settle(drain);
+    const auto left =
+        drain - std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - start);
+    const bool drained =
+        settled && (old.port == 0 || m_slots->drain(old.port, std::max(left, Millis(0))));
     if (!drained)
-      log_warn("drain timeout: stopping the old release with connections open",
+      log_warn(settled ? "drain timeout: stopping the old release with connections open"
+                       : "drain timeout: stopping the old release while the proxy's old "
+                         "processes may still send it requests",
                {{"service", desired.service.name},
                 {"release", old.release_dir},
+                {"proxy", proxy.describe()},
                 {"drainTimeout", format_duration(drain)}});
     if (Status stopped = m_slots->stop(desired, PidSlot::retiring); !stopped)
       log_warn("cannot stop the old release",

@@ -11,12 +11,17 @@
 #include "apply/proxy_driver.hpp"
 #include "core/fault_point.hpp"
 #include "core/files.hpp"
+#include "core/termination.hpp"
 #include "core/unique_fd.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <fcntl.h>
 #include <filesystem>
+#include <set>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 namespace tether {
@@ -24,6 +29,7 @@ namespace {
 
 constexpr long long k_reload_deadline_ms = 10'000;
 constexpr off_t k_max_upstream_file = 4096;
+constexpr Millis k_settle_poll{20};
 
 /// A tether upstream file as read: its text, port and ownership (kept by a rewrite).
 struct UpstreamFile {
@@ -138,6 +144,7 @@ class NginxUpstream final : public ProxyDriver {
       failed.message += "; traffic stays on port " + std::to_string(previous->port);
       return failed;
     }
+    m_before_reload = std::move(*before);
     auto now = traffic_port();
     if (!now) return now.error();
     if (*now != port)
@@ -147,6 +154,24 @@ class NginxUpstream final : public ProxyDriver {
     return ok_status();
   }
 
+  bool settle(Millis timeout) const override {
+    if (m_before_reload.empty()) return true;
+    auto master = NginxMaster::find(m_target.pid_file);
+    if (!master) return false;
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+      auto children = master->children();
+      if (!children) return false;
+      const bool old_ones_left =
+          std::any_of(children->begin(), children->end(), [this](const ProcessIdentity& child) {
+            return m_before_reload.contains(child);
+          });
+      if (!old_ones_left) return true;
+      if (termination_requested() || std::chrono::steady_clock::now() >= until) return false;
+      std::this_thread::sleep_for(k_settle_poll);
+    }
+  }
+
   std::string describe() const override {
     return "nginx upstream " + m_target.upstream_file + " (pid file " + m_target.pid_file + ")";
   }
@@ -154,6 +179,8 @@ class NginxUpstream final : public ProxyDriver {
  private:
   NginxTarget m_target;
   Millis m_reload_deadline;
+  /// nginx's children before this driver's last reload: the old workers settle() waits for.
+  mutable std::set<ProcessIdentity> m_before_reload;
 };
 
 }  // namespace

@@ -24,6 +24,14 @@ class ProxyDriver {
   /// they are. Confirmed by reading the proxy's state back.
   [[nodiscard]] virtual Status send_traffic_to(int port) const = 0;
 
+  /// Waits until nothing the proxy ran before the last `send_traffic_to` of this driver can
+  /// still open a connection to the old port: nginx's old workers finish the requests they
+  /// have in flight (proxying them to the old port) before they exit, so the old release must
+  /// not stop before they are gone. False when `timeout` passed first or the agent is stopping.
+  /// HAProxy needs no wait (its runtime API moves the server in place; a connection that fails
+  /// is retried to the new address), hence the default.
+  [[nodiscard]] virtual bool settle(Millis /*timeout*/) const { return true; }
+
   /// For logs and errors: "haproxy app/live via /run/haproxy/admin.sock".
   [[nodiscard]] virtual std::string describe() const = 0;
 };
