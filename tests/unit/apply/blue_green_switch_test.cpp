@@ -23,6 +23,7 @@ struct World {
   bool gate_passes = true;
   bool proxy_fails = false;
   bool drains = true;
+  bool proxy_settles = true;
   bool proxy_unreachable = false;
 };
 
@@ -88,6 +89,10 @@ class FakeProxy final : public ProxyDriver {
     m_world.proxy_port = port;
     return ok_status();
   }
+  bool settle(Millis) const override {
+    m_world.events.push_back("proxy settle");
+    return m_world.proxy_settles;
+  }
   std::string describe() const override { return "fake proxy"; }
 
  private:
@@ -124,14 +129,30 @@ struct BlueGreenFixture : ::testing::Test {
   }
 };
 
+// nginx's old workers may still proxy a request to the old port after the port drain saw no
+// connection: the old release stops only once the proxy settled, or when drainTimeout is up.
+TEST_F(BlueGreenFixture, AProxyThatDoesNotSettleInTimeSkipsThePortDrainButStillStopsTheOld) {
+  world.proxy_settles = false;
+  const SwitchResult result = upgrade();
+  ASSERT_TRUE(result.status) << result.status.error().describe();
+  EXPECT_THAT(
+      world.events,
+      ElementsAre(
+          "start 2.0.0 on 18502", "gate 18502", "proxy -> 18502", "proxy settle", "stop retiring"));
+  EXPECT_EQ(world.slots.at(PidSlot::serving).release_dir, "2.0.0");
+}
+
 TEST_F(BlueGreenFixture, StartsBesideGatesOnItsPortMovesTheProxyThenDrainsAndStopsTheOld) {
   const SwitchResult result = upgrade();
   ASSERT_TRUE(result.status) << result.status.error().describe();
   EXPECT_EQ(result.stage, SwitchStage::gated);
-  EXPECT_THAT(
-      world.events,
-      ElementsAre(
-          "start 2.0.0 on 18502", "gate 18502", "proxy -> 18502", "drain 18501", "stop retiring"));
+  EXPECT_THAT(world.events,
+              ElementsAre("start 2.0.0 on 18502",
+                          "gate 18502",
+                          "proxy -> 18502",
+                          "proxy settle",
+                          "drain 18501",
+                          "stop retiring"));
   EXPECT_EQ(world.proxy_port, 18502);
   EXPECT_EQ(world.slots.at(PidSlot::serving).release_dir, "2.0.0");
   EXPECT_FALSE(world.slots.contains(PidSlot::candidate));
@@ -160,10 +181,13 @@ TEST_F(BlueGreenFixture, TheNextSwitchGoesBackToTheFirstPort) {
   world.events.clear();
   const SwitchResult back = strategy->switch_to(SwitchRequest{desired, "2.0.0", "1.0.0", commit});
   ASSERT_TRUE(back.status);
-  EXPECT_THAT(
-      world.events,
-      ElementsAre(
-          "start 1.0.0 on 18501", "gate 18501", "proxy -> 18501", "drain 18502", "stop retiring"));
+  EXPECT_THAT(world.events,
+              ElementsAre("start 1.0.0 on 18501",
+                          "gate 18501",
+                          "proxy -> 18501",
+                          "proxy settle",
+                          "drain 18502",
+                          "stop retiring"));
 }
 
 TEST_F(BlueGreenFixture, AFailedGateNeverTouchesTheProxyNorTheServingRelease) {
@@ -218,6 +242,7 @@ TEST_F(BlueGreenFixture, LeftoversOfAnInterruptedSwitchGetTrafficBackBeforeTheyS
                           "start 2.0.0 on 18502",
                           "gate 18502",
                           "proxy -> 18502",
+                          "proxy settle",
                           "drain 18501",
                           "stop retiring"));
 }
@@ -234,6 +259,7 @@ TEST_F(BlueGreenFixture, KilledAfterPromotionTheRetiringOneStopsAndTrafficStaysO
                           "start 2.0.0 on 18501",
                           "gate 18501",
                           "proxy -> 18501",
+                          "proxy settle",
                           "drain 18502",
                           "stop retiring"));
 }
