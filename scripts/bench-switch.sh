@@ -42,6 +42,14 @@ daemon_pid="" proxy_pid="" registry_pid="" wrk_pids=() work="" root="" container
 source "$scripts_dir/lib/state-repo.sh"
 # shellcheck source=scripts/lib/haproxy.sh
 source "$scripts_dir/lib/haproxy.sh"
+# One name per call: podman 4.3's `rm -f A B` removes nothing, silently and with exit status
+# 0, when B does not exist (a container left running here once held the next run's port).
+remove_containers() {
+  local name
+  for name in "$container_name" "$container_name-prev"; do
+    podman rm -f -t 0 "$name" >/dev/null 2>&1 || true
+  done
+}
 stop_load() {
   local pid
   for pid in "${wrk_pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
@@ -51,7 +59,7 @@ stop_load() {
 cleanup() {
   stop_load
   [[ -n "$root" ]] && stop_service "$root"
-  [[ -n "$container_name" ]] && podman rm -f -t 0 "$container_name" "$container_name-prev" >/dev/null 2>&1
+  [[ -n "$container_name" ]] && remove_containers
   [[ -n "$daemon_pid" ]] && kill "$daemon_pid" 2>/dev/null
   [[ -n "$proxy_pid" ]] && kill "$proxy_pid" 2>/dev/null
   [[ -n "$registry_pid" ]] && kill "$registry_pid" 2>/dev/null
@@ -244,7 +252,7 @@ bench() {
     "auto-rollbacks=$(grep -c '"action":"auto-rollback"' "$root/state/journal.jsonl" || true)"
   stop_service "$root"
   if [[ -n "$container_name" ]]; then
-    podman rm -f -t 0 "$container_name" "$container_name-prev" >/dev/null 2>&1 || true
+    remove_containers
     container_name=""
   fi
   kill "$daemon_pid"; daemon_pid=""
