@@ -133,6 +133,11 @@ TEST_F(ContainerBlueGreenTest, UpgradeRevertAndABrokenImageFailNoRequestThroughT
   ASSERT_TRUE(eventually([&] { return load.answers()["v1\n"] >= 40; }, seconds(5)))
       << describe_bg_load(load);
 
+  // Another start of the agent touches neither the container nor the proxy.
+  const std::string id = container_id();
+  ASSERT_EQ(run_once().exit_code, 0);
+  EXPECT_EQ(container_id(), id);
+
   // "bad" has no index.html: gated on its own port, it never gets a client.
   commit_blue_green("bad", /*healthy=*/false);
   const CommandResult broken = run_once();
