@@ -178,6 +178,27 @@ ContainerSwitchResult bg_unchanged(Error failure) {
 
 }  // namespace
 
+Status ContainerBlueGreen::start_candidate(const ContainerLaunch& launch,
+                                           const DesiredService& desired) const {
+  const ContainerEngine& engine = m_switcher.engine_for(desired.service);
+  Status healthy = engine.run(launch);
+  if (healthy) {
+    log_info("container started",
+             {{"service", launch.service},
+              {"container", launch.name},
+              {"image", launch.spec.image},
+              {"port", std::to_string(launch.host_port)},
+              {"stateCommit", launch.state_commit}});
+    healthy = m_switcher.gate(desired, launch.name, launch.host_port);
+  }
+  if (!healthy) {
+    if (Status removed = engine.remove(launch.name); !removed)
+      log_warn("cannot remove the unhealthy candidate",
+               {{"service", launch.service}, {"error", removed.error().describe()}});
+  }
+  return healthy;
+}
+
 PortDrain make_port_drain() {
   return [](int port, Millis timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -226,22 +247,8 @@ ContainerSwitchResult ContainerBlueGreen::converge(const DesiredService& desired
                          desired.fingerprint};
   launch.name = pass.next();
   launch.host_port = port;
-  Status healthy = engine.run(launch);
-  if (healthy) {
-    log_info("container started",
-             {{"service", service},
-              {"container", pass.next()},
-              {"image", desired.service.container()->image},
-              {"port", std::to_string(port)},
-              {"stateCommit", state_commit}});
-    healthy = m_switcher.gate(desired, pass.next(), port);
-  }
-  if (!healthy) {
-    if (Status removed = engine.remove(pass.next()); !removed)
-      log_warn("cannot remove the unhealthy candidate",
-               {{"service", service}, {"error", removed.error().describe()}});
+  if (Status healthy = start_candidate(launch, desired); !healthy)
     return bg_candidate_failed(healthy.error(), *serving, mode);
-  }
   fault::point("container-blue-green-gated");
   const std::string release = desired.release.short_text();
   if (Status moved = pass.move_traffic(m_layout, port, release); !moved) {

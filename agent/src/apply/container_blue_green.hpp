@@ -44,6 +44,11 @@ class ContainerBlueGreen {
                                                ContainerSwitchMode mode) const;
 
  private:
+  /// Runs `launch` (the candidate, on its own port) and gates it there; a candidate that fails
+  /// is removed.
+  [[nodiscard]] Status start_candidate(const ContainerLaunch& launch,
+                                       const DesiredService& desired) const;
+
   Layout m_layout;
   const ContainerSwitcher& m_switcher;
   ProxyDriverFactory m_proxies;
