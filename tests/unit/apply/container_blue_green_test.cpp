@@ -23,6 +23,7 @@ const std::string k_bg_v2 = "r/web:v2@sha256:" + std::string(64, '2');
 struct ProxyState {
   int port = 18501;
   std::vector<int> moves;
+  bool refuses = false;  ///< every move fails (the admin socket went away)
 };
 
 class ContainerFakeProxy final : public ProxyDriver {
@@ -31,6 +32,7 @@ class ContainerFakeProxy final : public ProxyDriver {
   Result<int> traffic_port() const override { return m_state.port; }
   Status send_traffic_to(int port) const override {
     m_state.moves.push_back(port);
+    if (m_state.refuses) return Error{"admin.sock: connect: No such file or directory", ""};
     m_state.port = port;
     return ok_status();
   }
@@ -186,6 +188,19 @@ TEST_F(ContainerBlueGreenTest, ACrashAfterTrafficMovedKeepsTheNewOneWithoutAnoth
   EXPECT_EQ(m_drained, (std::vector<int>{18501}));
   EXPECT_TRUE(m_proxy.moves.empty());
   EXPECT_EQ(image_of("tether-web"), k_bg_v2);
+}
+
+TEST_F(ContainerBlueGreenTest, AProxyThatWillNotMoveChangesNothingAndIsNotTheImagesFault) {
+  m_engine->add(on_port("tether-web", k_bg_v1, 18501));
+  m_proxy.refuses = true;
+  const auto result =
+      m_blue_green->converge(blue_green_web(k_bg_v2), "s2", ContainerSwitchMode::with_rollback);
+  EXPECT_EQ(result.end, ContainerSwitchEnd::unchanged) << "no rollback, no quarantine";
+  ASSERT_TRUE(result.failure);
+  EXPECT_NE(result.failure->message.find("admin.sock"), std::string::npos);
+  EXPECT_EQ(image_of("tether-web"), k_bg_v1);
+  EXPECT_EQ(m_engine->containers().size(), 1u) << "the candidate was removed";
+  EXPECT_EQ(m_proxy.port, 18501);
 }
 
 }  // namespace
