@@ -16,6 +16,7 @@ defaults
     timeout server 10s
     retries 3
     retry-on conn-failure empty-response
+    option redispatch 1
 frontend web
     bind 127.0.0.1:$front
     default_backend app

@@ -38,6 +38,7 @@ class BlueGreenTest : public AgentTest {
                           << "defaults\n  mode http\n  timeout connect 1s\n"
                           << "  timeout client 10s\n  timeout server 10s\n"
                           << "  retries 3\n  retry-on conn-failure empty-response\n"
+                          << "  option redispatch 1\n"
                           << "frontend web\n  bind 127.0.0.1:" << m_port << "\n"
                           << "  default_backend app\n"
                           << "backend app\n  option http-server-close\n"

@@ -28,6 +28,8 @@ class FakeContainerEngine final : public ContainerEngine {
     if (m_kept_images.count(image) != 0) return Error{"image " + image + " is in use", ""};
     return ok_status();
   }
+  /// A container of `image` cannot be run (the engine refuses it).
+  void refuse_run(const std::string& image) { m_failing_runs.insert(image); }
   /// `image` cannot be pulled (the registry does not have it).
   void refuse_pull(const std::string& image) { m_refused.insert(image); }
 
@@ -41,8 +43,9 @@ class FakeContainerEngine final : public ContainerEngine {
     return ok_status();
   }
   [[nodiscard]] Status run(const ContainerLaunch& launch) const override {
-    const std::string name = container_name_of(launch.service);
+    const std::string name = launch_name(launch);
     m_calls.push_back("run " + name);
+    if (m_failing_runs.count(launch.spec.image) != 0) return Error{"cannot run " + name, ""};
     if (m_containers.count(name) != 0) return Error{"name " + name + " is in use", ""};
     LiveContainer container;
     container.name = name;
@@ -52,7 +55,9 @@ class FakeContainerEngine final : public ContainerEngine {
     container.labels = {{k_label_service, launch.service},
                         {k_label_release, parse_image_ref(launch.spec.image).digest},
                         {k_label_config_hash, launch.config_hash},
-                        {k_label_image, launch.spec.image}};
+                        {k_label_image, launch.spec.image},
+                        {k_label_fingerprint, launch.fingerprint}};
+    if (launch.host_port != 0) container.labels[k_label_port] = std::to_string(launch.host_port);
     m_containers[name] = container;
     return ok_status();
   }
@@ -107,6 +112,7 @@ class FakeContainerEngine final : public ContainerEngine {
   mutable std::vector<std::string> m_calls;
   mutable int m_made = 0;
   std::set<std::string> m_refused;
+  std::set<std::string> m_failing_runs;
   std::set<std::string> m_kept_images;
 };
 

@@ -24,6 +24,8 @@ namespace tether {
 
 class BakeRunner;
 class ContainerSwitcher;
+struct ContainerSwitchResult;
+enum class ContainerSwitchMode;
 
 struct ApplyOutcome {
   std::string service;
@@ -148,6 +150,10 @@ class Applier {
   /// applier_container.cpp: a container service's action, with the same gate, auto-rollback,
   /// quarantine and journal as a binary release, through the container runtime.
   [[nodiscard]] Status apply_container(const ServiceAction& action, Context& context) const;
+  /// The container switch of the service's strategy: in place (ContainerSwitcher) or
+  /// blue-green behind its proxy (container_blue_green.hpp).
+  [[nodiscard]] ContainerSwitchResult switch_container(const Context& context,
+                                                       ContainerSwitchMode mode) const;
   /// applier_removal.cpp: stop what is no longer declared, remove `current`, journal it.
   [[nodiscard]] ApplyOutcome remove(const ServiceAction& action,
                                     const Live& live,

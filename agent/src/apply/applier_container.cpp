@@ -2,6 +2,7 @@
 // and notification as a binary release; only the switch itself is the container runtime's.
 #include "apply/applier.hpp"
 #include "apply/applier_context.hpp"
+#include "apply/container_blue_green.hpp"
 #include "apply/container_images.hpp"
 #include "container/container_switcher.hpp"
 
@@ -25,6 +26,19 @@ void prune_images(const Layout& layout,
 
 }  // namespace
 
+ContainerSwitchResult Applier::switch_container(const Context& context,
+                                                ContainerSwitchMode mode) const {
+  if (context.desired.service.switch_spec.strategy != SwitchStrategyKind::blue_green)
+    return m_containers->converge(context.desired, context.state_commit, mode);
+  // Restarts and repairs too go beside, then switch: the proxy keeps its clients meanwhile.
+  const ContainerBlueGreen blue_green(
+      m_layout,
+      *m_containers,
+      [](const BlueGreenSpec& spec) { return make_proxy_driver(spec.proxy); },
+      make_port_drain());
+  return blue_green.converge(context.desired, context.state_commit, mode);
+}
+
 Status Applier::apply_container(const ServiceAction& action, Context& context) const {
   const std::string& name = action.service;
   if (m_containers == nullptr) return no_container_runtime(name);
@@ -32,10 +46,9 @@ Status Applier::apply_container(const ServiceAction& action, Context& context) c
   // place; a new declaration keeps the serving container to go back to.
   const bool again = action.kind == ActionKind::repair || action.kind == ActionKind::restart ||
                      action.spec == SpecSource::serving;
-  const ContainerSwitchResult result = m_containers->converge(
-      context.desired,
-      context.state_commit,
-      again ? ContainerSwitchMode::replace : ContainerSwitchMode::with_rollback);
+  const ContainerSwitchMode mode =
+      again ? ContainerSwitchMode::replace : ContainerSwitchMode::with_rollback;
+  const ContainerSwitchResult result = switch_container(context, mode);
   prune_images(m_layout, *m_containers, context.desired, context.live);
   if (result.end == ContainerSwitchEnd::converged) {
     record_serving(context.desired, context);

@@ -9,7 +9,10 @@ namespace {
 
 constexpr const char* k_established = "01";  // TCP_ESTABLISHED in /proc/net/tcp's "st" column
 
-int count_in(const char* table, int port) {
+/// Which end of a connection is matched against the port.
+enum class ConnectionEnd { local, remote };
+
+int count_in(const char* table, int port, ConnectionEnd end) {
   std::ifstream in(table);
   std::string line;
   std::getline(in, line);  // the header
@@ -18,9 +21,10 @@ int count_in(const char* table, int port) {
     std::istringstream fields(line);
     std::string slot, local, remote, state;
     if (!(fields >> slot >> local >> remote >> state)) continue;
-    const size_t colon = local.rfind(':');
+    const std::string& address = end == ConnectionEnd::local ? local : remote;
+    const size_t colon = address.rfind(':');
     if (colon == std::string::npos || state != k_established) continue;
-    if (std::stoi(local.substr(colon + 1), nullptr, 16) == port) ++count;
+    if (std::stoi(address.substr(colon + 1), nullptr, 16) == port) ++count;
   }
   return count;
 }
@@ -28,7 +32,13 @@ int count_in(const char* table, int port) {
 }  // namespace
 
 int established_connections(int port) {
-  return count_in("/proc/net/tcp", port) + count_in("/proc/net/tcp6", port);
+  return count_in("/proc/net/tcp", port, ConnectionEnd::local) +
+         count_in("/proc/net/tcp6", port, ConnectionEnd::local);
+}
+
+int established_connections_to(int port) {
+  return count_in("/proc/net/tcp", port, ConnectionEnd::remote) +
+         count_in("/proc/net/tcp6", port, ConnectionEnd::remote);
 }
 
 }  // namespace tether

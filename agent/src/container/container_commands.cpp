@@ -10,6 +10,20 @@ std::string previous_container_name_of(const std::string& service) {
   return container_name_of(service) + "-prev";
 }
 
+std::string candidate_container_name_of(const std::string& service) {
+  return container_name_of(service) + "-next";
+}
+
+std::string launch_name(const ContainerLaunch& launch) {
+  return launch.name.empty() ? container_name_of(launch.service) : launch.name;
+}
+
+std::vector<std::string> published_ports(const ContainerLaunch& launch) {
+  if (launch.host_port == 0 || launch.spec.ports.empty()) return launch.spec.ports;
+  // Loopback only: the proxy in front is what clients reach.
+  return {"127.0.0.1:" + std::to_string(launch.host_port) + ":" + launch.spec.ports.front()};
+}
+
 const char* engine_program(ContainerRuntime runtime) { return runtime_name(runtime); }
 
 std::vector<std::string> run_args(const ContainerLaunch& launch) {
@@ -19,7 +33,7 @@ std::vector<std::string> run_args(const ContainerLaunch& launch) {
                                    "-d",
                                    "--init",
                                    "--name",
-                                   container_name_of(launch.service),
+                                   launch_name(launch),
                                    "--stop-timeout",
                                    std::to_string(seconds)};
   const auto label = [&args](const std::string& key, const std::string& value) {
@@ -31,10 +45,12 @@ std::vector<std::string> run_args(const ContainerLaunch& launch) {
   label(k_label_state_commit, launch.state_commit);
   label(k_label_image, spec.image);
   label(k_label_fingerprint, launch.fingerprint);
+  if (launch.host_port != 0) label(k_label_port, std::to_string(launch.host_port));
   if (!spec.name.empty()) args.insert(args.end(), {"--hostname", spec.name});
   if (!spec.user.empty()) args.insert(args.end(), {"--user", spec.user});
   for (const auto& [key, value] : spec.env) args.insert(args.end(), {"--env", key + "=" + value});
-  for (const std::string& port : spec.ports) args.insert(args.end(), {"--publish", port});
+  for (const std::string& port : published_ports(launch))
+    args.insert(args.end(), {"--publish", port});
   for (const std::string& volume : spec.volumes) args.insert(args.end(), {"--volume", volume});
   for (const ConfigMount& mount : launch.config) {
     // --mount rather than -v: a path with a colon cannot be misread as options.

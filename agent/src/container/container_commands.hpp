@@ -13,6 +13,9 @@ namespace tether {
 [[nodiscard]] std::string container_name_of(const std::string& service);
 /// Where the serving container waits while its successor is health-checked.
 [[nodiscard]] std::string previous_container_name_of(const std::string& service);
+/// Blue-green: the new container, started beside tether-<service> and gated on its own port;
+/// it takes the service's name once traffic moved to it and the old one is gone.
+[[nodiscard]] std::string candidate_container_name_of(const std::string& service);
 
 /// A config file bind-mounted read-only into the container.
 struct ConfigMount {
@@ -29,7 +32,19 @@ struct ContainerLaunch {
   std::string state_commit;
   std::vector<ConfigMount> config;
   std::string fingerprint;
+  /// The container's name; "" is the service's own, container_name_of(service).
+  std::string name = {};
+  /// Blue-green: the host port (one of blueGreen.ports) at which the one container port of
+  /// `spec.ports` is published on 127.0.0.1, also kept as the label tether.port; 0: `spec.ports`
+  /// are published as written.
+  int host_port = 0;
 };
+
+/// The name `launch` runs under.
+[[nodiscard]] std::string launch_name(const ContainerLaunch& launch);
+/// What `--publish` gets: `spec.ports` as written, or for blue-green the one container port at
+/// 127.0.0.1:<host_port>.
+[[nodiscard]] std::vector<std::string> published_ports(const ContainerLaunch& launch);
 
 /// The engine's program name ("podman", "docker").
 [[nodiscard]] const char* engine_program(ContainerRuntime runtime);

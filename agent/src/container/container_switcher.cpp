@@ -6,6 +6,7 @@
 #include "core/termination.hpp"
 #include "health/health_gate.hpp"
 #include "model/image_ref.hpp"
+#include "model/probe_port.hpp"
 
 namespace tether {
 namespace {
@@ -28,9 +29,11 @@ std::string not_running_reason(const ContainerEngine& engine, const std::string&
 
 }  // namespace
 
-Status ContainerSwitcher::gate(const DesiredService& desired, const ContainerEngine& engine) const {
+Status ContainerSwitcher::gate(const DesiredService& desired,
+                               const std::string& name,
+                               std::optional<int> port) const {
   const std::string& service = desired.service.name;
-  const std::string name = container_name_of(service);
+  const ContainerEngine& engine = m_engines.engine_for(desired.service);
   if (!desired.service.health) {
     m_clock.sleep_for(k_settle);
     const std::string reason = not_running_reason(engine, name);
@@ -43,8 +46,10 @@ Status ContainerSwitcher::gate(const DesiredService& desired, const ContainerEng
     last_check = m_clock.now();
     return not_running_reason(engine, name);
   };
-  const HealthVerdict verdict = await_healthy(
-      *desired.service.health, m_layout.service_dir(service), m_prober, m_clock, still_running);
+  HealthSpec health = *desired.service.health;
+  if (port) health.probe = with_port(health.probe, *port);
+  const HealthVerdict verdict =
+      await_healthy(health, m_layout.service_dir(service), m_prober, m_clock, still_running);
   log_event(verdict.healthy ? LogLevel::info : LogLevel::warn,
             verdict.healthy ? "healthy" : "unhealthy",
             {{"service", service},
@@ -110,7 +115,28 @@ Status ContainerSwitcher::remove_service(const std::string& service,
     if (Status stopped = engine.stop(name, k_removal_stop_timeout); !stopped) return stopped;
   }
   if (Status removed = engine.remove(name); !removed) return removed;
+  if (Status removed = engine.remove(candidate_container_name_of(service)); !removed)
+    return removed;
   return engine.remove(previous_container_name_of(service));
+}
+
+Result<std::vector<ConfigMount>> ContainerSwitcher::prepare(const DesiredService& desired) const {
+  const ContainerEngine& engine = m_engines.engine_for(desired.service);
+  if (Status pulled = engine.pull(desired.service.container()->image); !pulled)
+    return pulled.error();
+  return materialize_config(m_layout, desired);
+}
+
+void ContainerSwitcher::record_converged(const DesiredService& desired,
+                                         const std::string& state_commit) const {
+  const std::string& service = desired.service.name;
+  const ContainerRecord record{m_engines.engine_for(desired.service).runtime(),
+                               desired.service.container()->image,
+                               desired.release.config_hash,
+                               state_commit};
+  if (Status recorded = write_container_record(m_layout, service, record); !recorded)
+    log_warn("cannot record the container for `tether status`",
+             {{"service", service}, {"error", recorded.error().describe()}});
 }
 
 ContainerSwitchResult ContainerSwitcher::converge(const DesiredService& desired,
@@ -120,11 +146,7 @@ ContainerSwitchResult ContainerSwitcher::converge(const DesiredService& desired,
   const ContainerEngine& engine = m_engines.engine_for(desired.service);
   ContainerSwitchResult result;
   // Everything that can fail without touching the serving container comes first.
-  if (Status pulled = engine.pull(desired.service.container()->image); !pulled) {
-    result.failure = pulled.error();
-    return result;
-  }
-  auto mounts = materialize_config(m_layout, desired);
+  auto mounts = prepare(desired);
   if (!mounts) {
     result.failure = mounts.error();
     return result;
@@ -152,17 +174,11 @@ ContainerSwitchResult ContainerSwitcher::converge(const DesiredService& desired,
              {{"service", service},
               {"image", desired.service.container()->image},
               {"stateCommit", state_commit}});
-    healthy = gate(desired, engine);
+    healthy = gate(desired, container_name_of(service));
   }
   if (healthy) {
     result.end = ContainerSwitchEnd::converged;
-    const ContainerRecord record{engine.runtime(),
-                                 desired.service.container()->image,
-                                 desired.release.config_hash,
-                                 state_commit};
-    if (Status recorded = write_container_record(m_layout, service, record); !recorded)
-      log_warn("cannot record the container for `tether status`",
-               {{"service", service}, {"error", recorded.error().describe()}});
+    record_converged(desired, state_commit);
     if (Status removed = engine.remove(previous_container_name_of(service)); !removed)
       log_warn("cannot remove the previous container",
                {{"service", service}, {"error", removed.error().describe()}});

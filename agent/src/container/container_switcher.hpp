@@ -49,6 +49,17 @@ class ContainerSwitcher {
                                                const std::string& state_commit,
                                                ContainerSwitchMode mode) const;
 
+  /// What can fail without touching a live container: the pull of the image and the config
+  /// files the container mounts.
+  [[nodiscard]] Result<std::vector<ConfigMount>> prepare(const DesiredService& desired) const;
+  /// Error when container `name` is not healthy (or not running, without a health spec). With
+  /// `port`, the probe is pointed at 127.0.0.1:`port` (a blue-green candidate's own port).
+  [[nodiscard]] Status gate(const DesiredService& desired,
+                            const std::string& name,
+                            std::optional<int> port = std::nullopt) const;
+  /// Writes what `tether status` shows of the converged container (a warning when it cannot).
+  void record_converged(const DesiredService& desired, const std::string& state_commit) const;
+
   /// Stops and removes tether-<service> (and a parked tether-<service>-prev) under `runtime`:
   /// the service is no longer declared for this host. Nothing there is fine.
   [[nodiscard]] Status remove_service(const std::string& service, ContainerRuntime runtime) const;
@@ -58,8 +69,6 @@ class ContainerSwitcher {
   }
 
  private:
-  /// Error when the new container is not healthy (or not running, without a health spec).
-  [[nodiscard]] Status gate(const DesiredService& desired, const ContainerEngine& engine) const;
   /// Parks the serving container; returns whether a previous container can be returned to.
   [[nodiscard]] Result<bool> park_current(const DesiredService& desired,
                                           const ContainerEngine& engine,

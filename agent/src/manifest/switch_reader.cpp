@@ -159,6 +159,44 @@ std::optional<BlueGreenSpec> read_blue_green(FieldReader& r,
   return blue_green;
 }
 
+/// "8080" or "8080/tcp": a container port alone, the form blue-green publishes itself.
+bool is_container_port_alone(const std::string& text) {
+  const std::string digits = text.ends_with("/tcp") ? text.substr(0, text.size() - 4) : text;
+  int port = 0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  return !digits.empty() && error == std::errc() && end == digits.data() + digits.size() &&
+         port >= 1 && port <= 65535;
+}
+
+/// A blue-green container publishes exactly one port, named by its container port alone: tether
+/// publishes it on 127.0.0.1 at one of blueGreen.ports, and two containers side by side
+/// cannot both hold any other host port.
+bool check_blue_green_container(FieldReader& r,
+                                const YAML::Node& container,
+                                const std::string& where) {
+  const YAML::Node ports = map_child(container, "ports");
+  const std::string at = join_path(where, "ports");
+  if (!ports.IsDefined() || !ports.IsSequence() || ports.size() != 1) {
+    r.error(ports.IsDefined() ? ports : container,
+            at,
+            "with switch.strategy: blue-green, exactly one port: the container port the image "
+            "listens on, alone (e.g. [\"8080\"]); tether publishes it on 127.0.0.1 at "
+            "blueGreen.ports[0] or [1]");
+    return false;
+  }
+  const std::string text = ports[0].IsScalar() ? ports[0].Scalar() : "";
+  if (!is_container_port_alone(text)) {
+    r.error(ports[0],
+            at + "[0]",
+            "with switch.strategy: blue-green, the container port alone (e.g. \"8080\"), got '" +
+                text +
+                "': the host port is blueGreen.ports[0] or [1], whichever the serving "
+                "container does not hold");
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<SwitchSpec> read_switch(FieldReader& r,
@@ -230,10 +268,7 @@ bool check_blue_green_service(FieldReader& r, const YAML::Node& spec, const std:
   const std::string where = join_path(path, "switch.strategy");
   bool ok = true;
   if (spec["container"].IsDefined()) {
-    r.error(strategy,
-            where,
-            "blue-green is not supported for containers yet: use run.exec, or drop spec.switch");
-    ok = false;
+    ok = check_blue_green_container(r, spec["container"], join_path(path, "container")) && ok;
   } else if (!map_child(spec["run"], "exec").IsDefined()) {
     r.error(spec["run"].IsDefined() ? spec["run"] : strategy,
             join_path(path, "run.exec"),

@@ -11,5 +11,8 @@ inline constexpr const char* k_label_state_commit = "tether.state-commit";
 inline constexpr const char* k_label_image = "tether.image";  ///< the declared reference
 /// The fingerprint of the declaration it runs (model/runtime_spec.hpp): settings included.
 inline constexpr const char* k_label_fingerprint = "tether.fingerprint";
+/// Blue-green only: the host port on 127.0.0.1 the container is published at (one of
+/// blueGreen.ports); what tells a crash's leftovers apart from what the proxy sends clients to.
+inline constexpr const char* k_label_port = "tether.port";
 
 }  // namespace tether

@@ -181,6 +181,9 @@ std::vector<Cell> service_row(const Layout& layout, const ServiceReport& r) {
     if (live.text.empty()) live = {"(not made by tether)", Style::red};
     process = {running ? "running (container)" : "not running",
                running ? Style::green : Style::red};
+    // Blue-green: the loopback port the proxy reaches it at (its tether.port label).
+    if (running && !label_of(*s.container, k_label_port).empty())
+      process.text += ", blue-green on :" + label_of(*s.container, k_label_port);
     releases = {"-", Style::dim};
   } else if (s.process == ProcessState::running) {
     process.style = Style::green;

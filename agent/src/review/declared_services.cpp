@@ -13,7 +13,7 @@ namespace {
 /// spec.switch in a few words when it is not the default restart: "blue-green behind nginx".
 std::string switch_text(const Service& service) {
   const SwitchSpec& spec = service.switch_spec;
-  if (spec.strategy == SwitchStrategyKind::restart || service.release() == nullptr) return "";
+  if (spec.strategy == SwitchStrategyKind::restart) return "";
   std::string text = strategy_name(spec.strategy);
   if (spec.blue_green) {
     text += std::visit(Overloaded{[](const HaproxyTarget&) { return " behind haproxy"; },

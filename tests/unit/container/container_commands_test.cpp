@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace tether::container_commands_test {
 namespace {
 
@@ -68,6 +70,27 @@ TEST(ContainerCommands, RunCreatesANamedLabelledContainerWithInit) {
                          "httpd",
                          "-f"};
   EXPECT_EQ(run_args(launch()), expected);
+}
+
+TEST(ContainerCommands, ABlueGreenCandidatePublishesItsOnePortOnLoopbackAtTheGivenHostPort) {
+  ContainerLaunch candidate = launch();
+  candidate.spec.ports = {"8080"};
+  candidate.name = candidate_container_name_of("web");
+  candidate.host_port = 18502;
+  const Args args = run_args(candidate);
+  const auto after = [&args](const std::string& flag) {
+    Args values;
+    for (size_t i = 0; i + 1 < args.size(); ++i) {
+      if (args[i] == flag) values.push_back(args[i + 1]);
+    }
+    return values;
+  };
+  EXPECT_EQ(after("--name"), Args{"tether-web-next"});
+  EXPECT_EQ(after("--publish"), Args{"127.0.0.1:18502:8080"});
+  const Args labels = after("--label");
+  EXPECT_NE(std::find(labels.begin(), labels.end(), "tether.port=18502"), labels.end());
+  EXPECT_EQ(launch_name(launch()), "tether-web");
+  EXPECT_EQ(published_ports(launch()), Args{"127.0.0.1:8080:8080"}) << "as written otherwise";
 }
 
 TEST(ContainerCommands, LifecycleCommandsNameTheContainer) {
