@@ -225,7 +225,7 @@ TEST(FleetRender, WavesGetATableAndAJsonList) {
   const FleetSummary summary = summarize(hosts);
   const std::string text = status_text(hosts, summary, HostTable::hide);
   EXPECT_THAT(text,
-              HasSubstr("SERVICE  WAVE  RELEASE              HOSTS  CONVERGED  WAITING\n"
+              HasSubstr("SERVICE  WAVE  RELEASE               HOSTS  CONVERGED  WAITING\n"
                         "web      1     1.4.2 (142000000000)  1      1          -\n"
                         "web      2     1.4.1 (141000000000)  1      1          1 pause\n"
                         "web      2     1.4.2 (142000000000)  1      0          1 halted\n"));
