@@ -3,6 +3,7 @@
 // direct mode says from their GET /status: the same hosts, services, states and releases, the
 // same exit codes, on a converged fleet and on a release whose health gate fails.
 #include "agent_fixture.hpp"
+#include "hostile_http_server.hpp"
 #include "prometheus_server.hpp"
 #include "silent_server.hpp"
 
@@ -261,15 +262,11 @@ TEST_F(FleetPrometheusTest, UsageErrorsAndABrokenPrometheusAreClear) {
       fleet({"status"}, {"--prometheus", "http://127.0.0.1:" + std::to_string(m_dead_port)});
   EXPECT_EQ(refused.exit_code, 1) << refused.err;
   EXPECT_NE(refused.err.find("cannot ask Prometheus"), std::string::npos) << refused.err;
-  // Something that is no Prometheus (a hello answering text).
-  commit_release("1.0.0");
-  ASSERT_NO_FATAL_FAILURE(start_agents());
-  const int hello_port = m_agents[0].port;
-  ASSERT_TRUE(eventually([&] { return !http_get(hello_port, "/").empty(); }, seconds(40)));
-  const CommandResult hello =
-      fleet({"status"}, {"--prometheus", "http://127.0.0.1:" + std::to_string(hello_port)});
-  EXPECT_EQ(hello.exit_code, 1) << hello.err;
-  EXPECT_NE(hello.err.find("tether fleet status: "), std::string::npos) << hello.err;
+  // A web server that is no Prometheus: it has no /api/v1/query.
+  const HostileHttpServer not_prometheus;
+  const CommandResult other = fleet({"status"}, {"--prometheus", not_prometheus.url("")});
+  EXPECT_EQ(other.exit_code, 1) << other.err;
+  EXPECT_NE(other.err.find("HTTP 404"), std::string::npos) << other.err;
   // A server that never answers: --timeout holds.
   const SilentServer silent;
   const auto start = std::chrono::steady_clock::now();
