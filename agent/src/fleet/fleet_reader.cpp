@@ -15,8 +15,15 @@ Result<std::vector<HostView>> PrometheusReader::read(Millis timeout) {
   const PrometheusClient client(PrometheusConfig{m_url, timeout}, k_max_answer_bytes);
   FleetSamples samples;
   for (const std::string& family : fleet_families()) {
-    auto answer = client.query_vector(fleet_query(family, m_job));
-    if (!answer) return answer.error().with_context(family);
+    const std::string query = fleet_query(family, m_job);
+    auto answer = client.query_vector(query);
+    if (!answer) {
+      Error error = answer.error().with_context("query " + query);
+      // It answered, but not as Prometheus' query API does.
+      if (error.hint.empty() && error.message.find("cannot ask") == std::string::npos)
+        error.hint = "is --prometheus the Prometheus server that scrapes the agents?";
+      return error;
+    }
     samples[family] = std::move(*answer);
   }
   if (samples["up"].empty())
