@@ -235,9 +235,14 @@ int main(int argc, char** argv) {
   fleet->footer(tether::k_fleet_footer);
   auto* fleet_status = fleet->add_subcommand(
       "status", "Per service and release: hosts converged, pending, failed, unreachable, behind");
+  fleet_status->add_option(
+      "--targets", fleet_status_flags.targets, "one agent URL a line; - for stdin");
+  fleet_status->add_option("--prometheus",
+                           fleet_status_flags.prometheus,
+                           "instead of --targets: the Prometheus scraping the agents");
   fleet_status
-      ->add_option("--targets", fleet_status_flags.targets, "one agent URL a line; - for stdin")
-      ->required();
+      ->add_option("--job", fleet_status_flags.job, "with --prometheus: the agents' scrape job")
+      ->capture_default_str();
   fleet_status->add_option("--service", fleet_status_flags.service, "only this service");
   fleet_status->add_option("--timeout", fleet_status_flags.timeout, "per agent: connect and answer")
       ->capture_default_str();
@@ -249,8 +254,13 @@ int main(int argc, char** argv) {
   fleet_status->footer(tether::k_fleet_status_footer);
   auto* fleet_wait = fleet->add_subcommand(
       "wait", "Wait until enough hosts run a release, converged: a gate for pipelines");
-  fleet_wait->add_option("--targets", fleet_wait_flags.targets, "one agent URL a line; - for stdin")
-      ->required();
+  fleet_wait->add_option(
+      "--targets", fleet_wait_flags.targets, "one agent URL a line; - for stdin");
+  fleet_wait->add_option("--prometheus",
+                         fleet_wait_flags.prometheus,
+                         "instead of --targets: the Prometheus scraping the agents");
+  fleet_wait->add_option("--job", fleet_wait_flags.job, "with --prometheus: the agents' scrape job")
+      ->capture_default_str();
   fleet_wait->add_option("--service", fleet_wait_flags.service, "the service")->required();
   fleet_wait->add_option("--version", fleet_wait_flags.version, "the release version")->required();
   fleet_wait->add_option("--commit", fleet_wait_flags.commit, "its source commit (a prefix)");

@@ -8,6 +8,20 @@
 #include <set>
 
 namespace tether {
+namespace {
+
+/// What /status says of the host and its declared services, for `fleet status --prometheus`.
+void add_declared(PassMetrics& metrics, const AgentStatus& status) {
+  metrics.host_id = status.host;
+  for (const auto& [name, service] : status.services) {
+    metrics.declared[name] = DeclaredMetrics{to_string(service.state),
+                                             service.desired.version,
+                                             service.desired.commit,
+                                             service.desired.image};
+  }
+}
+
+}  // namespace
 
 PassDisplays::PassDisplays(Layout layout, HostIdentity host, Metrics& metrics, StatusBoard& board)
     : m_layout(std::move(layout)), m_host(std::move(host)), m_metrics(metrics), m_board(board) {}
@@ -29,7 +43,9 @@ void PassDisplays::show_pass(const PassResult& result,
   if (result.work.reused_last_pass && m_reported) {
     // Nothing under the root changed since the report on the board was read from it, nor
     // what the metrics say of each service.
-    m_metrics.record_repeat(repeat_metrics_of(result, seconds, finished));
+    PassMetrics repeat = repeat_metrics_of(result, seconds, finished);
+    add_declared(repeat, status);
+    m_metrics.record_repeat(std::move(repeat));
     m_board.publish_repeat(status);
     return;
   }
@@ -37,6 +53,7 @@ void PassDisplays::show_pass(const PassResult& result,
   // The report has just read history.json: the metrics count quarantines from the same read.
   PassMetrics metrics = metrics_of(result, seconds, finished, report.history);
   metrics.drills = DrillStore(drills_path(m_layout)).load();  // Rollback drills (#23)
+  add_declared(metrics, status);
   m_metrics.record(metrics);
   m_reported = true;
   m_board.publish_report(std::move(report));

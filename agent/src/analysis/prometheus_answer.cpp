@@ -82,7 +82,52 @@ QueryAnswer refusal(const json& body, long http_status) {
   return error_answer(std::move(what));
 }
 
+/// One sample of a vector: {"metric": {label: "text"...}, "value": [time, "1"]}.
+Result<VectorSample> vector_sample(const json& sample) {
+  if (!sample.is_object() || !sample.contains("metric") || !sample["metric"].is_object() ||
+      !sample.contains("value"))
+    return Error{"a vector sample without metric labels and a value", ""};
+  VectorSample out;
+  for (const auto& [name, value] : sample["metric"].items()) {
+    if (!value.is_string()) return Error{"a label that is not a string: " + name.substr(0, 64), ""};
+    out.labels[name] = value.get<std::string>();
+  }
+  const QueryAnswer answer = sample_answer(sample["value"]);
+  if (answer.kind == QueryAnswer::Kind::error) return Error{answer.detail, ""};
+  out.value = answer.kind == QueryAnswer::Kind::no_data ? std::nan("") : answer.value;
+  return out;
+}
+
+Result<std::vector<VectorSample>> vector_samples(const json& parsed) {
+  const json& data = parsed["data"];
+  if (text_field(data, "resultType") != "vector" || !data.contains("result") ||
+      !data["result"].is_array())
+    return Error{"an answer without a vector in data.result", ""};
+  std::vector<VectorSample> samples;
+  samples.reserve(data["result"].size());
+  for (const json& sample : data["result"]) {
+    auto read = vector_sample(sample);
+    if (!read) return read.error();
+    samples.push_back(std::move(*read));
+  }
+  return samples;
+}
+
 }  // namespace
+
+Result<std::vector<VectorSample>> parse_vector_answer(std::string_view body, long http_status) {
+  const json parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) {
+    if (http_status != 200) return Error{refusal(json(), http_status).detail, ""};
+    return Error{"an answer that is not JSON",
+                 "is --prometheus the URL of the Prometheus server itself?"};
+  }
+  if (http_status != 200 || text_field(parsed, "status") != "success")
+    return Error{refusal(parsed, http_status).detail, ""};
+  if (!parsed.contains("data") || !parsed["data"].is_object())
+    return Error{"an answer without data", ""};
+  return vector_samples(parsed);
+}
 
 QueryAnswer parse_query_answer(std::string_view body, long http_status) {
   const json parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);

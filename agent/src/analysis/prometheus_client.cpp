@@ -7,10 +7,6 @@
 namespace tether {
 namespace {
 
-/// A sane answer to one instant query is a few hundred bytes; a larger one is refused rather
-/// than buffered (a hostile or confused server could send gigabytes).
-constexpr std::uint64_t k_max_answer_bytes = 1024 * 1024;
-
 std::string percent_encoded(const std::string& text) {
   std::string out;
   for (const char c : text) {
@@ -35,23 +31,39 @@ std::string PrometheusClient::query_url(const std::string& base, const std::stri
   return url + "/api/v1/query?query=" + percent_encoded(promql);
 }
 
-QueryAnswer PrometheusClient::query(const std::string& promql) const {
+Result<std::pair<long, std::string>> PrometheusClient::exchange(const std::string& promql) const {
   net::HttpRequest request;
   request.url = query_url(m_config.url, promql);
   request.headers = {"Accept: application/json"};
   request.user_agent = "tether-analysis";
   request.connect_timeout = m_config.timeout;
   request.deadline = m_config.timeout;
-  request.max_body_bytes = k_max_answer_bytes;
+  // A larger answer is refused rather than buffered: a hostile or confused server could send
+  // gigabytes.
+  request.max_body_bytes = m_max_answer_bytes;
   request.use_proxy = false;
-  const net::HttpResult result = net::http_perform(request);
+  net::HttpResult result = net::http_perform(request);
   if (const auto* failed = std::get_if<net::HttpError>(&result)) {
-    QueryAnswer answer;
-    answer.detail = "cannot ask Prometheus at " + m_config.url + ": " + failed->error.describe();
-    return answer;
+    Error error{"cannot ask Prometheus at " + m_config.url + ": " + failed->error.describe(), ""};
+    error.stopping = failed->error.stopping;
+    return error;
   }
-  const auto& response = std::get<net::HttpResponse>(result);
-  return parse_query_answer(response.body, response.status);
+  auto& response = std::get<net::HttpResponse>(result);
+  return std::pair<long, std::string>{response.status, std::move(response.body)};
+}
+
+QueryAnswer PrometheusClient::query(const std::string& promql) const {
+  const auto response = exchange(promql);
+  if (!response) return QueryAnswer{QueryAnswer::Kind::error, 0, response.error().message};
+  return parse_query_answer(response->second, response->first);
+}
+
+Result<std::vector<VectorSample>> PrometheusClient::query_vector(const std::string& promql) const {
+  const auto response = exchange(promql);
+  if (!response) return response.error();
+  auto samples = parse_vector_answer(response->second, response->first);
+  if (!samples) return samples.error().with_context("Prometheus at " + m_config.url);
+  return samples;
 }
 
 }  // namespace tether

@@ -123,6 +123,7 @@ void Metrics::record_repeat(PassMetrics pass) {
   pass.drills = std::move(m_last.drills);
   pass.waves = std::move(m_last.waves);
   pass.quarantined_releases = std::move(m_last.quarantined_releases);
+  // host_id and declared come with the repeat: they are the pass's status, read again.
   m_last = std::move(pass);
   count_last();
 }
@@ -152,6 +153,12 @@ void Metrics::set_health(const std::string& service, bool healthy) {
   if (it == m_last.healthy.end()) return;
   it->second = healthy;
   if (!healthy) m_last.converged[service] = false;
+  // As GET /status says it (api/status_board.hpp): converged <-> unhealthy, nothing else.
+  const auto declared = m_last.declared.find(service);
+  if (declared == m_last.declared.end()) return;
+  std::string& state = declared->second.state;
+  if (!healthy && state == "converged") state = "unhealthy";
+  if (healthy && state == "unhealthy") state = "converged";
 }
 
 void Metrics::set_baking(const std::string& service) {
@@ -188,6 +195,32 @@ void Metrics::render_state_repo(std::string& out) const {
        "tether_host_converged",
        "1 when the host applied its branch tip and every declared service is converged.",
        host_converged);
+}
+
+void Metrics::render_declared(std::string& out) const {
+  exposition::family(out,
+                     "tether_agent_info",
+                     "gauge",
+                     "The agent's host id (--host-id), as GET /status names the host.");
+  if (!m_last.host_id.empty())
+    out += "tether_agent_info{host_id=" + exposition::label(m_last.host_id) + "} 1\n";
+  exposition::family(out,
+                     "tether_service_state",
+                     "gauge",
+                     "1 for each declared service's state as GET /status reports it (converged, "
+                     "pending, failed, quarantined, blocked, degraded, unhealthy, suspended).");
+  for (const auto& [service, declared] : m_last.declared)
+    out += "tether_service_state{service=" + exposition::label(service) +
+           ",state=" + exposition::label(declared.state) + "} 1\n";
+  exposition::family(out,
+                     "tether_desired_release_info",
+                     "gauge",
+                     "The release declared for each service on this host (image for containers).");
+  for (const auto& [service, declared] : m_last.declared)
+    out += "tether_desired_release_info{service=" + exposition::label(service) +
+           ",version=" + exposition::label(declared.version) +
+           ",commit=" + exposition::label(declared.commit) +
+           ",image=" + exposition::label(declared.image) + "} 1\n";
 }
 
 void Metrics::count_watchdog_miss() {
@@ -259,6 +292,7 @@ std::string Metrics::render() const {
     out += "tether_state_commit_info{commit=" + exposition::label(m_last.state_commit) + "} 1\n";
   }
   render_state_repo(out);
+  render_declared(out);
   per_service(
       out, "tether_converged", "1 when the service runs its declared release.", m_last.converged);
   per_service(out,

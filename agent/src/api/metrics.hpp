@@ -12,6 +12,16 @@
 
 namespace tether {
 
+/// A service declared for this host, as GET /status reports it: what `tether fleet status
+/// --prometheus` reads instead of asking the agent.
+struct DeclaredMetrics {
+  std::string state;  ///< converged, pending, failed, quarantined, blocked, ... (report/)
+  std::string version;
+  std::string commit;
+  std::string image;
+  bool operator==(const DeclaredMetrics&) const = default;
+};
+
 /// What one reconcile pass tells the metrics.
 struct PassMetrics {
   double duration_seconds = 0;
@@ -47,6 +57,9 @@ struct PassMetrics {
   /// Per service with a quarantined release: its (version, commit). Other hosts' fleet
   /// analysis sees a release that failed somewhere (docs/staged-rollout.md).
   std::map<std::string, std::pair<std::string, std::string>> quarantined_releases = {};
+  // Fleet status from Prometheus (#21): the facts GET /status gives `tether fleet status`.
+  std::string host_id = {};                              ///< the agent's host id
+  std::map<std::string, DeclaredMetrics> declared = {};  ///< per declared service
 };
 
 /// The agent's Prometheus metrics, updated after every pass and rendered on GET /metrics.
@@ -75,6 +88,8 @@ class Metrics {
   void count_last();
   /// The state repo's families: tip vs applied commit, refused, unreachable, host verdict.
   void render_state_repo(std::string& out) const;
+  /// Who the agent is and, per declared service, its state and declared release.
+  void render_declared(std::string& out) const;
 
   static constexpr std::array<double, 8> k_buckets = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 

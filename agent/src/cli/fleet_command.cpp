@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "core/files.hpp"
 #include "core/json_text.hpp"
+#include "fleet/fleet_reader.hpp"
 #include "fleet/fleet_render.hpp"
 #include "fleet/fleet_wait.hpp"
 #include "fleet/plan_summary.hpp"
@@ -13,6 +14,7 @@
 #include <cstdio>
 #include <iostream>
 #include <iterator>
+#include <memory>
 #include <optional>
 
 namespace tether {
@@ -54,10 +56,46 @@ bool hex_prefix(const std::string& text) {
   return text.size() <= 40 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
-std::vector<fleet::HostView> views_of(const std::vector<fleet::Reply>& replies) {
-  std::vector<fleet::HostView> hosts;
-  for (const fleet::Reply& reply : replies) hosts.push_back(fleet::host_view(reply));
-  return hosts;
+/// The fleet reader --targets or --prometheus chooses, with the status source it reads through.
+struct ChosenReader {
+  std::unique_ptr<fleet::CurlStatusSource> source;
+  std::unique_ptr<fleet::FleetReader> reader;
+};
+
+/// The reader, or nullopt after printing the usage error.
+std::optional<ChosenReader> choose_reader(const char* command,
+                                          const std::string& targets_file,
+                                          const std::string& prometheus,
+                                          const std::string& job,
+                                          int concurrency) {
+  if (targets_file.empty() == prometheus.empty()) {
+    usage(command,
+          targets_file.empty() ? "expected --targets FILE or --prometheus URL"
+                               : "--targets and --prometheus exclude each other");
+    return std::nullopt;
+  }
+  ChosenReader chosen;
+  if (!prometheus.empty()) {
+    if (prometheus.rfind("http://", 0) != 0 && prometheus.rfind("https://", 0) != 0) {
+      usage(command,
+            "--prometheus: expected an http:// or https:// URL, got \"" + prometheus + "\"");
+      return std::nullopt;
+    }
+    if (job.empty()) {
+      usage(command, "--job: expected the scrape job of the agents, got \"\"");
+      return std::nullopt;
+    }
+    chosen.reader = std::make_unique<fleet::PrometheusReader>(prometheus, job);
+    return chosen;
+  }
+  auto targets = read_targets(targets_file);
+  if (!targets) {
+    usage(command, targets.error().describe());
+    return std::nullopt;
+  }
+  chosen.source = std::make_unique<fleet::CurlStatusSource>(concurrency);
+  chosen.reader = std::make_unique<fleet::AgentsReader>(*chosen.source, std::move(*targets));
+  return chosen;
 }
 
 }  // namespace
@@ -66,11 +104,16 @@ int fleet_status_command(const FleetStatusFlags& flags) {
   const auto timeout = positive_duration("status", "--timeout", flags.timeout);
   if (!timeout) return k_exit_usage;
   if (flags.concurrency < 1) return usage("status", "--concurrency: expected at least 1");
-  const auto targets = read_targets(flags.targets);
-  if (!targets) return usage("status", targets.error().describe());
+  const auto chosen =
+      choose_reader("status", flags.targets, flags.prometheus, flags.job, flags.concurrency);
+  if (!chosen) return k_exit_usage;
 
-  fleet::CurlStatusSource source(flags.concurrency);
-  const std::vector<fleet::HostView> hosts = views_of(source.fetch(*targets, *timeout));
+  const auto read = chosen->reader->read(*timeout);
+  if (!read) {
+    std::fprintf(stderr, "tether fleet status: %s\n", read.error().describe().c_str());
+    return k_exit_failed;
+  }
+  const std::vector<fleet::HostView>& hosts = *read;
   const fleet::FleetSummary summary = fleet::summarize(hosts, flags.service);
   if (flags.json) {
     std::puts(json_text(fleet::status_json(hosts, summary), 2).c_str());
@@ -97,11 +140,11 @@ int fleet_wait_command(const FleetWaitFlags& flags) {
     return usage(
         "wait",
         "--commit: expected lowercase hex, at most 40 digits, got \"" + flags.commit + "\"");
-  const auto targets = read_targets(flags.targets);
-  if (!targets) return usage("wait", targets.error().describe());
+  const auto chosen =
+      choose_reader("wait", flags.targets, flags.prometheus, flags.job, flags.concurrency);
+  if (!chosen) return k_exit_usage;
 
   const fleet::WaitGoal goal{flags.service, flags.version, flags.commit, flags.percent};
-  fleet::CurlStatusSource source(flags.concurrency);
   SystemClock clock;
   std::string last_line;
   const auto report = [&](const fleet::GoalProgress& progress) {
@@ -109,8 +152,13 @@ int fleet_wait_command(const FleetWaitFlags& flags) {
     if (line != last_line) std::fprintf(stderr, "tether fleet wait: %s\n", line.c_str());
     last_line = line;
   };
+  const auto report_error = [&](const Error& error) {
+    const std::string line = "cannot read the fleet: " + error.describe();
+    if (line != last_line) std::fprintf(stderr, "tether fleet wait: %s\n", line.c_str());
+    last_line = line;
+  };
   const fleet::WaitResult result =
-      fleet::wait_for_goal(source, clock, *targets, goal, options, report);
+      fleet::wait_for_goal(*chosen->reader, clock, goal, options, report, report_error);
   if (flags.json) {
     std::puts(json_text(fleet::wait_json(goal, result.progress, result.outcome), 2).c_str());
   } else {

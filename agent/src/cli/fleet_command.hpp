@@ -7,8 +7,10 @@
 namespace tether {
 
 struct FleetStatusFlags {
-  std::string targets;  ///< the targets file, "-" for stdin
-  std::string service;  ///< only this service ("" for all)
+  std::string targets;         ///< the targets file, "-" for stdin
+  std::string prometheus;      ///< instead of targets: the Prometheus that scrapes the agents
+  std::string job = "tether";  ///< with prometheus: the scrape job of the agents' /metrics
+  std::string service;         ///< only this service ("" for all)
   std::string timeout = "5s";
   int concurrency = 64;
   bool json = false;
@@ -21,6 +23,8 @@ int fleet_status_command(const FleetStatusFlags& flags);
 
 struct FleetWaitFlags {
   std::string targets;
+  std::string prometheus;
+  std::string job = "tether";
   std::string service;
   std::string version;
   std::string commit;  ///< a prefix of the source commit
@@ -84,22 +88,33 @@ inline constexpr const char* k_fleet_status_footer =
     "               leaves it alone; this is not a problem\n"
     "  unknown      the agent reports no state (it has not finished a pass yet)\n"
     "Rows group hosts by the release they declare; undeclared hosts by the release they run.\n"
+    "\nWith --prometheus URL instead of --targets: the same hosts, read from the Prometheus\n"
+    "that scrapes the agents' /metrics (job --job), one instant query per metric family, each\n"
+    "within --timeout; a target that Prometheus cannot scrape (up == 0) is unreachable. For a\n"
+    "fleet CI cannot reach. Last errors and quarantine reasons are not in /metrics: they show\n"
+    "only with --targets.\n"
+    "\nServices rolling out in waves (spec.rollout.steps) get a second table: per service, wave\n"
+    "and release, the hosts, how many run it converged and how many wait (pause: the wave is\n"
+    "not due; halted: the fleet analysis stopped the rollout).\n"
     "\nExamples:\n"
     "  tether fleet status --targets fleet.txt\n"
     "  tether fleet status --targets fleet.txt --service web --hosts\n"
     "  inventory | tether fleet status --targets - --json | jq '.unreachable'\n"
+    "  tether fleet status --prometheus http://prometheus:9090 --service web\n"
     "\nJSON (\"format\": \"tether.fleet-status/v1\"): {service, converged, targets, answered,\n"
     "majorityCommit, withoutPass, services:[{service, release:{version, commit, image}|null,\n"
     "releaseText, hosts, converged, pending, failed, quarantined, unhealthy, undeclared,\n"
-    "unknown}], unreachable:[{url, problem}], behind:[{host, url, desiredCommit, lastPass}],\n"
+    "unknown}], waves:[{service, wave, release, hosts, converged, waiting:{pause, halted}}],\n"
+    "unreachable:[{url, problem}], behind:[{host, url, desiredCommit, lastPass}],\n"
     "tipNotApplied:[{host, url, outcome: refused|unreachable, desiredCommit, tipCommit,\n"
     "problem}], hosts:[{url, host, reachable, problem (if unreachable), desiredCommit, tipCommit,\n"
     "lastPass:{time, outcome, problem}|null, services:[{service, state, desired, current,\n"
-    "lastError, quarantineReason}]}]}.\n"
+    "lastError, quarantineReason, wave:{wave, waiting}}]}]}.\n"
     "\nExit status: 0 every target answered, finished a pass and applied its branch tip, none\n"
     "is behind, and every service is converged (or undeclared); 1 otherwise (the reason is\n"
-    "printed), also when --service names a service no answering host declares or runs; 2 usage\n"
-    "error (flags, an unreadable or invalid targets file).";
+    "printed), also when --service names a service no answering host declares or runs, or\n"
+    "when Prometheus cannot answer; 2 usage error (flags, an unreadable or invalid targets\n"
+    "file, both or neither of --targets and --prometheus).";
 
 inline constexpr const char* k_fleet_wait_footer =
     "\nPolls the fleet every --interval until at least --percent % of the counted hosts run\n"
@@ -126,16 +141,21 @@ inline constexpr const char* k_fleet_wait_footer =
     "changes, so waiting cannot help. --no-fail-on-quarantine waits until --timeout anyway.\n"
     "During a staged rollout, hosts outside the share that still run SERVICE are counted:\n"
     "ask for the share you rolled out (e.g. --percent 50).\n"
+    "\nWith --prometheus URL instead of --targets, each poll reads the fleet from the Prometheus\n"
+    "that scrapes the agents (see tether fleet status --help), each query within\n"
+    "--request-timeout; a poll Prometheus cannot answer is reported and the wait goes on.\n"
     "\nExamples:\n"
     "  tether fleet wait --targets fleet.txt --service web --version 1.4.2 --timeout 15m\n"
     "  # gate a pipeline on a fleet-wide rollback after the revert merged:\n"
     "  tether fleet wait --targets fleet.txt --service web --version 1.4.1 --commit 3f2a9c1d\n"
     "  tether fleet wait --targets fleet.txt --service web --version 1.5.0 --percent 50\n"
+    "  tether fleet wait --prometheus http://prometheus:9090 --service web --version 1.5.0\n"
     "\nJSON (\"format\": \"tether.fleet-wait/v1\"): {goal:{service, version, commit, percent},\n"
     "outcome: met|timed-out|quarantined, done, counted, ignored, percentDone,\n"
     "hosts:[{host, url, standing, detail}]}.\n"
     "\nExit status: 0 the goal was met; 1 --timeout passed first, or a host quarantined\n"
-    "VERSION; 2 usage error (flags, an unreadable or invalid targets file).";
+    "VERSION; 2 usage error (flags, an unreadable or invalid targets file, both or neither of\n"
+    "--targets and --prometheus).";
 
 inline constexpr const char* k_fleet_plan_footer =
     "\nAsks every target's GET /plan?ref=REF at once: each agent fetches REF from the state\n"

@@ -43,6 +43,10 @@ Json service_json(const ServiceView& service) {
                {"current", release_json(service.current)}};
   if (!service.last_error.empty()) json["lastError"] = service.last_error;
   if (!service.quarantine_reason.empty()) json["quarantineReason"] = service.quarantine_reason;
+  if (service.wave > 0) {
+    json["wave"] = {{"wave", service.wave},
+                    {"waiting", service.waiting.empty() ? Json(nullptr) : Json(service.waiting)}};
+  }
   return json;
 }
 
@@ -61,6 +65,15 @@ Json host_json(const HostView& host, const std::string& only) {
   return json;
 }
 
+Json wave_json(const WaveRow& row) {
+  return {{"service", row.service},
+          {"wave", row.wave},
+          {"release", release_json(row.release)},
+          {"hosts", row.hosts},
+          {"converged", row.converged},
+          {"waiting", {{"pause", row.pause}, {"halted", row.halted}}}};
+}
+
 }  // namespace
 
 Json status_json(const std::vector<HostView>& hosts, const FleetSummary& summary) {
@@ -72,11 +85,13 @@ Json status_json(const std::vector<HostView>& hosts, const FleetSummary& summary
                {"majorityCommit", summary.majority_commit},
                {"withoutPass", summary.without_pass},
                {"services", Json::array()},
+               {"waves", Json::array()},
                {"unreachable", Json::array()},
                {"behind", Json::array()},
                {"tipNotApplied", Json::array()},
                {"hosts", Json::array()}};
   for (const ServiceRow& row : summary.rows) json["services"].push_back(row_json(row));
+  for (const WaveRow& row : summary.waves) json["waves"].push_back(wave_json(row));
   for (const UnreachableHost& host : summary.unreachable)
     json["unreachable"].push_back({{"url", host.target}, {"problem", host.problem}});
   for (const BehindHost& host : summary.behind) {

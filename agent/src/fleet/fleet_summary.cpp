@@ -120,6 +120,7 @@ FleetSummary summarize(const std::vector<HostView>& hosts, std::string_view serv
     }
   }
   summary.rows = service_rows(hosts, service);
+  summary.waves = wave_rows(hosts, service);
   find_behind(hosts, summary);
   summary.tip_not_applied = hosts_off_tip(hosts);
   return summary;

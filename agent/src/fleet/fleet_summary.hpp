@@ -3,6 +3,7 @@
 // The fleet at a glance: per service and release, how many hosts stand where. Pure: no I/O.
 
 #include "fleet/host_view.hpp"
+#include "fleet/wave_rows.hpp"
 
 #include <optional>
 #include <string>
@@ -77,6 +78,7 @@ struct FleetSummary {
   /// Answering hosts whose agent has not finished a pass yet (lastPass null): nothing they
   /// report says they converged.
   int without_pass = 0;
+  std::vector<WaveRow> waves = {};  ///< services rolling out in waves: where each wave stands
   bool operator==(const FleetSummary&) const = default;
 
   /// Every target answered, every answering host finished a pass, applied its branch tip and

@@ -56,6 +56,31 @@ std::string service_table(const FleetSummary& summary) {
   return table(rows);
 }
 
+std::string waiting_text(const WaveRow& row) {
+  std::string text;
+  if (row.pause > 0) text = std::to_string(row.pause) + " pause";
+  if (row.halted > 0) text += (text.empty() ? "" : ", ") + std::to_string(row.halted) + " halted";
+  return text.empty() ? "-" : text;
+}
+
+/// Rollouts in waves: where each wave stands; nothing when no service rolls out in waves.
+std::string waves_text(const FleetSummary& summary) {
+  if (summary.waves.empty()) return "";
+  std::vector<std::vector<std::string>> rows = {
+      {"SERVICE", "WAVE", "RELEASE", "HOSTS", "CONVERGED", "WAITING"}};
+  for (const WaveRow& row : summary.waves) {
+    rows.push_back({row.service,
+                    std::to_string(row.wave),
+                    row.release.text(),
+                    std::to_string(row.hosts),
+                    std::to_string(row.converged),
+                    waiting_text(row)});
+  }
+  return "\nrollouts in waves (waiting: pause, the wave is not due; halted, the fleet analysis "
+         "stopped the rollout)\n" +
+         table(rows);
+}
+
 std::string unreachable_text(const FleetSummary& summary) {
   if (summary.unreachable.empty()) return "";
   std::vector<std::vector<std::string>> rows = {{"URL", "PROBLEM"}};
@@ -178,8 +203,8 @@ std::string table(const std::vector<std::vector<std::string>>& rows) {
 std::string status_text(const std::vector<HostView>& hosts,
                         const FleetSummary& summary,
                         HostTable host_table_shown) {
-  std::string out =
-      service_table(summary) + unreachable_text(summary) + tip_text(summary) + behind_text(summary);
+  std::string out = service_table(summary) + waves_text(summary) + unreachable_text(summary) +
+                    tip_text(summary) + behind_text(summary);
   if (host_table_shown == HostTable::show) out += host_table(hosts, summary.service);
   return out + verdict(summary);
 }

@@ -10,20 +10,34 @@ WaitResult wait_for_goal(StatusSource& source,
                          const WaitGoal& goal,
                          const WaitOptions& options,
                          const std::function<void(const GoalProgress&)>& on_poll) {
+  AgentsReader reader(source, targets);
+  return wait_for_goal(reader, clock, goal, options, on_poll);
+}
+
+WaitResult wait_for_goal(FleetReader& reader,
+                         Clock& clock,
+                         const WaitGoal& goal,
+                         const WaitOptions& options,
+                         const std::function<void(const GoalProgress&)>& on_poll,
+                         const std::function<void(const Error&)>& on_error) {
   const Clock::TimePoint deadline = clock.now() + options.timeout;
   WaitResult result;
   for (;;) {
-    result.hosts.clear();
-    for (const Reply& reply : source.fetch(targets, options.request_timeout))
-      result.hosts.push_back(host_view(reply));
+    auto hosts = reader.read(options.request_timeout);
     ++result.polls;
-    result.progress = check_goal(result.hosts, goal);
-    if (on_poll) on_poll(result.progress);
-    if (result.progress.met) {
+    result.error = hosts ? "" : hosts.error().describe();
+    if (hosts) {
+      result.hosts = std::move(*hosts);
+      result.progress = check_goal(result.hosts, goal);
+      if (on_poll) on_poll(result.progress);
+    } else if (on_error) {
+      on_error(hosts.error());
+    }
+    if (hosts && result.progress.met) {
       result.outcome = WaitOutcome::met;
       return result;
     }
-    if (options.fail_on_quarantine && result.progress.quarantined) {
+    if (hosts && options.fail_on_quarantine && result.progress.quarantined) {
       result.outcome = WaitOutcome::quarantined;
       return result;
     }

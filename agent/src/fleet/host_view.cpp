@@ -42,17 +42,14 @@ std::optional<LastPass> last_pass_of(const Json& json) {
   return LastPass{text_at(*it, "time"), text_at(*it, "outcome"), text_at(*it, "problem")};
 }
 
-/// States an agent reports that the fleet view folds into its columns: a service `blocked` on a
-/// dependency has not taken its release yet and will once the dependency is healthy, nor has a
-/// `suspended` one, held by an operator (pending, its hold in the problem text);
-/// a `degraded` one keeps crashing or drifting and its restarts are being held back (failed);
-/// a `baking` one runs its new release but its spec.analysis has not passed yet (pending:
-/// `fleet wait` keeps waiting, docs/analysis.md).
-/// The agent's reason stays in the problem text.
-FleetState folded_state(std::string_view text) {
-  if (text == "blocked" || text == "suspended" || text == "baking") return FleetState::pending;
-  if (text == "degraded") return FleetState::failed;
-  return parse_fleet_state(text);
+/// The service's wave, when it rolls out in waves: {"wave": 2, "waiting": "pause" or null}.
+void read_wave(const Json& service, ServiceView& view) {
+  const auto it = service.find("wave");
+  if (it == service.end() || !it->is_object()) return;
+  const auto wave = it->find("wave");
+  if (wave != it->end() && wave->is_number_integer() && *wave >= 1 && *wave <= 1000)
+    view.wave = wave->get<int>();
+  view.waiting = text_at(*it, "waiting");
 }
 
 /// lastError, else the agent's reason for a blocked or degraded service.
@@ -70,12 +67,14 @@ std::string read_document(const Json& json, HostView& host) {
   for (const Json& service : *services) {
     if (!service.is_object() || text_at(service, "service").empty())
       return "not a tether status document: a service without a name";
-    host.services.push_back(ServiceView{text_at(service, "service"),
-                                        folded_state(text_at(service, "state")),
-                                        release_at(service, "desired"),
-                                        release_at(service, "current"),
-                                        problem_text(service),
-                                        quarantine_reason(service)});
+    ServiceView view{text_at(service, "service"),
+                     folded_state(text_at(service, "state")),
+                     release_at(service, "desired"),
+                     release_at(service, "current"),
+                     problem_text(service),
+                     quarantine_reason(service)};
+    read_wave(service, view);
+    host.services.push_back(std::move(view));
   }
   std::sort(host.services.begin(), host.services.end(), [](const auto& a, const auto& b) {
     return a.service < b.service;
@@ -107,6 +106,17 @@ const char* to_string(FleetState state) {
       break;
   }
   return "unknown";
+}
+
+/// A service `blocked` on a dependency has not taken its release yet and will once the
+/// dependency is healthy, nor has a `suspended` one, held by an operator; a `degraded` one
+/// keeps crashing or drifting and its restarts are being held back; a `baking` one runs its
+/// new release but its spec.analysis has not passed yet (`fleet wait` keeps waiting,
+/// docs/analysis.md). The agent's reason stays in the problem text.
+FleetState folded_state(std::string_view text) {
+  if (text == "blocked" || text == "suspended" || text == "baking") return FleetState::pending;
+  if (text == "degraded") return FleetState::failed;
+  return parse_fleet_state(text);
 }
 
 FleetState parse_fleet_state(std::string_view text) {

@@ -47,6 +47,9 @@ struct ServiceView {
   std::optional<ReleaseView> current;  ///< nullopt: nothing live
   std::string last_error;
   std::string quarantine_reason;  ///< why the quarantined release failed, when one is recorded
+  /// Rollouts in waves (`spec.rollout.steps`): this host's wave, 1-based; 0 without waves.
+  int wave = 0;
+  std::string waiting = {};  ///< "pause" or "halted" while its wave holds the release back
   bool operator==(const ServiceView&) const = default;
 
   /// What went wrong, for an operator: lastError, else the quarantine's reason; "" if nothing.
@@ -87,6 +90,10 @@ struct HostView {
 /// release other than the declared one is `pending`. An agent reports the state of its last
 /// finished pass while it reads `current` from disk at once, so mid-switch the two disagree.
 [[nodiscard]] FleetState effective_state(const ServiceView& service);
+
+/// A state as an agent reports it, folded into fleet's columns: `blocked`, `suspended` and
+/// `baking` are pending, `degraded` is failed; unknown text is unknown.
+[[nodiscard]] FleetState folded_state(std::string_view text);
 
 /// Reads a reply into a HostView. Never fails: anything but a 200 carrying a status document
 /// makes the host unreachable, with `problem` saying why. Fields the document lacks stay empty.

@@ -46,6 +46,35 @@ TEST(Metrics, CountsPassesRollbacksAndPollErrors) {
       << "label values are escaped: " << text;
 }
 
+// `tether fleet status --prometheus` reads these instead of GET /status.
+TEST(Metrics, TheHostIdAndEachDeclaredServicesStateAndRelease) {
+  Metrics metrics;
+  PassMetrics first = pass(0.1, false, 0);
+  first.host_id = "web-1";
+  first.healthy = {{"web", true}};
+  first.declared = {{"web", {"converged", "1.4.2", "abc", ""}},
+                    {"db", {"quarantined", "", "", "db@sha256:00"}}};
+  metrics.record(first);
+  std::string text = metrics.render();
+  EXPECT_NE(text.find("tether_agent_info{host_id=\"web-1\"} 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("tether_service_state{service=\"web\",state=\"converged\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("tether_desired_release_info{service=\"db\",version=\"\",commit=\"\","
+                      "image=\"db@sha256:00\"} 1\n"),
+            std::string::npos)
+      << text;
+  // The health watch moves the state as /status does: converged <-> unhealthy.
+  metrics.set_health("web", false);
+  text = metrics.render();
+  EXPECT_NE(text.find("tether_service_state{service=\"web\",state=\"unhealthy\"} 1\n"),
+            std::string::npos)
+      << text;
+  metrics.set_health("web", true);
+  EXPECT_NE(metrics.render().find("tether_service_state{service=\"web\",state=\"converged\"} 1"),
+            std::string::npos);
+}
+
 /// The value of an unlabelled gauge `name` in `text`, or "" when it is not there.
 std::string gauge(const std::string& text, const std::string& name) {
   const size_t at = text.find("\n" + name + " ");

@@ -215,5 +215,27 @@ TEST(FleetRender, ARefusedTipIsNamedWithItsReasonAndTheVerdictSaysNotConverged) 
   EXPECT_EQ(json["services"][0]["unhealthy"], 1);
 }
 
+TEST(FleetRender, WavesGetATableAndAJsonList) {
+  std::vector<HostView> hosts = small_fleet();
+  hosts[0].services[0].wave = 1;
+  hosts[1].services[0].wave = 2;
+  hosts[1].services[0].waiting = "halted";
+  hosts[2].services[0].wave = 2;
+  hosts[2].services[0].waiting = "pause";
+  const FleetSummary summary = summarize(hosts);
+  const std::string text = status_text(hosts, summary, HostTable::hide);
+  EXPECT_THAT(text,
+              HasSubstr("SERVICE  WAVE  RELEASE               HOSTS  CONVERGED  WAITING\n"
+                        "web      1     1.4.2 (142000000000)  1      1          -\n"
+                        "web      2     1.4.1 (141000000000)  1      1          1 pause\n"
+                        "web      2     1.4.2 (142000000000)  1      0          1 halted\n"));
+  const nlohmann::json json = status_json(hosts, summary);
+  ASSERT_EQ(json["waves"].size(), 3u);
+  EXPECT_EQ(json["waves"][2]["waiting"]["halted"], 1);
+  EXPECT_EQ(json["hosts"][1]["services"][0]["wave"]["waiting"], "halted");
+  EXPECT_THAT(status_text(small_fleet(), summarize(small_fleet()), HostTable::hide),
+              Not(HasSubstr("WAVE")));
+}
+
 }  // namespace
 }  // namespace tether::fleet::fleet_render_test

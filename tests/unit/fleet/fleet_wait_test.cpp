@@ -126,5 +126,46 @@ TEST(FleetWait, APartialGoalIsMetDespiteAnUnreachableHost) {
   EXPECT_EQ(result.polls, 1);
 }
 
+/// A reader (Prometheus) that cannot answer its first `failures` reads, then reads `replies`.
+class FlakyReader final : public FleetReader {
+ public:
+  FlakyReader(int failures, std::vector<Reply> replies)
+      : m_failures(failures), m_replies(std::move(replies)) {}
+  Result<std::vector<HostView>> read(Millis /*timeout*/) override {
+    if (m_failures-- > 0) return Error{"cannot ask Prometheus: connection refused", ""};
+    std::vector<HostView> hosts;
+    for (const Reply& reply : m_replies) hosts.push_back(host_view(reply));
+    return hosts;
+  }
+
+ private:
+  int m_failures;
+  std::vector<Reply> m_replies;
+};
+
+TEST(FleetWait, AReadThatFailsIsReportedAndTheWaitGoesOn) {
+  FakeClock clock;
+  FlakyReader reader(2, {at("a", "converged", "2.0.0"), at("b", "converged", "2.0.0")});
+  std::vector<std::string> errors;
+  const WaitResult result = wait_for_goal(
+      reader, clock, k_goal, options(Millis(60'000), Millis(1000)), {}, [&](const Error& error) {
+        errors.push_back(error.message);
+      });
+  EXPECT_EQ(result.outcome, WaitOutcome::met);
+  EXPECT_EQ(result.polls, 3);
+  EXPECT_EQ(errors.size(), 2u);
+  EXPECT_EQ(result.error, "");
+}
+
+TEST(FleetWait, AReaderThatNeverAnswersTimesOutWithItsError) {
+  FakeClock clock;
+  FlakyReader reader(1000, {});
+  const WaitResult result =
+      wait_for_goal(reader, clock, k_goal, options(Millis(3000), Millis(1000)), {});
+  EXPECT_EQ(result.outcome, WaitOutcome::timed_out);
+  EXPECT_NE(result.error.find("connection refused"), std::string::npos) << result.error;
+  EXPECT_FALSE(result.progress.met);
+}
+
 }  // namespace
 }  // namespace tether::fleet::fleet_wait_test

@@ -154,6 +154,25 @@ TEST(FleetHostView, BakingCountsAsPendingNeverConverged) {
   EXPECT_EQ(host.find("web")->state, FleetState::pending);
 }
 
+TEST(FleetHostView, ReadsTheWaveOfARolloutInWaves) {
+  const HostView host = host_view(answered("a",
+                                           R"json({"host": "a", "desiredCommit": "c1", "services": [
+          {"service": "web", "state": "pending", "reason": "wave 2/3 (60%) due at ...",
+           "wave": {"wave": 2, "waves": 3, "percent": 60, "dueAt": "x", "waiting": "pause"},
+           "desired": {"version": "2", "commit": ""}, "current": {"version": "1", "commit": ""}},
+          {"service": "api", "state": "converged", "wave": {"wave": "two", "waiting": null},
+           "desired": {"version": "2", "commit": ""}, "current": {"version": "2", "commit": ""}},
+          {"service": "db", "state": "converged", "wave": {"wave": 2000000000000},
+           "desired": {"version": "2", "commit": ""}, "current": {"version": "2", "commit": ""}}
+      ]})json"));
+  ASSERT_TRUE(host.reachable()) << host.problem;
+  EXPECT_EQ(host.find("web")->wave, 2);
+  EXPECT_EQ(host.find("web")->waiting, "pause");
+  EXPECT_EQ(host.find("api")->wave, 0) << "a wave that is not a number is no wave";
+  EXPECT_EQ(host.find("api")->waiting, "");
+  EXPECT_EQ(host.find("db")->wave, 0) << "out of range";
+}
+
 TEST(FleetHostView, StatesRoundTrip) {
   for (const FleetState state : {FleetState::converged,
                                  FleetState::pending,
