@@ -202,6 +202,9 @@ Result<ConfinedDir> place_artifact(const Layout& layout,
   }
   log_debug("unpacking the artifact",
             {{"service", desired.service.name}, {"why", copied.error().message}});
+  // A copy that stopped half way leaves nothing behind, whether or not the unpack gets as far.
+  std::error_code ec;
+  fs::remove_all(temp->path(), ec);
   return unpack_artifact(layout, network, spec, releases, temp_name);
 }
 
