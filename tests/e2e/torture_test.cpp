@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 namespace bp = boost::process;
 
 /// What a kill interrupts.
-enum class Move { upgrade, rollback, broken };
+enum class Move { upgrade, rollback, broken, reconfigure };
 
 const char* to_string(Move move) {
   switch (move) {
@@ -29,6 +29,8 @@ const char* to_string(Move move) {
       return "upgrade";
     case Move::rollback:
       return "rollback";
+    case Move::reconfigure:
+      return "config-only change";
     case Move::broken:
       break;
   }
@@ -70,6 +72,13 @@ class TortureTest : public AgentTest {
         return m_good;
       case Move::broken:
         commit_hello("9.0." + std::to_string(++m_next), Build::broken_health);
+        return m_good;
+      case Move::reconfigure:
+        // The same release with another config file: copied from the installed one.
+        m_repo->write("config/hello/hello.conf",
+                      "# change " + std::to_string(++m_next) + "\nport=" + std::to_string(m_port) +
+                          "\nmessage=hello\n");
+        m_repo->commit("hello.conf, change " + std::to_string(m_next));
         return m_good;
     }
     return m_good;
@@ -158,6 +167,7 @@ TEST_F(TortureTest, NoKillLeavesTheHostBrokenAndEveryRestartConverges) {
       {Move::upgrade, "after-download"},
       {Move::upgrade, "mid-unpack"},
       {Move::upgrade, "before-release-rename"},
+      {Move::reconfigure, "mid-copy"},
       {Move::upgrade, "after-stop"},
       {Move::rollback, "between-symlink-and-rename"},
       {Move::upgrade, "before-restart"},

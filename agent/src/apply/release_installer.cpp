@@ -3,10 +3,12 @@
 #include "apply/age_decryptor.hpp"
 #include "apply/archive_unpacker.hpp"
 #include "apply/artifact_fetcher.hpp"
+#include "apply/artifact_tree.hpp"
 #include "apply/confined_dir.hpp"
 #include "apply/shared_paths.hpp"
 #include "core/fault_point.hpp"
 #include "core/files.hpp"
+#include "core/log.hpp"
 #include "core/sha256.hpp"
 #include "live/release_record.hpp"
 
@@ -119,13 +121,98 @@ ReleaseRecord make_record(const DesiredService& desired, const std::string& stat
   return record;
 }
 
+/// An installed release of the service (`releases`) unpacked from the artifact of digest
+/// `artifact_sha256`, whatever its settings; nullopt when there is none.
+std::optional<std::string> release_of_artifact(const fs::path& releases,
+                                               const std::string& artifact_sha256) {
+  std::error_code ec;
+  for (fs::directory_iterator it(releases, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.empty() || name.front() == '.') continue;  // half-built or being removed
+    const auto record = read_release_record(it->path());
+    if (record && record->artifact_sha256 == artifact_sha256) return name;
+  }
+  return std::nullopt;
+}
+
+/// Fills `dir` with the artifact's files copied from an installed release of the same
+/// artifact, each checked against the tree recorded when it was unpacked (issue #22: a
+/// config-only change unpacks nothing). Returns that release's dir name, or why it cannot.
+Result<std::string> copy_from_installed(const Layout& layout,
+                                        const fs::path& releases,
+                                        const ReleaseSpec& spec,
+                                        const ConfinedDir& dir) {
+  const auto tree = load_artifact_tree(layout, spec.artifact.sha256);
+  if (!tree) return Error{"no record of what the artifact unpacked to", ""};
+  const auto source_name = release_of_artifact(releases, spec.artifact.sha256);
+  if (!source_name) return Error{"no installed release of the artifact", ""};
+  auto source = ConfinedDir::open(releases / *source_name);
+  if (!source) return source.error();
+  if (Status copied = copy_artifact_tree(*tree, *source, dir, spec.limits); !copied)
+    return copied.error();
+  return *source_name;
+}
+
+/// Fetches the artifact (or verifies the cached one), unpacks it into a fresh `temp_name`
+/// under `releases` and records what it unpacked to, for the copies of later config-only
+/// changes.
+Result<ConfinedDir> unpack_artifact(const Layout& layout,
+                                    const NetworkLimits& network,
+                                    const ReleaseSpec& spec,
+                                    const fs::path& releases,
+                                    const std::string& temp_name) {
+  auto artifact = fetch_artifact(spec.artifact, layout.artifact_cache(), network);
+  if (!artifact) return artifact.error();
+  fault::point("after-download");
+  auto temp = ConfinedDir::create_fresh(releases, temp_name);
+  if (!temp) return temp.error();
+  if (Status unpacked = unpack_archive(*artifact, *temp, spec.limits); !unpacked) {
+    std::error_code ec;
+    fs::remove_all(temp->path(), ec);
+    // The cache names the file by digest only: say which artifact it came from.
+    return unpacked.error().with_context("artifact " + spec.artifact.url);
+  }
+  // Listed once per artifact (hashing every file), not at each service that runs it. Only a
+  // cache: a host that cannot keep it unpacks again next time.
+  if (load_artifact_tree(layout, spec.artifact.sha256)) return temp;
+  auto tree = list_artifact_tree(*temp);
+  Status kept = ok_status();
+  if (tree) kept = save_artifact_tree(layout, spec.artifact.sha256, *tree);
+  const std::string why = tree ? (kept ? "" : kept.error().message) : tree.error().message;
+  if (!why.empty()) log_debug("cannot record what the artifact unpacked to", {{"error", why}});
+  return temp;
+}
+
+/// A fresh, private dir `temp_name` under `releases` (nothing an earlier run or an artifact
+/// left can be in it or stand in for it) holding the artifact's files: copied from an
+/// installed release of the same artifact when one checks out, else unpacked.
+Result<ConfinedDir> place_artifact(const Layout& layout,
+                                   const NetworkLimits& network,
+                                   const DesiredService& desired,
+                                   const fs::path& releases,
+                                   const std::string& temp_name) {
+  const ReleaseSpec& spec = *desired.service.release();
+  auto temp = ConfinedDir::create_fresh(releases, temp_name);
+  if (!temp) return temp.error();
+  auto copied = copy_from_installed(layout, releases, spec, *temp);
+  if (copied) {
+    log_info("artifact copied from an installed release, not unpacked",
+             {{"service", desired.service.name}, {"from", *copied}});
+    return temp;
+  }
+  log_debug("unpacking the artifact",
+            {{"service", desired.service.name}, {"why", copied.error().message}});
+  // A copy that stopped half way leaves nothing behind, whether or not the unpack gets as far.
+  std::error_code ec;
+  fs::remove_all(temp->path(), ec);
+  return unpack_artifact(layout, network, spec, releases, temp_name);
+}
+
 Status build_release(const ConfinedDir& dir,
                      const DesiredService& desired,
-                     const fs::path& artifact,
                      const std::string& state_commit,
                      const SecretSettings& secrets) {
   const ReleaseSpec& spec = *desired.service.release();
-  if (Status unpacked = unpack_archive(artifact, dir, spec.limits); !unpacked) return unpacked;
   if (Status made = dir.make_dirs(".tether"); !made) return made;
   const std::set<std::string> secret = secret_targets_of(desired);
   if (!secret.empty()) {
@@ -185,17 +272,11 @@ Status install_release(const Layout& layout,
   if (Status made = make_dirs(releases); !made) return made;
   remove_leftovers(releases);
 
-  auto artifact = fetch_artifact(spec->artifact, layout.artifact_cache(), network);
-  if (!artifact) return artifact.error();
-  fault::point("after-download");
-
   const std::string dir_name = desired.release.dir_name();
-  // A fresh, private dir the agent made: nothing an earlier run or an artifact left can be in
-  // it or stand in for it.
-  auto temp = ConfinedDir::create_fresh(releases, ".tmp-" + dir_name);
+  auto temp = place_artifact(layout, network, desired, releases, ".tmp-" + dir_name);
   if (!temp) return temp.error();
-  Status built = build_release(*temp, desired, *artifact, state_commit, secrets);
-  // Unpacked files were written without fsync; flush the whole filesystem once before the
+  Status built = build_release(*temp, desired, state_commit, secrets);
+  // Unpacked or copied files were written without fsync; flush the whole filesystem once before the
   // rename makes the release visible, so the dir is never complete-looking but empty.
   if (built && ::syncfs(temp->fd()) != 0) {
     built = Error{"cannot sync " + temp->path().string() + ": " + errno_text(), ""};

@@ -12,9 +12,13 @@ namespace tether {
 
 /// Builds `releases/<dir>` for a desired binary release: fetch (or reuse the cached) artifact,
 /// verify its digest, unpack into a fresh private temp dir beside the target (within
-/// `spec.release.limits`), place the config files and release.json through that dir's
-/// descriptor (apply/confined_dir.hpp), verify the binary last, flush it all to disk, open the
-/// dir to readers (0755) and rename it into place.
+/// `spec.release.limits`) and record what it unpacked to (apply/artifact_tree.hpp); place the
+/// config files and release.json through that dir's descriptor (apply/confined_dir.hpp),
+/// verify the binary last, flush it all to disk, open the dir to readers (0755) and rename it
+/// into place.
+/// When a release of the same artifact is installed already (a change of config files or
+/// settings only), its artifact files are copied into the temp dir instead of unpacking, each
+/// as a new file whose bytes must match that record (any difference: unpack after all).
 /// Config files declared `encryption: age` are decrypted with `secrets`' identity (checked
 /// first: apply/age_decryptor.hpp) and placed 0600; a host that cannot decrypt one gets an Error
 /// naming the file, and nothing is installed.

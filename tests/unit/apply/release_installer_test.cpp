@@ -29,6 +29,22 @@ std::vector<std::string> names_in(const fs::path& dir) {
 
 const std::string k_state_commit(40, '5');
 
+/// `desired` with other config files: the same artifact and binary, another release.
+DesiredService with_config(DesiredService desired,
+                           const std::map<std::string, std::string>& files) {
+  desired.service.config.clear();
+  for (const auto& [target, content] : files)
+    desired.service.config.push_back(ConfigFile{"config/web/" + target, target});
+  desired.config_files = files;
+  desired.release.config_hash = config_hash(files);
+  return desired;
+}
+
+ino_t inode_of(const fs::path& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? st.st_ino : 0;
+}
+
 class ReleaseInstaller : public ::testing::Test {
  protected:
   test::TempDir m_tmp;
@@ -143,6 +159,73 @@ TEST_F(ReleaseInstaller, KeepsOtherReleasesBesideTheNewOne) {
   std::vector<std::string> both{old_release.release.dir_name(), new_release.release.dir_name()};
   std::sort(both.begin(), both.end());
   EXPECT_EQ(names_in(m_layout.releases_dir("web")), both);
+}
+
+/// Issue #22: a config-only change of a release already installed.
+class ConfigOnlyChange : public ReleaseInstaller {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(install_release(m_layout, {}, m_first, k_state_commit).ok());
+  }
+  /// The archive and its cached copy gone: an install that needed to unpack would fail.
+  void remove_the_artifact() {
+    fs::remove(m_artifacts / "web-1.4.2.tar.gz");
+    fs::remove_all(m_layout.artifact_cache());
+  }
+  [[nodiscard]] fs::path first_dir() const {
+    return m_layout.release_dir("web", m_first.release.dir_name());
+  }
+
+  DesiredService m_first =
+      test::make_release(m_artifacts, "web", "1.4.2", {{"etc/app.yaml", "port: 8080\n"}});
+  DesiredService m_second = with_config(m_first, {{"etc/app.yaml", "port: 9090\n"}});
+};
+
+TEST_F(ConfigOnlyChange, CopiesTheInstalledReleaseInsteadOfUnpackingTheArtifact) {
+  remove_the_artifact();
+  const Status status = install_release(m_layout, {}, m_second, k_state_commit);
+  ASSERT_TRUE(status.ok()) << status.error().describe();
+  const fs::path dir = m_layout.release_dir("web", m_second.release.dir_name());
+  EXPECT_EQ(test::read_text(dir / "bin/web"), test::release_binary("web", "1.4.2"));
+  EXPECT_EQ(test::read_text(dir / "etc/app.yaml"), "port: 9090\n");
+  EXPECT_EQ(read_release_record(dir)->id, m_second.release);
+  // A copy, not a link: the serving release and the new one share no file.
+  EXPECT_NE(inode_of(dir / "bin/web"), inode_of(first_dir() / "bin/web"));
+  // The first release is as it was.
+  EXPECT_EQ(test::read_text(first_dir() / "etc/app.yaml"), "port: 8080\n");
+}
+
+TEST_F(ConfigOnlyChange, UnpacksAgainWhenTheInstalledReleaseNoLongerMatchesTheArtifact) {
+  test::write_text(first_dir() / "bin/web", "changed by the service");
+  const Status status = install_release(m_layout, {}, m_second, k_state_commit);
+  ASSERT_TRUE(status.ok()) << status.error().describe();
+  const fs::path dir = m_layout.release_dir("web", m_second.release.dir_name());
+  EXPECT_EQ(test::read_text(dir / "bin/web"), test::release_binary("web", "1.4.2"));
+}
+
+TEST_F(ConfigOnlyChange, NeverInstallsWhatDiffersFromTheArtifact) {
+  test::write_text(first_dir() / "bin/web", "changed by the service");
+  remove_the_artifact();
+  EXPECT_FALSE(install_release(m_layout, {}, m_second, k_state_commit).ok());
+  EXPECT_EQ(names_in(m_layout.releases_dir("web")),
+            std::vector<std::string>{m_first.release.dir_name()});
+}
+
+TEST_F(ConfigOnlyChange, AnArtifactFileTheOldConfigReplacedIsTakenFromTheArtifact) {
+  // The first release's config file stands where the artifact had its own file: that file
+  // cannot be copied from the release, so the artifact is unpacked again.
+  const DesiredService first = test::make_release(m_artifacts,
+                                                  "web",
+                                                  "2.0.0",
+                                                  {{"etc/app.yaml", "from config\n"}},
+                                                  {{"etc/app.yaml", "shipped\n"}});
+  ASSERT_TRUE(install_release(m_layout, {}, first, k_state_commit).ok());
+  const DesiredService second = with_config(first, {{"etc/other.yaml", "x\n"}});
+  const Status status = install_release(m_layout, {}, second, k_state_commit);
+  ASSERT_TRUE(status.ok()) << status.error().describe();
+  const fs::path dir = m_layout.release_dir("web", second.release.dir_name());
+  EXPECT_EQ(test::read_text(dir / "etc/app.yaml"), "shipped\n");
+  EXPECT_EQ(test::read_text(dir / "etc/other.yaml"), "x\n");
 }
 
 }  // namespace
