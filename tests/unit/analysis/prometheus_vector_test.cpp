@@ -6,7 +6,7 @@
 
 #include <cmath>
 
-namespace tether {
+namespace tether::prometheus_vector_test {
 namespace {
 
 std::string family_answer(const std::string& samples) {
@@ -58,4 +58,4 @@ TEST(PrometheusVector, BrokenAnswersAreErrorsThatSayWhat) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::prometheus_vector_test

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <vector>
 
-namespace tether {
+namespace tether::artifact_tree_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -139,4 +139,4 @@ TEST_F(ArtifactTreeTest, RefusesATreePastTheLimitsOfTheNewRelease) {
 }
 
 }  // namespace
-}  // namespace tether
+}  // namespace tether::artifact_tree_test

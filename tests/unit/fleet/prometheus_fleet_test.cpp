@@ -9,7 +9,7 @@
 
 #include <cmath>
 
-namespace tether::fleet {
+namespace tether::fleet::prometheus_fleet_test {
 namespace {
 
 VectorSample at(const std::string& instance,
@@ -136,4 +136,4 @@ TEST(PrometheusFleet, WavesSumUpPerServiceWaveAndRelease) {
 }
 
 }  // namespace
-}  // namespace tether::fleet
+}  // namespace tether::fleet::prometheus_fleet_test
