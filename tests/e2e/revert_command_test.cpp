@@ -11,7 +11,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string service_yaml(const std::string& name, const std::string& version, char build) {
+std::string revert_service_yaml(const std::string& name, const std::string& version, char build) {
   return "apiVersion: tether.dev/v1\nkind: Service\nmetadata:\n  name: " + name +
          "\nspec:\n  release:\n    version: \"" + version +
          "\"\n    commit: " + std::string(40, build) +
@@ -30,10 +30,10 @@ class RevertCommand : public ::testing::Test {
                    "apiVersion: tether.dev/v1\nkind: Host\nmetadata:\n  name: " + host +
                        "\nspec:\n  labels: {role: web}\n");
     }
-    m_repo.write("services/web.yaml", service_yaml("web", "1.4.2", 'a'));
-    m_repo.write("services/db.yaml", service_yaml("db", "2.0", 'd'));
+    m_repo.write("services/web.yaml", revert_service_yaml("web", "1.4.2", 'a'));
+    m_repo.write("services/db.yaml", revert_service_yaml("db", "2.0", 'd'));
     m_v1 = m_repo.commit("web 1.4.2, db 2.0");
-    m_repo.write("services/web.yaml", service_yaml("web", "1.5.0", 'b'));
+    m_repo.write("services/web.yaml", revert_service_yaml("web", "1.5.0", 'b'));
     m_v2 = m_repo.commit("web 1.5.0");
   }
 
@@ -117,11 +117,11 @@ TEST_F(RevertCommand, WithoutPushTheBranchStaysInTheKeptWorkdir) {
   EXPECT_EQ(remote_branch("undo-web"), "") << "nothing pushed";
   EXPECT_EQ(run_ok({"git", "-C", workdir.string(), "rev-parse", "--abbrev-ref", "HEAD"}),
             "undo-web\n");
-  EXPECT_EQ(read_text(workdir / "services/web.yaml"), service_yaml("web", "1.4.2", 'a'));
+  EXPECT_EQ(read_text(workdir / "services/web.yaml"), revert_service_yaml("web", "1.4.2", 'a'));
 }
 
 TEST_F(RevertCommand, ConflictNamesTheFilesAndNothingIsPushed) {
-  m_repo.write("services/web.yaml", service_yaml("web", "1.6.0", 'c'));
+  m_repo.write("services/web.yaml", revert_service_yaml("web", "1.6.0", 'c'));
   m_repo.commit("web 1.6.0");
   const CommandResult result =
       tether({"revert", m_v2, "--repo", m_daemon.url("state.git"), "--push"});

@@ -228,13 +228,13 @@ TEST_F(TortureTest, NoKillLeavesTheHostBrokenAndEveryRestartConverges) {
                     << read_text(m_tmp / "killed.log");
     }
   }
-  const double seconds =
+  const double elapsed_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << "torture: " << kills.size() << " kills (" << named << " named points, "
             << random_kills << " random), " << died << " died mid-pass, " << broken_hosts
             << " broken hosts, " << torn_lines << " torn journal lines skipped, "
             << "mean recovery " << (recovery_seconds / static_cast<double>(kills.size()))
-            << " s, total " << seconds << " s\n";
+            << " s, total " << elapsed_seconds << " s\n";
   EXPECT_EQ(broken_hosts, 0);
 }
 
