@@ -8,6 +8,7 @@
 #   blue-green-nginx      the same behind nginx (upstream include file + graceful reload)
 #   socket-handoff        the agent holds the listening socket and passes it (LISTEN_FDS)
 #   container-restart     a podman container (busybox httpd) stopped, then the new one started
+#   container-blue-green  the new container beside the old one on the other port, behind HAProxy
 # One client opens a new connection per request (`Connection: close`, as a client behind no
 # pooling proxy), the other keeps its connections alive. Prints per strategy and client: the
 # requests answered, the rate, the failed ones (connect errors, resets, timeouts, non-2xx) and
@@ -22,7 +23,7 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 upgrades=${1:-20}
 broken=${2:-10}
-strategies=${STRATEGIES:-restart blue-green-haproxy blue-green-nginx socket-handoff container-restart}
+strategies=${STRATEGIES:-restart blue-green-haproxy blue-green-nginx socket-handoff container-restart container-blue-green}
 scripts_dir="$repo_root/scripts"
 if [[ -z "${TETHER:-}" || -z "${HELLO:-}" ]]; then
   cmake --preset release -S "$repo_root" >/dev/null
@@ -166,7 +167,13 @@ build_image() {
 
 # container_manifest STRATEGY TAG: services/bench-web.yaml running the image built for TAG.
 container_manifest() {
-  local tag=$2
+  local tag=$2 ports="\"127.0.0.1:$port:8080\"" switch=""
+  if [[ "$1" == container-blue-green ]]; then
+    # tether publishes the container port on the blue or the green port (docs/zero-downtime.md)
+    ports='"8080"'
+    switch=$(printf '  switch:\n    strategy: blue-green\n    drainTimeout: 5s\n    blueGreen:\n      ports: [%s, %s]\n      haproxy: {socket: %s, backend: app, server: live}' \
+      "$blue" "$green" "$work/admin.sock")
+  fi
   rm -f "$work/work/services/hello.yaml"
   cat >"$work/work/services/bench-web.yaml" <<YAML
 apiVersion: tether.dev/v1
@@ -177,7 +184,7 @@ spec:
   container:
     image: "${image[$tag]}"
     args: [/bin/busybox, httpd, -f, -p, "8080", -h, /www]
-    ports: ["127.0.0.1:$port:8080"]
+    ports: [$ports]
     stopTimeout: 2s
   runtime: podman
   health:
@@ -186,6 +193,7 @@ spec:
     interval: 100ms
     successes: 1
     deadline: 3s
+$switch
 YAML
 }
 
@@ -213,7 +221,7 @@ bench() {
   mkdir -p "$work"
   init_state_repo "$port"
   case "$strategy" in
-    blue-green-haproxy) start_haproxy ;;
+    blue-green-haproxy | container-blue-green) start_haproxy ;;
     blue-green-nginx) start_nginx ;;
   esac
   start_git_daemon "$(free_port 19618 19619 19620 19621)"
