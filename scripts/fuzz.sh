@@ -30,8 +30,13 @@ fi
 export ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 mkdir -p "$build/artifacts"
-failed=0
-for target in $targets; do
+
+# One target: fuzz it, then print its line (or its failure and the log's tail). Each target is
+# single-threaded, so they run up to one per core at a time (CI's budget: 4 targets on 2 cores
+# take the time of 2).
+fuzz_target() {
+  local target=$1 name corpus log runs rate rss files
+  local -a seeds
   name="${target#fuzz_}"
   corpus="$build/corpus/$name"
   mkdir -p "$corpus"
@@ -48,15 +53,29 @@ for target in $targets; do
       "$build/$target" "$corpus" "${seeds[@]}" -max_total_time="$seconds" -max_len=65536 \
       -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="$build/artifacts/$target-" >"$log" 2>&1; then
-    failed=1
     echo "$target: FAILED, see $log and $build/artifacts/" >&2
     tail -40 "$log" >&2
-    continue
+    return 1
   fi
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
   rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log")
   files=$(find "$corpus" -type f | wc -l)
   echo "$target: $runs runs, $rate exec/s, ${seconds}s, corpus $files files, peak RSS ${rss} MiB, 0 crashes"
+}
+
+failed=0
+running=0
+for target in $targets; do
+  if ((running >= $(nproc))); then
+    wait -n || failed=1
+    running=$((running - 1))
+  fi
+  fuzz_target "$target" &
+  running=$((running + 1))
+done
+while ((running > 0)); do
+  wait -n || failed=1
+  running=$((running - 1))
 done
 exit "$failed"

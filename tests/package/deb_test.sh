@@ -3,11 +3,18 @@
 # with dpkg -i, then used from its installed paths: tether --version, the man page, the unit
 # file (systemd-analyze verify), the conffile, the schemas, tether validate on the installed
 # example state repo, and tether init. Removed and purged at the end (also on failure).
-# usage: deb_test.sh BUILD_DIR VERSION      Needs root and dpkg; exit 77 (skipped) otherwise.
+# usage: deb_test.sh BUILD_DIR VERSION build      builds and inspects the package (BUILD_DIR/deb-test)
+#        deb_test.sh BUILD_DIR VERSION install    installs, uses and purges it
+# Two steps because only the second must run alone (CTest RUN_SERIAL: while the package is
+# installed, /etc/tether/agent.yaml is every tether command's default config); CPack's strip
+# and shlibdeps run beside the other tests. Needs root and dpkg; exit 77 (skipped) otherwise.
 set -euo pipefail
 build=$1
 version=$2
+step=$3
 fail() { echo "FAIL: $*" >&2; exit 1; }
+pkg="$build/deb-test"
+deb="$pkg/tether_${version}_amd64.deb"
 
 [[ $(id -u) -eq 0 ]] || { echo "SKIP: dpkg -i needs root"; exit 77; }
 command -v dpkg-deb >/dev/null || { echo "SKIP: no dpkg"; exit 77; }
@@ -16,6 +23,30 @@ if dpkg-query -W -f='${Status}' tether 2>/dev/null | grep -q "installed"; then
   exit 77
 fi
 
+if [[ "$step" == build ]]; then
+  rm -rf "$pkg"
+  mkdir -p "$pkg"
+  echo "== cpack -G DEB from $build"
+  (cd "$pkg" && cpack -G DEB --config "$build/CPackConfig.cmake" -B "$pkg" >"$pkg/cpack.log") ||
+    { cat "$pkg/cpack.log" >&2; fail "cpack"; }
+  [[ -f "$deb" ]] || fail "no $deb: $(ls "$pkg")"
+  dpkg-deb --info "$deb" | sed -n '/Package:/,$p'
+  dpkg-deb --contents "$deb" >"$pkg/contents.txt"
+  for path in ./usr/bin/tether ./lib/systemd/system/tether.service ./etc/tether/agent.yaml \
+    ./usr/share/man/man1/tether.1.gz ./usr/share/tether/schema/service.schema.json \
+    ./usr/share/tether/schema/host.schema.json ./usr/share/tether/schema/agent.schema.json \
+    ./usr/share/tether/examples/state-repo/services/hello.yaml \
+    ./usr/share/tether/examples/monitoring/tether-alerts.yml ./usr/share/doc/tether/README.md; do
+    grep -q " $path\$" "$pkg/contents.txt" || fail "$path is not in the package"
+  done
+  dpkg-deb --field "$deb" Depends | grep -q "libgit2" || fail "Depends lacks libgit2 (shlibdeps)"
+  dpkg-deb --field "$deb" Description | grep -q ";" && fail "the Description has list separators"
+  echo "PASS"
+  exit 0
+fi
+[[ "$step" == install ]] || fail "unknown step '$step' (build or install)"
+[[ -f "$deb" ]] || fail "no $deb: the build step (CTest package.deb_build) did not run"
+
 work="$(mktemp -d "${TMPDIR:-/tmp}/tether-deb.XXXXXX")"
 installed=0
 cleanup() {
@@ -23,23 +54,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-echo "== cpack -G DEB from $build"
-(cd "$work" && cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work/pkg" >"$work/cpack.log") ||
-  { cat "$work/cpack.log" >&2; fail "cpack"; }
-deb="$work/pkg/tether_${version}_amd64.deb"
-[[ -f "$deb" ]] || fail "no $deb: $(ls "$work/pkg")"
-dpkg-deb --info "$deb" | sed -n '/Package:/,$p'
-dpkg-deb --contents "$deb" >"$work/contents.txt"
-for path in ./usr/bin/tether ./lib/systemd/system/tether.service ./etc/tether/agent.yaml \
-  ./usr/share/man/man1/tether.1.gz ./usr/share/tether/schema/service.schema.json \
-  ./usr/share/tether/schema/host.schema.json ./usr/share/tether/schema/agent.schema.json \
-  ./usr/share/tether/examples/state-repo/services/hello.yaml \
-  ./usr/share/tether/examples/monitoring/tether-alerts.yml ./usr/share/doc/tether/README.md; do
-  grep -q " $path\$" "$work/contents.txt" || fail "$path is not in the package"
-done
-dpkg-deb --field "$deb" Depends | grep -q "libgit2" || fail "Depends lacks libgit2 (shlibdeps)"
-dpkg-deb --field "$deb" Description | grep -q ";" && fail "the Description has list separators"
 
 echo "== dpkg -i"
 installed=1
