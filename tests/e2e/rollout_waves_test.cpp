@@ -16,6 +16,7 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <set>
 #include <signal.h>
@@ -30,8 +31,12 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 constexpr int k_hosts = 20;
-constexpr int k_first_pause = 40;  ///< seconds: the fleet analysis must see a breach before the
-                                   ///< last wave is due (under ASan its rates lag 15-25 s here)
+/// Seconds after the first wave of the bad release: the fleet analysis must see its breach
+/// before the last wave is due (under ASan its rates lag 15-25 s here).
+constexpr int k_bad_first_pause = 40;
+/// Seconds after the first wave of the good release: long enough that a first-wave host
+/// installs it well before the second wave is due (the order this test asserts).
+constexpr int k_good_first_pause = 8;
 constexpr int k_second_pause = 4;  ///< seconds
 
 /// The rollout bucket computed with coreutils rather than tether (as fleet_rollout_test does).
@@ -155,14 +160,18 @@ class RolloutWavesTest : public AgentTest {
     }
   }
 
-  /// hello `version` for every host, in waves when `waves`, committed; its commit.
-  std::string commit_release(const std::string& version, Build build, bool waves) {
+  /// hello `version` for every host, in waves after `first_pause` seconds when given,
+  /// committed; its commit.
+  std::string commit_release(const std::string& version,
+                             Build build,
+                             std::optional<int> first_pause) {
+    const bool waves = first_pause.has_value();
     for (const WaveHost& host : m_hosts) write_hello_host(host.id, host.port);
     m_repo->write("config/hello/hello.conf", "port=" + std::to_string(m_port) + "\n");
     std::string manifest = hello_manifest(release(version, build));
     if (waves) {
       manifest += "  rollout:\n    steps:\n      - {percent: " + std::to_string(m_first) +
-                  ", pause: " + std::to_string(k_first_pause) +
+                  ", pause: " + std::to_string(*first_pause) +
                   "s}\n      - {percent: " + std::to_string(m_second) +
                   ", pause: " + std::to_string(k_second_pause) +
                   "s}\n      - {percent: 100}\n"
@@ -186,10 +195,10 @@ class RolloutWavesTest : public AgentTest {
         run_ok({"git", "-C", m_repo->work().string(), "log", "-1", "--format=%ct", commit}));
   }
 
-  long long due_ms(const WaveHost& host, long long start) const {
+  long long due_ms(const WaveHost& host, long long start, int first_pause) const {
     const int offset = host.wave == 0   ? 0
-                       : host.wave == 1 ? k_first_pause
-                                        : k_first_pause + k_second_pause;
+                       : host.wave == 1 ? first_pause
+                                        : first_pause + k_second_pause;
     return (start + offset) * 1000;
   }
 
@@ -254,7 +263,7 @@ TEST_F(RolloutWavesTest, AGoodReleaseGoesInWaveOrderABadOneHaltsAtTheFirstWave) 
   }
   PrometheusServer prometheus(m_tmp / "prometheus", targets);
 
-  commit_release("1.0.0", Build::healthy, false);
+  commit_release("1.0.0", Build::healthy, std::nullopt);
   start_agents(prometheus.url());
   for (const WaveHost& host : m_hosts) {
     ASSERT_TRUE(
@@ -265,7 +274,7 @@ TEST_F(RolloutWavesTest, AGoodReleaseGoesInWaveOrderABadOneHaltsAtTheFirstWave) 
   ASSERT_TRUE(eventually([&] { return prometheus.targets_up() == 2 * k_hosts; }, seconds(15)));
 
   // 2.0.0 in waves: every host takes it, none before its wave is due, the waves in order.
-  const std::string good = commit_release("2.0.0", Build::healthy, true);
+  const std::string good = commit_release("2.0.0", Build::healthy, k_good_first_pause);
   const long long good_start = commit_time(good);
   const WaveHost& last = *std::find_if(
       m_hosts.begin(), m_hosts.end(), [](const WaveHost& host) { return host.wave == 2; });
@@ -291,25 +300,25 @@ TEST_F(RolloutWavesTest, AGoodReleaseGoesInWaveOrderABadOneHaltsAtTheFirstWave) 
 
   for (const WaveHost& host : m_hosts) {
     ASSERT_TRUE(eventually([&] { return !took(host, "2.0.0").empty(); },
-                           seconds(k_first_pause + k_second_pause + 20)))
+                           seconds(k_good_first_pause + k_second_pause + 20)))
         << host.id << " never took 2.0.0";
   }
   for (const WaveHost& host : m_hosts) {
     const nlohmann::json entry = took(host, "2.0.0").front();
     const long long started = epoch_ms(entry.value("started", entry.value("time", "")));
-    EXPECT_GE(started, due_ms(host, good_start))
+    EXPECT_GE(started, due_ms(host, good_start, k_good_first_pause))
         << host.id << " (wave " << host.wave + 1 << ") took 2.0.0 early: " << entry.dump();
     if (host.wave < 2) {
       // Wave order: each host took it before the next wave was due.
       const WaveHost next_wave{"", 0, host.wave + 1, 0, 0, {}, {}};
-      EXPECT_LT(started, due_ms(next_wave, good_start))
+      EXPECT_LT(started, due_ms(next_wave, good_start, k_good_first_pause))
           << host.id << " (wave " << host.wave + 1 << ") took 2.0.0 late: " << entry.dump();
     }
   }
 
   // 3.0.0 answers 10 % of requests with 500: the first wave takes it, the fleet analysis over
   // the hosts on 3.0.0 breaches, they roll back, and no later host ever installs it.
-  const std::string bad = commit_release("3.0.0", Build::failing_requests, true);
+  const std::string bad = commit_release("3.0.0", Build::failing_requests, k_bad_first_pause);
   const long long bad_start = commit_time(bad);
   for (const WaveHost& host : m_hosts) {
     if (host.wave != 0) continue;
@@ -324,7 +333,7 @@ TEST_F(RolloutWavesTest, AGoodReleaseGoesInWaveOrderABadOneHaltsAtTheFirstWave) 
         },
         // Under AddressSanitizer with 20 agents the rates the fleet query reads lag by several
         // scrapes: the later waves' halt is what must be prompt, asserted below.
-        seconds(k_first_pause + k_second_pause + 30)))
+        seconds(k_bad_first_pause + k_second_pause + 30)))
         << host.id << " did not roll 3.0.0 back";
     EXPECT_TRUE(
         eventually([&] { return http_get(host.port, "/") == "hello 2.0.0\n"; }, seconds(10)))
@@ -332,7 +341,7 @@ TEST_F(RolloutWavesTest, AGoodReleaseGoesInWaveOrderABadOneHaltsAtTheFirstWave) 
   }
   // Past the last wave's time: the later waves stay halted, they never took 3.0.0.
   const auto all_due = std::chrono::system_clock::time_point(
-      seconds(bad_start + k_first_pause + k_second_pause + 3));
+      seconds(bad_start + k_bad_first_pause + k_second_pause + 3));
   for (const WaveHost& host : m_hosts) {
     if (host.wave == 0) continue;
     nlohmann::json status;
@@ -343,7 +352,7 @@ TEST_F(RolloutWavesTest, AGoodReleaseGoesInWaveOrderABadOneHaltsAtTheFirstWave) 
                  status.contains("wave") &&
                  status["wave"].value("waiting", nlohmann::json()) == "halted";
         },
-        seconds(k_first_pause + k_second_pause + 20)))
+        seconds(k_bad_first_pause + k_second_pause + 20)))
         << host.id << ": " << status.dump();
   }
   for (const WaveHost& host : m_hosts) {
