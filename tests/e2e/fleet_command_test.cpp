@@ -1,114 +1,32 @@
 // `tether fleet status|wait` through the real binary: three real agents serving GET /status
 // from their own roots (one state repo behind a git daemon), and a target nobody listens on.
-#include "agent_fixture.hpp"
+#include "agent_farm_fixture.hpp"
 
-#include <boost/process.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <iostream>
-#include <signal.h>
 
 namespace tether::test {
 namespace {
 
-namespace bp = boost::process;
 namespace fs = std::filesystem;
 
-struct Agent {
-  std::string id;
-  int port = 0;      ///< where its hello listens
-  int api_port = 0;  ///< its GET /status
-  fs::path root;
-  bp::child process;
-};
-
-class FleetCommandTest : public AgentTest {
+class FleetCommandTest : public AgentFarmTest {
  protected:
-  FleetCommandTest() : m_dead_port(free_port()) {
-    for (const char* id : {"fleet-1", "fleet-2", "fleet-3"}) {
-      Agent agent;
-      agent.id = id;
-      agent.port = free_port();
-      agent.api_port = free_port();
-      agent.root = m_tmp / ("root-" + agent.id);
-      m_agents.push_back(std::move(agent));
-    }
-    write_targets(/*with_dead=*/true);
-  }
-
-  ~FleetCommandTest() override {
-    for (Agent& agent : m_agents) {
-      if (agent.process.valid() && agent.process.running()) {
-        ::kill(agent.process.id(), SIGTERM);
-        agent.process.wait();
-      }
-      std::error_code ec;
-      for (const auto& service : fs::directory_iterator(agent.root / "services", ec)) {
-        const std::string text = read_text(service.path() / "run" / "exec.pid");
-        if (!text.empty()) ::kill(-nlohmann::json::parse(text).at("pid").get<pid_t>(), SIGKILL);
-      }
-    }
-  }
-
-  void TearDown() override {
-    if (!HasFailure()) return;
-    for (const Agent& agent : m_agents)
-      std::cerr << "--- " << agent.id << " log:\n" << read_text(m_tmp / (agent.id + ".log"));
-  }
+  FleetCommandTest() : AgentFarmTest("fleet", 3) { write_targets(/*with_dead=*/true); }
 
   [[nodiscard]] fs::path targets_file() const { return m_tmp / "fleet.txt"; }
 
   /// The agents as an operator would list them: bare host:port, a URL, comments.
   void write_targets(bool with_dead) const {
     std::string targets = "# the fleet\n";
-    for (const Agent& agent : m_agents)
+    for (const FarmAgent& agent : m_agents)
       targets += "127.0.0.1:" + std::to_string(agent.api_port) + "   # " + agent.id + "\n";
     if (with_dead) targets += "\n" + dead_url() + "/\n";
     write_text(targets_file(), targets);
   }
   [[nodiscard]] std::string dead_url() const {
     return "http://127.0.0.1:" + std::to_string(m_dead_port);
-  }
-
-  /// hello `version` for every agent, each on its own port (host files override config+health).
-  std::string commit_release(const std::string& version, Build build = Build::healthy) {
-    for (const Agent& agent : m_agents) {
-      const std::string port = std::to_string(agent.port);
-      m_repo->write("config/hello/" + agent.id + ".conf", "port=" + port + "\nmessage=hello\n");
-      m_repo->write("hosts/" + agent.id + ".yaml",
-                    "apiVersion: tether.dev/v1\nkind: Host\nmetadata: {name: " + agent.id +
-                        "}\nspec:\n  overrides:\n    hello:\n"
-                        "      config: [{source: config/hello/" +
-                        agent.id +
-                        ".conf, target: etc/hello.conf}]\n"
-                        "      health: {http: {url: \"http://127.0.0.1:" +
-                        port +
-                        "/healthz\"}, timeout: 1s, interval: 100ms, successes: 2, "
-                        "deadline: 3s}\n");
-    }
-    m_repo->write("config/hello/hello.conf", "port=" + std::to_string(m_port) + "\n");
-    m_repo->write("services/hello.yaml", hello_manifest(release(version, build)));
-    return m_repo->commit("hello " + version);
-  }
-
-  void start_agents() {
-    for (Agent& agent : m_agents) {
-      agent.process = bp::child(TETHER_BIN,
-                                bp::args = {"run",
-                                            "--interval",
-                                            "200ms",
-                                            "--repo",
-                                            repo_url(),
-                                            "--root",
-                                            agent.root.string(),
-                                            "--host-id",
-                                            agent.id,
-                                            "--api-listen",
-                                            "127.0.0.1:" + std::to_string(agent.api_port)},
-                                bp::std_out > bp::null,
-                                bp::std_err > (m_tmp / (agent.id + ".log")).string());
-    }
   }
 
   /// `tether fleet <args...> --targets fleet.txt`, timed.
@@ -124,15 +42,12 @@ class FleetCommandTest : public AgentTest {
     }
     return result;
   }
-
-  int m_dead_port;
-  std::vector<Agent> m_agents;
 };
 
 TEST_F(FleetCommandTest, WaitsForThreeOfFourThenStatusCountsThem) {
   const HelloRelease& v1 = release("1.0.0");
   commit_release("1.0.0");
-  start_agents();
+  start_agents("200ms");
 
   // Waits from before the first pass until the three live agents converge: 3 of 4 is 75 %.
   const CommandResult three = fleet({"wait",
@@ -156,7 +71,7 @@ TEST_F(FleetCommandTest, WaitsForThreeOfFourThenStatusCountsThem) {
             std::string::npos)
       << three.out;
   EXPECT_NE(three.out.find(dead_url()), std::string::npos) << "the dead one is still missing";
-  for (const Agent& agent : m_agents)
+  for (const FarmAgent& agent : m_agents)
     EXPECT_EQ(http_get(agent.port, "/"), "hello 1.0.0\n") << agent.id;
 
   // All four cannot be had: it gives up after --timeout and names the unreachable target.
@@ -206,7 +121,7 @@ TEST_F(FleetCommandTest, WaitsForThreeOfFourThenStatusCountsThem) {
   const CommandResult text = fleet({"status", "--service", "hello", "--hosts"});
   EXPECT_EQ(text.exit_code, 1);
   const std::vector<std::string> lines = lines_of(text.out);
-  for (const Agent& agent : m_agents) {
+  for (const FarmAgent& agent : m_agents) {
     const std::string url = "http://127.0.0.1:" + std::to_string(agent.api_port);
     const auto line = std::find_if(lines.begin(), lines.end(), [&](const std::string& l) {
       return l.rfind(agent.id + " ", 0) == 0;
@@ -221,7 +136,7 @@ TEST_F(FleetCommandTest, WaitsForThreeOfFourThenStatusCountsThem) {
 
 TEST_F(FleetCommandTest, AQuarantinedReleaseFailsTheWaitBeforeItsTimeout) {
   commit_release("1.0.0");
-  start_agents();
+  start_agents("200ms");
   // Without the dead target every agent answers: status exits 0 once all converged.
   write_targets(/*with_dead=*/false);
   ASSERT_TRUE(
@@ -253,7 +168,7 @@ TEST_F(FleetCommandTest, AQuarantinedReleaseFailsTheWaitBeforeItsTimeout) {
     EXPECT_NE(host["detail"].get<std::string>().find("HTTP 500"), std::string::npos) << host;
   }
   EXPECT_TRUE(named) << json.dump(2);
-  for (const Agent& agent : m_agents) {
+  for (const FarmAgent& agent : m_agents) {
     EXPECT_TRUE(eventually([&] { return http_get(agent.port, "/") == "hello 1.0.0\n"; },
                            std::chrono::seconds(15)))
         << agent.id << " rolled back";
@@ -264,11 +179,11 @@ TEST_F(FleetCommandTest, EveryAgentRefusingTheTipIsNotAConvergedFleet) {
   // #17: all agents refuse a bad tip and keep serving the last good commit. That is not
   // "converged: 3 of 3": fleet status names the refusal and exits 1, and the metric moves.
   commit_release("1.0.0");
-  start_agents();
+  start_agents("200ms");
   write_targets(/*with_dead=*/false);
   ASSERT_TRUE(
       eventually([&] { return fleet({"status"}).exit_code == 0; }, std::chrono::seconds(30)));
-  for (const Agent& agent : m_agents) {
+  for (const FarmAgent& agent : m_agents) {
     const std::string metrics = http_get(agent.api_port, "/metrics");
     EXPECT_NE(metrics.find("\ntether_state_refused 0\n"), std::string::npos) << metrics;
     EXPECT_NE(metrics.find("\ntether_host_converged 1\n"), std::string::npos) << metrics;
@@ -277,7 +192,7 @@ TEST_F(FleetCommandTest, EveryAgentRefusingTheTipIsNotAConvergedFleet) {
   m_repo->write("services/hello.yaml",
                 "apiVersion: tether.dev/v1\nkind: Service\nmetadata: {name: hello}\nspec: {}\n");
   const std::string bad = m_repo->commit("hello without a release");
-  for (const Agent& agent : m_agents) {
+  for (const FarmAgent& agent : m_agents) {
     ASSERT_TRUE(eventually(
         [&] {
           return http_get(agent.api_port, "/metrics").find("\ntether_state_refused 1\n") !=
@@ -334,7 +249,7 @@ TEST_F(FleetCommandTest, EveryAgentRefusingTheTipIsNotAConvergedFleet) {
 
   // The Git server goes away: the same hosts now cannot reach it, and say so.
   m_daemon.reset();
-  for (const Agent& agent : m_agents) {
+  for (const FarmAgent& agent : m_agents) {
     ASSERT_TRUE(eventually(
         [&] {
           return http_get(agent.api_port, "/metrics").find("\ntether_state_unreachable 1\n") !=

@@ -2,32 +2,20 @@
 // Prometheus scraping three real agents (and a target nobody listens on) and says what the
 // direct mode says from their GET /status: the same hosts, services, states and releases, the
 // same exit codes, on a converged fleet and on a release whose health gate fails.
-#include "agent_fixture.hpp"
+#include "agent_farm_fixture.hpp"
 #include "hostile_http_server.hpp"
 #include "prometheus_server.hpp"
 #include "silent_server.hpp"
 
-#include <boost/process.hpp>
 #include <nlohmann/json.hpp>
 
-#include <iostream>
-#include <signal.h>
 #include <tuple>
 
 namespace tether::test {
 namespace {
 
-namespace bp = boost::process;
 namespace fs = std::filesystem;
 using std::chrono::seconds;
-
-struct ScrapedAgentProcess {
-  std::string id;
-  int port = 0;      ///< where its hello listens
-  int api_port = 0;  ///< its GET /status and /metrics
-  fs::path root;
-  bp::child process;
-};
 
 /// What both modes must agree on: host -> reachable, and per service its state and releases.
 using FleetFacts = std::map<
@@ -62,88 +50,20 @@ std::string facts_text(const FleetFacts& facts) {
   return out;
 }
 
-class FleetPrometheusTest : public AgentTest {
+class FleetPrometheusTest : public AgentFarmTest {
  protected:
-  FleetPrometheusTest() : m_dead_port(free_port()) {
-    for (const char* id : {"prom-1", "prom-2", "prom-3"}) {
-      ScrapedAgentProcess agent;
-      agent.id = id;
-      agent.port = free_port();
-      agent.api_port = free_port();
-      agent.root = m_tmp / ("root-" + agent.id);
-      m_agents.push_back(std::move(agent));
-    }
+  FleetPrometheusTest() : AgentFarmTest("prom", 3) {
     std::string targets;
-    for (const ScrapedAgentProcess& agent : m_agents)
+    for (const FarmAgent& agent : m_agents)
       targets += "127.0.0.1:" + std::to_string(agent.api_port) + "\n";
     targets += "127.0.0.1:" + std::to_string(m_dead_port) + "\n";
     write_text(m_tmp / "fleet.txt", targets);
   }
 
-  ~FleetPrometheusTest() override {
-    for (ScrapedAgentProcess& agent : m_agents) {
-      if (agent.process.valid() && agent.process.running()) {
-        ::kill(agent.process.id(), SIGTERM);
-        agent.process.wait();
-      }
-      std::error_code ec;
-      for (const auto& service : fs::directory_iterator(agent.root / "services", ec)) {
-        const std::string text = read_text(service.path() / "run" / "exec.pid");
-        if (!text.empty()) ::kill(-nlohmann::json::parse(text).at("pid").get<pid_t>(), SIGKILL);
-      }
-    }
-  }
-
-  void TearDown() override {
-    if (!HasFailure()) return;
-    for (const ScrapedAgentProcess& agent : m_agents)
-      std::cerr << "--- " << agent.id << " log:\n" << read_text(m_tmp / (agent.id + ".log"));
-  }
-
-  /// hello `version` for every agent, each on its own port (host files override config+health).
-  std::string commit_release(const std::string& version, Build build = Build::healthy) {
-    for (const ScrapedAgentProcess& agent : m_agents) {
-      const std::string port = std::to_string(agent.port);
-      m_repo->write("config/hello/" + agent.id + ".conf", "port=" + port + "\nmessage=hello\n");
-      m_repo->write("hosts/" + agent.id + ".yaml",
-                    "apiVersion: tether.dev/v1\nkind: Host\nmetadata: {name: " + agent.id +
-                        "}\nspec:\n  overrides:\n    hello:\n"
-                        "      config: [{source: config/hello/" +
-                        agent.id +
-                        ".conf, target: etc/hello.conf}]\n"
-                        "      health: {http: {url: \"http://127.0.0.1:" +
-                        port +
-                        "/healthz\"}, timeout: 1s, interval: 100ms, successes: 2, "
-                        "deadline: 3s}\n");
-    }
-    m_repo->write("config/hello/hello.conf", "port=" + std::to_string(m_port) + "\n");
-    m_repo->write("services/hello.yaml", hello_manifest(release(version, build)));
-    return m_repo->commit("hello " + version);
-  }
-
-  void start_agents() {
-    for (ScrapedAgentProcess& agent : m_agents) {
-      agent.process = bp::child(TETHER_BIN,
-                                bp::args = {"run",
-                                            "--interval",
-                                            "300ms",
-                                            "--repo",
-                                            repo_url(),
-                                            "--root",
-                                            agent.root.string(),
-                                            "--host-id",
-                                            agent.id,
-                                            "--api-listen",
-                                            "127.0.0.1:" + std::to_string(agent.api_port)},
-                                bp::std_out > bp::null,
-                                bp::std_err > (m_tmp / (agent.id + ".log")).string());
-    }
-  }
-
   /// The agents and the dead target, scraped every second as job "tether".
   std::unique_ptr<PrometheusServer> start_prometheus() {
     std::vector<PrometheusServer::Target> targets;
-    for (const ScrapedAgentProcess& agent : m_agents)
+    for (const FarmAgent& agent : m_agents)
       targets.push_back({"tether", "127.0.0.1:" + std::to_string(agent.api_port), agent.id});
     targets.push_back({"tether", "127.0.0.1:" + std::to_string(m_dead_port), "gone"});
     return std::make_unique<PrometheusServer>(m_tmp / "prometheus", targets);
@@ -175,14 +95,11 @@ class FleetPrometheusTest : public AgentTest {
         },
         seconds(20));
   }
-
-  int m_dead_port;
-  std::vector<ScrapedAgentProcess> m_agents;
 };
 
 TEST_F(FleetPrometheusTest, StatusAndWaitSayWhatTheAgentsSay) {
   commit_release("1.0.0");
-  start_agents();
+  start_agents("300ms");
   const auto prometheus_server = start_prometheus();
   const std::vector<std::string> prometheus = {"--prometheus", prometheus_server->url()};
   const std::vector<std::string> wait_hello = {
@@ -228,7 +145,7 @@ TEST_F(FleetPrometheusTest, StatusAndWaitSayWhatTheAgentsSay) {
   EXPECT_EQ(nlohmann::json::parse(direct_broken.out, nullptr, false).value("outcome", ""),
             "quarantined")
       << direct_broken.out;
-  for (const ScrapedAgentProcess& agent : m_agents) {
+  for (const FarmAgent& agent : m_agents) {
     ASSERT_TRUE(eventually(
         [&] {
           const auto status =
