@@ -328,6 +328,9 @@ PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
     log_debug("nothing to apply", {{"stateCommit", short_commit(desired->state_commit)}});
   } else {
     apply_in_order(*desired, live, result);
+    // The binaries just installed were hashed as they were verified: the probe below takes
+    // those digests while the files are as they were read.
+    for (const VouchedDigest& verified : m_applier.take_vouched()) m_hashes.vouch(verified);
     const History after = HistoryStore(m_layout.history()).load().value_or(History{});
     // Only the services the plan acted on changed (a change to another since the probe is in
     // the inotify queue, for the next pass); containers are asked of their runtime, all of them.

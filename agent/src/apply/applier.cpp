@@ -48,6 +48,11 @@ void Applier::save_history(const History& history) const {
   }
 }
 
+std::vector<VouchedDigest> Applier::take_vouched() const {
+  const std::lock_guard lock(m_shared);
+  return std::exchange(m_vouched, {});
+}
+
 bool Applier::forget_failure(const std::string& service) const {
   const std::lock_guard lock(m_shared);
   return m_last_failure.erase(service) > 0;
@@ -104,11 +109,16 @@ Status Applier::apply_release(const ServiceAction& action, Context& context) con
   if (Status shared = prepare_shared(m_layout, service.name, service.shared); !shared)
     return shared.error().with_context(action.service + ": shared data (spec.shared)");
   if (action.install) {
-    if (Status installed =
-            install_release(m_layout, m_network, context.desired, context.state_commit, m_secrets);
+    VouchedDigest verified;
+    if (Status installed = install_release(
+            m_layout, m_network, context.desired, context.state_commit, m_secrets, &verified);
         !installed) {
       return installed.error().with_context(action.service + ": install of " +
                                             action.to.short_text() + " failed");
+    }
+    if (!verified.sha256.empty()) {
+      const std::lock_guard lock(m_shared);
+      m_vouched.push_back(std::move(verified));
     }
   }
   if (action.switch_current || action.kind == ActionKind::reconfigure)

@@ -8,6 +8,7 @@
 #include "apply/service_runner.hpp"
 #include "apply/switch_strategy.hpp"
 #include "core/layout.hpp"
+#include "live/hash_cache.hpp"
 #include "model/desired.hpp"
 #include "model/history.hpp"
 #include "model/live.hpp"
@@ -92,6 +93,9 @@ class Applier {
                                                 const Desired& desired,
                                                 const Live& live,
                                                 size_t parallel = 1) const;
+  /// The binaries the installs since the last call verified, with their digests: the probe
+  /// after the apply takes them (HashCache::vouch) instead of reading them once more.
+  [[nodiscard]] std::vector<VouchedDigest> take_vouched() const;
 
  private:
   struct Context;
@@ -186,8 +190,10 @@ class Applier {
   const BakeRunner* m_bakes;
   /// service -> the failure journaled last (action, target, error), until an action succeeds.
   mutable std::map<std::string, std::string> m_last_failure;
+  /// What the installs verified, until take_vouched().
+  mutable std::vector<VouchedDigest> m_vouched;
   /// Serializes what the actions of one apply() share: the journal file, the notifier (a test's
-  /// may not be thread-safe) and m_last_failure.
+  /// may not be thread-safe), m_last_failure and m_vouched.
   mutable std::mutex m_shared;
 };
 
