@@ -169,8 +169,9 @@ class Applier {
   void notify(NotifyEvent event) const;
   /// Whether `entry` (a failed action) repeats the service's last failure (and remembers it).
   [[nodiscard]] bool repeats_last_failure(const JournalEntry& entry) const;
-  /// Saves `history` (a failure is logged: the next pass works from what was saved before).
-  void save_history(const History& history) const;
+  /// Saves `history` (a failure is logged: the next pass works from what was saved before);
+  /// false when it could not.
+  bool save_history(const History& history) const;
   /// Forgets the service's last failure; true when there was one.
   bool forget_failure(const std::string& service) const;
   void prune(const PruneAction& prune, const std::string& state_commit) const;

@@ -163,8 +163,7 @@ Result<std::string> copy_from_installed(const Layout& layout,
   if (!source_name) return Error{"no installed release of the artifact", ""};
   auto source = ConfinedDir::open(releases / *source_name);
   if (!source) return source.error();
-  if (Status placed = copy_artifact_tree(*tree, *source, dir, spec.limits, &copied);
-      !placed)
+  if (Status placed = copy_artifact_tree(*tree, *source, dir, spec.limits, &copied); !placed)
     return placed.error();
   return *source_name;
 }
