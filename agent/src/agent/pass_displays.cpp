@@ -49,7 +49,7 @@ void PassDisplays::show_pass(const PassResult& result,
     m_board.publish_repeat(status);
     return;
   }
-  HostReport report = report_after(result);
+  HostReport report = report_after(result, status);
   // The report has just read history.json: the metrics count quarantines from the same read.
   PassMetrics metrics = metrics_of(result, seconds, finished, report.history);
   metrics.drills = DrillStore(drills_path(m_layout)).load();  // Rollback drills (#23)
@@ -60,12 +60,12 @@ void PassDisplays::show_pass(const PassResult& result,
   m_board.publish(status);
 }
 
-HostReport PassDisplays::report_after(const PassResult& result) {
+HostReport PassDisplays::report_after(const PassResult& result, const AgentStatus& status) {
   // A pass without a desired state probed nothing: the report probes for itself, once.
   if (!result.desired) return read_host_report(m_layout, m_report_hashes, m_journal);
   std::set<std::string> probed;
   for (const auto& [name, service] : result.desired->services) probed.insert(name);
-  return host_report_after_pass(m_layout, result.live_after, probed, m_journal);
+  return host_report_after_pass(m_layout, result.live_after, probed, m_journal, status);
 }
 
 }  // namespace tether

@@ -28,7 +28,7 @@ class PassDisplays {
 
  private:
   /// The host report after `result`, from what the pass probed.
-  [[nodiscard]] HostReport report_after(const PassResult& result);
+  [[nodiscard]] HostReport report_after(const PassResult& result, const AgentStatus& status);
 
   Layout m_layout;
   HostIdentity m_host;

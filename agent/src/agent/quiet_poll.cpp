@@ -117,13 +117,26 @@ void QuietPoll::remember(const PassResult& result,
       probed == nullptr ? m_watch.watch(probed_paths(layout, result.live_after, cache))
                         : m_watch.watch_services(
                               probed_paths_of(layout, result.live_after, cache, *probed), *probed);
-  m_reprobe.reset();  // after its last use: `probed` may be it
   // Paths added now were not watched when the pass probed them: a change in between is in
   // no queue, so the next pass probes them once more (with everything watched by then).
   m_watched_before_probe = update.complete && !update.added;
   m_watch_complete = update.complete && !update.added_host;
   m_added_services = update.added_services;
-  m_last_live = result.live_after;
+  if (probed != nullptr && m_have_last_live) {
+    // The pass's live state is the last one with the services in `probed` probed again
+    // (Reconciler::pass): only those are copied, not every service's releases and records.
+    for (const std::string& name : *probed) {
+      const auto it = result.live_after.find(name);
+      if (it == result.live_after.end())
+        m_last_live.erase(name);
+      else
+        m_last_live.insert_or_assign(name, it->second);
+    }
+    if (m_last_live.size() != result.live_after.size()) m_last_live = result.live_after;
+  } else {
+    m_last_live = result.live_after;
+  }
+  m_reprobe.reset();  // after its last use: `probed` may be it
   m_have_last_live = true;
   m_containers = has_containers(result);
   if (update.limited && !m_warned) {

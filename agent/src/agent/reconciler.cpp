@@ -286,11 +286,11 @@ PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
   // Every service this pass probed (nullopt: all of them), for the watches of what it read.
   std::optional<std::set<std::string>> probed;
   if (reprobe != nullptr) probed = *reprobe;
-  const Live live =
-      reprobe != nullptr
-          ? probe_services(
-                m_layout, m_hashes, history, m_probe_cache, m_quiet.last_live(), *reprobe)
-          : probe_live(*desired, history);
+  // Not const: the pass hands it on as what it leaves (moved, not copied: 100 services' worth).
+  Live live = reprobe != nullptr
+                  ? probe_services(
+                        m_layout, m_hashes, history, m_probe_cache, m_quiet.last_live(), *reprobe)
+                  : probe_live(*desired, history);
   // The agent's memory (failures, backoff) is an input of the plan; a dry run has none.
   if (mode == ApplyMode::apply) desired = roll_back_halted(desired, live, result);
   const Conditions conditions =
@@ -323,11 +323,14 @@ PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
   for (const DelayedAction& delayed : result.plan.delayed)
     result.converged[delayed.action.service] = false;
   result.blocked = result.plan.blocked;
-  result.live_after = live;
   if (result.plan.empty() && result.plan.blocked.empty()) {
     log_debug("nothing to apply", {{"stateCommit", short_commit(desired->state_commit)}});
+    result.live_after = std::move(live);
   } else {
     apply_in_order(*desired, live, result);
+    // The binaries just installed were hashed as they were verified: the probe below takes
+    // those digests while the files are as they were read.
+    for (const VouchedDigest& verified : m_applier.take_vouched()) m_hashes.vouch(verified);
     const History after = HistoryStore(m_layout.history()).load().value_or(History{});
     // Only the services the plan acted on changed (a change to another since the probe is in
     // the inotify queue, for the next pass); containers are asked of their runtime, all of them.
@@ -336,7 +339,7 @@ PassResult Reconciler::pass(ApplyMode mode, PassTrigger trigger) {
     result.live_after =
         declares_containers(*desired)
             ? probe_live(*desired, after)
-            : probe_services(m_layout, m_hashes, after, m_probe_cache, live, changed);
+            : probe_services(m_layout, m_hashes, after, m_probe_cache, std::move(live), changed);
   }
   for (const BlockedService& blocked : result.blocked)
     result.converged[blocked.action.service] = false;

@@ -12,6 +12,7 @@
 #include "live/serving_record.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace tether {
 namespace {
@@ -41,11 +42,18 @@ bool Applier::repeats_last_failure(const JournalEntry& entry) const {
   return false;
 }
 
-void Applier::save_history(const History& history) const {
+bool Applier::save_history(const History& history) const {
   if (Status saved = m_history.save(history); !saved) {
     log_error("cannot save the history (quarantines may be retried)",
               {{"error", saved.error().describe()}});
+    return false;
   }
+  return true;
+}
+
+std::vector<VouchedDigest> Applier::take_vouched() const {
+  const std::lock_guard lock(m_shared);
+  return std::exchange(m_vouched, {});
 }
 
 bool Applier::forget_failure(const std::string& service) const {
@@ -104,11 +112,16 @@ Status Applier::apply_release(const ServiceAction& action, Context& context) con
   if (Status shared = prepare_shared(m_layout, service.name, service.shared); !shared)
     return shared.error().with_context(action.service + ": shared data (spec.shared)");
   if (action.install) {
-    if (Status installed =
-            install_release(m_layout, m_network, context.desired, context.state_commit, m_secrets);
+    VouchedDigest verified;
+    if (Status installed = install_release(
+            m_layout, m_network, context.desired, context.state_commit, m_secrets, &verified);
         !installed) {
       return installed.error().with_context(action.service + ": install of " +
                                             action.to.short_text() + " failed");
+    }
+    if (!verified.sha256.empty()) {
+      const std::lock_guard lock(m_shared);
+      m_vouched.push_back(std::move(verified));
     }
   }
   if (action.switch_current || action.kind == ActionKind::reconfigure)
@@ -242,6 +255,9 @@ std::vector<ApplyOutcome> Applier::apply(const Plan& plan,
     const std::string& name = plan.actions[i].service;
     if (const auto it = history.find(name); it != history.end()) own[i].insert(*it);
   }
+  // What the last save wrote: the save after the removals is skipped when nothing changed
+  // since (one action and no removal: the common pass), a write and an fsync fewer.
+  std::optional<History> saved;
   run_bounded(count, parallel, [&](size_t i) {
     const ServiceAction& action = plan.actions[i];
     // Not started once the agent is asked to stop: the next start takes it up.
@@ -253,13 +269,16 @@ std::vector<ApplyOutcome> Applier::apply(const Plan& plan,
     outcomes[i] = apply_one(action, desired, live, plan.state_commit, own[i]);
     const std::lock_guard lock(m_shared);
     for (const auto& [name, entry] : own[i]) history[name] = entry;
-    save_history(history);
+    if (save_history(history))
+      saved = history;
+    else
+      saved.reset();
   });
   for (const ServiceAction& removal : plan.removals) {
     outcomes.push_back(remove(removal, live, plan.state_commit, history));
   }
   fault::point("before-history-save");
-  save_history(history);
+  if (!saved || *saved != history) save_history(history);
   // A service whose change failed keeps every release it has: one may be needed to recover.
   for (const PruneAction& p : plan.prunes) {
     const bool failed = std::any_of(outcomes.begin(), outcomes.end(), [&](const ApplyOutcome& o) {

@@ -8,6 +8,7 @@
 #include "apply/service_runner.hpp"
 #include "apply/switch_strategy.hpp"
 #include "core/layout.hpp"
+#include "live/hash_cache.hpp"
 #include "model/desired.hpp"
 #include "model/history.hpp"
 #include "model/live.hpp"
@@ -92,6 +93,9 @@ class Applier {
                                                 const Desired& desired,
                                                 const Live& live,
                                                 size_t parallel = 1) const;
+  /// The binaries the installs since the last call verified, with their digests: the probe
+  /// after the apply takes them (HashCache::vouch) instead of reading them once more.
+  [[nodiscard]] std::vector<VouchedDigest> take_vouched() const;
 
  private:
   struct Context;
@@ -165,8 +169,9 @@ class Applier {
   void notify(NotifyEvent event) const;
   /// Whether `entry` (a failed action) repeats the service's last failure (and remembers it).
   [[nodiscard]] bool repeats_last_failure(const JournalEntry& entry) const;
-  /// Saves `history` (a failure is logged: the next pass works from what was saved before).
-  void save_history(const History& history) const;
+  /// Saves `history` (a failure is logged: the next pass works from what was saved before);
+  /// false when it could not.
+  bool save_history(const History& history) const;
   /// Forgets the service's last failure; true when there was one.
   bool forget_failure(const std::string& service) const;
   void prune(const PruneAction& prune, const std::string& state_commit) const;
@@ -186,8 +191,10 @@ class Applier {
   const BakeRunner* m_bakes;
   /// service -> the failure journaled last (action, target, error), until an action succeeds.
   mutable std::map<std::string, std::string> m_last_failure;
+  /// What the installs verified, until take_vouched().
+  mutable std::vector<VouchedDigest> m_vouched;
   /// Serializes what the actions of one apply() share: the journal file, the notifier (a test's
-  /// may not be thread-safe) and m_last_failure.
+  /// may not be thread-safe), m_last_failure and m_vouched.
   mutable std::mutex m_shared;
 };
 

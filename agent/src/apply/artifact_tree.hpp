@@ -3,8 +3,10 @@
 #include "apply/confined_dir.hpp"
 #include "core/layout.hpp"
 #include "core/result.hpp"
+#include "live/file_stamp.hpp"
 #include "model/service.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,15 +54,27 @@ struct ArtifactTree {
 /// descriptors that follow no symlink. Anything but a dir, file or symlink is an error.
 [[nodiscard]] Result<ArtifactTree> list_artifact_tree(const ConfinedDir& dir);
 
+/// A file copy_artifact_tree wrote, by its path in the release: the digest of the bytes it
+/// wrote and the file's stamp once written (its mode set). While the file has that stamp it
+/// holds those bytes: the binary's check reads it again only when it does not (a config file
+/// placed over it, say).
+struct CopiedFile {
+  FileStamp identity;
+  std::string sha256;
+};
+using CopiedFiles = std::map<std::string, CopiedFile>;
+
 /// Recreates `tree` in `to` (a fresh dir of the agent's own) from the release dir `from`: dirs
 /// and symlinks as listed, each file as a new inode (never a hard link: the release `from`
 /// may be serving, and nothing it writes may reach the new one) whose bytes are hashed as they
 /// are copied and must match the list, with the listed mode. An Error (and a half-made `to`)
 /// when a file differs, is missing, is or passes through a symlink, or the tree exceeds
-/// `limits`: the caller unpacks the artifact instead.
+/// `limits`: the caller unpacks the artifact instead. Each file written is added to `copied`
+/// when given.
 [[nodiscard]] Status copy_artifact_tree(const ArtifactTree& tree,
                                         const ConfinedDir& from,
                                         const ConfinedDir& to,
-                                        const UnpackLimits& limits);
+                                        const UnpackLimits& limits,
+                                        CopiedFiles* copied = nullptr);
 
 }  // namespace tether

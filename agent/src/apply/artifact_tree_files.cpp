@@ -104,7 +104,10 @@ Status list_below(int dir_fd, const std::string& prefix, ArtifactTree& tree) {
   return ok_status();
 }
 
-Status copy_file_entry(const ArtifactEntry& entry, const ConfinedDir& from, const ConfinedDir& to) {
+Status copy_file_entry(const ArtifactEntry& entry,
+                       const ConfinedDir& from,
+                       const ConfinedDir& to,
+                       CopiedFiles* written) {
   auto source = from.open_file(entry.path);
   if (!source) return source.error();
   auto target = to.create_file(entry.path);
@@ -115,6 +118,11 @@ Status copy_file_entry(const ArtifactEntry& entry, const ConfinedDir& from, cons
     return Error{entry.path + " differs from the artifact (sha256 " + copied->first + ")", ""};
   if (::fchmod(target->get(), static_cast<mode_t>(entry.mode)) != 0)
     return Error{"cannot set the mode of " + entry.path + ": " + errno_text(), ""};
+  // Stamped last, after the chmod: a stamp taken before it would never match again.
+  if (written != nullptr) {
+    if (const auto stamp = stamp_of_fd(target->get()))
+      (*written)[entry.path] = CopiedFile{*stamp, copied->first};
+  }
   return ok_status();
 }
 
@@ -129,7 +137,8 @@ Result<ArtifactTree> list_artifact_tree(const ConfinedDir& dir) {
 Status copy_artifact_tree(const ArtifactTree& tree,
                           const ConfinedDir& from,
                           const ConfinedDir& to,
-                          const UnpackLimits& limits) {
+                          const UnpackLimits& limits,
+                          CopiedFiles* copied) {
   // Limits may have been lowered since the artifact was unpacked: the unpack judges then.
   if (tree.bytes() > limits.max_bytes ||
       static_cast<long long>(tree.entries.size()) > limits.max_files)
@@ -149,7 +158,7 @@ Status copy_artifact_tree(const ArtifactTree& tree,
                      : Error{entry.path + " is a symlink out of the release dir", ""};
         break;
       case ArtifactEntry::Kind::file:
-        placed = copy_file_entry(entry, from, to);
+        placed = copy_file_entry(entry, from, to, copied);
         break;
     }
     if (!placed) return placed;

@@ -46,22 +46,36 @@ Result<std::string> digest_of(int fd, const std::string& what) {
   }
 }
 
-/// Hashes the binary through the release dir's descriptor, refusing symlinks on the way: the
-/// file checked is the file that runs.
-Status verify_binary(const ConfinedDir& dir, const BinaryCheck& binary) {
+/// Checks the binary through the release dir's descriptor, refusing symlinks on the way: the
+/// file checked is the file that runs. It is hashed unless it is still, by its stamp, the file
+/// the copy from an installed release wrote and hashed (`copied`). Its digest and stamp go to
+/// `verified`, for the probe's hash cache.
+Status verify_binary(const ConfinedDir& dir,
+                     const BinaryCheck& binary,
+                     const CopiedFiles& copied,
+                     VouchedDigest& verified) {
   auto fd = dir.open_file(binary.path);
   if (!fd) {
     return Error{
         "the artifact has no regular file at " + binary.path + " (" + fd.error().message + ")",
         "fix spec.release.binary.path or the artifact"};
   }
-  auto digest = digest_of(fd->get(), binary.path);
+  const std::optional<FileStamp> before = stamp_of_fd(fd->get());
+  const auto written = copied.find(binary.path);
+  Result<std::string> digest = std::string();
+  if (before && written != copied.end() && written->second.identity == *before) {
+    digest = written->second.sha256;
+  } else {
+    digest = digest_of(fd->get(), binary.path);
+  }
   if (!digest) return digest.error();
   if (*digest != binary.sha256) {
     return Error{"binary " + binary.path + " has sha256 " + *digest +
                      ", but the manifest declares " + binary.sha256,
                  "the release was not installed; fix spec.release.binary.sha256 or the artifact"};
   }
+  // Vouched for only when nothing changed the file while it was read.
+  if (before && stamp_of_fd(fd->get()) == before) verified = VouchedDigest{"", *before, *digest};
   return ok_status();
 }
 
@@ -141,15 +155,16 @@ std::optional<std::string> release_of_artifact(const fs::path& releases,
 Result<std::string> copy_from_installed(const Layout& layout,
                                         const fs::path& releases,
                                         const ReleaseSpec& spec,
-                                        const ConfinedDir& dir) {
+                                        const ConfinedDir& dir,
+                                        CopiedFiles& copied) {
   const auto tree = load_artifact_tree(layout, spec.artifact.sha256);
   if (!tree) return Error{"no record of what the artifact unpacked to", ""};
   const auto source_name = release_of_artifact(releases, spec.artifact.sha256);
   if (!source_name) return Error{"no installed release of the artifact", ""};
   auto source = ConfinedDir::open(releases / *source_name);
   if (!source) return source.error();
-  if (Status copied = copy_artifact_tree(*tree, *source, dir, spec.limits); !copied)
-    return copied.error();
+  if (Status placed = copy_artifact_tree(*tree, *source, dir, spec.limits, &copied); !placed)
+    return placed.error();
   return *source_name;
 }
 
@@ -190,11 +205,12 @@ Result<ConfinedDir> place_artifact(const Layout& layout,
                                    const NetworkLimits& network,
                                    const DesiredService& desired,
                                    const fs::path& releases,
-                                   const std::string& temp_name) {
+                                   const std::string& temp_name,
+                                   CopiedFiles& written) {
   const ReleaseSpec& spec = *desired.service.release();
   auto temp = ConfinedDir::create_fresh(releases, temp_name);
   if (!temp) return temp.error();
-  auto copied = copy_from_installed(layout, releases, spec, *temp);
+  auto copied = copy_from_installed(layout, releases, spec, *temp, written);
   if (copied) {
     log_info("artifact copied from an installed release, not unpacked",
              {{"service", desired.service.name}, {"from", *copied}});
@@ -205,13 +221,16 @@ Result<ConfinedDir> place_artifact(const Layout& layout,
   // A copy that stopped half way leaves nothing behind, whether or not the unpack gets as far.
   std::error_code ec;
   fs::remove_all(temp->path(), ec);
+  written.clear();
   return unpack_artifact(layout, network, spec, releases, temp_name);
 }
 
 Status build_release(const ConfinedDir& dir,
                      const DesiredService& desired,
                      const std::string& state_commit,
-                     const SecretSettings& secrets) {
+                     const SecretSettings& secrets,
+                     const CopiedFiles& copied,
+                     VouchedDigest& verified) {
   const ReleaseSpec& spec = *desired.service.release();
   if (Status made = dir.make_dirs(".tether"); !made) return made;
   const std::set<std::string> secret = secret_targets_of(desired);
@@ -235,7 +254,7 @@ Status build_release(const ConfinedDir& dir,
   const std::string record = to_json_text(make_record(desired, state_commit));
   if (Status written = dir.write_file(k_release_record, record, 0444); !written) return written;
   // Last, after every write into the dir: the binary that runs is the one pinned.
-  return verify_binary(dir, spec.binary);
+  return verify_binary(dir, spec.binary, copied, verified);
 }
 
 /// Moves `temp` to `final_dir`; a damaged dir already there is moved aside first.
@@ -264,7 +283,8 @@ Status install_release(const Layout& layout,
                        const NetworkLimits& network,
                        const DesiredService& desired,
                        const std::string& state_commit,
-                       const SecretSettings& secrets) {
+                       const SecretSettings& secrets,
+                       VouchedDigest* verified) {
   const ReleaseSpec* spec = desired.service.release();
   if (spec == nullptr) return Error{"not a binary release", ""};
   const std::string& name = desired.service.name;
@@ -273,9 +293,11 @@ Status install_release(const Layout& layout,
   remove_leftovers(releases);
 
   const std::string dir_name = desired.release.dir_name();
-  auto temp = place_artifact(layout, network, desired, releases, ".tmp-" + dir_name);
+  CopiedFiles copied;
+  auto temp = place_artifact(layout, network, desired, releases, ".tmp-" + dir_name, copied);
   if (!temp) return temp.error();
-  Status built = build_release(*temp, desired, state_commit, secrets);
+  VouchedDigest binary;
+  Status built = build_release(*temp, desired, state_commit, secrets, copied, binary);
   // Unpacked or copied files were written without fsync; flush the whole filesystem once before the
   // rename makes the release visible, so the dir is never complete-looking but empty.
   if (built && ::syncfs(temp->fd()) != 0) {
@@ -288,7 +310,14 @@ Status install_release(const Layout& layout,
     // The cache names the file by digest only: say which artifact it came from.
     return built.error().with_context("artifact " + spec->artifact.url);
   }
-  return rename_into_place(temp->path(), layout.release_dir(name, dir_name));
+  const fs::path final_dir = layout.release_dir(name, dir_name);
+  Status placed = rename_into_place(temp->path(), final_dir);
+  // The rename moved the dir, not the file: its stamp (and the probe's path for it) holds.
+  if (placed && verified != nullptr && !binary.sha256.empty()) {
+    binary.path = final_dir / spec->binary.path;
+    *verified = std::move(binary);
+  }
+  return placed;
 }
 
 }  // namespace tether

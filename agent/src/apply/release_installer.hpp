@@ -3,6 +3,7 @@
 #include "apply/age_decryptor.hpp"
 #include "core/layout.hpp"
 #include "core/result.hpp"
+#include "live/hash_cache.hpp"
 #include "model/desired.hpp"
 #include "model/network_limits.hpp"
 
@@ -24,10 +25,14 @@ namespace tether {
 /// naming the file, and nothing is installed.
 /// A crash at any point leaves either no release dir or a complete, verified one. An existing
 /// dir of the same name (a damaged release being repaired) is replaced.
+/// The binary is hashed once: a file the copy wrote is not read again while its stamp is the
+/// one it had when written. Once installed, its digest and stamp go to `verified` (when given)
+/// for the probe's hash cache (HashCache::vouch), which then need not read it either.
 [[nodiscard]] Status install_release(const Layout& layout,
                                      const NetworkLimits& network,
                                      const DesiredService& desired,
                                      const std::string& state_commit,
-                                     const SecretSettings& secrets = {});
+                                     const SecretSettings& secrets = {},
+                                     VouchedDigest* verified = nullptr);
 
 }  // namespace tether

@@ -8,13 +8,24 @@
 #include <fstream>
 
 namespace tether {
+namespace {
+
+/// SHA-256 fetched from the provider once: EVP_sha256() makes each EVP_DigestInit_ex look the
+/// implementation up again (OpenSSL 3), which cost more than hashing the few bytes of a
+/// release id or config file does, and ReleaseId::dir_name hashes on every call.
+const EVP_MD* sha256_md() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md != nullptr ? md : EVP_sha256();
+}
+
+}  // namespace
 
 struct Sha256::Impl {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx{EVP_MD_CTX_new(), &EVP_MD_CTX_free};
 };
 
 Sha256::Sha256() : m_impl(std::make_unique<Impl>()) {
-  EVP_DigestInit_ex(m_impl->ctx.get(), EVP_sha256(), nullptr);
+  EVP_DigestInit_ex(m_impl->ctx.get(), sha256_md(), nullptr);
 }
 
 Sha256::~Sha256() = default;

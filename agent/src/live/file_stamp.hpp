@@ -20,5 +20,7 @@ struct FileStamp {
 
 /// The stamp of `path` (symlinks followed), or nullopt when it cannot be stat'ed.
 [[nodiscard]] std::optional<FileStamp> stamp_of(const std::filesystem::path& path);
+/// The stamp of the file open as `fd`, or nullopt when it cannot be stat'ed.
+[[nodiscard]] std::optional<FileStamp> stamp_of_fd(int fd);
 
 }  // namespace tether

@@ -63,6 +63,18 @@ Result<std::string> HashCache::sha256(const std::filesystem::path& path) {
   return digest;
 }
 
+bool HashCache::vouch(const VouchedDigest& vouched) {
+  // The stamp of the path now, not the one handed over: a file replaced since it was read
+  // (another inode, size or ctime) keeps no digest it was not read for.
+  const std::optional<FileStamp> now = stamp_of(vouched.path);
+  if (!now || !(*now == vouched.identity) || !is_sha256_hex(vouched.sha256)) return false;
+  Entry& entry = m_entries[vouched.path.string()];
+  if (entry.identity == *now && entry.digest == vouched.sha256) return true;
+  entry = Entry{*now, vouched.sha256, false};
+  m_changed = true;
+  return true;
+}
+
 Status HashCache::retain_used_and_save() {
   // A pass that looked nothing up (no desired state yet) says nothing about what is installed.
   const bool probed = std::any_of(

@@ -11,6 +11,15 @@
 
 namespace tether {
 
+/// A digest computed by whoever read the file (the release installer, as it verified it),
+/// with the stamp the file had while it was read: handed to HashCache::vouch so that the probe
+/// after an install does not read the same bytes again (issue #22).
+struct VouchedDigest {
+  std::filesystem::path path;
+  FileStamp identity;
+  std::string sha256;
+};
+
 /// SHA-256 of files, remembered by what stat(2) says about them (device, inode, size, mtime,
 /// ctime): a daemon polling every few seconds does not re-read a large binary that has not
 /// changed, yet any write, replace or chmod-and-touch is noticed (ctime cannot be set back).
@@ -26,6 +35,10 @@ class HashCache {
 
   /// The file's digest, from the cache when its stat identity is unchanged.
   [[nodiscard]] Result<std::string> sha256(const std::filesystem::path& path);
+  /// Takes `vouched`'s digest as the file's, as if computed here, while the file at its path
+  /// still has the stamp it had when it was read (any write, replace or chmod since changes
+  /// the stamp, and then the next lookup reads the file). False when it does not.
+  bool vouch(const VouchedDigest& vouched);
   /// How many digests were computed by reading the file (for tests and metrics).
   [[nodiscard]] size_t files_hashed() const { return m_files_hashed; }
 

@@ -282,14 +282,18 @@ std::vector<ServiceReport> service_reports(const Layout& layout, const HostRepor
   return reports;
 }
 
-/// The report around `live`: the rest is read from the state files.
-HostReport report_from(const Layout& layout, Live live, LatestJournalEntries& journal) {
+/// The report around `live`: the rest is read from the state files, the last pass too unless
+/// given.
+HostReport report_from(const Layout& layout,
+                       Live live,
+                       LatestJournalEntries& journal,
+                       std::optional<AgentStatus> last_pass = std::nullopt) {
   HostReport report;
   report.root = layout.root.string();
   report.history = HistoryStore(layout.history()).load().value_or(History{});
   report.live = std::move(live);
   report.last_change = journal.refresh();
-  report.last_pass = LastPassFile(layout).load();
+  report.last_pass = last_pass ? std::move(last_pass) : LastPassFile(layout).load();
   report.proposals = proposal::ProposalStore(layout).load().value_or(proposal::Proposals{});
   auto commit = read_file(layout.state_dir() / "last-good-commit");
   report.state_commit = commit ? commit->substr(0, commit->find('\n')) : "";
@@ -315,14 +319,15 @@ HostReport read_host_report(const Layout& layout,
 HostReport host_report_after_pass(const Layout& layout,
                                   Live live,
                                   const std::set<std::string>& probed,
-                                  LatestJournalEntries& journal) {
+                                  LatestJournalEntries& journal,
+                                  const AgentStatus& last_pass) {
   Live unprobed;
   for (const auto& [name, service] : live) {
     if (probed.count(name) == 0) unprobed.emplace(name, service);
   }
   probe_recorded_containers(layout, unprobed);
   for (auto& [name, service] : unprobed) live[name] = std::move(service);
-  return report_from(layout, std::move(live), journal);
+  return report_from(layout, std::move(live), journal, last_pass);
 }
 
 nlohmann::json report_json(const HostReport& report) {

@@ -39,10 +39,13 @@ struct HostReport {
 /// instead of probing again; only containers of services not in `probed` (no longer declared)
 /// are asked of their runtime. The API serves this, so a request runs no runtime command.
 /// `journal` is the agent's own, kept across passes: a pass reads only the new journal lines.
+/// `last_pass` is the pass's status as just saved to state/last-pass.json: not read back from
+/// it (a JSON document of every service, parsed again on each pass that changed something).
 [[nodiscard]] HostReport host_report_after_pass(const Layout& layout,
                                                 Live live,
                                                 const std::set<std::string>& probed,
-                                                LatestJournalEntries& journal);
+                                                LatestJournalEntries& journal,
+                                                const AgentStatus& last_pass);
 /// The JSON document of `tether status --json` and GET /status.
 [[nodiscard]] nlohmann::json report_json(const HostReport& report);
 /// The text of `tether status`: a header line, one table row per service, then a note for

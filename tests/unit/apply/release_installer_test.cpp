@@ -1,5 +1,6 @@
 #include "apply/release_installer.hpp"
 
+#include "core/sha256.hpp"
 #include "live/release_record.hpp"
 #include "release_fixture.hpp"
 #include "temp_dir.hpp"
@@ -226,6 +227,33 @@ TEST_F(ConfigOnlyChange, AnArtifactFileTheOldConfigReplacedIsTakenFromTheArtifac
   const fs::path dir = m_layout.release_dir("web", second.release.dir_name());
   EXPECT_EQ(test::read_text(dir / "etc/app.yaml"), "shipped\n");
   EXPECT_EQ(test::read_text(dir / "etc/other.yaml"), "x\n");
+}
+
+TEST_F(ConfigOnlyChange, HandsTheVerifiedBinaryDigestToTheProbe) {
+  VouchedDigest verified;
+  const Status status = install_release(m_layout, {}, m_second, k_state_commit, {}, &verified);
+  ASSERT_TRUE(status.ok()) << status.error().describe();
+  const fs::path binary = m_layout.release_dir("web", m_second.release.dir_name()) / "bin/web";
+  EXPECT_EQ(verified.path, binary);
+  EXPECT_EQ(verified.sha256, Sha256::of(test::release_binary("web", "1.4.2")));
+  // The probe's cache takes it, and reads nothing.
+  HashCache hashes;
+  ASSERT_TRUE(hashes.vouch(verified));
+  EXPECT_EQ(*hashes.sha256(binary), verified.sha256);
+  EXPECT_EQ(hashes.files_hashed(), 0u);
+}
+
+TEST_F(ConfigOnlyChange, AConfigFilePlacedOverTheCopiedBinaryIsHashedAndRefused) {
+  // The copy hashed the binary it wrote; a config file of the same name replaces that file,
+  // so the copy's digest no longer vouches for what would run.
+  const DesiredService second = with_config(m_first, {{"bin/web", "not the binary\n"}});
+  VouchedDigest verified;
+  const Status status = install_release(m_layout, {}, second, k_state_commit, {}, &verified);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.error().message.find("has sha256 " + Sha256::of("not the binary\n")),
+            std::string::npos)
+      << status.error().message;
+  EXPECT_TRUE(verified.sha256.empty());
 }
 
 }  // namespace

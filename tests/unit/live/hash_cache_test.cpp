@@ -36,6 +36,41 @@ TEST(HashCache, NoticesAnyChangeToTheFile) {
   EXPECT_EQ(cache.files_hashed(), 3u);
 }
 
+TEST(HashCache, TakesAVouchedDigestWhileTheFileIsAsItWasRead) {
+  test::TempDir dir;
+  test::write_text(dir / "bin", "binary v1");
+  HashCache cache;
+  const VouchedDigest vouched{dir / "bin", *stamp_of(dir / "bin"), Sha256::of("binary v1")};
+  EXPECT_TRUE(cache.vouch(vouched));
+  EXPECT_EQ(*cache.sha256(dir / "bin"), Sha256::of("binary v1"));
+  EXPECT_EQ(cache.files_hashed(), 0u);
+}
+
+TEST(HashCache, AVouchedDigestIsDroppedOnceTheFileChanges) {
+  test::TempDir dir;
+  test::write_text(dir / "bin", "binary v1");
+  HashCache cache;
+  ASSERT_TRUE(cache.vouch({dir / "bin", *stamp_of(dir / "bin"), Sha256::of("binary v1")}));
+  // Rewritten after the hand-off: the next lookup reads what is there now.
+  test::write_text(dir / "bin", "binary v2");
+  EXPECT_EQ(*cache.sha256(dir / "bin"), Sha256::of("binary v2"));
+  EXPECT_EQ(cache.files_hashed(), 1u);
+}
+
+TEST(HashCache, RefusesADigestVouchedForAnotherStateOfTheFile) {
+  test::TempDir dir;
+  test::write_text(dir / "bin", "binary v1");
+  const FileStamp read_then = *stamp_of(dir / "bin");
+  // Replaced between the read and the hand-off (another inode): the digest is not taken.
+  test::write_text(dir / "other", "binary v2");
+  std::filesystem::rename(dir / "other", dir / "bin");
+  HashCache cache;
+  EXPECT_FALSE(cache.vouch({dir / "bin", read_then, Sha256::of("binary v1")}));
+  EXPECT_FALSE(cache.vouch({dir / "missing", read_then, Sha256::of("binary v1")}));
+  EXPECT_EQ(*cache.sha256(dir / "bin"), Sha256::of("binary v2"));
+  EXPECT_EQ(cache.files_hashed(), 1u);
+}
+
 TEST(HashCache, AMissingFileIsAnErrorNamingIt) {
   test::TempDir dir;
   HashCache cache;
