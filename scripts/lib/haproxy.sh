@@ -9,8 +9,14 @@ start_haproxy_for() {
   cat >"$dir/haproxy.cfg" <<CFG
 global
     stats socket $dir/admin.sock mode 600 level admin
+    # DIR/haproxy.log gets the abnormal sessions only (errors, retries, redispatches): what a
+    # failed request in scripts/bench-switch.sh met on the proxy's side
+    log stdout format raw local0
 defaults
     mode http
+    log global
+    option httplog
+    option dontlog-normal
     timeout connect 1s
     timeout client 10s
     timeout server 10s
