@@ -10,15 +10,21 @@
 #   container-restart     a podman container (busybox httpd) stopped, then the new one started
 #   container-blue-green  the new container beside the old one on the other port, behind HAProxy
 # One client opens a new connection per request (`Connection: close`, as a client behind no
-# pooling proxy), the other keeps its connections alive. Prints per strategy and client: the
-# requests answered, the rate, the failed ones (connect errors, resets, timeouts, non-2xx) and
-# those a broken release answered.
+# pooling proxy), the other keeps its connections alive. Both are wrk, which does not retry a
+# request on a kept-alive connection the server closed under it; a third client, `hey` (Go's
+# net/http, keep-alive, which retries such a request as RFC 9112 section 9.3.1 advises and as
+# browsers do), runs beside them when installed (HEY=0 leaves it out). hey cannot look at a body,
+# so it asks GET /healthz: a healthy release answers 2xx, a broken one 500 (hello) or 404 (the
+# busybox image, which has no /healthz), a proxy's own errors are 502-504. Prints per strategy
+# and client: the requests answered, the rate, the failed ones (connect errors, resets,
+# timeouts, non-2xx) and those a broken release answered.
 #
 #   scripts/bench-switch.sh [UPGRADES [BROKEN]]   default 20 10 (the issue's run: 20 upgrades,
 #                                                 20 reverts, 10 broken releases)
 #   STRATEGIES="restart socket-handoff" scripts/bench-switch.sh 2 1    a subset
 #   TETHER=... HELLO=... scripts/bench-switch.sh   these binaries (no release build)
 #   KEEP=1 scripts/bench-switch.sh                 keeps the work dir (agent logs, journals)
+#   HEY=0 scripts/bench-switch.sh                  without the hey client (HEY=1: required)
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 upgrades=${1:-20}
@@ -33,12 +39,17 @@ if [[ -z "${TETHER:-}" || -z "${HELLO:-}" ]]; then
 fi
 need() { command -v "$1" >/dev/null || { echo "bench-switch: $1 is not installed (scripts/install-deps.sh)" >&2; exit 2; }; }
 need wrk
+case "${HEY:-auto}" in
+  0) use_hey=0 ;;
+  1) need hey; use_hey=1 ;;
+  *) if command -v hey >/dev/null; then use_hey=1; else use_hey=0; echo "bench-switch: hey is not installed: no hey client (scripts/install-deps.sh)" >&2; fi ;;
+esac
 [[ "$strategies" == *haproxy* ]] && need haproxy
 [[ "$strategies" == *nginx* ]] && need /usr/sbin/nginx
 [[ "$strategies" == *container* ]] && { need podman; need docker-registry; need busybox; }
 
 base="$(mktemp -d /tmp/tether-bench-switch.XXXXXX)"
-daemon_pid="" proxy_pid="" registry_pid="" wrk_pids=() work="" root="" container_name=""
+daemon_pid="" proxy_pid="" registry_pid="" load_pids=() work="" root="" container_name=""
 # shellcheck source=scripts/lib/state-repo.sh
 source "$scripts_dir/lib/state-repo.sh"
 # shellcheck source=scripts/lib/haproxy.sh
@@ -53,9 +64,9 @@ remove_containers() {
 }
 stop_load() {
   local pid
-  for pid in "${wrk_pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
-  for pid in "${wrk_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  wrk_pids=()
+  for pid in "${load_pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+  for pid in "${load_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  load_pids=()
 }
 cleanup() {
   stop_load
@@ -95,7 +106,18 @@ exec_manifest() {
   esac
 }
 
-start_haproxy() { start_haproxy_for "$work" "$port" "$blue"; }
+# The busybox httpd of the container images listens with a backlog of 9: more connections
+# than that waiting for its accept(), under load, overflow the queue and the kernel drops the
+# SYN silently, so HAProxy waits its connect timeout (1 s) before a retry and a client's 2 s
+# timeout can expire (measured: 845 such retries in one run at load average 11-15, none at a
+# switch). maxconn makes HAProxy queue the excess itself.
+start_haproxy() {
+  if [[ "$1" == container-* ]]; then
+    start_haproxy_for "$work" "$port" "$blue" "maxconn 8"
+  else
+    start_haproxy_for "$work" "$port" "$blue"
+  fi
+}
 
 # nginx as an operator would set it up for tether (docs/zero-downtime.md): an upstream include
 # file that carries tether's marker, and proxy_next_upstream for a connection refused.
@@ -197,6 +219,37 @@ $switch
 YAML
 }
 
+# hey_summary FILE: hey's summary as one line like count-broken.lua's. Of GET /healthz's answers,
+# 2xx come from a healthy release, 500 (hello's failing health) and 404 (the broken image has no
+# /healthz) from a broken one, any other status from the proxy (a failure); hey's errors are
+# failures, grouped by kind.
+hey_summary() {
+  awk '
+    /^  Total:/ { secs = $2 }
+    /^Status code distribution:/ { section = "status"; next }
+    /^Error distribution:/ { section = "error"; next }
+    /^$/ { section = "" }
+    section == "status" && /^  \[[0-9]+\]/ {
+      code = $1; gsub(/[][]/, "", code); n = $2; requests += n
+      if (code == 404 || code == 500) broken += n
+      else if (code !~ /^2/) { status += n; codes = codes sprintf(" %s:%d", code, n) }
+    }
+    section == "error" && /^  \[[0-9]+\]/ {
+      n = $1; gsub(/[][]/, "", n); requests += n
+      if ($0 ~ /refused/) refused += n
+      else if ($0 ~ /reset/) reset += n
+      else if ($0 ~ /EOF/) eof += n
+      else if ($0 ~ /[Tt]imeout|deadline/) timeout += n
+      else other += n
+    }
+    END {
+      if (secs == "") { print "hey: no summary"; exit }
+      printf "requests=%d rate=%.0f/s failed=%d broken=%d (refused %d, reset %d, eof %d, timeout %d, other %d, non-2xx %d%s)\n",
+        requests, requests / secs, refused + reset + eof + timeout + other + status, broken,
+        refused, reset, eof, timeout, other, status, codes
+    }' "$1"
+}
+
 agent() { "$TETHER" run --once --repo "$repo_url" --root "$root" --host-id bench 2>>"$work/agent.log"; }
 
 # deploy STRATEGY VERSION: declares VERSION and lets the agent converge (or roll back).
@@ -221,7 +274,7 @@ bench() {
   mkdir -p "$work"
   init_state_repo "$port"
   case "$strategy" in
-    blue-green-haproxy | container-blue-green) start_haproxy ;;
+    blue-green-haproxy | container-blue-green) start_haproxy "$strategy" ;;
     blue-green-nginx) start_nginx ;;
   esac
   start_git_daemon "$(free_port 19618 19619 19620 19621)"
@@ -237,9 +290,14 @@ bench() {
   deploy "$strategy" 1.0.0
   wrk -t1 -c4 -d1h -H "Connection: close" -s "$scripts_dir/lib/count-broken.lua" "http://127.0.0.1:$port/" \
     >"$work/wrk-new.out" 2>&1 &
-  wrk_pids+=($!)
+  load_pids+=($!)
   wrk -t1 -c4 -d1h -s "$scripts_dir/lib/count-broken.lua" "http://127.0.0.1:$port/" >"$work/wrk-keepalive.out" 2>&1 &
-  wrk_pids+=($!)
+  load_pids+=($!)
+  if ((use_hey)); then
+    # -t 2: wrk's timeout; hey stops and prints its summary on SIGINT (stop_load).
+    hey -z 1h -c 4 -t 2 "http://127.0.0.1:$port/healthz" >"$work/hey.out" 2>&1 &
+    load_pids+=($!)
+  fi
   sleep 1
   for i in $(seq "$upgrades"); do
     deploy "$strategy" "1.$i.0"
@@ -256,6 +314,7 @@ bench() {
     printf '%-20s %-10s %s\n' "$strategy" "$kind" \
       "$(grep -o 'requests=.*' "$work/wrk-$kind.out" || echo "wrk: $(tail -3 "$work/wrk-$kind.out")")"
   done
+  ((use_hey)) && printf '%-20s %-10s %s\n' "$strategy" hey "$(hey_summary "$work/hey.out")"
   printf '%-20s %-10s %s\n' "$strategy" journal \
     "auto-rollbacks=$(grep -c '"action":"auto-rollback"' "$root/state/journal.jsonl" || true)"
   stop_service "$root"
@@ -270,5 +329,5 @@ bench() {
 
 [[ "$strategies" == *container* ]] && setup_podman
 echo "$upgrades upgrades, $upgrades reverts, $broken broken releases per strategy;" \
-  "wrk -c4 with a new connection per request (new) and wrk -c4 keep-alive (keepalive), at once"
+  "wrk -c4 with a new connection per request (new) and wrk -c4 keep-alive (keepalive)$( ((use_hey)) && echo ", hey -c4 keep-alive on /healthz (hey)"), at once"
 for strategy in $strategies; do bench "$strategy"; done

@@ -15,7 +15,8 @@ packages=(
   clang-14 libclang-rt-14-dev  # scripts/fuzz.sh: libFuzzer
   openssh-server openssh-client openssl nginx-light fcgiwrap  # private state repos (#19)
   age  # encrypted config files (#23): the agent decrypts with the age CLI; tests and docs encrypt
-  haproxy socat wrk  # blue-green (docs/zero-downtime.md): the proxy tether drives, its CLI, load
+  haproxy socat wrk hey  # blue-green (docs/zero-downtime.md): the proxy tether drives, its CLI, load
+  # (hey: Go net/http, the retrying keep-alive client of scripts/bench-switch.sh beside wrk)
 )
 
 missing=()

@@ -16,6 +16,8 @@ Status write_traffic_record(const std::filesystem::path& file, const TrafficReco
                                {"release", record.release},
                                {"proxy", record.proxy},
                                {"since", record.since}};
+  // A container service has no run directory of its own until its first switch writes here.
+  if (Status made = make_dirs(file.parent_path()); !made) return made;
   return write_file_atomic(file, json_text(json) + "\n");
 }
 

@@ -8,6 +8,7 @@
 #include "fake_clock.hpp"
 #include "fake_container_engine.hpp"
 #include "fake_prober.hpp"
+#include "live/traffic_record.hpp"
 #include "model/image_ref.hpp"
 #include "temp_dir.hpp"
 
@@ -128,6 +129,10 @@ TEST_F(ContainerBlueGreenTest, TheCandidateIsGatedBesideThenTakesTrafficAndTheNa
   EXPECT_EQ(image_of("tether-web"), k_bg_v2);
   EXPECT_EQ(port_of("tether-web"), "18502");
   EXPECT_GT(m_prober.m_calls, 0) << "gated";
+  // A container service has no run directory before: the record makes it.
+  const auto record = read_traffic_record(traffic_record_file(Layout{m_root.path()}, "web"));
+  ASSERT_TRUE(record) << "status reads where traffic goes from it";
+  EXPECT_EQ(record->port, 18502);
 }
 
 TEST_F(ContainerBlueGreenTest, ACandidateThatFailsItsGateNeverGetsTrafficAndTheOldOneKeepsRunning) {
