@@ -109,14 +109,6 @@ bool ProbeCache::watch_exit(int pidfd, pid_t pid) {
   return ::epoll_ctl(m_exits.get(), EPOLL_CTL_ADD, pidfd, &event) == 0;
 }
 
-bool ProbeCache::processes_unchanged() const {
-  if (m_last_probe_unwatched) return false;
-  if (m_watched.empty()) return true;
-  // A pidfd readable: that process has exited (see watch()); an error: it cannot be told.
-  epoll_event event{};
-  return ::epoll_wait(m_exits.get(), &event, 1, 0) == 0;
-}
-
 std::optional<std::set<std::string>> ProbeCache::exited_services() const {
   if (m_last_probe_unwatched) return std::nullopt;
   std::set<std::string> exited;

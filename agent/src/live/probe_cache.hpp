@@ -47,12 +47,9 @@ class ProbeCache {
   /// it when it exits.
   [[nodiscard]] bool alive(const ProcessRecord& record, const std::string& service = {});
 
-  /// Whether every process the last probe found alive is watched through a pidfd and none of
-  /// them has exited since: what a quiet poll that does not probe asks instead. False when
-  /// one was found alive without a pidfd (old kernel, out of descriptors). One epoll_wait(2).
-  [[nodiscard]] bool processes_unchanged() const;
-  /// The services whose process the probes found alive and that has exited since; nullopt
-  /// when that cannot be told (one was found alive without a pidfd, or epoll failed).
+  /// The services whose process the probes found alive and that has exited since (what a
+  /// quiet poll asks instead of probing: one epoll_wait(2) over the pidfds); nullopt when that
+  /// cannot be told (one was found alive without a pidfd, or epoll failed).
   [[nodiscard]] std::optional<std::set<std::string>> exited_services() const;
 
   /// Forgets what was not looked up since the previous call (pruned releases, removed

@@ -104,20 +104,6 @@ TEST_F(ProbeCacheTest, AKilledProcessIsSeenAtTheNextProbe) {
   EXPECT_EQ(probe().process, ProcessState::stopped);
 }
 
-// What a quiet poll asks instead of probing: one poll(2) over the pidfds.
-TEST_F(ProbeCacheTest, AKilledProcessIsSeenWithoutAProbe) {
-  EXPECT_TRUE(m_cache.processes_unchanged()) << "nothing runs, nothing exited";
-  const pid_t pid = start_process();
-  test::ProcessGuard guard(pid);
-  EXPECT_EQ(probe().process, ProcessState::running);
-  EXPECT_TRUE(m_cache.processes_unchanged());
-  ::kill(pid, SIGKILL);
-  while (test::process_running(pid)) ::usleep(1000);
-  EXPECT_FALSE(m_cache.processes_unchanged());
-  EXPECT_EQ(probe().process, ProcessState::stopped);
-  EXPECT_TRUE(m_cache.processes_unchanged()) << "the probe saw it stopped";
-}
-
 // Issue #22: which service's process exited, so that the next pass probes that one only; a
 // probe of that service alone forgets the old process and no longer names it.
 TEST_F(ProbeCacheTest, AnExitIsNamedByItsServiceUntilThatServiceIsProbed) {
