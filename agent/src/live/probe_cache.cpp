@@ -3,6 +3,7 @@
 #include "core/retain_used.hpp"
 #include "live/serving_record.hpp"
 
+#include <array>
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
@@ -113,10 +114,12 @@ std::optional<std::set<std::string>> ProbeCache::exited_services() const {
   if (m_last_probe_unwatched) return std::nullopt;
   std::set<std::string> exited;
   if (m_watched.empty()) return exited;
-  // Level-triggered: an exited process stays readable until a probe forgets it.
-  std::vector<epoll_event> events(m_watched.size());
+  // Level-triggered: an exited process stays readable until a probe forgets it. On the stack:
+  // a heap buffer the size of every watched process cost more than the wait on a quiet poll.
+  // More exits than it holds is not worth telling apart from "unknown": everything is probed.
+  std::array<epoll_event, 64> events{};
   const int ready = ::epoll_wait(m_exits.get(), events.data(), static_cast<int>(events.size()), 0);
-  if (ready < 0) return std::nullopt;
+  if (ready < 0 || ready == static_cast<int>(events.size())) return std::nullopt;
   for (int i = 0; i < ready; ++i) {
     const auto it = m_watched.find(static_cast<pid_t>(events[i].data.u64));
     if (it == m_watched.end() || it->second.service.empty()) return std::nullopt;

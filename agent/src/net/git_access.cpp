@@ -310,6 +310,13 @@ git_remote_callbacks GitSession::callbacks() {
   return callbacks;
 }
 
+git_remote_connect_options GitSession::connect_options() {
+  git_remote_connect_options options = GIT_REMOTE_CONNECT_OPTIONS_INIT;
+  options.callbacks = callbacks();
+  options.follow_redirects = k_follow_redirects;
+  return options;
+}
+
 void GitSession::set_user_data(void* data) { m_impl->user_data = data; }
 void* GitSession::user_data(void* payload) { return impl_of(payload).user_data; }
 

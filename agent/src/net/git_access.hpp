@@ -32,6 +32,13 @@ class GitSession {
   /// host-key and certificate checks, progress (which also aborts a cut operation). Their
   /// payload is this session: set other callbacks with user_data() to reach your own state.
   [[nodiscard]] git_remote_callbacks callbacks();
+  /// Options for git_remote_connect_ext: callbacks() and the redirect rule, HTTP redirects
+  /// followed on the first request only (what git and libgit2 do by default). Given here, not
+  /// read from the mirror's http.followRedirects: libgit2 would snapshot the repo config for it
+  /// on every connect.
+  [[nodiscard]] git_remote_connect_options connect_options();
+  /// The redirect rule of connect_options(), for git_fetch_options and git_push_options.
+  static constexpr git_remote_redirect_t k_follow_redirects = GIT_REMOTE_REDIRECT_INITIAL;
   void set_user_data(void* data);
   /// The user data of the session a callback got as `payload`.
   [[nodiscard]] static void* user_data(void* payload);

@@ -4,11 +4,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <optional>
 #include <set>
-#include <thread>
 
 namespace tether {
 
@@ -20,6 +17,9 @@ enum class StallReason { none, timed_out, stopping };
 /// and when the server has been silent for `idle` (or the overall `deadline` passed, or SIGTERM
 /// is pending) it shuts down the sockets the call opened to `port`. The blocked recv() returns
 /// at once and the library fails with an error the caller replaces by reason().
+///
+/// One thread of the process watches every watchdog (a poll every few seconds would otherwise
+/// create and join a thread each time).
 class StallWatchdog {
  public:
   using Clock = std::chrono::steady_clock;
@@ -37,7 +37,9 @@ class StallWatchdog {
   [[nodiscard]] Millis idle() const { return m_idle; }
 
  private:
-  void watch();
+  friend class StallWatcher;
+  /// One look at the clock, from the watching thread.
+  void check(Clock::time_point now);
   void cut_sockets() const;
 
   int m_port;
@@ -46,10 +48,6 @@ class StallWatchdog {
   std::set<unsigned long> m_sockets_before;  ///< inodes of sockets open before the call
   std::atomic<Clock::rep> m_last_activity;
   std::atomic<StallReason> m_reason{StallReason::none};
-  std::mutex m_mutex;
-  std::condition_variable m_wake;
-  bool m_done = false;
-  std::thread m_thread;
 };
 
 }  // namespace tether

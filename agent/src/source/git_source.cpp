@@ -35,6 +35,8 @@ struct GitSource::Impl {
   SourceCounters counters;
   /// The last snapshot read: its blobs are not inflated again for the next commit.
   std::optional<StateSnapshot> last_snapshot;
+  /// What set_tracking_ref() last found or wrote the tracking ref at.
+  std::string tracking_tip;
 
   Impl() { git_libgit2_init(); }
   ~Impl() {
@@ -91,8 +93,8 @@ struct GitSource::Impl {
   /// connection open: a fetch that follows goes on over it (git_remote_fetch reuses a connected
   /// remote) instead of paying a second connection, server process and ref advertisement.
   Result<std::string> remote_tip(git_remote* remote, GitSession& session) {
-    const git_remote_callbacks callbacks = session.callbacks();
-    if (git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, nullptr, nullptr) != 0) {
+    const git_remote_connect_options connect = session.connect_options();
+    if (git_remote_connect_ext(remote, GIT_DIRECTION_FETCH, &connect) != 0) {
       return session.failure("cannot reach " + redacted_url(options.url),
                              "check repo.url and that the git server is reachable from this host");
     }
@@ -124,6 +126,7 @@ struct GitSource::Impl {
   Status download(git_remote* remote, GitSession& session) {
     git_fetch_options fetch_options = GIT_FETCH_OPTIONS_INIT;
     fetch_options.callbacks = session.callbacks();
+    fetch_options.follow_redirects = GitSession::k_follow_redirects;
     const std::string refspec = "+refs/heads/" + options.branch + ":" + tracking_ref();
     char* specs[] = {const_cast<char*>(refspec.c_str())};
     const git_strarray refspecs{specs, 1};
@@ -135,19 +138,21 @@ struct GitSource::Impl {
   }
 
   Status set_tracking_ref(const std::string& hex) {
+    // A quiet poll finds the ref where this process last set it: the mirror is the agent's
+    // own, so neither a lock file, write and rename nor a read of the ref every few seconds.
+    if (hex == tracking_tip) return ok_status();
     git_oid oid;
     git_reference* ref = nullptr;
     git_oid_fromstr(&oid, hex.c_str());
-    // A quiet poll finds the ref where it is: no lock file, write and rename every few seconds.
     git_oid current;
-    if (git_reference_name_to_id(&current, repo.get(), tracking_ref().c_str()) == 0 &&
-        git_oid_equal(&current, &oid)) {
-      return ok_status();
+    if (git_reference_name_to_id(&current, repo.get(), tracking_ref().c_str()) != 0 ||
+        !git_oid_equal(&current, &oid)) {
+      if (git_reference_create(&ref, repo.get(), tracking_ref().c_str(), &oid, 1, "tether") != 0) {
+        return git::failure("cannot update " + tracking_ref());
+      }
+      git_reference_free(ref);
     }
-    if (git_reference_create(&ref, repo.get(), tracking_ref().c_str(), &oid, 1, "tether") != 0) {
-      return git::failure("cannot update " + tracking_ref());
-    }
-    git_reference_free(ref);
+    tracking_tip = hex;
     return ok_status();
   }
 };

@@ -16,6 +16,7 @@
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 namespace tether::probe_cache_test {
 namespace {
@@ -120,6 +121,26 @@ TEST_F(ProbeCacheTest, AnExitIsNamedByItsServiceUntilThatServiceIsProbed) {
   const Live after = probe_services(m_layout, m_hashes, {}, m_cache, live, {"web"});
   EXPECT_EQ(after.at("web").process, ProcessState::stopped);
   EXPECT_TRUE(m_cache.exited_services()->empty()) << "the probe saw it stopped";
+}
+
+// More exits at once than one look reads (64) are not named one by one: "unknown" makes the
+// next pass probe every service, which is never wrong.
+TEST_F(ProbeCacheTest, MoreExitsThanOneLookReadsAreUnknownSoEveryServiceIsProbed) {
+  std::vector<pid_t> pids;
+  for (int i = 0; i < 70; ++i) {
+    auto pid = spawn_detached(SpawnRequest{{"/bin/sleep", "30"}, m_tmp.path(), {}, m_tmp / "log"});
+    ASSERT_TRUE(pid.ok());
+    pids.push_back(*pid);
+    const ProcessRecord record{*pid, process_start_time(*pid).value_or(0), "r1"};
+    ASSERT_TRUE(m_cache.alive(record, "svc-" + std::to_string(i)));
+  }
+  ASSERT_TRUE(m_cache.exited_services().has_value());
+  EXPECT_TRUE(m_cache.exited_services()->empty());
+  for (const pid_t pid : pids) ::kill(pid, SIGKILL);
+  for (const pid_t pid : pids) {
+    while (test::process_running(pid)) ::usleep(1000);
+  }
+  EXPECT_FALSE(m_cache.exited_services().has_value());
 }
 
 TEST_F(ProbeCacheTest, ProbingSomeServicesKeepsTheOthersAndDropsWhatIsGone) {
