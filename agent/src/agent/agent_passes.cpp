@@ -52,10 +52,11 @@ PassResult AgentPasses::run(PassTrigger trigger) {
 }
 
 void AgentPasses::publish(const PassResult& result, Clock::TimePoint::duration took) {
+  const bool same_services = result.work.reused_last_pass && m_last_status;
   const AgentStatus& status = status_after(result);
   // Saved before the daemon shows the pass: `tether status` run by whoever saw it on the API
   // reads the same pass.
-  m_last_pass.save(status);
+  m_last_pass.save(status, same_services);
   if (!m_displays) return;
   m_displays->show_pass(result, status, took);
   give_back_freed_heap(result);

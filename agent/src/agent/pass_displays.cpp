@@ -43,9 +43,7 @@ void PassDisplays::show_pass(const PassResult& result,
   if (result.work.reused_last_pass && m_reported) {
     // Nothing under the root changed since the report on the board was read from it, nor
     // what the metrics say of each service.
-    PassMetrics repeat = repeat_metrics_of(result, seconds, finished);
-    add_declared(repeat, status);
-    m_metrics.record_repeat(std::move(repeat));
+    m_metrics.record_repeat(repeat_metrics_of(result, seconds, finished));
     m_board.publish_repeat(status);
     return;
   }

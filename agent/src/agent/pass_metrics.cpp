@@ -18,7 +18,6 @@ PassMetrics repeat_metrics_of(const PassResult& result,
   pass.files_hashed = static_cast<long long>(result.work.files_hashed);
   pass.state_commit = result.state_commit;
   pass.tip_commit = result.tip_commit;
-  pass.converged = result.converged;
   pass.recoveries = static_cast<int>(result.recoveries.size());
   return pass;
 }
@@ -28,6 +27,7 @@ PassMetrics metrics_of(const PassResult& result,
                        double finished_unix_seconds,
                        const History& history) {
   PassMetrics pass = repeat_metrics_of(result, duration_seconds, finished_unix_seconds);
+  pass.converged = result.converged;
   pass.healthy = result.healthy;
   for (const auto& [name, converged] : result.converged) pass.blocked[name] = false;
   for (const BlockedService& blocked : result.blocked) pass.blocked[blocked.action.service] = true;

@@ -123,7 +123,9 @@ void Metrics::record_repeat(PassMetrics pass) {
   pass.drills = std::move(m_last.drills);
   pass.waves = std::move(m_last.waves);
   pass.quarantined_releases = std::move(m_last.quarantined_releases);
-  // host_id and declared come with the repeat: they are the pass's status, read again.
+  // The status of a pass that reused the last one is that pass's: same host, same services.
+  pass.host_id = std::move(m_last.host_id);
+  pass.declared = std::move(m_last.declared);
   m_last = std::move(pass);
   count_last();
 }

@@ -68,8 +68,9 @@ class Metrics {
  public:
   void record(const PassMetrics& pass);
   /// A pass that reused the one before it (agent/quiet_poll: nothing could have changed): its
-  /// timing, outcome and counters count; its per-service maps, left empty, are the last
-  /// pass's (as the health watch has updated them since), kept without a copy.
+  /// timing, outcome and counters count; its per-service maps, left empty, and what it
+  /// declares are the last pass's (as the health watch has updated them since), kept without
+  /// a copy.
   void record_repeat(PassMetrics pass);
   /// The health watch's verdict between passes: `tether_service_healthy` (and, when unhealthy,
   /// `tether_converged`) move at once, not at the next pass.

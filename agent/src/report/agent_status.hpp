@@ -70,6 +70,7 @@ struct AgentStatus {
   /// The branch tip the last pass fetched ("" when the repo was unreachable): not the
   /// desired commit while the tip is refused.
   std::string tip_commit = {};
+  /// A field added here also goes into same_but_services() (report/last_pass_file.cpp).
   bool operator==(const AgentStatus&) const = default;
 };
 

@@ -18,14 +18,16 @@ class LastPassFile {
   explicit LastPassFile(const Layout& layout) : m_path(layout.state_dir() / "last-pass.json") {}
 
   /// Records `status`; a failure (read-only root, full disk) is logged once, not returned:
-  /// the pass itself already happened.
-  void save(const AgentStatus& status);
+  /// the pass itself already happened. `same_services`: its services are those of the status
+  /// given to the previous call (a pass that reused the last one), so only the rest is compared.
+  void save(const AgentStatus& status, bool same_services = false);
   /// The last recorded pass, or nullopt when none was recorded (or the file is unreadable).
   [[nodiscard]] std::optional<AgentStatus> load() const;
 
  private:
   fs::path m_path;
   std::optional<AgentStatus> m_saved;
+  bool m_saved_last_call = false;  ///< m_saved holds the services of the previous call's status
   bool m_warned = false;
 };
 

@@ -87,7 +87,10 @@ std::string gauge(const std::string& text, const std::string& name) {
 // the last one said of each service.
 TEST(Metrics, ARepeatedPassCountsAndKeepsTheServicesOfTheLastOne) {
   Metrics metrics;
-  metrics.record(pass(0.07, false, 0));
+  PassMetrics first = pass(0.07, false, 0);
+  first.host_id = "web-01";
+  first.declared["web"] = DeclaredMetrics{"converged", "1.4.2", std::string(40, 'a'), ""};
+  metrics.record(first);
   PassMetrics repeat;
   repeat.duration_seconds = 0.001;
   repeat.poll_failed = true;
@@ -100,6 +103,10 @@ TEST(Metrics, ARepeatedPassCountsAndKeepsTheServicesOfTheLastOne) {
   EXPECT_NE(text.find("tether_converged{service=\"db\"} 0\n"), std::string::npos) << text;
   EXPECT_NE(text.find("tether_quarantined{service=\"db\"} 1\n"), std::string::npos) << text;
   EXPECT_NE(text.find("service=\"web\""), std::string::npos) << text;
+  EXPECT_NE(text.find("tether_service_state{service=\"web\",state=\"converged\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("tether_agent_info{host_id=\"web-01\"} 1\n"), std::string::npos) << text;
 }
 
 // tether_switch_total adds up each pass's switches by service, strategy and outcome; a quiet

@@ -5,8 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 namespace tether::last_pass_file_test {
 namespace {
+
+namespace fs = std::filesystem;
 
 AgentStatus refused(const std::string& time) {
   AgentStatus status;
@@ -79,6 +84,33 @@ TEST(LastPassFile, WritesOnlyWhenMoreThanTheTimeChanged) {
   converged.outcome = "converged";
   file.save(converged);
   EXPECT_EQ(LastPassFile(layout).load()->outcome, "converged");
+}
+
+// A pass that reused the last one has its services: they are not compared, the rest is. After
+// a save that failed, they are compared again (the file holds an older status).
+TEST(LastPassFile, WithTheSameServicesComparesTheRestAndAfterAFailureEverything) {
+  test::TempDir tmp;
+  const Layout layout{tmp.path()};
+  LastPassFile file(layout);
+  file.save(refused("t1"));
+  AgentStatus unreachable = refused("t2");
+  unreachable.outcome = "unreachable";
+  file.save(unreachable, /*same_services=*/true);
+  EXPECT_EQ(LastPassFile(layout).load()->outcome, "unreachable");
+
+  fs::remove_all(tmp.path() / "state");
+  fs::create_directories(tmp.path());
+  std::ofstream(tmp.path() / "state") << "a file where the state dir should be\n";
+  AgentStatus changed = refused("t3");
+  changed.services["web"].state = ServiceState::converged;
+  file.save(changed);  // fails: no state dir
+  fs::remove(tmp.path() / "state");
+  AgentStatus again = changed;
+  again.outcome = "unreachable";
+  file.save(again, /*same_services=*/true);
+  ASSERT_TRUE(LastPassFile(layout).load().has_value());
+  EXPECT_EQ(LastPassFile(layout).load()->services.at("web").state, ServiceState::converged)
+      << "the services the failed save did not write are written now";
 }
 
 }  // namespace
