@@ -92,14 +92,17 @@ bool QuietPoll::reuse(PassTrigger trigger,
     log_debug("probing the host", {{"why", why}});
     return false;
   }
-  // The services' side of the last pass; the fetch's side (outcome, problem, tip) is this
-  // pass's own. A quiet pass's outcome is its fetch's: every service was converged.
-  PassResult reused = *m_quiet;
+  // The fetch's side (outcome, problem, tip) is this pass's own; the services' side is the last
+  // pass's, which the displays show already: its per-service maps are not copied, a copy and a
+  // free per service on every poll. A quiet pass's outcome is its fetch's: every service was
+  // converged.
+  PassResult reused;
   reused.outcome = result.outcome;
   reused.problem = std::move(result.problem);
+  reused.state_commit = m_quiet->state_commit;
   reused.tip_commit = std::move(result.tip_commit);
+  reused.plan = m_quiet->plan;
   reused.stopping = result.stopping;
-  reused.recoveries.clear();  // said by the pass that saw them
   reused.work = result.work;
   reused.work.reused_last_pass = true;
   result = std::move(reused);
@@ -151,12 +154,12 @@ void QuietPoll::remember(const PassResult& result,
     return;
   }
   m_quiet_commit = result.desired->state_commit;
-  PassResult kept = result;
-  // Large, and not needed again: a pass that reuses this one is shown as this one was
-  // (AgentPasses, PassDisplays, Metrics::record_repeat).
-  kept.desired.reset();
-  kept.live_after.clear();
-  m_quiet = std::make_unique<PassResult>(std::move(kept));
+  // Only what a pass that reuses this one carries (reuse()): the rest is shown as this pass
+  // left it (AgentPasses, PassDisplays, Metrics::record_repeat).
+  auto kept = std::make_unique<PassResult>();
+  kept->state_commit = result.state_commit;
+  kept->plan = result.plan;
+  m_quiet = std::move(kept);
 }
 
 }  // namespace tether

@@ -74,9 +74,10 @@ class QuietPoll {
 
   /// At the start of a daemon's pass, once `desired` is known and before anything is probed:
   /// when the last pass can stand, fills `result` with it (keeping this pass's outcome,
-  /// problem and tip, which come from its fetch) and says true. Its `desired` and
-  /// `live_after` stay empty: those of the last pass are what its displays show already
-  /// (AgentPasses, PassDisplays), and copying them is most of what a quiet poll would cost. Reads
+  /// problem and tip, which come from its fetch) and says true. Its `desired`, `live_after`
+  /// and per-service maps (converged, healthy, ...) stay empty: those of the last pass are what
+  /// its displays show already (AgentPasses, PassDisplays), and copying them is most of what a
+  /// quiet poll would cost. Reads
   /// the inotify queue either way, so a change after this call is seen by the next one.
   [[nodiscard]] bool reuse(PassTrigger trigger,
                            const Desired& desired,

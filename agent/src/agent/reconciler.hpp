@@ -68,7 +68,8 @@ struct PassResult {
   /// It differs from state_commit while the tip is refused.
   std::string tip_commit;
   /// What the pass converged towards; nullopt when there was nothing to converge to, and in a
-  /// pass that reused the last one (work.reused_last_pass: the last pass's, not copied again).
+  /// pass that reused the last one (work.reused_last_pass: the last pass's, not copied again;
+  /// so are the per-service maps and live_after, left empty in such a pass).
   std::optional<Desired> desired;
   Plan plan;
   int rollbacks = 0;                          ///< automatic rollbacks during the pass
