@@ -1,6 +1,10 @@
 #include "core/non_socket_fds.hpp"
 
+#include <algorithm>
+#include <fcntl.h>
 #include <mutex>
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace tether {
 namespace {
@@ -27,9 +31,30 @@ void mark(int fd, bool registered) {
   r.fds[index] = registered;
 }
 
+/// `fd` moved to non_socket_fd_floor() or above; where it was when there is no room there.
+int moved_up(int fd) {
+  const int floor = non_socket_fd_floor();
+  if (fd < 0 || floor == 0 || fd >= floor) return fd;
+  const int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, floor);
+  if (moved < 0) return fd;
+  ::close(fd);
+  return moved;
+}
+
 }  // namespace
 
-NonSocketFd::NonSocketFd(int fd) : m_fd(fd) { mark(fd, true); }
+int non_socket_fd_floor() {
+  static const int floor = [] {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+    const rlim_t half = limit.rlim_cur == RLIM_INFINITY ? 1024 : limit.rlim_cur / 2;
+    // The kernel sizes the descriptor table to the highest number in use: not much higher.
+    return half < 256 ? 0 : static_cast<int>(std::min<rlim_t>(half, 1024));
+  }();
+  return floor;
+}
+
+NonSocketFd::NonSocketFd(int fd) : m_fd(moved_up(fd)) { mark(m_fd.get(), true); }
 
 NonSocketFd& NonSocketFd::operator=(NonSocketFd&& other) noexcept {
   if (this != &other) {

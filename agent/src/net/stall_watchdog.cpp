@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits>
 #include <mutex>
 #include <netinet/in.h>
 #include <string>
@@ -37,16 +38,24 @@ ProcFdDir& proc_fd_dir() {
   return instance;
 }
 
-/// Calls `each(fd, inode)` for every socket this process has open. Descriptors registered as
-/// no socket (a pidfd per running service) are not looked at. Read with getdents64 into a
-/// buffer on the stack: opendir() allocates 32 KiB on every call, and this runs on every poll.
+/// Which descriptors for_each_socket() looks at.
+enum class Below { everything, registered_floor };
+
+/// Calls `each(fd, inode)` for every socket this process has open (with `registered_floor`:
+/// below non_socket_fd_floor() only; /proc lists numbers in ascending order, so the pidfds up
+/// there are not even listed). Descriptors registered as no socket are not looked at. Read with
+/// getdents64 into a buffer on the stack, a few entries at a time: opendir() allocates 32 KiB on
+/// every call, and this runs on every poll.
 template <typename Each>
-void for_each_socket(Each each) {
+void for_each_socket(Below below, Each each) {
   const std::vector<bool> skip = registered_non_socket_fds();
+  const long floor = below == Below::registered_floor && non_socket_fd_floor() > 0
+                         ? non_socket_fd_floor()
+                         : std::numeric_limits<long>::max();
   ProcFdDir& proc = proc_fd_dir();
   std::lock_guard lock(proc.mutex);
   if (!proc.dir.valid() || ::lseek(proc.dir.get(), 0, SEEK_SET) != 0) return;
-  alignas(dirent64) char buffer[4096];
+  alignas(dirent64) char buffer[512];
   for (;;) {
     const long length = ::syscall(SYS_getdents64, proc.dir.get(), buffer, sizeof buffer);
     if (length <= 0) return;
@@ -56,6 +65,7 @@ void for_each_socket(Each each) {
       char* end = nullptr;
       const long fd = std::strtol(entry->d_name, &end, 10);
       if (end == entry->d_name || *end != '\0' || fd == proc.dir.get()) continue;
+      if (fd >= floor) return;
       if (static_cast<size_t>(fd) < skip.size() && skip[static_cast<size_t>(fd)]) continue;
       struct stat st {};
       if (::fstat(static_cast<int>(fd), &st) == 0 && S_ISSOCK(st.st_mode)) {
@@ -138,7 +148,10 @@ StallWatchdog::StallWatchdog(int port, Millis idle, std::optional<Clock::time_po
       m_idle(idle),
       m_deadline(deadline),
       m_last_activity(Clock::now().time_since_epoch().count()) {
-  for_each_socket([&](int, unsigned long inode) { m_sockets_before.insert(inode); });
+  // Up to the floor only: a socket above it (a process with hundreds of descriptors open)
+  // counts as opened by the call, and is cut with it if it is connected to the same port.
+  for_each_socket(Below::registered_floor,
+                  [&](int, unsigned long inode) { m_sockets_before.insert(inode); });
   StallWatcher::instance().add(this);
 }
 
@@ -164,7 +177,7 @@ void StallWatchdog::cut_sockets() const {
   if (m_port <= 0) return;
   // Only sockets opened since the call started and connected to the server's port: the API
   // server's connections and any other fetch in flight stay untouched.
-  for_each_socket([&](int fd, unsigned long inode) {
+  for_each_socket(Below::everything, [&](int fd, unsigned long inode) {
     if (m_sockets_before.count(inode) == 0 && peer_port(fd) == m_port) {
       ::shutdown(fd, SHUT_RDWR);
     }

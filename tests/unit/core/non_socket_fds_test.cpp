@@ -24,12 +24,24 @@ TEST(NonSocketFd, IsRegisteredWhileOpenAndNotOnceClosed) {
     EXPECT_TRUE(registered(number));
   }
   EXPECT_FALSE(registered(number));
-  // The kernel hands the lowest free number out again: a descriptor opened under that number
-  // by anybody else is not taken for a registered one.
-  const int again = open_null();
+  // A descriptor that gets that number again (anybody's) is not taken for a registered one.
+  const int low = open_null();
+  const int again = ::fcntl(low, F_DUPFD_CLOEXEC, number);
+  ::close(low);
   EXPECT_EQ(again, number);
   EXPECT_FALSE(registered(again));
   ::close(again);
+}
+
+// Up where /proc/self/fd lists it after everything else, so a scan for sockets stops first.
+TEST(NonSocketFd, MovesItsDescriptorUpToTheFloorAndClosesTheOldNumber) {
+  ASSERT_GT(non_socket_fd_floor(), 0) << "a test run allows 512 descriptors at least";
+  const int opened = open_null();
+  NonSocketFd fd(opened);
+  EXPECT_GE(fd.get(), non_socket_fd_floor());
+  EXPECT_EQ(::fcntl(fd.get(), F_GETFD) & FD_CLOEXEC, FD_CLOEXEC) << "still closed on exec";
+  EXPECT_EQ(::fcntl(opened, F_GETFD), -1) << "the old number is free";
+  EXPECT_TRUE(registered(fd.get()));
 }
 
 TEST(NonSocketFd, FollowsAMoveAndAReset) {
