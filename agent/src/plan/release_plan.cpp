@@ -2,6 +2,8 @@
 
 #include "core/version_order.hpp"
 
+#include <functional>
+
 namespace tether {
 namespace {
 
@@ -34,29 +36,32 @@ bool is_supervised(const Service& service) {
   return service.run && std::holds_alternative<ExecRun>(*service.run);
 }
 
-/// What must happen for the release in `current` (`action.to`, intact) to run with the spec
-/// whose fingerprint is `want`, or nullopt when it does. `verified` is whether `want` passed
-/// its health gate here (the serving record says so).
+/// What must happen for the release in `current` (`action.to`, intact, in `dir`) to run with
+/// the spec whose fingerprint is `want`, or nullopt when it does. `verified` is whether `want`
+/// passed its health gate here (the serving record says so). `reconfigure_reason` is asked only
+/// when a reconfigure is planned: a service that keeps running (most of them, every pass) does
+/// not compare its specs field by field.
 std::optional<ServiceAction> keep_running(ServiceAction action,
+                                          const std::string& dir,
                                           const LiveService& live,
                                           const std::string& want,
                                           bool supervised,
                                           bool verified,
                                           const std::string& unhealthy,
-                                          const std::string& reconfigure_reason) {
+                                          const std::function<std::string()>& reconfigure_reason) {
   // Starting it again with a spec that never passed the gate here is a reconfigure: it goes
   // through the gate and back to the serving spec if it fails.
   const auto restart = [&](std::string reason) {
     action.kind = verified ? ActionKind::restart : ActionKind::reconfigure;
-    action.reason = verified ? std::move(reason) : reconfigure_reason + "; " + reason;
+    action.reason = verified ? std::move(reason) : reconfigure_reason() + "; " + reason;
     return action;
   };
   if (supervised && live.process != ProcessState::running) return restart("process is not running");
-  if (supervised && live.process_release_dir != action.to.dir_name())
+  if (supervised && live.process_release_dir != dir)
     return restart("process runs release " + live.process_release_dir);
   if (live.fingerprint != want || !verified) {
     action.kind = ActionKind::reconfigure;
-    action.reason = reconfigure_reason;
+    action.reason = reconfigure_reason();
     return action;
   }
   if (!unhealthy.empty()) {
@@ -105,12 +110,13 @@ std::optional<ServiceAction> plan_release(const DesiredService& desired,
     }
     const bool verified = live.serving && live.serving->fingerprint == desired.fingerprint;
     return keep_running(action,
+                        dir,
                         live,
                         desired.fingerprint,
                         is_supervised(desired.service),
                         verified,
                         unhealthy,
-                        describe_reconfigure(desired, live));
+                        [&] { return describe_reconfigure(desired, live); });
   }
 
   const InstalledRelease* installed = live.find(dir);
@@ -149,13 +155,9 @@ std::optional<ServiceAction> plan_keep_serving(const DesiredService& desired,
     return action;
   }
   const bool supervised = serving.spec.run && std::holds_alternative<ExecRun>(*serving.spec.run);
-  auto kept = keep_running(action,
-                           live,
-                           serving.fingerprint,
-                           supervised,
-                           true,
-                           unhealthy,
-                           "it runs other settings than the ones that passed the health gate");
+  auto kept = keep_running(action, dir, live, serving.fingerprint, supervised, true, unhealthy, [] {
+    return std::string("it runs other settings than the ones that passed the health gate");
+  });
   // The serving spec passed its gate here: starting it again is a restart, never a reconfigure.
   if (kept) kept->kind = ActionKind::restart;
   return kept;
