@@ -200,14 +200,17 @@ std::optional<ResolvedHost> resolve_host(const StateSnapshot& snapshot,
 }
 
 Desired desired_of(const ResolvedHost& host, const std::string& state_commit) {
+  return desired_of(ResolvedHost(host), state_commit);
+}
+
+Desired desired_of(ResolvedHost&& host, const std::string& state_commit) {
   Desired desired;
   desired.state_commit = state_commit;
   desired.host_labels = host.labels;
   desired.allow_removing_all = host.allow_removing_all;
   desired.host_suspend = host.suspend;
-  for (const auto& [name, service] : host.services) {
+  for (auto& [name, service] : host.services) {
     if (service.included) {
-      desired.services.emplace(name, service.desired);
       const Service& declared = service.desired.service;
       if (!declared.rollout_steps.empty()) {
         desired.waves.emplace(
@@ -219,6 +222,7 @@ Desired desired_of(const ResolvedHost& host, const std::string& state_commit) {
                          {},
                          ""});  // the start: set by the agent from the repo's history
       }
+      desired.services.emplace(name, std::move(service.desired));
     } else {
       desired.held_back.insert(name);
     }

@@ -52,5 +52,7 @@ struct ResolvedHost {
 
 /// What the agent converges to: the resolved services inside their rollout share.
 [[nodiscard]] Desired desired_of(const ResolvedHost& host, const std::string& state_commit);
+/// The same, moving the services out of `host` rather than copying them.
+[[nodiscard]] Desired desired_of(ResolvedHost&& host, const std::string& state_commit);
 
 }  // namespace tether

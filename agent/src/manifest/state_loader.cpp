@@ -32,7 +32,7 @@ std::optional<Desired> load_desired(const StateSnapshot& snapshot,
                                     ManifestCache* cache) {
   auto resolved = resolve_host(snapshot, host, diagnostics, cache);
   if (!resolved) return std::nullopt;
-  return desired_of(*resolved, snapshot.commit);
+  return desired_of(std::move(*resolved), snapshot.commit);
 }
 
 }  // namespace tether
