@@ -12,8 +12,10 @@
 namespace tether {
 namespace {
 
+constexpr const char* k_marker_name = ".switch-from";
+
 fs::path marker_of(const Layout& layout, const std::string& service) {
-  return layout.service_dir(service) / ".switch-from";
+  return layout.service_dir(service) / k_marker_name;
 }
 
 }  // namespace
@@ -41,9 +43,11 @@ std::vector<std::string> services_with_marker(const Layout& layout) {
   std::error_code ec;
   for (fs::directory_iterator it(layout.services_dir(), ec), end; !ec && it != end;
        it.increment(ec)) {
-    const std::string service = it->path().filename().string();
+    // The entry's own path: marker_of() would build the services dir's path again for each
+    // of them, every pass (issue #22).
     std::error_code marker_ec;
-    if (fs::exists(marker_of(layout, service), marker_ec)) services.push_back(service);
+    if (fs::exists(it->path() / k_marker_name, marker_ec))
+      services.push_back(it->path().filename().string());
   }
   return services;
 }
