@@ -62,12 +62,9 @@ Status verify_binary(const ConfinedDir& dir,
   }
   const std::optional<FileStamp> before = stamp_of_fd(fd->get());
   const auto written = copied.find(binary.path);
-  Result<std::string> digest = std::string();
-  if (before && written != copied.end() && written->second.identity == *before) {
-    digest = written->second.sha256;
-  } else {
-    digest = digest_of(fd->get(), binary.path);
-  }
+  const bool as_copied = before && written != copied.end() && written->second.identity == *before;
+  const Result<std::string> digest =
+      as_copied ? Result<std::string>(written->second.sha256) : digest_of(fd->get(), binary.path);
   if (!digest) return digest.error();
   if (*digest != binary.sha256) {
     return Error{"binary " + binary.path + " has sha256 " + *digest +

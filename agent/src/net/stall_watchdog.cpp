@@ -38,18 +38,19 @@ ProcFdDir& proc_fd_dir() {
   return instance;
 }
 
-/// Which descriptors for_each_socket() looks at.
-enum class Below { everything, registered_floor };
+/// Which descriptors for_each_socket() looks at: all of them, or those below
+/// non_socket_fd_floor() (/proc lists numbers in ascending order, so the pidfds up there are
+/// not even listed).
+enum class Scan { all, below_floor };
 
-/// Calls `each(fd, inode)` for every socket this process has open (with `registered_floor`:
-/// below non_socket_fd_floor() only; /proc lists numbers in ascending order, so the pidfds up
-/// there are not even listed). Descriptors registered as no socket are not looked at. Read with
-/// getdents64 into a buffer on the stack, a few entries at a time: opendir() allocates 32 KiB on
-/// every call, and this runs on every poll.
+/// Calls `each(fd, inode)` for every socket this process has open, as far as `scan` goes.
+/// Descriptors registered as no socket are not looked at. Read with getdents64 into a buffer on the
+/// stack, a few entries at a time: opendir() allocates 32 KiB on every call, and this runs on every
+/// poll.
 template <typename Each>
-void for_each_socket(Below below, Each each) {
+void for_each_socket(Scan scan, Each each) {
   const std::vector<bool> skip = registered_non_socket_fds();
-  const long floor = below == Below::registered_floor && non_socket_fd_floor() > 0
+  const long floor = scan == Scan::below_floor && non_socket_fd_floor() > 0
                          ? non_socket_fd_floor()
                          : std::numeric_limits<long>::max();
   ProcFdDir& proc = proc_fd_dir();
@@ -150,7 +151,7 @@ StallWatchdog::StallWatchdog(int port, Millis idle, std::optional<Clock::time_po
       m_last_activity(Clock::now().time_since_epoch().count()) {
   // Up to the floor only: a socket above it (a process with hundreds of descriptors open)
   // counts as opened by the call, and is cut with it if it is connected to the same port.
-  for_each_socket(Below::registered_floor,
+  for_each_socket(Scan::below_floor,
                   [&](int, unsigned long inode) { m_sockets_before.insert(inode); });
   StallWatcher::instance().add(this);
 }
@@ -177,7 +178,7 @@ void StallWatchdog::cut_sockets() const {
   if (m_port <= 0) return;
   // Only sockets opened since the call started and connected to the server's port: the API
   // server's connections and any other fetch in flight stay untouched.
-  for_each_socket(Below::everything, [&](int fd, unsigned long inode) {
+  for_each_socket(Scan::all, [&](int fd, unsigned long inode) {
     if (m_sockets_before.count(inode) == 0 && peer_port(fd) == m_port) {
       ::shutdown(fd, SHUT_RDWR);
     }
