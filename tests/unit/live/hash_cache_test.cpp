@@ -36,21 +36,24 @@ TEST(HashCache, NoticesAnyChangeToTheFile) {
   EXPECT_EQ(cache.files_hashed(), 3u);
 }
 
+/// `path` written with `content`, and the digest an installer that just read it would vouch for.
+VouchedDigest written_and_read(const std::filesystem::path& path, const std::string& content) {
+  test::write_text(path, content);
+  return VouchedDigest{path, *stamp_of(path), Sha256::of(content)};
+}
+
 TEST(HashCache, TakesAVouchedDigestWhileTheFileIsAsItWasRead) {
   test::TempDir dir;
-  test::write_text(dir / "bin", "binary v1");
   HashCache cache;
-  const VouchedDigest vouched{dir / "bin", *stamp_of(dir / "bin"), Sha256::of("binary v1")};
-  EXPECT_TRUE(cache.vouch(vouched));
+  EXPECT_TRUE(cache.vouch(written_and_read(dir / "bin", "binary v1")));
   EXPECT_EQ(*cache.sha256(dir / "bin"), Sha256::of("binary v1"));
   EXPECT_EQ(cache.files_hashed(), 0u);
 }
 
 TEST(HashCache, AVouchedDigestIsDroppedOnceTheFileChanges) {
   test::TempDir dir;
-  test::write_text(dir / "bin", "binary v1");
   HashCache cache;
-  ASSERT_TRUE(cache.vouch({dir / "bin", *stamp_of(dir / "bin"), Sha256::of("binary v1")}));
+  ASSERT_TRUE(cache.vouch(written_and_read(dir / "bin", "binary v1")));
   // Rewritten after the hand-off: the next lookup reads what is there now.
   test::write_text(dir / "bin", "binary v2");
   EXPECT_EQ(*cache.sha256(dir / "bin"), Sha256::of("binary v2"));
